@@ -1,0 +1,1 @@
+"""Pricing, cost resolution and reports over the synced database."""

@@ -1,0 +1,1 @@
+"""The `replicost` command line: thin click commands over the library."""

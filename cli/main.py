@@ -1,0 +1,84 @@
+"""Entry point of the `replicost` command.
+
+Commands are loaded lazily (each lives in its own module and imports only what it needs, so
+`replicost sync` never pays for polars or matplotlib). Every library error becomes one line on
+stderr with the documented exit code; tracebacks are shown only with REPLICOST_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import click
+
+from replicost import __version__
+from replicost.errors import ReplicostError
+from replicost.redact import redact
+
+# command name -> "module:attribute" under replicost.cli
+COMMANDS = {
+    "codegen": "replicost.cli.codegen_cmd:codegen",
+    "simulate": "replicost.cli.simulate_cmd:simulate",
+    "sync": "replicost.cli.sync_cmd:sync",
+    "pricing": "replicost.cli.pricing_cmd:pricing",
+    "report": "replicost.cli.report_cmd:report",
+    "budget": "replicost.cli.budget_cmd:budget",
+    "export": "replicost.cli.export_cmd:export",
+    "demo": "replicost.cli.demo_cmd:demo",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if self._load(name) is not None)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    @staticmethod
+    def _load(name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:  # command not built yet
+                return None
+            raise
+        return getattr(module, attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="replicost")
+def cli() -> None:
+    """Know what your Replicate bill is made of: sync, price and report."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI, turning errors into one line and an exit code (0 ok, 2 bad input, 1 failure)."""
+    try:
+        cli.main(args=argv, prog_name="replicost", standalone_mode=False)
+    except ReplicostError as exc:
+        click.echo(f"error: {redact(exc.message)}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: still one line unless debugging
+        if os.environ.get("REPLICOST_DEBUG"):
+            raise
+        click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))}", err=True)
+        sys.exit(1)
+    sys.exit(0)

@@ -1,0 +1,89 @@
+"""Open the local database with errors a user can act on.
+
+DuckDB allows one writing process per file (it takes an OS lock), which is exactly the guarantee
+`replicost sync` needs: a second sync fails at once. Readers (reports) open read-only; while a sync
+holds the write lock DuckDB refuses them too, and they say so in one line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from replicost.errors import DatabaseBusyError, DatabaseError
+from replicost.store.schema import check_not_newer, migrate
+
+_LOCK_PID = re.compile(r"PID (\d+)")
+
+
+def _translate(exc: Exception, path: Path) -> DatabaseError:
+    text = str(exc)
+    if "Could not set lock" in text or "Conflicting lock" in text:
+        pid = _LOCK_PID.search(text)
+        holder = f" (PID {pid.group(1)})" if pid else ""
+        return DatabaseBusyError(
+            f"{path} is in use by another replicost process{holder}, probably a running sync; "
+            "try again when it finishes"
+        )
+    if "not a valid DuckDB database" in text or "Corrupt" in text or "corrupt" in text:
+        return DatabaseError(f"{path} is not a readable replicost database (corrupt or not DuckDB)")
+    if "does not exist" in text:
+        return DatabaseError(f"no database at {path}; run `replicost sync` (or `replicost demo`) first")
+    if "Permission denied" in text or "Read-only file system" in text:
+        return DatabaseError(f"cannot write {path}: permission denied")
+    if "No space left" in text:
+        return DatabaseError(f"cannot write {path}: no space left on the device")
+    first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return DatabaseError(f"cannot open {path}: {first_line}")
+
+
+def connect(path: str | Path, *, migrate_schema: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the database for writing and bring its schema up to date."""
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    if not path.parent.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create {path.parent}: {exc.strerror}") from None
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.Error as exc:
+        raise _translate(exc, path) from None
+    try:
+        if migrate_schema:
+            migrate(con, str(path))
+        else:
+            check_not_newer(con, str(path))
+    except DatabaseError:
+        con.close()
+        raise
+    except duckdb.Error as exc:
+        con.close()
+        raise _translate(exc, path) from None
+    return con
+
+
+def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open an existing database for reading; refuse a missing, corrupt or newer one clearly."""
+    path = Path(path)
+    if not path.exists():
+        raise DatabaseError(f"no database at {path}; run `replicost sync` (or `replicost demo`) first")
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a directory, not a database file")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise _translate(exc, path) from None
+    try:
+        applied = check_not_newer(con, str(path))
+    except duckdb.Error as exc:
+        con.close()
+        raise _translate(exc, path) from None
+    if not applied:
+        con.close()
+        raise DatabaseError(f"{path} is a DuckDB file but not a replicost database (no schema_migrations)")
+    return con

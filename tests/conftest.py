@@ -1,0 +1,27 @@
+"""Shared fixtures. Every test runs with replicost's home (data, config, default database) in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = REPO_ROOT.parent / "shared"
+SPECS_DIR = SHARED / "replicate-openapi"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("replicost-home")
+    monkeypatch.setenv("REPLICOST_HOME", str(home))
+    for var in ("REPLICOST_DB", "REPLICOST_CONFIG", "REPLICATE_API_TOKEN", "REPLICATE_API_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    yield home
+
+
+@pytest.fixture(scope="session")
+def specs_dir() -> Path:
+    if not SPECS_DIR.is_dir():
+        pytest.skip(f"Replicate spec copies not found at {SPECS_DIR}")
+    return SPECS_DIR

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from replicost.errors import DatabaseBusyError, DatabaseError
+from replicost.store import MIGRATIONS, connect, open_readonly
+
+CONTRACT_COLUMNS = {
+    "predictions": {
+        "id", "account", "model", "version", "status", "source", "deployment", "created_at",
+        "started_at", "completed_at", "predict_time", "total_time", "input_token_count",
+        "output_token_count", "image_count", "error", "data_removed", "raw",
+    },
+    "deployment_releases": {
+        "deployment", "number", "model", "version", "hardware", "min_instances", "max_instances",
+        "created_at",
+    },
+}
+
+
+def test_migrations_create_contract_tables_once(tmp_path):
+    db = tmp_path / "r.duckdb"
+    con = connect(db)
+    for table, expected in CONTRACT_COLUMNS.items():
+        cols = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+        assert expected <= cols, expected - cols
+    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                             "WHERE table_name='predictions'").fetchall())
+    assert types["created_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["predict_time"] == "DOUBLE"
+    con.close()
+    con = connect(db)  # second open applies nothing new
+    names = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+    assert names == [name for name, _ in MIGRATIONS]
+    con.close()
+
+
+def test_newer_schema_is_refused(tmp_path):
+    db = tmp_path / "r.duckdb"
+    connect(db).close()
+    raw = duckdb.connect(str(db))
+    raw.execute("INSERT INTO schema_migrations VALUES ('m999_future', now())")
+    raw.close()
+    with pytest.raises(DatabaseError, match="newer replicost"):
+        connect(db)
+    with pytest.raises(DatabaseError, match="newer replicost"):
+        open_readonly(db)
+
+
+def test_corrupt_missing_and_foreign_files(tmp_path):
+    bad = tmp_path / "bad.duckdb"
+    bad.write_bytes(b"not a database" * 100)
+    with pytest.raises(DatabaseError, match="not a readable replicost database"):
+        open_readonly(bad)
+    with pytest.raises(DatabaseError, match="no database at"):
+        open_readonly(tmp_path / "missing.duckdb")
+    foreign = tmp_path / "foreign.duckdb"
+    duckdb.connect(str(foreign)).close()
+    with pytest.raises(DatabaseError, match="not a replicost database"):
+        open_readonly(foreign)
+    assert bad.read_bytes() == b"not a database" * 100  # nothing written
+
+
+def test_second_writer_is_refused(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "r.duckdb"
+    con = connect(db)
+    code = (
+        "import sys\nfrom replicost.store import connect\nfrom replicost.errors import DatabaseBusyError\n"
+        f"try:\n    connect({str(db)!r})\nexcept DatabaseBusyError as e:\n    print(e); sys.exit(3)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    con.close()
+    assert proc.returncode == 3, proc.stderr
+    assert "in use by another replicost process" in proc.stdout
+    assert DatabaseBusyError.exit_code == 1
