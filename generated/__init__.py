@@ -1,1 +1,8 @@
-"""placeholder until the first codegen run"""
+"""A client library for accessing Replicate HTTP API"""
+
+from .client import AuthenticatedClient, Client
+
+__all__ = (
+    "AuthenticatedClient",
+    "Client",
+)
