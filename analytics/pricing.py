@@ -288,7 +288,7 @@ class LineIndex:
                 self.paths.setdefault((*table, *_key_parts(assignment.group(1))), number)
 
     def line_of(self, path: tuple) -> int:
-        """The line of `path`, or of its nearest written ancestor (n-th `field =` inside lists)."""
+        """The line of `path`, or of its nearest written ancestor (or inline list entry)."""
         if path in self.paths:
             return self.paths[path]
         for cut in range(len(path) - 1, 0, -1):
@@ -297,17 +297,43 @@ class LineIndex:
                 continue
             start = self.paths[prefix]
             rest = path[cut:]
-            # a field of the n-th inline table in a list: the n-th `field =` after the key's line
-            if len(rest) == 2 and isinstance(rest[0], int) and isinstance(rest[1], str):
-                pattern = re.compile(rf"(?<![\w-])\"?{re.escape(rest[1])}\"?\s*=")
-                seen = 0
-                for number in range(start, len(self.lines) + 1):
-                    for _ in pattern.finditer(self.lines[number - 1].split("#")[0]):
-                        if seen == rest[0]:
-                            return number
-                        seen += 1
+            if rest and isinstance(rest[0], int):
+                return self._inline_entry_line(start, rest[0], rest[1] if len(rest) > 1 else None)
             return start
         return 0
+
+    def _inline_entry_line(self, start: int, index: int, field_name: str | None) -> int:
+        """Line of entry `index` of an inline list of tables whose key is on line `start` (of its
+        field `field_name` when given): count the `{` that open top-level entries, skip strings."""
+        entry_lines: list[int] = []  # the lines entry `index` spans, in order
+        depth, opened, quote = 0, -1, ""
+        for number in range(start, len(self.lines) + 1):
+            line = self.lines[number - 1]
+            column = line.index("=") + 1 if number == start and "=" in line else 0
+            for char in line[column:]:
+                if quote:
+                    quote = "" if char == quote else quote
+                elif char in "\"'":
+                    quote = char
+                elif char == "#":
+                    break
+                elif char == "{":
+                    depth += 1
+                    opened += depth == 1
+                elif char == "}":
+                    depth -= 1
+                if opened == index and depth >= 1 and number not in entry_lines:
+                    entry_lines.append(number)
+            if opened > index or (opened == index and depth == 0):
+                break
+        if not entry_lines:
+            return start
+        if field_name:
+            pattern = re.compile(rf"(?<![\w-])[\"']?{re.escape(field_name)}[\"']?\s*=")
+            for number in entry_lines:
+                if pattern.search(self.lines[number - 1]):
+                    return number
+        return entry_lines[0]
 
 
 # --------------------------------------------------------------------------- parsing
@@ -737,7 +763,9 @@ def load_layer(path: str | Path) -> Catalog:
 
 
 def raise_on_errors(problems: list[Problem], label: str) -> None:
-    errors = [problem for problem in problems if problem.severity == "error"]
+    errors = sorted(
+        (problem for problem in problems if problem.severity == "error"), key=lambda p: p.line
+    )
     if errors:
         more = (
             f" (and {len(errors) - 1} more; run `replicost pricing validate {label}`)"

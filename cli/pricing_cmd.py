@@ -1,0 +1,98 @@
+"""`replicost pricing`: print the price catalog in effect, or check a pricing file line by line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from replicost.errors import InputError
+
+
+@click.group()
+def pricing() -> None:
+    """Show the prices replicost uses, or validate a pricing file."""
+
+
+@pricing.command()
+@click.option(
+    "--pricing",
+    "pricing_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Pricing overrides file (TOML) merged over the shipped catalog.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Config file (default: $REPLICOST_CONFIG or the user config directory).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the merged catalog as JSON.")
+def show(pricing_file: Path | None, config_path: Path | None, as_json: bool) -> None:
+    """Print the merged catalog: shipped prices with their sources, then your overrides."""
+    from replicost.analytics import pricing as pricing_lib
+
+    from replicost.config import load_config
+
+    catalog = pricing_lib.load_catalog(pricing_file, config=load_config(config_path))
+    described = pricing_lib.describe(catalog)
+    if as_json:
+        click.echo(json.dumps(described, indent=2))
+        return
+    for line in _format(described):
+        click.echo(line)
+    for warning in catalog.warnings:
+        click.echo(str(warning), err=True)
+
+
+def _format(described: dict) -> list[str]:
+    since = lambda day: f"from {day}" if day else "always"  # noqa: E731
+    lines = [f"Merged from: {', '.join(described['layers'])}"]
+    if described["note"]:
+        lines.append(f"Note: {described['note']}")
+    lines += ["", "Hardware (USD per second; -Nx multiples cost N times the base unless listed)"]
+    for row in described["hardware"]:
+        lines.append(
+            f"  {row['sku']:<22} {row['usd_per_second']:>12}  {since(row['effective_from']):<16} "
+            f"{row['source']}"
+        )
+        if row["note"]:
+            lines.append(f"  {'':<22} {'':>12}  note: {row['note']}")
+    lines += ["", "Per-unit prices of official models (USD per unit)"]
+    for row in described["units"]:
+        lines.append(
+            f"  {row['model']:<46} {row['unit']:<13} {row['usd_per_unit']:>12}  "
+            f"{since(row['effective_from']):<16} {row['source']}"
+        )
+    lines += ["", "Model map (model or model:version -> hardware)"]
+    if not described["models"]:
+        lines.append("  (none: add [models] to your pricing file to price your own models)")
+    for ref, sku in described["models"].items():
+        lines.append(f"  {ref:<60} {sku}")
+    if described["deployments"]:
+        lines += ["", "Deployment hardware before their earliest observed release"]
+        for row in described["deployments"]:
+            lines.append(
+                f"  {row['deployment']:<40} {row['hardware']:<20} {since(row['effective_from']):<16} "
+                f"min_instances={row['min_instances']}"
+            )
+    return lines
+
+
+@pricing.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def validate(file: Path) -> None:
+    """Report every problem of a pricing file with its line number (exit 2 if any error)."""
+    from replicost.analytics import pricing as pricing_lib
+
+    problems = pricing_lib.validate_file(file)
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(problem.severity == "error" for problem in problems)
+    warnings = len(problems) - errors
+    if errors:
+        raise InputError(f"{file}: {errors} error(s), {warnings} warning(s)")
+    click.echo(f"{file}: ok" + (f" ({warnings} warning(s))" if warnings else ""))
