@@ -1,0 +1,705 @@
+"""A synthetic Replicate account, generated lazily and deterministically.
+
+Record i (prediction or training) is a pure function of (seed, username, kind, i): one BLAKE2b
+digest gives its id and every random choice, so an account of a million predictions costs no
+memory until a record is asked for. Records are indexed oldest first and `created_at` strictly
+increases with the index (each index owns a time slot of a warped timeline that grows denser
+towards the end, as real usage does), so date filters and cursors become index ranges found by
+binary search. Predictions created later (POST) are appended with `created_at` = simulated now.
+
+The account also knows what Replicate hides: the hardware each record ran on. `ground_truth()`
+derives its rows from the very dicts the API serves, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import hashlib
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from replicost.simulator import catalog
+from replicost.simulator.timefmt import (
+    NS_PER_SECOND,
+    ceil_to_digits,
+    datetime_to_ns,
+    format_ns,
+)
+
+API = "https://api.replicate.com/v1"
+WEB = "https://replicate.com/p"
+DAY_NS = 86_400 * NS_PER_SECOND
+DATA_REMOVAL_NS = 3600 * NS_PER_SECOND  # Replicate deletes API predictions' data after an hour
+TAIL_SPACING_NS = 17 * NS_PER_SECOND  # non-terminal tail records sit in the last minute
+_STATUSES_FINAL = ("succeeded", "failed", "canceled", "aborted")
+
+_IMAGE_PROMPTS = (
+    "a photo of an astronaut riding a horse on mars",
+    "product shot of a ceramic mug on a walnut table, soft light",
+    "isometric illustration of a tiny city on a floating island",
+    "portrait of a golden retriever wearing sunglasses, studio lighting",
+    "a watercolor painting of Lisbon trams at dusk",
+    "logo for a coffee shop called Bean There, flat vector",
+    "cinematic still of a lighthouse in a storm, 35mm",
+)
+_TEXT_PROMPTS = (
+    "Summarize the following support ticket in two sentences.",
+    "Write a haiku about distributed systems.",
+    "Translate to French: the invoice is attached.",
+    "Explain the difference between a process and a thread.",
+    "Draft a polite reply declining the meeting.",
+)
+_MUSIC_PROMPTS = (
+    "an 80s synthwave track with a driving bassline",
+    "lo-fi hip hop beat with soft piano",
+    "epic orchestral cue with taiko drums",
+)
+_PROMPTS = {"image": _IMAGE_PROMPTS, "audio": _MUSIC_PROMPTS}
+_ERRORS = (
+    "CUDA out of memory. Tried to allocate 2.00 GiB",
+    "Prediction interrupted; please retry (code: PA)",
+    "NSFW content detected. Try running it again, or try a different prompt.",
+    "Input validation failed: width must be a multiple of 8",
+    "Model setup failed",
+)
+
+
+class _Draws:
+    """Deterministic uniform floats in [0, 1) from one digest, rehashing when used up."""
+
+    __slots__ = ("_digest", "_values", "_pos", "id")
+
+    def __init__(self, key: bytes) -> None:
+        digest = hashlib.blake2b(key, digest_size=64).digest()
+        # Replicate's ids are 26 lowercase base32 characters (128 bits).
+        self.id = base64.b32encode(digest[:16]).decode("ascii").lower()[:26]
+        self._digest = digest
+        self._values = struct.unpack("<12I", digest[16:])
+        self._pos = 0
+
+    def next(self) -> float:
+        if self._pos == len(self._values):
+            self._digest = hashlib.blake2b(self._digest, digest_size=64).digest()
+            self._values = struct.unpack("<16I", self._digest)
+            self._pos = 0
+        value = self._values[self._pos]
+        self._pos += 1
+        return value / 4294967296.0
+
+    def pick(self, options):
+        return options[int(self.next() * len(options))]
+
+    def log_uniform(self, low: float, high: float) -> float:
+        return low * (high / low) ** self.next()
+
+
+@dataclass(slots=True)
+class _Plan:
+    """Everything about one record that does not depend on the clock."""
+
+    kind: str  # 'prediction' | 'training'
+    index: int
+    id: str
+    created_ns: int
+    created_at: str
+    model: str
+    version: str
+    deployment: str | None
+    hardware: str
+    billing: str
+    source: str | None
+    final_status: str
+    started_ns: int | None
+    started_at: str | None
+    completed_ns: int
+    completed_at: str
+    predict_time: float | None
+    metrics: dict | None  # final metrics; None = key absent; {} = the empty-metrics quirk
+    units: dict
+    input: dict
+    output: Any
+    error: str | None
+    logs: str
+    omit_data_removed: bool
+    stream: bool
+    extra: dict | None  # trainings: destination
+
+
+class SimulatedAccount:
+    """A deterministic, lazily generated Replicate account for a seed and a username."""
+
+    def __init__(
+        self,
+        seed: int = 7,
+        predictions: int = 5000,
+        trainings: int = 200,
+        username: str = "acme-ai",
+        end: datetime | None = None,
+        months: float = 18.0,
+        running: int = 3,
+        data_url_rate: float = 0.0002,
+    ) -> None:
+        if predictions < 0 or trainings < 0:
+            raise ValueError("predictions and trainings must be >= 0")
+        if end is None:
+            end = datetime.now(UTC).replace(microsecond=0)
+        self.seed = seed
+        self.username = username
+        self.predictions = predictions
+        self.trainings = trainings
+        self.data_url_rate = data_url_rate
+        self.end_ns = datetime_to_ns(end)
+        self.start_ns = self.end_ns - int(months * 30.436875 * DAY_NS)
+        self._span_ns = self.end_ns - self.start_ns
+        self._key = f"{seed}:{username}:".encode()
+
+        self.models = catalog.build_models(username)
+        self._models_by_name = {model.name: model for model in self.models}
+        self.deployments = catalog.build_deployments(username, self._models_by_name)
+        self.trainers = catalog.build_trainers(username)
+        self._release_ns = {
+            dep.name: [self._fraction_to_ns(r.since, ("release", dep.name, r.number))
+                       for r in dep.releases]
+            for dep in self.deployments
+        }
+        # Non-terminal records at `end`: the newest few sit in the last minute.
+        self._tail = {
+            "prediction": min(running, predictions // 4),
+            "training": min(1 if running else 0, trainings // 4),
+        }
+        self._counts = {"prediction": predictions, "training": trainings}
+        self._choice_buckets = self._build_choice_buckets()
+
+        self._lock = threading.RLock()
+        self._appended: list[_Plan] = []
+        self._advanced_ns = 0
+        self._real_time_origin: float | None = None
+        self._data_url_block = base64.b64encode(
+            hashlib.shake_256(self._key + b"data-url").digest(300_000)
+        ).decode("ascii")
+
+    # ----- clock -------------------------------------------------------------------------
+    def now_ns(self) -> int:
+        """The simulated now: `end`, plus advances, plus real time if it was switched on."""
+        now = self.end_ns + self._advanced_ns
+        if self._real_time_origin is not None:
+            now += int((time.monotonic() - self._real_time_origin) * NS_PER_SECOND)
+        return now
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulated clock forward: running records finish when their time comes."""
+        if seconds < 0:
+            raise ValueError("the simulated clock only moves forward")
+        with self._lock:
+            self._advanced_ns += int(seconds * NS_PER_SECOND)
+
+    def follow_real_time(self) -> None:
+        """Let real time pass on the simulated clock too (the `serve` command does this)."""
+        if self._real_time_origin is None:
+            self._real_time_origin = time.monotonic()
+
+    # ----- indexing ----------------------------------------------------------------------
+    def count(self, kind: str = "prediction") -> int:
+        """Number of records of `kind` (predictions include the ones created since)."""
+        if kind == "prediction":
+            return self.predictions + len(self._appended)
+        return self.trainings
+
+    def created_ns(self, kind: str, index: int) -> int:
+        """`created_at` of record `index` (oldest is 0) in nanoseconds; strictly increasing."""
+        base = self._counts[kind]
+        if index >= base:
+            return self._appended[index - base].created_ns
+        return self._created(kind, index)[0]
+
+    def first_index_at_or_after(self, kind: str, moment_ns: int) -> int:
+        """The smallest index whose created_at >= moment_ns (count if none): binary search."""
+        low, high = 0, self.count(kind)
+        while low < high:
+            middle = (low + high) // 2
+            if self.created_ns(kind, middle) < moment_ns:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def find(self, kind: str, record_id: str) -> int | None:
+        """The index of the record with `record_id`, or None.
+
+        Ids are hashes, so this scans; a small id -> index cache keeps repeated GETs cheap.
+        """
+        cache = self.__dict__.setdefault("_id_cache", {})
+        if record_id in cache.get(kind, {}):
+            return cache[kind][record_id]
+        if kind == "prediction":
+            for plan in self._appended:
+                if plan.id == record_id:
+                    return plan.index
+        kind_key = self._key + (b"p:" if kind == "prediction" else b"t:")
+        for index in range(self._counts[kind] - 1, -1, -1):
+            digest = hashlib.blake2b(kind_key + str(index).encode(), digest_size=64).digest()
+            if base64.b32encode(digest[:16]).decode("ascii").lower()[:26] == record_id:
+                cache.setdefault(kind, {})[record_id] = index
+                return index
+        return None
+
+    def _fraction_to_ns(self, fraction: float, salt: tuple) -> int:
+        draws = _Draws(self._key + repr(salt).encode())
+        whole = self.start_ns + int(fraction * self._span_ns) // NS_PER_SECOND * NS_PER_SECOND
+        return whole + int(draws.next() * 1_000_000) * 1000
+
+    def _created(self, kind: str, index: int, draws: _Draws | None = None):
+        """(created_ns, digits, python_style) of a generated record."""
+        if draws is None:
+            draws = _Draws(self._key + (b"p:" if kind == "prediction" else b"t:")
+                           + str(index).encode())
+        count = self._counts[kind]
+        tail = self._tail[kind]
+        base_count = count - tail
+        position = draws.next()
+        style = draws.next()
+        if index >= base_count:
+            # the tail: one record every TAIL_SPACING_NS in the last minute before `end`
+            low = self.end_ns - (count - index) * TAIL_SPACING_NS
+            high = low + NS_PER_SECOND
+        else:
+            window_end = self.end_ns - (tail + 1) * TAIL_SPACING_NS
+            span = window_end - self.start_ns
+            # u ** 0.6 puts more records near the end: the account's usage grows
+            low = self.start_ns + int(span * (index / base_count) ** 0.6)
+            high = self.start_ns + int(span * ((index + 1) / base_count) ** 0.6)
+        raw = low + int((high - low) * (0.05 + 0.9 * position))
+        if style < 0.6:  # Python's serializer: 6 digits, none when the microseconds are 0
+            digits, python_style = 6, True
+        else:  # Go's: 0-9 digits with trailing zeros stripped
+            digits, python_style = int(draws.next() * 10), False
+        quantum = 10 ** (9 - digits)
+        snapped = raw // quantum * quantum
+        if snapped < low:
+            snapped = ceil_to_digits(low, digits)
+        if snapped >= high:  # slot too narrow for that precision
+            snapped, digits, python_style = raw, 9, False
+        return snapped, digits, python_style
+
+    # ----- record generation -------------------------------------------------------------
+    def _build_choice_buckets(self) -> list[tuple[list[float], list[tuple[str, Any]]]]:
+        """Per 1% of history: the (cumulative weights, choices) available from its start."""
+        buckets = []
+        for bucket in range(100):
+            fraction = bucket / 100
+            bucket_ns = self.start_ns + int(fraction * self._span_ns)
+            choices: list[tuple[str, Any]] = []
+            weights: list[float] = []
+            for model in self.models:
+                if model.available_from <= fraction:
+                    choices.append(("model", model))
+                    weights.append(model.weight)
+            for dep in self.deployments:
+                if self._release_ns[dep.name][0] <= bucket_ns:
+                    choices.append(("deployment", dep))
+                    weights.append(dep.weight)
+            cumulative, total = [], 0.0
+            for weight in weights:
+                total += weight
+                cumulative.append(total)
+            buckets.append(([c / total for c in cumulative], choices))
+        return buckets
+
+    def _release_at(self, dep: catalog.DeploymentSpec, moment_ns: int) -> catalog.Release:
+        position = bisect.bisect_right(self._release_ns[dep.name], moment_ns) - 1
+        return dep.releases[max(position, 0)]
+
+    def _fmt(self, ns: int, digits: int, python_style: bool) -> str:
+        if python_style:
+            return format_ns(ns, 6 if ns % NS_PER_SECOND else 0, strip=False)
+        return format_ns(ns, digits)
+
+    def _timestamp(self, draws: _Draws, ns: int) -> tuple[int, str]:
+        """Round `ns` up to a random serializer's precision: (exact ns, string as served)."""
+        if draws.next() < 0.6:
+            exact = ceil_to_digits(ns, 6)
+            return exact, self._fmt(exact, 6, True)
+        digits = int(draws.next() * 10)
+        exact = ceil_to_digits(ns, digits)
+        return exact, format_ns(exact, digits)
+
+    def _data_url(self, draws: _Draws, mime: str) -> str:
+        size = int(draws.log_uniform(100_000, 400_000)) // 4 * 4
+        return f"data:{mime};base64," + self._data_url_block[:size]
+
+    def _prediction_plan(self, index: int) -> _Plan:
+        if index >= self.predictions:
+            return self._appended[index - self.predictions]
+        draws = _Draws(self._key + b"p:" + str(index).encode())
+        created_ns, digits, python_style = self._created("prediction", index, draws)
+        fraction = (created_ns - self.start_ns) / self._span_ns
+        weights, choices = self._choice_buckets[min(int(fraction * 100), 99)]
+        kind, choice = choices[min(bisect.bisect_left(weights, draws.next()), len(choices) - 1)]
+        deployment = None
+        if kind == "deployment":
+            release = self._release_at(choice, created_ns)
+            model = self._models_by_name[release.model]
+            version, hardware = release.version, release.hardware
+            deployment = f"{self.username}/{choice.name}"
+            source = "api"
+        else:
+            model = choice
+            era = model.era_at(fraction)
+            version, hardware = era.version, era.hardware
+            source = "web" if draws.next() < model.web_share else "api"
+        if fraction < 0.1 and draws.next() < 0.5:
+            source = None  # the oldest records predate the `source` field
+        tail = index >= self.predictions - self._tail["prediction"]
+        return self._build_prediction(
+            draws, index, created_ns, self._fmt(created_ns, digits, python_style), model,
+            version, hardware, deployment, source, None, fraction, tail,
+        )
+
+    def _build_prediction(self, draws, index, created_ns, created_at, model, version, hardware,
+                          deployment, source, given_input, fraction, tail) -> _Plan:
+        roll = draws.next()
+        status = ("succeeded" if roll < 0.90 else "failed" if roll < 0.955
+                  else "canceled" if roll < 0.985 else "aborted")
+        if tail:
+            status = "succeeded"
+        cold = (model.cold_boot or deployment) and draws.next() < 0.04
+        queue_s = draws.log_uniform(20.0, 180.0) if cold else draws.log_uniform(0.03, 1.5)
+        predict_s = draws.log_uniform(*model.predict_seconds)
+        if tail:  # still running at `end`: the newest is queued, the others are processing
+            newest = index == self.predictions - 1
+            queue_s = 40.0 + draws.next() * 30 if newest else 0.3 + draws.next()
+            predict_s = max(predict_s, 60.0 + draws.next() * 150)
+        error = None
+        started = status != "aborted"
+        if status == "failed":
+            error = draws.pick(_ERRORS)
+            predict_s = (int(draws.next() * 9) + 1) * 1e-6 if draws.next() < 0.3 else predict_s * draws.next()
+        elif status == "canceled":
+            if draws.next() < 0.3:
+                started = False
+            predict_s *= draws.next()
+        overhead_s = draws.log_uniform(0.02, 0.6)
+
+        started_ns = started_at = None
+        if started:
+            started_ns, started_at = self._timestamp(draws, created_ns + int(queue_s * NS_PER_SECOND))
+            done_ns = started_ns + int((predict_s + overhead_s) * NS_PER_SECOND)
+        else:
+            done_ns = created_ns + int(queue_s * NS_PER_SECOND)
+        completed_ns, completed_at = self._timestamp(draws, done_ns)
+        predict_time = round(predict_s, 6) if started else None
+        if predict_time is not None and predict_time == 0:
+            predict_time = 1e-06
+
+        prompt = draws.pick(_PROMPTS.get(model.output_kind, _TEXT_PROMPTS))
+        seed_value = int(draws.next() * 100000)
+        stream = model.output_kind == "tokens"
+        units: dict = {}
+        metrics: dict | None = None
+        data_url = draws.next() < self.data_url_rate
+        input_, output = self._input_output(draws, model, prompt, seed_value, data_url, index)
+        if given_input is not None:
+            input_ = given_input
+        if started:
+            metrics = {"predict_time": predict_time,
+                       "total_time": round((completed_ns - created_ns) / NS_PER_SECOND, 6)}
+            if model.billing == "per_unit" and status in ("succeeded", "canceled"):
+                if model.output_kind == "image" and status == "succeeded":
+                    count = len(output) if isinstance(output, list) else 1
+                    metrics["image_count"] = count
+                    units = {"image": count}
+                elif model.output_kind == "tokens":
+                    input_tokens = int(draws.log_uniform(12, 2400))
+                    output_tokens = int(draws.log_uniform(8, 900))
+                    if status == "canceled":
+                        output_tokens = max(1, output_tokens // 3)
+                    metrics.update(
+                        input_token_count=input_tokens,
+                        output_token_count=output_tokens,
+                        tokens_per_second=round(output_tokens / max(predict_s, 1e-3), 6),
+                        time_to_first_token=round(draws.log_uniform(0.04, 0.6), 6),
+                    )
+                    units = {"input_token": input_tokens, "output_token": output_tokens}
+            if status in ("failed", "canceled") and draws.next() < 0.2:
+                metrics, units, predict_time = {}, {}, None  # recorded quirk: metrics == {}
+        if status != "succeeded":
+            output = None
+        logs = (f"Using seed: {seed_value}\nPrompt: {prompt}\n"
+                + ("" if status == "succeeded" else f"{error or status}\n"))
+        return _Plan(
+            kind="prediction", index=index, id=draws.id, created_ns=created_ns,
+            created_at=created_at, model=model.name, version=version, deployment=deployment,
+            hardware=hardware, billing=model.billing, source=source, final_status=status,
+            started_ns=started_ns, started_at=started_at, completed_ns=completed_ns,
+            completed_at=completed_at, predict_time=predict_time, metrics=metrics, units=units,
+            input=input_, output=output, error=error, logs=logs,
+            omit_data_removed=fraction < 0.1 and draws.next() < 0.2, stream=stream, extra=None,
+        )
+
+    def _input_output(self, draws, model, prompt, seed_value, data_url, index):
+        files = f"https://replicate.delivery/xezq/{draws.id[:20]}"
+        kind = model.output_kind
+        if kind == "image":
+            count = 1 if model.name.endswith("pro") or draws.next() < 0.7 else int(draws.next() * 3) + 2
+            input_ = {"prompt": prompt, "num_outputs": count, "aspect_ratio": draws.pick(
+                ("1:1", "16:9", "3:2", "9:16")), "seed": seed_value}
+            output: Any = [f"{files}/out-{n}.webp" for n in range(count)]
+            if data_url:
+                output = [self._data_url(draws, "image/webp")]
+                input_["num_outputs"] = 1
+        elif kind == "tokens":
+            input_ = {"prompt": prompt, "max_tokens": 512, "temperature": 0.7}
+            output = ["Sure", "!", " Here", " is", " a", " short", " answer", "."]
+        elif kind == "upscale":
+            image = self._data_url(draws, "image/png") if data_url else f"{files}/input.png"
+            input_ = {"image": image, "scale": draws.pick((2, 4)), "face_enhance": False}
+            output = f"{files}/output.png"
+        elif kind == "transcript":
+            audio = self._data_url(draws, "audio/mpeg") if data_url else f"{files}/audio.mp3"
+            input_ = {"audio": audio, "model": "large-v3", "language": "auto"}
+            output = {"detected_language": "english", "transcription": prompt,
+                      "segments": [{"id": 0, "start": 0.0, "end": 4.2, "text": prompt}]}
+        elif kind == "audio":
+            input_ = {"prompt": prompt, "duration": draws.pick((8, 15, 30)),
+                      "model_version": "stereo-large"}
+            output = f"{files}/out.wav"
+        elif kind == "vector":
+            input_ = {"text": prompt}
+            output = [round(draws.next() * 2 - 1, 6) for _ in range(8)]
+        else:
+            name = draws.pick(("Alice", "Bob", "Chen", "Dana"))
+            input_ = {"text": name}
+            output = f"hello {name}"
+        if data_url and kind not in ("image", "upscale", "transcript"):
+            input_["image"] = self._data_url(draws, "image/png")
+        return input_, output
+
+    def _training_plan(self, index: int) -> _Plan:
+        draws = _Draws(self._key + b"t:" + str(index).encode())
+        created_ns, digits, python_style = self._created("training", index, draws)
+        cumulative, total = [], 0.0
+        for trainer in self.trainers:
+            total += trainer.weight
+            cumulative.append(total / sum(t.weight for t in self.trainers))
+        trainer = self.trainers[min(bisect.bisect_left(cumulative, draws.next()),
+                                    len(self.trainers) - 1)]
+        tail = index >= self.trainings - self._tail["training"]
+        roll = draws.next()
+        status = "succeeded" if tail or roll < 0.85 else "failed" if roll < 0.95 else "canceled"
+        queue_s = draws.log_uniform(1.0, 90.0)
+        train_s = draws.log_uniform(*trainer.train_seconds)
+        if status != "succeeded":
+            train_s *= draws.next()
+        if tail:
+            queue_s, train_s = 2.0, max(train_s, 900.0)
+        started_ns, started_at = self._timestamp(draws, created_ns + int(queue_s * NS_PER_SECOND))
+        completed_ns, completed_at = self._timestamp(
+            draws, started_ns + int((train_s + 5.0) * NS_PER_SECOND))
+        predict_time = round(train_s, 6)
+        metrics = {"predict_time": predict_time,
+                   "total_time": round((completed_ns - created_ns) / NS_PER_SECOND, 6)}
+        trained_version = catalog.hex_id(self.username, "trained", index)
+        files = f"https://replicate.delivery/xezq/{draws.id[:20]}"
+        output = None
+        if status == "succeeded":
+            output = {"version": f"{trainer.destination}:{trained_version}",
+                      "weights": f"{files}/trained_model.tar"}
+        error = "Training failed: loss diverged" if status == "failed" else None
+        source = "web" if draws.next() < 0.3 else "api"
+        input_ = {"input_images": f"{files}/images.zip", "steps": draws.pick((500, 1000, 2000)),
+                  "lora_rank": 16, "trigger_word": "TOK"}
+        return _Plan(
+            kind="training", index=index, id=draws.id, created_ns=created_ns,
+            created_at=self._fmt(created_ns, digits, python_style), model=trainer.name,
+            version=trainer.version, deployment=None, hardware=trainer.hardware,
+            billing="per_second", source=source, final_status=status, started_ns=started_ns,
+            started_at=started_at, completed_ns=completed_ns, completed_at=completed_at,
+            predict_time=predict_time, metrics=metrics, units={}, input=input_, output=output,
+            error=error, logs=f"Training {trainer.name} for {input_['steps']} steps\n",
+            omit_data_removed=True, stream=False, extra={"destination": trainer.destination},
+        )
+
+    def plan(self, kind: str, index: int) -> _Plan:
+        """The clock-independent facts of record `index` of `kind`."""
+        if kind == "prediction":
+            return self._prediction_plan(index)
+        return self._training_plan(index)
+
+    # ----- rendering ---------------------------------------------------------------------
+    def render(self, plan: _Plan, now_ns: int, *, list_item: bool = True) -> tuple[dict, bool]:
+        """The record as the API serves it at `now_ns`, and whether it can no longer change."""
+        finished = now_ns >= plan.completed_ns
+        running = plan.started_ns is not None and now_ns >= plan.started_ns
+        status = plan.final_status if finished else "processing" if running else "starting"
+        removed = (finished and plan.kind == "prediction" and plan.source != "web"
+                   and now_ns >= plan.completed_ns + DATA_REMOVAL_NS)
+        stable = removed or (finished and (plan.kind == "training" or plan.source == "web"))
+        record: dict[str, Any] = {}
+        if finished:
+            record["completed_at"] = plan.completed_at
+        record["created_at"] = plan.created_at
+        if not plan.omit_data_removed:
+            record["data_removed"] = removed
+        if plan.deployment:
+            record["deployment"] = plan.deployment
+        if plan.extra:
+            record.update(plan.extra)
+        record["error"] = plan.error if finished else None
+        record["id"] = plan.id
+        record["input"] = plan.input
+        if not list_item:
+            record["logs"] = plan.logs if running or finished else ""
+        if finished and plan.metrics is not None:
+            record["metrics"] = plan.metrics
+        record["model"] = plan.model
+        record["output"] = None if removed or not finished else plan.output
+        if plan.source is not None:
+            record["source"] = plan.source
+        if running:
+            record["started_at"] = plan.started_at
+        record["status"] = status
+        # trainings' urls point at /v1/predictions/{id}: a quirk of Replicate's API
+        urls = {"cancel": f"{API}/predictions/{plan.id}/cancel",
+                "get": f"{API}/predictions/{plan.id}"}
+        if plan.stream and not finished:
+            urls["stream"] = f"https://stream.replicate.com/v1/files/{plan.id}"
+        urls["web"] = f"{WEB}/{plan.id}"
+        record["urls"] = urls
+        record["version"] = plan.version
+        return record, stable
+
+    def record(self, kind: str, index: int, *, list_item: bool = False) -> dict:
+        """Record `index` of `kind` as the API serves it now."""
+        return self.render(self.plan(kind, index), self.now_ns(), list_item=list_item)[0]
+
+    # ----- growth ------------------------------------------------------------------------
+    def model_spec(self, name: str) -> catalog.ModelSpec | None:
+        return self._models_by_name.get(name)
+
+    def model_for_version(self, version: str) -> catalog.ModelSpec | None:
+        for model in self.models:
+            if any(era.version == version for era in model.eras):
+                return model
+        return None
+
+    def deployment_spec(self, name: str) -> catalog.DeploymentSpec | None:
+        for dep in self.deployments:
+            if dep.name == name:
+                return dep
+        return None
+
+    def create_prediction(
+        self,
+        model: str | None = None,
+        version: str | None = None,
+        deployment: str | None = None,
+        input: dict | None = None,  # noqa: A002 - the API's field name
+        source: str = "api",
+    ) -> dict:
+        """Append a prediction created now (status `starting`); returns it as served.
+
+        Give `deployment` ("owner/name" or "name"), or `model` ("owner/name") and optionally
+        `version`, or just a `version` id. Raises LookupError for unknown names or versions.
+        """
+        with self._lock:
+            now = self.now_ns()
+            index = self.count("prediction")
+            draws = _Draws(self._key + b"p:" + str(index).encode())
+            last = self.created_ns("prediction", index - 1) if index else 0
+            created_ns = max(ceil_to_digits(now, 6), last + 1000)
+            fraction = (created_ns - self.start_ns) / self._span_ns
+            dep_name = None
+            if deployment:
+                spec = self.deployment_spec(deployment.split("/")[-1])
+                if spec is None or (deployment.count("/") and not deployment.startswith(
+                        self.username + "/")):
+                    raise LookupError(f"deployment {deployment} not found")
+                release = self._release_at(spec, created_ns)
+                model_spec = self._models_by_name[release.model]
+                version_id, hardware = release.version, release.hardware
+                dep_name = f"{self.username}/{spec.name}"
+            else:
+                model_spec = self.model_spec(model) if model else self.model_for_version(version or "")
+                if model_spec is None:
+                    raise LookupError(f"model {model or version} not found")
+                era = model_spec.era_at(min(fraction, 1.0))
+                if version and version != "hidden":
+                    matching = [e for e in model_spec.eras if e.version == version]
+                    if not matching:
+                        raise LookupError(f"version {version} of {model_spec.name} not found")
+                    era = matching[0]
+                version_id, hardware = era.version, era.hardware
+            plan = self._build_prediction(
+                draws, index, created_ns, format_ns(created_ns, 6, strip=False), model_spec,
+                version_id, hardware, dep_name, source, input or {}, 1.0, False,
+            )
+            plan.omit_data_removed = False
+            self._appended.append(plan)
+            return self.render(plan, now, list_item=False)[0]
+
+    # ----- truth -------------------------------------------------------------------------
+    def ground_truth(self) -> Iterator[dict]:
+        """One row per prediction and training, newest first, derived from what is served."""
+        now = self.now_ns()
+        for kind in ("prediction", "training"):
+            for index in range(self.count(kind) - 1, -1, -1):
+                plan = self.plan(kind, index)
+                yield self.truth_row(plan, self.render(plan, now)[0])
+
+    def truth_row(self, plan: _Plan, served: dict) -> dict:
+        """The ground-truth row of a record from the dict the API serves for it."""
+        metrics = served.get("metrics") or {}
+        units: dict = {}
+        if "image_count" in metrics:
+            units = {"image": metrics["image_count"]}
+        elif "input_token_count" in metrics:
+            units = {"input_token": metrics["input_token_count"],
+                     "output_token": metrics["output_token_count"]}
+        return {
+            "id": served["id"],
+            "kind": plan.kind,
+            "account": self.username,
+            "model": served["model"],
+            "version": served["version"],
+            "deployment": served.get("deployment"),
+            "source": served.get("source"),
+            "status": served["status"],
+            "created_at": served["created_at"],
+            "hardware": plan.hardware,
+            "billing": plan.billing,
+            "predict_time": metrics.get("predict_time"),
+            "units": units,
+        }
+
+    def deployment_history(self) -> list[dict]:
+        """Every release of every deployment (Replicate serves only the current one)."""
+        rows = []
+        for dep in self.deployments:
+            for release, release_ns in zip(dep.releases, self._release_ns[dep.name], strict=True):
+                rows.append({
+                    "owner": self.username,
+                    "name": dep.name,
+                    "number": release.number,
+                    "model": release.model,
+                    "version": release.version,
+                    "hardware": release.hardware,
+                    "min_instances": release.min_instances,
+                    "max_instances": release.max_instances,
+                    "created_at": format_ns(release_ns, 6, strip=False),
+                    "created_ns": release_ns,
+                })
+        return rows
+
+    def current_release(self, dep: catalog.DeploymentSpec, now_ns: int) -> tuple[catalog.Release, int] | None:
+        """The release in force at `now_ns` and its creation instant, or None before the first."""
+        times = self._release_ns[dep.name]
+        position = bisect.bisect_right(times, now_ns) - 1
+        if position < 0:
+            return None
+        return dep.releases[position], times[position]

@@ -1,0 +1,244 @@
+"""What the synthetic account runs: hardware, models and deployments.
+
+The names are real (other modules price them): official models billed per output with
+`version: "hidden"`, public community models with 64-hex versions, the account's private models
+(some with `dp-`/`d-` versions) and deployments whose releases move between hardware. Each model
+has version eras placed at fractions of the account's history, so the same model can run on
+different hardware in different months, which is exactly what a cost report must not hide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+HARDWARE = [
+    {"name": "CPU", "sku": "cpu"},
+    {"name": "Nvidia T4 GPU", "sku": "gpu-t4"},
+    {"name": "Nvidia A40 GPU", "sku": "gpu-a40-small"},
+    {"name": "Nvidia A40 (Large) GPU", "sku": "gpu-a40-large"},
+    {"name": "Nvidia L40S GPU", "sku": "gpu-l40s"},
+    {"name": "2x Nvidia L40S GPU", "sku": "gpu-l40s-2x"},
+    {"name": "Nvidia A100 (80GB) GPU", "sku": "gpu-a100-large"},
+    {"name": "2x Nvidia A100 (80GB) GPU", "sku": "gpu-a100-large-2x"},
+    {"name": "Nvidia H100 GPU", "sku": "gpu-h100"},
+]
+HARDWARE_SKUS = frozenset(item["sku"] for item in HARDWARE)
+
+
+def hex_id(*parts: object, length: int = 64) -> str:
+    """A stable hex string derived from `parts` (model version ids, deployment versions)."""
+    digest = hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()
+    while len(digest) < length:
+        digest += hashlib.sha256(digest.encode()).hexdigest()
+    return digest[:length]
+
+
+@dataclass(frozen=True)
+class Era:
+    """A model version in use from `since` (fraction of the history span) on `hardware`."""
+
+    since: float
+    version: str
+    hardware: str
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model the account runs, with how its predictions look and what they cost to run."""
+
+    name: str  # owner/name
+    billing: str  # 'per_second' | 'per_unit'
+    kind: str  # 'official' | 'community' | 'private'
+    output_kind: str  # 'image' | 'tokens' | 'upscale' | 'audio' | 'transcript' | 'text' | 'vector'
+    weight: float
+    predict_seconds: tuple[float, float]  # log-uniform range of predict_time
+    eras: tuple[Era, ...]
+    available_from: float = 0.0  # fraction of the history before which it was not used
+    web_share: float = 0.2
+    description: str = ""
+    data_url_input: bool = False  # candidate for a data URL of hundreds of KB in `input`
+    cold_boot: bool = False  # private models boot on demand: long queue times happen
+
+    @property
+    def visibility(self) -> str:
+        return "private" if self.kind == "private" else "public"
+
+    def era_at(self, fraction: float) -> Era:
+        """The version era in use at `fraction` of the history."""
+        current = self.eras[0]
+        for era in self.eras:
+            if era.since <= fraction:
+                current = era
+        return current
+
+
+@dataclass(frozen=True)
+class Release:
+    """One release of a deployment (Replicate serves only the current one)."""
+
+    number: int
+    since: float  # fraction of the history span
+    model: str
+    version: str
+    hardware: str
+    min_instances: int
+    max_instances: int
+
+
+@dataclass(frozen=True)
+class DeploymentSpec:
+    """A deployment of the account and its releases, oldest first."""
+
+    name: str
+    weight: float
+    releases: tuple[Release, ...] = field(default_factory=tuple)
+
+    def release_at(self, fraction: float) -> Release | None:
+        current = None
+        for release in self.releases:
+            if release.since <= fraction:
+                current = release
+        return current
+
+
+def _official(name: str, output_kind: str, weight: float, seconds, hardware, since=0.0, desc=""):
+    return ModelSpec(
+        name=name,
+        billing="per_unit",
+        kind="official",
+        output_kind=output_kind,
+        weight=weight,
+        predict_seconds=seconds,
+        eras=(Era(0.0, "hidden", hardware),),
+        available_from=since,
+        description=desc,
+    )
+
+
+def _community(name, output_kind, weight, seconds, eras, **extra):
+    return ModelSpec(
+        name=name,
+        billing="per_second",
+        kind="community",
+        output_kind=output_kind,
+        weight=weight,
+        predict_seconds=seconds,
+        eras=tuple(Era(since, hex_id(name, number), hw) for number, (since, hw) in enumerate(eras)),
+        **extra,
+    )
+
+
+def build_models(username: str) -> list[ModelSpec]:
+    """The models of an account named `username` (private model names carry the username)."""
+    models = [
+        _official("black-forest-labs/flux-schnell", "image", 22, (0.4, 2.5), "gpu-h100",
+                  desc="The fastest image generation model tailored for local development"),
+        _official("black-forest-labs/flux-dev", "image", 8, (2.0, 7.0), "gpu-h100",
+                  desc="A 12 billion parameter rectified flow transformer"),
+        _official("black-forest-labs/flux-1.1-pro", "image", 5, (3.0, 9.0), "gpu-h100",
+                  since=0.25, desc="Faster, better FLUX Pro"),
+        _official("meta/meta-llama-3-8b-instruct", "tokens", 10, (0.3, 6.0), "gpu-a100-large",
+                  desc="An 8 billion parameter language model from Meta"),
+        _official("meta/meta-llama-3-70b-instruct", "tokens", 5, (1.0, 20.0),
+                  "gpu-a100-large-2x", desc="A 70 billion parameter language model from Meta"),
+        _community("stability-ai/sdxl", "image", 12, (3.0, 14.0),
+                   [(0.0, "gpu-a40-large"), (0.55, "gpu-l40s")],
+                   description="A text-to-image generative AI model that creates beautiful images"),
+        _community("bytedance/sdxl-lightning-4step", "image", 8, (0.8, 3.0),
+                   [(0.0, "gpu-a40-large"), (0.7, "gpu-l40s")],
+                   description="SDXL-Lightning by ByteDance: a fast text-to-image model"),
+        _community("nightmareai/real-esrgan", "upscale", 6, (0.8, 25.0),
+                   [(0.0, "gpu-t4"), (0.4, "gpu-a40-small")], data_url_input=True,
+                   description="Real-ESRGAN with optional face correction and adjustable upscale"),
+        _community("openai/whisper", "transcript", 5, (4.0, 180.0),
+                   [(0.0, "gpu-t4"), (0.6, "gpu-l40s")], data_url_input=True,
+                   description="Convert speech in audio to text"),
+        _community("meta/musicgen", "audio", 3, (10.0, 90.0), [(0.0, "gpu-a100-large")],
+                   description="Generate music from a prompt or melody"),
+        _community("replicate/hello-world", "text", 1, (0.001, 0.2), [(0.0, "cpu")],
+                   description="A tiny model that says hello"),
+        ModelSpec(
+            name=f"{username}/flux-lora-brand", billing="per_second", kind="private",
+            output_kind="image", weight=4, predict_seconds=(2.0, 8.0),
+            eras=(Era(0.0, "dp-" + hex_id(username, "flux-lora-brand", 0, length=32), "gpu-h100"),
+                  Era(0.65, "dp-" + hex_id(username, "flux-lora-brand", 1, length=32), "gpu-h100")),
+            available_from=0.2, web_share=0.3, cold_boot=True,
+            description="Brand style LoRA on FLUX.1 [dev]",
+        ),
+        ModelSpec(
+            name=f"{username}/embeddings-worker", billing="per_second", kind="private",
+            output_kind="vector", weight=3, predict_seconds=(0.05, 1.5),
+            eras=(Era(0.0, "d-" + hex_id(username, "embeddings-worker", length=32), "cpu"),),
+            web_share=0.02, cold_boot=True, description="Text embeddings for search",
+        ),
+        ModelSpec(
+            name=f"{username}/custom-upscaler", billing="per_second", kind="private",
+            output_kind="upscale", weight=2, predict_seconds=(1.0, 30.0),
+            eras=(Era(0.0, hex_id(username, "custom-upscaler", 0), "gpu-t4"),
+                  Era(0.5, hex_id(username, "custom-upscaler", 1), "gpu-a40-small")),
+            web_share=0.1, cold_boot=True, description="Upscaler fine-tuned on product shots",
+        ),
+    ]
+    return models
+
+
+def build_deployments(username: str, models: dict[str, ModelSpec]) -> list[DeploymentSpec]:
+    """The account's deployments: releases at fractions of the history, numbers increasing."""
+
+    def version(model: str, fraction: float) -> str:
+        return models[model].era_at(fraction).version
+
+    def releases(model: str, steps) -> tuple[Release, ...]:
+        return tuple(
+            Release(number, since, model, version(model, since), hardware, low, high)
+            for number, (since, hardware, low, high) in enumerate(steps, start=1)
+        )
+
+    lora = f"{username}/flux-lora-brand"
+    return [
+        DeploymentSpec("image-gen", 9, releases("stability-ai/sdxl", [
+            (0.05, "gpu-a40-large", 0, 3),
+            (0.30, "gpu-l40s", 1, 5),  # always on for a while: uptime cost
+            (0.58, "gpu-l40s", 0, 5),
+            (0.82, "gpu-h100", 0, 4),
+        ])),
+        DeploymentSpec("upscaler", 5, releases("nightmareai/real-esrgan", [
+            (0.10, "gpu-t4", 0, 2),
+            (0.45, "gpu-a40-small", 0, 3),
+            (0.75, "gpu-l40s", 0, 3),
+        ])),
+        DeploymentSpec("transcribe", 4, releases("openai/whisper", [
+            (0.20, "gpu-t4", 1, 2),
+            (0.50, "gpu-t4", 0, 2),
+            (0.66, "gpu-l40s", 0, 4),
+        ])),
+        DeploymentSpec("brand-images", 4, releases(lora, [
+            (0.40, "gpu-h100", 0, 2),
+            (0.70, "gpu-h100", 1, 3),
+        ])),
+    ]
+
+
+@dataclass(frozen=True)
+class TrainerSpec:
+    """A trainable model and the hardware its trainings run on."""
+
+    name: str
+    version: str
+    hardware: str
+    weight: float
+    train_seconds: tuple[float, float]
+    destination: str  # name of the private model receiving the trained version
+
+
+def build_trainers(username: str) -> list[TrainerSpec]:
+    """Trainers used by the account (trainings push versions to its private models)."""
+    return [
+        TrainerSpec("ostris/flux-dev-lora-trainer", hex_id("ostris/flux-dev-lora-trainer", 3),
+                    "gpu-h100", 6, (600.0, 2400.0), f"{username}/flux-lora-brand"),
+        TrainerSpec("stability-ai/sdxl", hex_id("stability-ai/sdxl", "trainer"),
+                    "gpu-a40-large", 2, (900.0, 3600.0), f"{username}/sdxl-style"),
+        TrainerSpec("replicate/fast-flux-trainer", hex_id("replicate/fast-flux-trainer", 1),
+                    "gpu-h100", 2, (120.0, 600.0), f"{username}/flux-fast-lora"),
+    ]
