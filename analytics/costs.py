@@ -9,7 +9,8 @@ Resolution, in this order, for each record (the first rule that applies decides)
 2. made through a deployment: the hardware in effect at `created_at` on the deployment's timeline
    (the pricing file's `[deployments]` history before the earliest observed release, then the
    releases in `deployment_releases`, each in effect until the next), billed per second.
-3. an official model with unit prices in effect and unit counts in its metrics: units x unit price.
+3. an official model with unit prices in effect and unit counts in its metrics: units x unit price
+   (one that failed, was canceled or aborted without unit counts produced no output: 0, noted).
 4. the model map, most specific first (`owner/name:version`, then `owner/name`), billed per second.
 5. otherwise unpriced, with a reason saying what to add to the pricing file. Never zero.
 Prices are the ones in effect at the record's `created_at` (effective_from <= created_at < next).
@@ -43,6 +44,8 @@ from replicost.analytics.pricing import UNITS, Catalog
 
 END_OF_TIME = "infinity"
 IN_FLIGHT_STATUSES = ("starting", "processing", "queued", "running")
+# ended without output: an official model (billed per output) bills nothing for them
+NO_OUTPUT_STATUSES = ("failed", "canceled", "aborted")
 
 _TABLES = """
 CREATE OR REPLACE TEMP TABLE replicost_hardware_price (
@@ -124,7 +127,8 @@ ruled AS (
             WHEN status IN {in_flight} THEN 'in_flight'
             WHEN deployment IS NOT NULL THEN 'deployment'
             WHEN has_unit_prices AND (
-                   (image_price IS NOT NULL AND image_count IS NOT NULL)
+                   status IN {unbilled}
+                OR (image_price IS NOT NULL AND image_count IS NOT NULL)
                 OR (input_token_price IS NOT NULL AND input_token_count IS NOT NULL)
                 OR (output_token_price IS NOT NULL AND output_token_count IS NOT NULL)) THEN 'per_unit'
             WHEN mapped_hardware IS NOT NULL THEN 'model_map'
@@ -162,19 +166,16 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
     hardware,
     CASE basis
         WHEN 'per_second' THEN 'second'
-        WHEN 'per_unit' THEN CASE WHEN image_price IS NOT NULL AND image_count IS NOT NULL
-                                  THEN 'image' ELSE 'token' END
+        WHEN 'per_unit' THEN CASE WHEN image_price IS NOT NULL THEN 'image' ELSE 'token' END
     END AS unit,
     CASE basis
         WHEN 'per_second' THEN predict_time
-        WHEN 'per_unit' THEN CASE WHEN image_price IS NOT NULL AND image_count IS NOT NULL
-                                  THEN image_count
+        WHEN 'per_unit' THEN CASE WHEN image_price IS NOT NULL THEN coalesce(image_count, 0)
                                   ELSE coalesce(input_token_count, 0) + coalesce(output_token_count, 0) END
     END::DOUBLE AS units,
     CASE basis
         WHEN 'per_second' THEN usd_per_second
-        WHEN 'per_unit' THEN CASE WHEN image_price IS NOT NULL AND image_count IS NOT NULL
-                                  THEN image_price END
+        WHEN 'per_unit' THEN image_price   -- tokens have two prices: see the *_token_price columns
     END AS unit_price,
     input_token_count, output_token_count, image_count,
     input_token_price, output_token_price,
@@ -202,6 +203,9 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
     END AS reason,
     coalesce(basis = 'per_second' AND (visibility = 'private' OR deployment IS NOT NULL), FALSE) AS lower_bound,
     CASE
+        WHEN basis = 'per_unit' AND image_count IS NULL AND input_token_count IS NULL
+             AND output_token_count IS NULL THEN
+            'official model: ' || status || ' with no output counted; Replicate bills per output, so nothing'
         WHEN basis <> 'per_second' THEN NULL
         WHEN deployment IS NOT NULL THEN
             'deployment: Replicate bills instance uptime; this figure counts active time only'
@@ -344,8 +348,11 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         con.executemany("INSERT INTO replicost_deployment_history VALUES (?, ?, ?, ?, ?)", history)
     con.execute(_TIMELINE)
     in_flight = "(" + ", ".join(f"'{status}'" for status in IN_FLIGHT_STATUSES) + ")"
+    unbilled = "(" + ", ".join(f"'{status}'" for status in NO_OUTPUT_STATUSES) + ")"
     for view, table in (("prediction_costs", "predictions"), ("training_costs", "trainings")):
-        con.execute(_RECORD_COSTS.format(view=view, table=table, in_flight=in_flight))
+        con.execute(
+            _RECORD_COSTS.format(view=view, table=table, in_flight=in_flight, unbilled=unbilled)
+        )
     con.execute(_PRICED_RECORDS)
     con.execute(_UPTIME)
 
