@@ -210,12 +210,16 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"unknown time zone {name!r}; use an IANA name such as Europe/Paris") from None
+        raise InputError(
+            f"unknown time zone {name!r}; use an IANA name such as Europe/Paris"
+        ) from None
 
 
 def parse_dimensions(by: str | Sequence[str]) -> tuple[str, ...]:
     """Validate `--by` (a comma list or a sequence) against the known dimensions."""
-    names = [p.strip() for p in by.split(",")] if isinstance(by, str) else [str(p).strip() for p in by]
+    names = (
+        [p.strip() for p in by.split(",")] if isinstance(by, str) else [str(p).strip() for p in by]
+    )
     names = [n for n in names if n]
     if not names:
         raise InputError("--by needs at least one dimension")
@@ -236,7 +240,7 @@ def priced_connection(
     db: str | Path | duckdb.DuckDBPyConnection,
     *,
     pricing_file: str | Path | None = None,
-    config: str | Path | None = None,
+    config: Any = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection with the cost views installed; open (and close) it if given a path.
 
@@ -261,14 +265,24 @@ def priced_connection(
 def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(
         con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchone()[0]
-        or con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0]
+        or con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]
+        ).fetchone()[0]
     )
+
+
+def load_config(config: Any = None) -> Any:
+    """A `replicost.config.Config` from a Config, a path, or None (the default config file)."""
+    from replicost.config import Config
+    from replicost.config import load_config as read_config
+
+    return config if isinstance(config, Config) else read_config(config)
 
 
 def _install_costs(con, pricing_file, config) -> None:
     from replicost.analytics import costs, pricing
 
-    catalog = pricing.load_catalog(pricing_file=pricing_file, config=config)
+    catalog = pricing.load_catalog(pricing_file=pricing_file, config=load_config(config))
     costs.install(con, catalog)
 
 
@@ -283,7 +297,7 @@ def spend(
     filters: Filters | None = None,
     top: int | None = None,
     pricing_file: str | Path | None = None,
-    config: str | Path | None = None,
+    config: Any = None,
     tag_rules: Sequence[Any] | None = None,
     **filter_values: Any,
 ) -> SpendReport:
@@ -306,7 +320,7 @@ def spend(
         if dim == "tag":
             from replicost.analytics import tags
 
-            rules = tags.load_rules(config) if tag_rules is None else list(tag_rules)
+            rules = tags.load_rules(load_config(config)) if tag_rules is None else list(tag_rules)
             expression = tags.case_expression(rules, params)
         else:
             expression = _DIMENSION_SQL[dim]
@@ -330,7 +344,11 @@ def spend(
     groups = [r for r in records if r["row_kind"] == "group"]
     total_row = next((r for r in records if r["row_kind"] == "total"), None)
     reasons = sorted(
-        ((r["unpriced_reason"], r["count"]) for r in records if r["row_kind"] == "reason" and r["unpriced_reason"] is not None),
+        (
+            (r["unpriced_reason"], r["count"])
+            for r in records
+            if r["row_kind"] == "reason" and r["unpriced_reason"] is not None
+        ),
         key=lambda item: (-item[1], item[0]),
     )
     totals = (
@@ -432,10 +450,10 @@ def _uptime(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame | 
     if filters.account:
         clauses.append("account = $account")
         params["account"] = filters.account
-    rows = con.execute(_sql("uptime_estimates").format(where=" AND ".join(clauses)), params).fetchall()
-    data = [
-        (d, h, int(days), float(secs or 0), Decimal(cost)) for d, h, days, secs, cost in rows
-    ]
+    rows = con.execute(
+        _sql("uptime_estimates").format(where=" AND ".join(clauses)), params
+    ).fetchall()
+    data = [(d, h, int(days), float(secs or 0), Decimal(cost)) for d, h, days, secs, cost in rows]
     return pl.DataFrame(data, schema=schema, orient="row") if data else pl.DataFrame(schema=schema)
 
 
@@ -533,7 +551,7 @@ def summary(
     tz: str = "UTC",
     top: int = 5,
     pricing_file: str | Path | None = None,
-    config: str | Path | None = None,
+    config: Any = None,
 ) -> Summary:
     """Month to date, last month, the last 30 days by day, top models and deployments, forecast.
 
@@ -564,7 +582,8 @@ def summary(
 
     mtd = sum((day_cost(d) for d in span(month_start, today)), Decimal(0))
     last_month_total = sum(
-        (day_cost(d) for d in span(last_month_start, month_start - dt.timedelta(days=1))), Decimal(0)
+        (day_cost(d) for d in span(last_month_start, month_start - dt.timedelta(days=1))),
+        Decimal(0),
     )
     window_days = span(window_start, today)
     daily = pl.DataFrame(
@@ -575,7 +594,9 @@ def summary(
     complete_week = span(today - dt.timedelta(days=7), today - dt.timedelta(days=1))
     run_rate = (sum((day_cost(d) for d in complete_week), Decimal(0)) / 7).quantize(MICRO)
     days_in_month = calendar.monthrange(today.year, today.month)[1]
-    next_month = dt.datetime.combine(month_start + dt.timedelta(days=days_in_month), dt.time(), tzinfo)
+    next_month = dt.datetime.combine(
+        month_start + dt.timedelta(days=days_in_month), dt.time(), tzinfo
+    )
     days_left = Decimal(str(round((next_month - now).total_seconds() / 86400, 6)))
     forecast = (mtd + run_rate * days_left).quantize(MICRO)
 

@@ -15,10 +15,8 @@ The rules become one SQL CASE expression whose patterns are bound parameters.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from replicost.errors import InputError
@@ -44,43 +42,35 @@ def parse_rules(section: Mapping[str, Any], origin: str = "[tags]") -> list[TagR
         entries = value if isinstance(value, list) else [value]
         for entry in entries:
             if not isinstance(entry, Mapping):
-                raise InputError(f"{origin}: tag {tag!r} must map to a table like {{ deployment = \"owner/*\" }}")
+                raise InputError(
+                    f'{origin}: tag {tag!r} must map to a table like {{ deployment = "owner/*" }}'
+                )
             unknown = sorted(set(entry) - set(RULE_FIELDS))
             if unknown:
-                raise InputError(f"{origin}: tag {tag!r} has unknown field {unknown[0]!r}; use {', '.join(RULE_FIELDS)}")
+                raise InputError(
+                    f"{origin}: tag {tag!r} has unknown field {unknown[0]!r}; use {', '.join(RULE_FIELDS)}"
+                )
             if not entry:
-                raise InputError(f"{origin}: tag {tag!r} has an empty rule (it would match everything)")
+                raise InputError(
+                    f"{origin}: tag {tag!r} has an empty rule (it would match everything)"
+                )
             if any(not isinstance(v, str) for v in entry.values()):
                 raise InputError(f"{origin}: tag {tag!r}: rule values must be strings")
             rules.append(TagRule(tag=str(tag), **entry))
     return rules
 
 
-def load_rules(config: str | Path | Mapping[str, Any] | None = None) -> list[TagRule]:
-    """Rules from a config file (default: replicost's config path) or an already parsed config.
-
-    A missing default config simply means no rules; a config named explicitly must exist.
-    """
+def load_rules(config: Any = None) -> list[TagRule]:
+    """Rules from a `replicost.config.Config`, a config file path (None: the default config file,
+    absent means no rules) or an already parsed mapping with a `tags` key."""
     if isinstance(config, Mapping):
         return parse_rules(config.get("tags", {}))
-    explicit = config is not None
-    if config is None:
-        from replicost.paths import default_config_path
+    from replicost.config import Config, load_config
 
-        config = default_config_path()
-    path = Path(config)
-    if not path.exists():
-        if explicit:
-            raise InputError(f"config file {path} not found")
-        return []
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path} is not valid TOML: {exc}") from None
-    section = data.get("tags", {})
-    if not isinstance(section, Mapping):
-        raise InputError(f"{path}: [tags] must be a table")
-    return parse_rules(section, f"{path} [tags]")
+    if not isinstance(config, Config):
+        config = load_config(config)
+    origin = f"{config.path} [tags]" if config.path else "[tags]"
+    return parse_rules(config.tags or {}, origin)
 
 
 def case_expression(rules: Sequence[TagRule], params: dict[str, Any]) -> str:

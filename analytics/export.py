@@ -1,0 +1,111 @@
+"""Export priced predictions and trainings for tools beyond one machine.
+
+Parquet is written by DuckDB itself (`COPY ... PARTITION_BY`), hive style: `DIR/month=2025-03/
+data_0.parquet`, the layout DuckDB, polars, Spark, Trino and BigQuery external tables all read
+with partition pruning. Costs stay DECIMAL(18,6) and timestamps are UTC instants, so nothing is
+lost on the way. CSV is one file for spreadsheets, with `units` rendered as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from replicost.errors import InputError
+
+from .reports import priced_connection
+
+FORMATS = ("parquet", "csv")
+
+# export_records: every priced prediction and training with its month (UTC) for partitioning.
+# Row shape: the `priced_records` columns (kind, id, account, model, version, source, deployment,
+# status, created_at TIMESTAMPTZ, predict_time, hardware, basis, unit, units, unit_price,
+# cost_usd DECIMAL(18,6), reason) + month VARCHAR 'YYYY-MM'. Ordered for stable files.
+EXPORT_RECORDS = """
+SELECT *, strftime(timezone('UTC', created_at), '%Y-%m') AS month
+FROM priced_records
+ORDER BY created_at, id
+"""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: where, how many records, and (Parquet) which month partitions."""
+
+    path: Path
+    format: str
+    records: int
+    months: list[str]
+
+
+def export(
+    db: str | Path | duckdb.DuckDBPyConnection,
+    out: str | Path,
+    *,
+    format: str = "parquet",
+    overwrite: bool = False,
+    pricing_file: str | Path | None = None,
+    config: str | Path | None = None,
+) -> ExportResult:
+    """Write priced records to `out` (a directory) as month-partitioned Parquet or one CSV."""
+    if format not in FORMATS:
+        raise InputError(f"unknown export format {format!r}; use parquet or csv")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is a file; give a directory")
+    target = out / "priced_records.csv" if format == "csv" else out
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise InputError(f"--out {out} is not empty; pass --overwrite to replace its contents")
+    if overwrite and out.is_dir():
+        _remove_previous_export(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {out}: {exc.strerror}") from None
+    with priced_connection(db, pricing_file=pricing_file, config=config) as con:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW export_records AS {EXPORT_RECORDS}")
+        records, months = con.execute(
+            "SELECT count(*), list(DISTINCT month ORDER BY month) FROM export_records"
+        ).fetchone()
+        # COPY takes no bound parameter for its target, so the path is quoted as a SQL literal.
+        quoted = "'" + str(target).replace("'", "''") + "'"
+        try:
+            if format == "parquet":
+                con.execute(
+                    f"COPY export_records TO {quoted} "
+                    "(FORMAT parquet, PARTITION_BY (month), OVERWRITE_OR_IGNORE true)"
+                )
+            else:
+                columns = _csv_columns(con)
+                con.execute(
+                    f"COPY (SELECT {columns} FROM export_records) TO {quoted} (FORMAT csv, HEADER true)"
+                )
+        except duckdb.IOException as exc:
+            raise InputError(f"cannot write {target}: {str(exc).splitlines()[0]}") from None
+    return ExportResult(target, format, int(records), list(months or []))
+
+
+def _remove_previous_export(out: Path) -> None:
+    """Remove what an earlier export wrote (month partitions, the CSV), and nothing else."""
+    import shutil
+
+    for child in out.iterdir():
+        if child.is_dir() and child.name.startswith("month="):
+            shutil.rmtree(child)
+        elif child.name == "priced_records.csv":
+            child.unlink()
+
+
+def _csv_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """Every column, nested ones (units) as JSON text so a spreadsheet gets one cell each."""
+    parts = []
+    for name, type_name in con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'export_records'"
+        " ORDER BY column_index"
+    ).fetchall():
+        ident = '"' + name.replace('"', '""') + '"'
+        nested = any(t in type_name for t in ("STRUCT", "MAP", "[]", "UNION"))
+        parts.append(f"CAST(to_json({ident}) AS VARCHAR) AS {ident}" if nested else ident)
+    return ", ".join(parts)

@@ -1,0 +1,52 @@
+"""`replicost budget check`: one line and an exit code, for cron and CI alerts."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal, InvalidOperation
+
+import click
+
+from replicost.errors import InputError
+
+from .report_cmd import db_option, load_settings, parse_now, pricing_options
+
+
+@click.group()
+def budget() -> None:
+    """Budget checks against the month's actual and projected spend."""
+
+
+@budget.command()
+@click.option("--monthly", required=True, help="Monthly budget in USD, e.g. 500.")
+@click.option(
+    "--warn-at",
+    type=float,
+    default=0.8,
+    show_default=True,
+    help="Warn (exit 1) from this fraction of the budget, actual or projected.",
+)
+@click.option("--tz", default="UTC", show_default=True, help="Time zone that defines the month.")
+@click.option("--now", "now_text", help="Check as of this instant (ISO 8601, default: now).")
+@pricing_options
+@db_option
+def check(monthly, warn_at, tz, now_text, pricing_file, config_path, db_path) -> None:
+    """Exit 0 below the warning level, 1 at or over it, 2 over the budget (actual or projected)."""
+    from replicost.analytics import budget as budget_lib
+
+    try:
+        amount = Decimal(monthly.lstrip("$").replace(",", ""))
+    except InvalidOperation:
+        raise InputError(f"--monthly {monthly!r} is not an amount in USD") from None
+    db, config = load_settings(db_path, config_path)
+    result = budget_lib.check(
+        db,
+        amount,
+        warn_at=warn_at,
+        now=parse_now(now_text),
+        tz=tz,
+        pricing_file=pricing_file,
+        config=config,
+    )
+    click.echo(result.message)
+    sys.exit(result.exit_code)

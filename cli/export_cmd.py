@@ -1,0 +1,39 @@
+"""`replicost export`: priced records as month-partitioned Parquet or one CSV file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .report_cmd import db_option, load_settings, pricing_options
+
+
+@click.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write (Parquet: DIR/month=YYYY-MM/*.parquet; CSV: DIR/priced_records.csv).",
+)
+@click.option("--overwrite", is_flag=True, help="Replace a previous export in --out.")
+@pricing_options
+@db_option
+def export(fmt, out, overwrite, pricing_file, config_path, db_path) -> None:
+    """Export priced predictions and trainings for DuckDB, polars, Spark, Trino or BigQuery."""
+    from replicost.analytics import export as export_lib
+
+    db, config = load_settings(db_path, config_path)
+    result = export_lib.export(
+        db,
+        out,
+        format=fmt,
+        overwrite=overwrite,
+        pricing_file=pricing_file,
+        config=config,
+    )
+    where = f"{len(result.months)} month partitions" if fmt == "parquet" else "one file"
+    click.echo(f"wrote {result.records:,} priced records to {result.path} ({where})")
