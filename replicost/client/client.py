@@ -1,0 +1,246 @@
+"""`ReplicateClient`: the one seam between replicost and the generated `replicost_api` package.
+
+The generated client has no timeouts, retries or paging. This runtime owns the `httpx.Client` (and
+its async twin) and hands it to the generated `AuthenticatedClient`, so every request, generated or
+ours, goes through one retrying transport, one request budget and one set of counters. Tests swap
+the inner transport (`transport=` / `async_transport=`).
+
+    from replicost.client import ReplicateClient
+    with ReplicateClient(token="r8_...") as client:
+        for prediction in client.predictions.iter_all():      # replicost_api PredictionResponse models
+            print(prediction.id, prediction.status)
+        for record in client.predictions.iter_raw():          # plain dicts, as served (fast)
+            ...
+
+Async: `async for p in client.predictions.aiter_all(): ...` (then `await client.aclose()`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from replicost import __version__
+from replicost.client.errors import BadResponseError
+from replicost.client.paging import (
+    CursorPager,
+    Page,
+    aiter_pages,
+    iter_pages,
+    network_error,
+    parsed_body,
+)
+from replicost.client.retry import (
+    AsyncRetryingTransport,
+    RequestBudget,
+    RequestStats,
+    RetryingTransport,
+    RetryPolicy,
+)
+from replicost.errors import InputError, ReplicostError
+from replicost.redact import register_secret
+
+DEFAULT_BASE_URL = "https://api.replicate.com/v1"
+# Replicate documents 3000 requests/min for list endpoints; stay well under it by default.
+DEFAULT_REQUESTS_PER_MINUTE = 2400
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+
+def _generated_models() -> Any:
+    try:
+        import replicost_api.models as models  # the only import of the generated package
+    except ImportError:
+        models = None
+    if models is None or not hasattr(models, "PredictionResponse"):
+        raise ReplicostError("the generated client (replicost_api) is missing; run `replicost codegen`")
+    return models
+
+
+class _Resource:
+    """One list/get endpoint family; `model` names the generated class records become."""
+
+    def __init__(self, client: ReplicateClient, path: str, model: str, filters: tuple[str, ...] = (),
+                 key_field: str | None = "id") -> None:
+        self._client, self.path, self.model, self.filters = client, path, model, filters
+        self.key_field = key_field
+
+    def _params(self, filters: dict[str, Any]) -> dict[str, str]:
+        unknown = set(filters) - set(self.filters)
+        if unknown:
+            raise TypeError(f"{self.path} takes no filter {sorted(unknown)}")
+        return {k: _iso(v) for k, v in filters.items() if v is not None}
+
+    def pager(self, *, cursor_url: str | None = None, **filters: Any) -> CursorPager:
+        """A fresh pager over this list (or resuming from a saved `next` URL)."""
+        return CursorPager(self.path, self._params(filters), cursor_url=cursor_url,
+                           origin=self._client.origin, key_field=self.key_field)
+
+    def iter_pages(self, **filters: Any) -> Iterator[Page]:
+        """Every page of the list, newest first, as raw dicts."""
+        return iter_pages(self._client.http, self.pager(**filters))
+
+    def iter_raw(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """Every record of the list, newest first, as the dict the API served."""
+        for page in self.iter_pages(**filters):
+            yield from page.results
+
+    def iter_all(self, **filters: Any) -> Iterator[Any]:
+        """Every record of the list, newest first, as generated `replicost_api` models."""
+        model = getattr(_generated_models(), self.model)
+        for record in self.iter_raw(**filters):
+            yield to_model(model, record)
+
+    async def aiter_raw(self, **filters: Any) -> AsyncIterator[dict[str, Any]]:
+        """Async `iter_raw`."""
+        async for page in aiter_pages(self._client.ahttp, self.pager(**filters)):
+            for record in page.results:
+                yield record
+
+    async def aiter_all(self, **filters: Any) -> AsyncIterator[Any]:
+        """Async `iter_all`."""
+        model = getattr(_generated_models(), self.model)
+        async for record in self.aiter_raw(**filters):
+            yield to_model(model, record)
+
+    def get_raw(self, key: str) -> dict[str, Any]:
+        """One record by id (or owner/name) as a dict; NotFoundError if it does not exist."""
+        return self._client.get_json(f"{self.path}/{quote(key, safe='/')}")
+
+    def get(self, key: str) -> Any:
+        """One record as a generated model."""
+        return to_model(getattr(_generated_models(), self.model), self.get_raw(key))
+
+
+def to_model(model: Any, record: dict[str, Any]) -> Any:
+    """Build a generated model from a record, tolerating keys the API left out.
+
+    Replicate omits keys instead of sending null (FACTS.md), while the generated `from_dict` pops
+    every key the spec calls required; a missing one becomes an explicit null rather than a crash.
+    """
+    record = dict(record)
+    for _ in range(len(record) + 32):
+        try:
+            return model.from_dict(record)
+        except KeyError as exc:
+            key = exc.args[0] if exc.args else None
+            if not isinstance(key, str) or key in record:
+                raise
+            record[key] = None
+    raise BadResponseError(f"cannot read a {model.__name__} record {record.get('id')!r}")
+
+
+def _iso(value: Any) -> str:
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text.replace("+00:00", "Z")
+    return str(value)
+
+
+class ReplicateClient:
+    """Replicate's HTTP API with timeouts, retries, a request budget, typed errors and paging."""
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+        async_transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        requests_per_minute: float | None = DEFAULT_REQUESTS_PER_MINUTE,
+        max_connections: int = 32,
+        on_retry: Callable[[str], None] | None = None,
+    ) -> None:
+        token = token or os.environ.get("REPLICATE_API_TOKEN")
+        if not token:
+            raise InputError("no API token: set REPLICATE_API_TOKEN or pass --token")
+        register_secret(token)
+        self._token = token
+        self.base_url = (base_url or os.environ.get("REPLICATE_API_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InputError(f"bad base URL {self.base_url!r}: expected http(s)://host[/path]")
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.retry = retry or RetryPolicy()
+        self.stats = RequestStats()
+        self.budget = RequestBudget(requests_per_minute)
+        self._on_retry = on_retry
+        self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._headers = {"Authorization": f"Bearer {token}", "User-Agent": f"replicost/{__version__}"}
+        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        inner = transport or httpx.HTTPTransport(limits=self._limits)
+        self.http = httpx.Client(
+            base_url=self.base_url + "/", headers=self._headers, timeout=self._timeout,
+            transport=RetryingTransport(inner, self.retry, self.budget, self.stats, on_retry),
+        )
+        self._async_inner = async_transport
+        self._ahttp: httpx.AsyncClient | None = None
+        self._generated: Any = None
+
+        self.predictions = _Resource(self, "predictions", "PredictionResponse",
+                                     filters=("created_after", "created_before", "source"))
+        self.trainings = _Resource(self, "trainings", "TrainingResponse")
+        self.deployments = _Resource(self, "deployments", "DeploymentResponse", key_field="name")
+        self.models = _Resource(self, "models", "ModelResponse", key_field="name")
+
+    @property
+    def ahttp(self) -> httpx.AsyncClient:
+        """The async `httpx.AsyncClient`, created on first use (same policy, budget and counters)."""
+        if self._ahttp is None:
+            inner = self._async_inner or httpx.AsyncHTTPTransport(limits=self._limits)
+            self._ahttp = httpx.AsyncClient(
+                base_url=self.base_url + "/", headers=self._headers, timeout=self._timeout,
+                transport=AsyncRetryingTransport(inner, self.retry, self.budget, self.stats, self._on_retry),
+            )
+        return self._ahttp
+
+    @property
+    def generated(self) -> Any:
+        """The generated `replicost_api.AuthenticatedClient`, sharing this client's httpx clients."""
+        if self._generated is None:
+            _generated_models()
+            from replicost_api import AuthenticatedClient
+
+            api = AuthenticatedClient(base_url=self.base_url, token=self._token)
+            api.set_httpx_client(self.http)
+            api.set_async_httpx_client(self.ahttp)
+            self._generated = api
+        return self._generated
+
+    def get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
+        """GET a path under the base URL and return its JSON, raising typed errors."""
+        try:
+            response = self.http.get(path, params=params)
+        except httpx.HTTPError as exc:
+            raise network_error(exc, f"{self.base_url}/{path}") from None
+        return parsed_body(response)
+
+    def account(self) -> dict[str, Any]:
+        """GET /account: the user or organization the token belongs to."""
+        return self.get_json("account")
+
+    def account_typed(self) -> Any:
+        return to_model(_generated_models().AccountGetResponse200, self.account())
+
+    def hardware(self) -> list[dict[str, Any]]:
+        """GET /hardware: every hardware SKU with its name."""
+        return self.get_json("hardware")
+
+    def close(self) -> None:
+        self.http.close()
+
+    async def aclose(self) -> None:
+        if self._ahttp is not None:
+            await self._ahttp.aclose()
+        self.http.close()
+
+    def __enter__(self) -> ReplicateClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,198 @@
+"""Replicate's list endpoints as a generator of pages: one small paging protocol, sync and async.
+
+A list answer is `{"results": [...], "next": URL | null, "previous": ...}`, newest first, 100 a
+page; `next` is an opaque, absolute URL. `CursorPager` holds the protocol (first request, state read
+from the answer, next request, has-next) so that `iter_pages` and `aiter_pages` stay thin, and so the
+sync engine can start a pager from a saved cursor after a crash.
+
+Pages are raw: parsed by orjson into dicts, never into attrs models (the sync path needs tens of
+thousands of records per second; the typed iterators build models from these dicts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import orjson
+
+from replicost.client.errors import (
+    APIError,
+    AuthenticationError,
+    BadResponseError,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+)
+from replicost.client.retry import PARSED_JSON
+from replicost.redact import redact
+
+# A page whose JSON parses but has the wrong shape is fetched again this many times before giving up.
+MALFORMED_PAGE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list endpoint: its URL, its records (dicts) and the next page's URL."""
+
+    url: str
+    results: list[dict[str, Any]]
+    next_url: str | None
+
+
+def _describe(url: str) -> str:
+    return redact(url)
+
+
+def raise_for_status(response: httpx.Response) -> None:
+    """Turn a non-2xx answer into the matching typed error (the body's `detail` in the message)."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    url = str(response.request.url)
+    detail = ""
+    try:
+        body = orjson.loads(response.content)
+        if isinstance(body, dict) and isinstance(body.get("detail"), str):
+            detail = f": {body['detail']}"
+    except orjson.JSONDecodeError:
+        pass
+    where = _describe(url)
+    if status == 401:
+        raise AuthenticationError(
+            f"token rejected by {urlsplit(url).netloc} (HTTP 401); check REPLICATE_API_TOKEN or --token",
+            url=url, status=status)
+    if status == 404:
+        raise NotFoundError(f"not found: {where}", url=url, status=status)
+    if status == 429:
+        raise RateLimitedError(f"still rate limited after retries: {where}{detail}", url=url, status=status)
+    if status >= 500:
+        raise ServerError(f"server error HTTP {status} after retries: {where}", url=url, status=status)
+    raise APIError(f"HTTP {status} from {where}{detail}", url=url, status=status)
+
+
+def parsed_body(response: httpx.Response) -> Any:
+    """The JSON body of a 2xx answer (already parsed by the retrying transport when possible)."""
+    raise_for_status(response)
+    if PARSED_JSON in response.extensions:
+        return response.extensions[PARSED_JSON]
+    try:
+        return orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        raise BadResponseError(
+            f"the API returned a body that is not JSON (truncated?) for {_describe(str(response.request.url))}",
+            url=str(response.request.url), status=response.status_code) from None
+
+
+def network_error(exc: httpx.HTTPError, url: str) -> NetworkError:
+    """One clear line for a host that cannot be reached (DNS, refused, timeouts)."""
+    host = urlsplit(url).netloc or url
+    kind = "timed out" if isinstance(exc, httpx.TimeoutException) else "cannot connect"
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return NetworkError(f"{kind} to {host} after retries: {first}", url=url)
+
+
+class CursorPager:
+    """Paging protocol over `next` cursors: `first_request`, `read_page`, `next_request`, `has_next`."""
+
+    def __init__(self, url: str, params: dict[str, str] | None = None, *, cursor_url: str | None = None,
+                 origin: str | None = None, key_field: str | None = "id") -> None:
+        self.url = url
+        self.key_field = key_field
+        self.params = {k: v for k, v in (params or {}).items() if v is not None}
+        # resuming from a saved cursor: the saved URL may name another origin (a moved base URL)
+        self.resume_url = rebase(cursor_url, origin) if cursor_url else None
+        self.origin = origin
+        self.next_url: str | None = None
+        self.started = False
+
+    def first_request(self) -> tuple[str, dict[str, str] | None]:
+        if self.resume_url:
+            return self.resume_url, None
+        return self.url, self.params
+
+    def read_page(self, request_url: str, body: Any) -> Page:
+        """Validate a page's shape; a wrong shape raises BadResponseError naming the URL."""
+        if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+            raise BadResponseError(f"malformed page (no results list) from {_describe(request_url)}",
+                                   url=request_url)
+        next_url = body.get("next")
+        if next_url is not None and not isinstance(next_url, str):
+            raise BadResponseError(f"malformed page (bad next cursor) from {_describe(request_url)}",
+                                   url=request_url)
+        key = self.key_field
+        if any(not isinstance(record, dict) or (key and key not in record) for record in body["results"]):
+            raise BadResponseError(f"malformed page (a record without {key}) from {_describe(request_url)}",
+                                   url=request_url)
+        self.started = True
+        self.next_url = rebase(next_url, self.origin) if next_url else None
+        return Page(url=request_url, results=body["results"], next_url=self.next_url)
+
+    def has_next(self) -> bool:
+        return not self.started or self.next_url is not None
+
+    def next_request(self) -> tuple[str, dict[str, str] | None]:
+        if not self.started:
+            return self.first_request()
+        assert self.next_url is not None
+        return self.next_url, None
+
+
+def rebase(url: str, origin: str | None) -> str:
+    """Point an absolute cursor URL at `origin` (scheme://host[:port]), keeping path and query."""
+    if not origin:
+        return url
+    parts, base = urlsplit(url), urlsplit(origin)
+    if not parts.scheme:
+        return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
+
+
+def fetch_page(http: httpx.Client, pager: CursorPager) -> Page:
+    """Fetch the pager's next page, re-fetching a malformed one a few times before giving up."""
+    url, params = pager.next_request()
+    request_url = str(http.build_request("GET", url, params=params).url)
+    for attempt in range(1, MALFORMED_PAGE_ATTEMPTS + 1):
+        try:
+            response = http.get(url, params=params)
+        except httpx.HTTPError as exc:
+            raise network_error(exc, request_url) from None
+        try:
+            return pager.read_page(request_url, parsed_body(response))
+        except BadResponseError:
+            if attempt == MALFORMED_PAGE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def iter_pages(http: httpx.Client, pager: CursorPager) -> Iterator[Page]:
+    """Yield every page until the API says there is no next one."""
+    while pager.has_next():
+        yield fetch_page(http, pager)
+
+
+async def afetch_page(http: httpx.AsyncClient, pager: CursorPager) -> Page:
+    """Async `fetch_page`."""
+    url, params = pager.next_request()
+    request_url = str(http.build_request("GET", url, params=params).url)
+    for attempt in range(1, MALFORMED_PAGE_ATTEMPTS + 1):
+        try:
+            response = await http.get(url, params=params)
+        except httpx.HTTPError as exc:
+            raise network_error(exc, request_url) from None
+        try:
+            return pager.read_page(request_url, parsed_body(response))
+        except BadResponseError:
+            if attempt == MALFORMED_PAGE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def aiter_pages(http: httpx.AsyncClient, pager: CursorPager) -> AsyncIterator[Page]:
+    """Async `iter_pages`."""
+    while pager.has_next():
+        yield await afetch_page(http, pager)
