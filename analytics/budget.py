@@ -6,8 +6,10 @@ level is decided on the projection and the message says whether the budget is al
 only projected to be. Exit codes: 0 below the warning level, 1 at or over it, 2 at or over the
 budget.
 
-Spend here is the priced records plus the deployments' always-on estimates for the month to date,
-both real charges on a Replicate bill; the message states the estimate's share when there is one.
+Spend here is the priced records plus, by default, the deployments' always-on estimates for the
+month to date: instance uptime is a real charge, but the estimate overlaps the per-second figures of
+the same deployments' predictions, so the check errs on the side of warning early. The message
+states the estimate's share; `include_uptime=False` (`--exclude-uptime`) leaves it out.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -52,7 +55,8 @@ def check(
     now: dt.datetime | None = None,
     tz: str = "UTC",
     pricing_file: str | Path | None = None,
-    config: str | Path | None = None,
+    config: Any = None,
+    include_uptime: bool = True,
 ) -> BudgetCheck:
     """Check this month's actual and projected spend against a monthly budget in USD."""
     budget = Decimal(str(monthly))
@@ -61,7 +65,7 @@ def check(
     if not 0 < warn_at <= 1:
         raise InputError("--warn-at must be a fraction between 0 and 1, e.g. 0.8")
     state = summary(db, now=now, tz=tz, pricing_file=pricing_file, config=config)
-    uptime = state.uptime_month_to_date
+    uptime = state.uptime_month_to_date if include_uptime else Decimal(0)
     actual = state.month_to_date + uptime
     # Always-on instances keep running: project their month-to-date rate as well.
     elapsed_days = Decimal(str(_elapsed_days(state)))

@@ -28,9 +28,16 @@ def budget() -> None:
 )
 @click.option("--tz", default="UTC", show_default=True, help="Time zone that defines the month.")
 @click.option("--now", "now_text", help="Check as of this instant (ISO 8601, default: now).")
+@click.option(
+    "--exclude-uptime",
+    is_flag=True,
+    help="Leave out the deployments' always-on estimate (it overlaps their predictions' cost).",
+)
 @pricing_options
 @db_option
-def check(monthly, warn_at, tz, now_text, pricing_file, config_path, db_path) -> None:
+def check(
+    monthly, warn_at, tz, now_text, exclude_uptime, pricing_file, config_path, db_path
+) -> None:
     """Exit 0 below the warning level, 1 at or over it, 2 over the budget (actual or projected)."""
     from replicost.analytics import budget as budget_lib
 
@@ -47,6 +54,7 @@ def check(monthly, warn_at, tz, now_text, pricing_file, config_path, db_path) ->
         tz=tz,
         pricing_file=pricing_file,
         config=config,
+        include_uptime=not exclude_uptime,
     )
     click.echo(result.message)
     sys.exit(result.exit_code)

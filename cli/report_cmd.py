@@ -267,7 +267,10 @@ def render_spend_table(result, console) -> None:
 
 
 def spend_notes(result) -> list[str]:
-    """The labelled lines that sit outside the totals: unpriced records, uptime estimates."""
+    """The labelled notes that sit outside the totals: unpriced records, uptime estimates.
+
+    One string per note (a note may span lines), so Markdown keeps each as one paragraph.
+    """
     lines = []
     if result.totals.count == 0:
         lines.append("No records match (empty database or filters exclude everything).")
@@ -283,8 +286,8 @@ def spend_notes(result) -> list[str]:
             "instances kept running by min_instances > 0:"
         )
         for row in result.uptime_estimates.iter_rows(named=True):
-            lines.append(
-                f"  {row['deployment']}  {row['hardware'] or '(unknown hardware)'}  "
+            lines[-1] += (
+                f"\n  {row['deployment']}  {row['hardware'] or '(unknown hardware)'}  "
                 f"{row['days']} days  {usd(row['cost_usd'])}"
             )
     return lines

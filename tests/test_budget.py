@@ -1,0 +1,90 @@
+"""`budget check`: exit codes and one-line messages, against hand-computed month figures.
+
+The hand-priced account (test_reports_data) as of 2025-03-20 12:00 UTC: $0.045513 spent in March,
+forecast $0.103611 (see test_reports.test_summary_figures for the derivation).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from replicost.analytics import budget
+from replicost.cli.main import main
+from test_reports_data import NOW, build_db, write_pricing
+
+from replicost.errors import InputError
+
+
+@pytest.fixture
+def db(tmp_path):
+    return build_db(tmp_path / "b.duckdb")
+
+
+@pytest.fixture
+def prices(tmp_path):
+    return write_pricing(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "monthly, code, words",
+    [
+        ("0.04", 2, "OVER BUDGET:"),  # actual 0.045513 >= 0.04
+        ("0.10", 2, "OVER BUDGET (projected)"),  # forecast 0.103611 >= 0.10 > actual
+        ("0.12", 1, "WARNING (projected over 80%)"),  # 0.096 <= 0.103611 < 0.12
+        ("0.20", 0, "ok:"),  # 0.103611 < 0.16
+    ],
+)
+def test_levels(db, prices, monthly, code, words):
+    result = budget.check(db, monthly, now=NOW, pricing_file=prices)
+    assert result.exit_code == code and result.message.startswith(words)
+    assert result.actual == Decimal("0.045513") and result.projected == Decimal("0.103611")
+    assert "\n" not in result.message
+
+
+def test_warning_level_is_configurable(db, prices):
+    assert (
+        budget.check(db, "0.20", warn_at=0.5, now=NOW, pricing_file=prices).exit_code == 1
+    )  # 0.10 <= 0.1036
+
+
+def test_uptime_estimate_counts_unless_excluded(tmp_path, prices):
+    db = build_db(tmp_path / "u.duckdb", uptime=True)
+    with_uptime = budget.check(db, "50", now=NOW, pricing_file=prices)
+    # actual 0.045513 + 38.88 of always-on estimate; projected adds 38.88 / 19.5 days x 11.5 days.
+    assert with_uptime.actual == Decimal("38.925513")
+    assert (
+        with_uptime.exit_code == 2
+        and "projected" in with_uptime.message
+        and "always-on" in with_uptime.message
+    )
+    without = budget.check(db, "50", now=NOW, pricing_file=prices, include_uptime=False)
+    assert without.exit_code == 0 and without.actual == Decimal("0.045513")
+
+
+@pytest.mark.parametrize("monthly, warn_at", [("0", 0.8), ("-5", 0.8), ("10", 0), ("10", 1.5)])
+def test_bad_budget_arguments(db, monthly, warn_at):
+    with pytest.raises(InputError):
+        budget.check(db, monthly, warn_at=warn_at, now=NOW)
+
+
+def run(capsys, *argv):
+    with pytest.raises(SystemExit) as exc:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return exc.value.code, out, err
+
+
+def test_cli_exit_codes_and_one_line(capsys, db, prices):
+    common = ["--db", str(db), "--pricing", str(prices), "--now", "2025-03-20T12:00:00Z"]
+    for monthly, code in (("$0.04", 2), ("0.12", 1), ("1,000", 0)):
+        got, out, _ = run(capsys, "budget", "check", "--monthly", monthly, *common)
+        assert got == code and out.count("\n") == 1
+    got, _, err = run(capsys, "budget", "check", "--monthly", "lots", *common)
+    assert got == 2 and "not an amount" in err
+
+
+def test_cli_empty_database_is_ok(capsys, tmp_path):
+    db = build_db(tmp_path / "empty.duckdb", records=[])
+    code, out, _ = run(capsys, "budget", "check", "--monthly", "10", "--db", str(db))
+    assert code == 0 and out.startswith("ok: $0.00 spent")
