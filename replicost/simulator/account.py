@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import bisect
 import hashlib
+import itertools
 import struct
 import threading
 import time
@@ -70,27 +71,38 @@ _ERRORS = (
 )
 
 
-class _Draws:
-    """Deterministic uniform floats in [0, 1) from one digest, rehashing when used up."""
+_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
+_BASE32_PAIRS = [a + b for a in _BASE32 for b in _BASE32]
+_UNIT = 1.0 / 4294967296.0
 
-    __slots__ = ("_digest", "_values", "_pos", "id")
+
+def record_id(digest: bytes) -> str:
+    """26 lowercase base32 characters from a digest, shaped like Replicate's ids (130 bits)."""
+    number = int.from_bytes(digest[:17], "big")
+    return "".join([_BASE32_PAIRS[(number >> shift) & 1023] for shift in range(126, -4, -10)])
+
+
+def _floats(digest: bytes):
+    """Endless uniform floats in [0, 1) from the rehashes of `digest`."""
+    while True:
+        digest = hashlib.blake2b(digest, digest_size=64).digest()
+        for value in struct.unpack("<16I", digest):
+            yield value * _UNIT
+
+
+class _Draws:
+    """Deterministic random choices for one record, all from one BLAKE2b digest."""
+
+    __slots__ = ("next", "id")
 
     def __init__(self, key: bytes) -> None:
         digest = hashlib.blake2b(key, digest_size=64).digest()
-        # Replicate's ids are 26 lowercase base32 characters (128 bits).
-        self.id = base64.b32encode(digest[:16]).decode("ascii").lower()[:26]
-        self._digest = digest
-        self._values = struct.unpack("<12I", digest[16:])
-        self._pos = 0
-
-    def next(self) -> float:
-        if self._pos == len(self._values):
-            self._digest = hashlib.blake2b(self._digest, digest_size=64).digest()
-            self._values = struct.unpack("<16I", self._digest)
-            self._pos = 0
-        value = self._values[self._pos]
-        self._pos += 1
-        return value / 4294967296.0
+        self.id = record_id(digest)
+        # A record needs about 30 draws: precompute them so each draw is a C-level call; the
+        # generator only runs for the rare record that needs more.
+        second = hashlib.blake2b(digest, digest_size=64).digest()
+        first = [value * _UNIT for value in struct.unpack("<27I", digest[20:64] + second)]
+        self.next = itertools.chain(first, _floats(second)).__next__
 
     def pick(self, options):
         return options[int(self.next() * len(options))]
@@ -229,23 +241,23 @@ class SimulatedAccount:
                 high = middle
         return low
 
-    def find(self, kind: str, record_id: str) -> int | None:
+    def find(self, kind: str, wanted: str) -> int | None:
         """The index of the record with `record_id`, or None.
 
         Ids are hashes, so this scans; a small id -> index cache keeps repeated GETs cheap.
         """
         cache = self.__dict__.setdefault("_id_cache", {})
-        if record_id in cache.get(kind, {}):
-            return cache[kind][record_id]
+        if wanted in cache.get(kind, {}):
+            return cache[kind][wanted]
         if kind == "prediction":
             for plan in self._appended:
-                if plan.id == record_id:
+                if plan.id == wanted:
                     return plan.index
         kind_key = self._key + (b"p:" if kind == "prediction" else b"t:")
         for index in range(self._counts[kind] - 1, -1, -1):
             digest = hashlib.blake2b(kind_key + str(index).encode(), digest_size=64).digest()
-            if base64.b32encode(digest[:16]).decode("ascii").lower()[:26] == record_id:
-                cache.setdefault(kind, {})[record_id] = index
+            if record_id(digest) == wanted:
+                cache.setdefault(kind, {})[wanted] = index
                 return index
         return None
 

@@ -33,6 +33,18 @@ def ns_to_datetime(ns: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC).replace(microsecond=rest // 1000)
 
 
+_DAY_STRINGS: dict[int, str] = {}
+
+
+def _day_string(day: int) -> str:
+    text = _DAY_STRINGS.get(day)
+    if text is None:
+        text = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
+        if len(_DAY_STRINGS) < 100_000:
+            _DAY_STRINGS[day] = text
+    return text
+
+
 def format_ns(ns: int, digits: int, *, strip: bool = True) -> str:
     """ISO 8601 with `Z` and `digits` fractional digits (0-9).
 
@@ -40,7 +52,11 @@ def format_ns(ns: int, digits: int, *, strip: bool = True) -> str:
     `strip` trailing zeros are dropped as Go's serializer does (so fewer digits may show).
     """
     seconds, rest = divmod(ns, NS_PER_SECOND)
-    base = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    day, second_of_day = divmod(seconds, 86400)
+    hour, remainder = divmod(second_of_day, 3600)
+    minute, second = divmod(remainder, 60)
+    # strftime per timestamp dominated page generation; days repeat, so cache their text
+    base = f"{_day_string(day)}T{hour:02d}:{minute:02d}:{second:02d}"
     if digits <= 0:
         return base + "Z"
     fraction = f"{rest:09d}"[:digits]
