@@ -570,7 +570,10 @@ class SimulatedAccount:
         if finished and plan.metrics is not None:
             record["metrics"] = plan.metrics
         record["model"] = plan.model
-        record["output"] = None if removed or not finished else plan.output
+        output = None if removed or not finished else plan.output
+        # a training's `output` is an object in the spec (not nullable): absent until it exists
+        if output is not None or plan.kind == "prediction":
+            record["output"] = output
         if plan.source is not None:
             record["source"] = plan.source
         if running:

@@ -75,7 +75,8 @@ class SimulatorServer:
 
     def start(self) -> SimulatorServer:
         """Serve in a background thread."""
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name="replicost-simulator",
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
+                                        name="replicost-simulator",
                                         daemon=True)
         self._thread.start()
         return self
