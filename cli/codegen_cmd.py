@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from replicost.errors import ReplicostError
+
 SPEC_HELP = "Spec URL or local path (default: https://api.replicate.com/openapi.json)."
 
 
@@ -41,12 +43,12 @@ def codegen(
                 f"up to date: {source} is the spec {result.spec_sha256[:12]} the client was built from"
             )
             return
-        click.echo(
-            f"out of date: spec {result.spec_sha256[:12]} differs from the one the client was built from "
-            f"({result.built_from_sha256[:12] or 'unknown'})"
-        )
         click.echo(result.report.render())
-        ctx.exit(1)
+        # an error line (and exit 1) rather than ctx.exit: the report above is the details
+        raise ReplicostError(
+            f"out of date: spec {result.spec_sha256[:12]} differs from the one the client was "
+            f"built from ({result.built_from_sha256[:12] or 'unknown'}); run `replicost codegen`"
+        )
 
     started = time.perf_counter()
     result = generator.generate(source, output)

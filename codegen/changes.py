@@ -281,6 +281,7 @@ class _Comparison:
     def _compare_fields(
         self, old: dict[str, Any], new: dict[str, Any], contexts: set[str], where: str
     ) -> None:
+        old, new = self._align_references(old, new)
         removed = _outermost(set(old) - set(new))
         added = _outermost(set(new) - set(old))
         for path in removed:
@@ -344,6 +345,65 @@ class _Comparison:
                     "enum values removed: " + ", ".join(lost),
                     in_request,
                 )
+
+    def _align_references(
+        self, old: dict[str, Any], new: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Inline a referenced schema where the other side differs (inline object <-> `ref:x`).
+
+        Replicate often moves an inline response into a component with the same fields; compared
+        by reference alone that would look like every field removed. Old types are already mapped
+        through schema renames, so an old `ref:x` is looked up under its old name.
+        """
+        old_names = {new_name: old_name for old_name, new_name in self.renames.items()}
+        for _ in range(8):  # nested references, a few levels deep at most
+            expanded = False
+            for path in sorted(set(old) & set(new)):
+                old_ref, new_ref = _reference(old[path]["type"]), _reference(new[path]["type"])
+                if old[path]["type"] == new[path]["type"] or (old_ref is None and new_ref is None):
+                    continue
+                if old_ref is not None:
+                    schema = self.old_schemas.get(old_names.get(old_ref[0], old_ref[0]))
+                    if schema is not None:
+                        old = _inline(old, path, old_ref[1], self._mapped(schema))
+                        expanded = True
+                if new_ref is not None and new_ref[0] in self.new_schemas:
+                    new = _inline(new, path, new_ref[1], self.new_schemas[new_ref[0]])
+                    expanded = True
+            if not expanded:
+                break
+        return old, new
+
+
+def _reference(type_text: str) -> tuple[str, bool] | None:
+    """`ref:x` -> ("x", False), `array[ref:x]` -> ("x", True), anything else -> None."""
+    match = re.fullmatch(r"(array\[)?ref:([A-Za-z0-9_.\-]+)\]?", type_text)
+    if match is None or bool(match.group(1)) != type_text.endswith("]"):
+        return None
+    return match.group(2), bool(match.group(1))
+
+
+def _inline(
+    fields: dict[str, Any], path: str, is_array: bool, schema: dict[str, Any]
+) -> dict[str, Any]:
+    """`fields` with the reference at `path` replaced by the referenced schema's own fields."""
+    result = dict(fields)
+    entry = fields[path]
+    root = schema.get("", {"type": "any", "required": True})
+    if is_array:
+        result[path] = {**entry, "type": f"array[{root['type']}]"}
+        base = f"{path}[]"
+        result[base] = {**root, "required": True}
+    else:
+        result[path] = {**root, "required": entry["required"]}
+        if entry.get("nullable"):
+            result[path]["nullable"] = True
+        base = path
+    for sub, sub_entry in schema.items():
+        if sub:
+            joined = base + sub if sub.startswith("[]") or not base else f"{base}.{sub}"
+            result[joined] = sub_entry
+    return result
 
 
 def _parent(path: str) -> str:

@@ -121,7 +121,9 @@ def prepare(loaded: spec.LoadedSpec) -> patches.PatchResult:
     return patched
 
 
-def render_package(patched: patches.PatchResult, package_dir: Path) -> None:
+def render_package(
+    patched: patches.PatchResult, package_dir: Path, *, config_path: Path = CONFIG_PATH
+) -> None:
     """Run openapi-python-client on a patched document into `package_dir` (which must not exist)."""
     check_generator_version()
     from openapi_python_client import Project
@@ -130,7 +132,7 @@ def render_package(patched: patches.PatchResult, package_dir: Path) -> None:
     from openapi_python_client.parser.errors import ErrorLevel, GeneratorError
 
     config = Config.from_sources(
-        ConfigFile.load_from_path(CONFIG_PATH),
+        ConfigFile.load_from_path(config_path),
         MetaType.NONE,
         document_source=package_dir,  # unused: the document is handed over parsed
         file_encoding="utf-8",

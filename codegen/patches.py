@@ -21,7 +21,13 @@ API, not our view of it); BUILD_INFO.json records which patches changed the spec
    `schemas_<name>` with identical structure. Dropping the prefix (unless that name is taken)
    gives stable Python class names across that rename (`PredictionResponse`, not
    `SchemasPredictionResponse`).
-5. `plain_string_unions`: a `oneOf`/`anyOf` of a plain string and string enums (the prediction
+5. `optional_response_fields`: recorded Replicate responses omit keys the spec marks required
+   (an absent `error` instead of null; see FACTS.md), and a client that reads an account's
+   history must take them. In every schema only responses use, no property is required (the
+   generated attribute is `X | Unset`). Request schemas keep their exact required-ness. The
+   other half, null where the spec does not say nullable (a running training's `output`), is
+   handled in the model template: such a null reads as an absent key.
+6. `plain_string_unions`: a `oneOf`/`anyOf` of a plain string and string enums (the prediction
    `version`: any string, or "hidden") overlaps, and with lenient enums the enum variant would
    capture every string. It is a string, so it is generated as one.
 """
@@ -148,6 +154,60 @@ def strip_schemas_prefix(result: PatchResult) -> bool:
     return True
 
 
+def _schema_refs(node: Any) -> set[str]:
+    """Names of the component schemas referenced anywhere inside `node`."""
+    names = set()
+    for child in _walk(node):
+        ref = child.get("$ref")
+        if isinstance(ref, str) and ref.startswith(SCHEMA_REF_PREFIX):
+            names.add(ref[len(SCHEMA_REF_PREFIX) :])
+    return names
+
+
+def _closure(names: set[str], schemas: dict[str, Any]) -> set[str]:
+    """`names` plus every component schema they reference, transitively."""
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in schemas:
+            continue
+        seen.add(name)
+        todo.extend(_schema_refs(schemas[name]))
+    return seen
+
+
+def optional_response_fields(result: PatchResult) -> bool:
+    schemas = (result.document.get("components") or {}).get("schemas") or {}
+    response_roots: list[Any] = []  # inline response schemas and referenced component names
+    request_names: set[str] = set()
+    for _, item in _path_items(result.document):
+        for method in STANDARD_METHODS & item.keys():
+            operation = item[method]
+            if not isinstance(operation, dict):
+                continue
+            request_names |= _schema_refs(operation.get("requestBody"))
+            request_names |= _schema_refs(operation.get("parameters"))
+            for response in (operation.get("responses") or {}).values():
+                for media in ((response or {}).get("content") or {}).values():
+                    if isinstance(media, dict) and isinstance(media.get("schema"), dict):
+                        response_roots.append(media["schema"])
+    request_schemas = _closure(request_names, schemas)
+    response_names = (
+        _closure(set().union(*map(_schema_refs, response_roots)), schemas) - request_schemas
+    )
+    targets = [*response_roots, *(schemas[name] for name in sorted(response_names))]
+    changed = False
+    for node in (n for target in targets for n in _walk(target)):
+        if (
+            "$ref" not in node
+            and isinstance(node.get("properties"), dict)
+            and node.pop("required", None)
+        ):
+            changed = True
+    return changed
+
+
 _STRING_VARIANT_KEYS = {"type", "enum", "description", "title", "example", "format"}
 
 
@@ -182,5 +242,6 @@ PATCHES: list[tuple[str, Callable[[PatchResult], bool]]] = [
     ("null_type_in_openapi_3_0", null_type_in_openapi_3_0),
     ("tags_from_operation_ids", tags_from_operation_ids),
     ("strip_schemas_prefix", strip_schemas_prefix),
+    ("optional_response_fields", optional_response_fields),
     ("plain_string_unions", plain_string_unions),
 ]
