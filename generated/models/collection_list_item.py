@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="CollectionListItem")
 
 
@@ -13,14 +15,14 @@ T = TypeVar("T", bound="CollectionListItem")
 class CollectionListItem:
     """
     Attributes:
-        description (str): A description of the collection
-        name (str): The name of the collection
-        slug (str): The slug of the collection (lowercase with dashes)
+        description (str | Unset): A description of the collection
+        name (str | Unset): The name of the collection
+        slug (str | Unset): The slug of the collection (lowercase with dashes)
     """
 
-    description: str
-    name: str
-    slug: str
+    description: str | Unset = UNSET
+    name: str | Unset = UNSET
+    slug: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -32,24 +34,34 @@ class CollectionListItem:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "description": description,
-                "name": name,
-                "slug": slug,
-            }
-        )
+        field_dict.update({})
+        if description is not UNSET:
+            field_dict["description"] = description
+        if name is not UNSET:
+            field_dict["name"] = name
+        if slug is not UNSET:
+            field_dict["slug"] = slug
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        description = d.pop("description")
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "description",
+                "name",
+                "slug",
+            }
+        }
+        description = d.pop("description", UNSET)
 
-        name = d.pop("name")
+        name = d.pop("name", UNSET)
 
-        slug = d.pop("slug")
+        slug = d.pop("slug", UNSET)
 
         collection_list_item = cls(
             description=description,

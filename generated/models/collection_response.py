@@ -19,31 +19,22 @@ T = TypeVar("T", bound="CollectionResponse")
 class CollectionResponse:
     """
     Attributes:
-        description (str): A description of the collection
-        models (list[ModelResponse]): The models in this collection
-        name (str): The name of the collection
-        slug (str): The slug of the collection (lowercase with dashes)
+        description (str | Unset): A description of the collection
         full_description (None | str | Unset): The full description of the collection in markdown format
+        models (list[ModelResponse] | Unset): The models in this collection
+        name (str | Unset): The name of the collection
+        slug (str | Unset): The slug of the collection (lowercase with dashes)
     """
 
-    description: str
-    models: list[ModelResponse]
-    name: str
-    slug: str
+    description: str | Unset = UNSET
     full_description: None | str | Unset = UNSET
+    models: list[ModelResponse] | Unset = UNSET
+    name: str | Unset = UNSET
+    slug: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         description = self.description
-
-        models = []
-        for models_item_data in self.models:
-            models_item = models_item_data.to_dict()
-            models.append(models_item)
-
-        name = self.name
-
-        slug = self.slug
 
         full_description: None | str | Unset
         if isinstance(self.full_description, Unset):
@@ -51,18 +42,30 @@ class CollectionResponse:
         else:
             full_description = self.full_description
 
+        models: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.models, Unset):
+            models = []
+            for models_item_data in self.models:
+                models_item = models_item_data.to_dict()
+                models.append(models_item)
+
+        name = self.name
+
+        slug = self.slug
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "description": description,
-                "models": models,
-                "name": name,
-                "slug": slug,
-            }
-        )
+        field_dict.update({})
+        if description is not UNSET:
+            field_dict["description"] = description
         if full_description is not UNSET:
             field_dict["full_description"] = full_description
+        if models is not UNSET:
+            field_dict["models"] = models
+        if name is not UNSET:
+            field_dict["name"] = name
+        if slug is not UNSET:
+            field_dict["slug"] = slug
 
         return field_dict
 
@@ -70,19 +73,19 @@ class CollectionResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.model_response import ModelResponse
 
-        d = dict(src_dict)
-        description = d.pop("description")
-
-        models = []
-        _models = d.pop("models")
-        for models_item_data in _models:
-            models_item = ModelResponse.from_dict(models_item_data)
-
-            models.append(models_item)
-
-        name = d.pop("name")
-
-        slug = d.pop("slug")
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "description",
+                "models",
+                "name",
+                "slug",
+            }
+        }
+        description = d.pop("description", UNSET)
 
         def _parse_full_description(data: object) -> None | str | Unset:
             if data is None:
@@ -93,12 +96,25 @@ class CollectionResponse:
 
         full_description = _parse_full_description(d.pop("full_description", UNSET))
 
+        _models = d.pop("models", UNSET)
+        models: list[ModelResponse] | Unset = UNSET
+        if _models is not UNSET:
+            models = []
+            for models_item_data in _models:
+                models_item = ModelResponse.from_dict(models_item_data)
+
+                models.append(models_item)
+
+        name = d.pop("name", UNSET)
+
+        slug = d.pop("slug", UNSET)
+
         collection_response = cls(
             description=description,
+            full_description=full_description,
             models=models,
             name=name,
             slug=slug,
-            full_description=full_description,
         )
 
         collection_response.additional_properties = d

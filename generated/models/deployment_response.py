@@ -54,7 +54,17 @@ class DeploymentResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.deployment_response_current_release import DeploymentResponseCurrentRelease
 
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "current_release",
+                "name",
+                "owner",
+            }
+        }
         _current_release = d.pop("current_release", UNSET)
         current_release: DeploymentResponseCurrentRelease | Unset
         if isinstance(_current_release, Unset):

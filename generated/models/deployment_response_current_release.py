@@ -81,7 +81,20 @@ class DeploymentResponseCurrentRelease:
         )
         from ..models.deployment_response_current_release_created_by import DeploymentResponseCurrentReleaseCreatedBy
 
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "configuration",
+                "created_at",
+                "created_by",
+                "model",
+                "number",
+                "version",
+            }
+        }
         _configuration = d.pop("configuration", UNSET)
         configuration: DeploymentResponseCurrentReleaseConfiguration | Unset
         if isinstance(_configuration, Unset):

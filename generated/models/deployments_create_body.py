@@ -60,7 +60,20 @@ class DeploymentsCreateBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "hardware",
+                "max_instances",
+                "min_instances",
+                "model",
+                "name",
+                "version",
+            }
+        }
         hardware = d.pop("hardware")
 
         max_instances = d.pop("max_instances")

@@ -53,7 +53,18 @@ class DeploymentsUpdateBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "hardware",
+                "max_instances",
+                "min_instances",
+                "version",
+            }
+        }
         hardware = d.pop("hardware", UNSET)
 
         max_instances = d.pop("max_instances", UNSET)

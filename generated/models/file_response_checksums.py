@@ -36,7 +36,15 @@ class FileResponseChecksums:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "sha256",
+            }
+        }
         sha256 = d.pop("sha256", UNSET)
 
         file_response_checksums = cls(

@@ -36,7 +36,15 @@ class FileResponseUrls:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "get",
+            }
+        }
         get = d.pop("get", UNSET)
 
         file_response_urls = cls(

@@ -84,7 +84,18 @@ class FilesCreateBody:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.files_create_body_metadata import FilesCreateBodyMetadata
 
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "content",
+                "filename",
+                "metadata",
+                "type",
+            }
+        }
         content = File(payload=BytesIO(d.pop("content")))
 
         filename = d.pop("filename", UNSET)

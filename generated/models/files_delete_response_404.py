@@ -34,7 +34,15 @@ class FilesDeleteResponse404:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "detail",
+            }
+        }
         detail = d.pop("detail", UNSET)
 
         files_delete_response_404 = cls(

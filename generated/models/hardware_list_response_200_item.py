@@ -40,7 +40,16 @@ class HardwareListResponse200Item:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "name",
+                "sku",
+            }
+        }
         name = d.pop("name", UNSET)
 
         sku = d.pop("sku", UNSET)

@@ -153,7 +153,20 @@ class ModelResponse:
         from ..models.model_response_default_example_type_0 import ModelResponseDefaultExampleType0
         from ..models.model_response_latest_version_type_0 import ModelResponseLatestVersionType0
 
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "is_official",
+                "name",
+                "owner",
+                "run_count",
+                "url",
+                "visibility",
+            }
+        }
 
         def _parse_cover_image_url(data: object) -> None | str | Unset:
             if data is None:

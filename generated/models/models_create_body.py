@@ -89,7 +89,23 @@ class ModelsCreateBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "cover_image_url",
+                "description",
+                "github_url",
+                "hardware",
+                "license_url",
+                "name",
+                "owner",
+                "paper_url",
+                "visibility",
+            }
+        }
         hardware = d.pop("hardware")
 
         name = d.pop("name")

@@ -68,7 +68,20 @@ class ModelsUpdateBody:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "description",
+                "github_url",
+                "license_url",
+                "paper_url",
+                "readme",
+                "weights_url",
+            }
+        }
         description = d.pop("description", UNSET)
 
         github_url = d.pop("github_url", UNSET)

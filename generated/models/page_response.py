@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="PageResponse")
 
 
@@ -13,12 +15,12 @@ T = TypeVar("T", bound="PageResponse")
 class PageResponse:
     """
     Attributes:
-        href (str): URL path to the page
-        name (str): Title of the page
+        href (str | Unset): URL path to the page
+        name (str | Unset): Title of the page
     """
 
-    href: str
-    name: str
+    href: str | Unset = UNSET
+    name: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -28,21 +30,29 @@ class PageResponse:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "href": href,
-                "name": name,
-            }
-        )
+        field_dict.update({})
+        if href is not UNSET:
+            field_dict["href"] = href
+        if name is not UNSET:
+            field_dict["name"] = name
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        href = d.pop("href")
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "href",
+                "name",
+            }
+        }
+        href = d.pop("href", UNSET)
 
-        name = d.pop("name")
+        name = d.pop("name", UNSET)
 
         page_response = cls(
             href=href,

@@ -65,7 +65,15 @@ class PaginatedVersionResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.version_response import VersionResponse
 
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "results",
+            }
+        }
 
         def _parse_next_(data: object) -> None | str | Unset:
             if data is None:

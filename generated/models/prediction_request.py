@@ -116,7 +116,18 @@ class PredictionRequest:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.prediction_request_input import PredictionRequestInput
 
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "input",
+                "stream",
+                "webhook",
+                "webhook_events_filter",
+            }
+        }
         input_ = PredictionRequestInput.from_dict(d.pop("input"))
 
         stream = d.pop("stream", UNSET)

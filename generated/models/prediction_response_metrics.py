@@ -35,7 +35,15 @@ class PredictionResponseMetrics:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "total_time",
+            }
+        }
         total_time = d.pop("total_time", UNSET)
 
         prediction_response_metrics = cls(

@@ -16,16 +16,16 @@ class PredictionResponseUrls:
     """URLs for working with the prediction
 
     Attributes:
-        cancel (str): Cancel the prediction via API
-        get (str): Retrieve the latest state of the prediction via API
-        web (str): View the prediction in a browser
+        cancel (str | Unset): Cancel the prediction via API
+        get (str | Unset): Retrieve the latest state of the prediction via API
         stream (str | Unset): An event source to stream the output of the prediction via API
+        web (str | Unset): View the prediction in a browser
     """
 
-    cancel: str
-    get: str
-    web: str
+    cancel: str | Unset = UNSET
+    get: str | Unset = UNSET
     stream: str | Unset = UNSET
+    web: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,40 +33,51 @@ class PredictionResponseUrls:
 
         get = self.get
 
-        web = self.web
-
         stream = self.stream
+
+        web = self.web
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "cancel": cancel,
-                "get": get,
-                "web": web,
-            }
-        )
+        field_dict.update({})
+        if cancel is not UNSET:
+            field_dict["cancel"] = cancel
+        if get is not UNSET:
+            field_dict["get"] = get
         if stream is not UNSET:
             field_dict["stream"] = stream
+        if web is not UNSET:
+            field_dict["web"] = web
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        cancel = d.pop("cancel")
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "cancel",
+                "get",
+                "stream",
+                "web",
+            }
+        }
+        cancel = d.pop("cancel", UNSET)
 
-        get = d.pop("get")
-
-        web = d.pop("web")
+        get = d.pop("get", UNSET)
 
         stream = d.pop("stream", UNSET)
+
+        web = d.pop("web", UNSET)
 
         prediction_response_urls = cls(
             cancel=cancel,
             get=get,
-            web=web,
             stream=stream,
+            web=web,
         )
 
         prediction_response_urls.additional_properties = d

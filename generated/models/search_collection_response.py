@@ -15,24 +15,20 @@ T = TypeVar("T", bound="SearchCollectionResponse")
 class SearchCollectionResponse:
     """
     Attributes:
-        description (str): A description of the collection
-        name (str): The name of the collection
-        slug (str): The slug of the collection (lowercase with dashes)
+        description (str | Unset): A description of the collection
         models (list[str] | None | Unset): Array of model names in the collection
+        name (str | Unset): The name of the collection
+        slug (str | Unset): The slug of the collection (lowercase with dashes)
     """
 
-    description: str
-    name: str
-    slug: str
+    description: str | Unset = UNSET
     models: list[str] | None | Unset = UNSET
+    name: str | Unset = UNSET
+    slug: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         description = self.description
-
-        name = self.name
-
-        slug = self.slug
 
         models: list[str] | None | Unset
         if isinstance(self.models, Unset):
@@ -43,28 +39,38 @@ class SearchCollectionResponse:
         else:
             models = self.models
 
+        name = self.name
+
+        slug = self.slug
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "description": description,
-                "name": name,
-                "slug": slug,
-            }
-        )
+        field_dict.update({})
+        if description is not UNSET:
+            field_dict["description"] = description
         if models is not UNSET:
             field_dict["models"] = models
+        if name is not UNSET:
+            field_dict["name"] = name
+        if slug is not UNSET:
+            field_dict["slug"] = slug
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        description = d.pop("description")
-
-        name = d.pop("name")
-
-        slug = d.pop("slug")
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "description",
+                "name",
+                "slug",
+            }
+        }
+        description = d.pop("description", UNSET)
 
         def _parse_models(data: object) -> list[str] | None | Unset:
             if data is None:
@@ -83,11 +89,15 @@ class SearchCollectionResponse:
 
         models = _parse_models(d.pop("models", UNSET))
 
+        name = d.pop("name", UNSET)
+
+        slug = d.pop("slug", UNSET)
+
         search_collection_response = cls(
             description=description,
+            models=models,
             name=name,
             slug=slug,
-            models=models,
         )
 
         search_collection_response.additional_properties = d

@@ -56,7 +56,15 @@ class SearchModelMetadataResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "tags",
+            }
+        }
 
         def _parse_generated_description(data: object) -> None | str | Unset:
             if data is None:

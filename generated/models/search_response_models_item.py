@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.model_response import ModelResponse
     from ..models.search_model_metadata_response import SearchModelMetadataResponse
@@ -18,27 +20,30 @@ T = TypeVar("T", bound="SearchResponseModelsItem")
 class SearchResponseModelsItem:
     """
     Attributes:
-        metadata (SearchModelMetadataResponse):
-        model (ModelResponse):
+        metadata (SearchModelMetadataResponse | Unset):
+        model (ModelResponse | Unset):
     """
 
-    metadata: SearchModelMetadataResponse
-    model: ModelResponse
+    metadata: SearchModelMetadataResponse | Unset = UNSET
+    model: ModelResponse | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        metadata = self.metadata.to_dict()
+        metadata: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.metadata, Unset):
+            metadata = self.metadata.to_dict()
 
-        model = self.model.to_dict()
+        model: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.model, Unset):
+            model = self.model.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "metadata": metadata,
-                "model": model,
-            }
-        )
+        field_dict.update({})
+        if metadata is not UNSET:
+            field_dict["metadata"] = metadata
+        if model is not UNSET:
+            field_dict["model"] = model
 
         return field_dict
 
@@ -47,10 +52,29 @@ class SearchResponseModelsItem:
         from ..models.model_response import ModelResponse
         from ..models.search_model_metadata_response import SearchModelMetadataResponse
 
-        d = dict(src_dict)
-        metadata = SearchModelMetadataResponse.from_dict(d.pop("metadata"))
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "metadata",
+                "model",
+            }
+        }
+        _metadata = d.pop("metadata", UNSET)
+        metadata: SearchModelMetadataResponse | Unset
+        if isinstance(_metadata, Unset):
+            metadata = UNSET
+        else:
+            metadata = SearchModelMetadataResponse.from_dict(_metadata)
 
-        model = ModelResponse.from_dict(d.pop("model"))
+        _model = d.pop("model", UNSET)
+        model: ModelResponse | Unset
+        if isinstance(_model, Unset):
+            model = UNSET
+        else:
+            model = ModelResponse.from_dict(_model)
 
         search_response_models_item = cls(
             metadata=metadata,

@@ -95,7 +95,18 @@ class TrainingRequest:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.training_request_input import TrainingRequestInput
 
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "destination",
+                "input",
+                "webhook",
+                "webhook_events_filter",
+            }
+        }
         destination = d.pop("destination")
 
         input_ = TrainingRequestInput.from_dict(d.pop("input"))

@@ -151,7 +151,27 @@ class TrainingResponse:
         from ..models.training_response_output import TrainingResponseOutput
         from ..models.training_response_urls import TrainingResponseUrls
 
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "completed_at",
+                "created_at",
+                "id",
+                "input",
+                "logs",
+                "metrics",
+                "model",
+                "output",
+                "source",
+                "started_at",
+                "status",
+                "urls",
+                "version",
+            }
+        }
         _completed_at = d.pop("completed_at", UNSET)
         completed_at: datetime.datetime | Unset
         if isinstance(_completed_at, Unset):

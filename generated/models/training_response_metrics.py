@@ -41,7 +41,16 @@ class TrainingResponseMetrics:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "predict_time",
+                "total_time",
+            }
+        }
         predict_time = d.pop("predict_time", UNSET)
 
         total_time = d.pop("total_time", UNSET)

@@ -41,7 +41,16 @@ class TrainingResponseOutput:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "version",
+                "weights",
+            }
+        }
         version = d.pop("version", UNSET)
 
         weights = d.pop("weights", UNSET)

@@ -41,7 +41,16 @@ class TrainingResponseUrls:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "cancel",
+                "get",
+            }
+        }
         cancel = d.pop("cancel", UNSET)
 
         get = d.pop("get", UNSET)

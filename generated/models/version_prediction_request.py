@@ -134,7 +134,19 @@ class VersionPredictionRequest:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.version_prediction_request_input import VersionPredictionRequestInput
 
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "input",
+                "stream",
+                "version",
+                "webhook",
+                "webhook_events_filter",
+            }
+        }
         input_ = VersionPredictionRequestInput.from_dict(d.pop("input"))
 
         version = d.pop("version")

@@ -74,7 +74,16 @@ class VersionResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.version_response_openapi_schema_type_0 import VersionResponseOpenapiSchemaType0
 
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "created_at",
+                "id",
+            }
+        }
 
         def _parse_cog_version(data: object) -> None | str | Unset:
             if data is None:

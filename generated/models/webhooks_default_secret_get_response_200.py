@@ -34,7 +34,15 @@ class WebhooksDefaultSecretGetResponse200:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = {
+            key: value
+            for key, value in src_dict.items()
+            if value is not None
+            or key
+            not in {
+                "key",
+            }
+        }
         key = d.pop("key", UNSET)
 
         webhooks_default_secret_get_response_200 = cls(
