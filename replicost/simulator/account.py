@@ -14,6 +14,7 @@ derives its rows from the very dicts the API serves, so the two cannot disagree.
 from __future__ import annotations
 
 import base64
+import binascii
 import bisect
 import hashlib
 import itertools
@@ -71,23 +72,24 @@ _ERRORS = (
 )
 
 
-_BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
-_BASE32_PAIRS = [a + b for a in _BASE32 for b in _BASE32]
+_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_BASE32 = b"abcdefghijklmnopqrstuvwxyz234567"
+# base64 symbol k -> base32 symbol k % 32: each base32 symbol stands for exactly two base64
+# symbols, so ids stay uniform over Replicate's alphabet while encoding runs in C.
+_TO_BASE32 = bytes.maketrans(_BASE64, _BASE32 * 2)
 _UNIT = 1.0 / 4294967296.0
 
 
 def record_id(digest: bytes) -> str:
     """26 lowercase base32 characters from a digest, shaped like Replicate's ids (130 bits)."""
-    number = int.from_bytes(digest[:17], "big")
-    return "".join([_BASE32_PAIRS[(number >> shift) & 1023] for shift in range(126, -4, -10)])
+    return binascii.b2a_base64(digest[:20], newline=False)[:26].translate(_TO_BASE32).decode()
 
 
 def _floats(digest: bytes):
-    """Endless uniform floats in [0, 1) from the rehashes of `digest`."""
+    """Endless uniform floats in [0, 1) from the rehashes of `digest` (rarely needed)."""
     while True:
         digest = hashlib.blake2b(digest, digest_size=64).digest()
-        for value in struct.unpack("<16I", digest):
-            yield value * _UNIT
+        yield from map(_UNIT.__mul__, struct.unpack("<16I", digest))
 
 
 class _Draws:
@@ -98,11 +100,11 @@ class _Draws:
     def __init__(self, key: bytes) -> None:
         digest = hashlib.blake2b(key, digest_size=64).digest()
         self.id = record_id(digest)
-        # A record needs about 30 draws: precompute them so each draw is a C-level call; the
+        # A record needs about 30 draws: two digests' words, scaled lazily in C; the
         # generator only runs for the rare record that needs more.
         second = hashlib.blake2b(digest, digest_size=64).digest()
-        first = [value * _UNIT for value in struct.unpack("<27I", digest[20:64] + second)]
-        self.next = itertools.chain(first, _floats(second)).__next__
+        words = struct.unpack("<27I", digest[20:64] + second)
+        self.next = itertools.chain(map(_UNIT.__mul__, words), _floats(second)).__next__
 
     def pick(self, options):
         return options[int(self.next() * len(options))]

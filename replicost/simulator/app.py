@@ -36,7 +36,7 @@ UNAUTHENTICATED = {
 }
 _JSON = "application/json"
 _PROBLEM = "application/problem+json"
-_STABLE_CACHE_LIMIT = 20_000  # serialized records that can no longer change
+STABLE_CACHE_RECORDS = 50_000  # serialized records that can no longer change (about 40 MB)
 _ID_CACHE_LIMIT = 100_000  # id -> index for records already served in lists
 _CACHEABLE_BYTES = 16_384  # never cache the rare data-URL records
 
@@ -84,11 +84,13 @@ class SimulatorApp:
         *,
         rate_limit_burst: int | None = None,
         low_credit: bool = False,
+        cache_records: int = STABLE_CACHE_RECORDS,
     ) -> None:
         self.account = account
         self.token = token
         self.latency_ms = latency_ms
         self.low_credit = low_credit
+        self.cache_records = cache_records
         self.stats = Stats()
         self._stats_lock = threading.Lock()
         self._faults = FaultInjector(faults or FaultConfig())
@@ -266,7 +268,7 @@ class SimulatorApp:
         with self._cache_lock:
             if stable and len(data) <= _CACHEABLE_BYTES:
                 self._cache[key] = (data, source)
-                if len(self._cache) > _STABLE_CACHE_LIMIT:
+                if len(self._cache) > self.cache_records:
                     self._cache.popitem(last=False)
             self._ids[(kind, plan.id)] = index
             if len(self._ids) > _ID_CACHE_LIMIT:

@@ -33,15 +33,15 @@ def ns_to_datetime(ns: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC).replace(microsecond=rest // 1000)
 
 
-_DAY_STRINGS: dict[int, str] = {}
+_MINUTE_PREFIXES: dict[int, str] = {}  # minute since the epoch -> "YYYY-MM-DDTHH:MM:"
+_SECONDS = [f"{second:02d}" for second in range(60)]
 
 
-def _day_string(day: int) -> str:
-    text = _DAY_STRINGS.get(day)
-    if text is None:
-        text = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
-        if len(_DAY_STRINGS) < 100_000:
-            _DAY_STRINGS[day] = text
+def _minute_prefix(minute: int) -> str:
+    if len(_MINUTE_PREFIXES) > 100_000:  # pages walk time in order: a flush costs little
+        _MINUTE_PREFIXES.clear()
+    text = datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%M:")
+    _MINUTE_PREFIXES[minute] = text
     return text
 
 
@@ -51,12 +51,10 @@ def format_ns(ns: int, digits: int, *, strip: bool = True) -> str:
     `ns` must already be a multiple of 10**(9-digits) when the exact instant matters; with
     `strip` trailing zeros are dropped as Go's serializer does (so fewer digits may show).
     """
+    # strftime per timestamp dominated page generation; minutes repeat, so cache their text
     seconds, rest = divmod(ns, NS_PER_SECOND)
-    day, second_of_day = divmod(seconds, 86400)
-    hour, remainder = divmod(second_of_day, 3600)
-    minute, second = divmod(remainder, 60)
-    # strftime per timestamp dominated page generation; days repeat, so cache their text
-    base = f"{_day_string(day)}T{hour:02d}:{minute:02d}:{second:02d}"
+    minute, second = divmod(seconds, 60)
+    base = (_MINUTE_PREFIXES.get(minute) or _minute_prefix(minute)) + _SECONDS[second]
     if digits <= 0:
         return base + "Z"
     fraction = f"{rest:09d}"[:digits]
