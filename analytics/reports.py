@@ -457,6 +457,54 @@ def _uptime(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame | 
     return pl.DataFrame(data, schema=schema, orient="row") if data else pl.DataFrame(schema=schema)
 
 
+def open_priced(
+    db: str | Path, *, pricing_file: str | Path | None = None, config: Any = None
+) -> duckdb.DuckDBPyConnection:
+    """Open a database read-only with the cost views installed, for many reports in a row.
+
+    Every function here accepts the returned connection in place of a path (a notebook keeps one
+    open); close it when done.
+    """
+    from replicost.store import open_readonly
+
+    con = open_readonly(db)
+    try:
+        _install_costs(con, pricing_file, config)
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def unpriced_records(
+    db: str | Path | duckdb.DuckDBPyConnection,
+    *,
+    limit: int = 100,
+    filters: Filters | None = None,
+    pricing_file: str | Path | None = None,
+    config: Any = None,
+    **filter_values: Any,
+) -> pl.DataFrame:
+    """The records without a price (newest first, at most `limit`), each with its reason."""
+    filters = filters or Filters(**filter_values)
+    params: dict[str, Any] = {"limit": limit}
+    query = _sql("unpriced_records").format(where=_where(filters, params))
+    schema = {
+        "kind": pl.Utf8,
+        "id": pl.Utf8,
+        "model": pl.Utf8,
+        "version": pl.Utf8,
+        "deployment": pl.Utf8,
+        "status": pl.Utf8,
+        "created_at": pl.Utf8,
+        "predict_time": pl.Float64,
+        "reason": pl.Utf8,
+    }
+    with priced_connection(db, pricing_file=pricing_file, config=config) as con:
+        rows = con.execute(query, params).fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
 # ---------------------------------------------------------------------------------------------
 # summary
 

@@ -1,0 +1,57 @@
+"""The cost overview notebook runs top to bottom against a real database (nbclient, venv kernel)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from test_reports_data import build_db, write_pricing
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "cost_overview.ipynb"
+
+
+def test_notebook_is_stored_without_outputs():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.slow
+def test_notebook_runs_against_a_database(tmp_path, monkeypatch):
+    db = build_db(tmp_path / "nb.duckdb", uptime=True)
+    config = tmp_path / "config.toml"
+    config.write_text(f'pricing = "{write_pricing(tmp_path).name}"\n')
+    monkeypatch.setenv("REPLICOST_DB", str(db))
+    monkeypatch.setenv("REPLICOST_CONFIG", str(config))
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    # The kernel must be this interpreter (the venv), whatever kernels the machine has registered:
+    # register one under a private JUPYTER_PATH that runs sys.executable.
+    spec_dir = tmp_path / "jupyter" / "kernels" / "replicost-venv"
+    spec_dir.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec_dir / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "replicost venv", "language": "python"})
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    client = NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="replicost-venv",
+        resources={"metadata": {"path": str(tmp_path)}},
+    )
+    client.execute()
+    text = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", output
+            text.append(output.get("text", ""))
+            text.extend(str(v) for v in output.get("data", {}).values())
+    joined = "\n".join(text)
+    assert f"database: {db}" in joined
+    assert "total: 0.481963 USD; 2 unpriced records" in joined  # hand sum in test_reports_data
+    assert "<svg" in joined and "acme/always" in joined and "acme/mystery" in joined
