@@ -1,0 +1,148 @@
+"""`sync_account`: one account's whole history into one DuckDB file, resource by resource.
+
+The order matters: the account first (every row carries its username), then hardware and
+deployments (small), predictions and trainings (the bulk), and models last (they are the distinct
+models the history names). Each resource gets a `sync_log` row: `running` when it starts, then
+`succeeded` or `failed` with its counts and the one-line error.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import httpx
+
+from replicost.client import DEFAULT_REQUESTS_PER_MINUTE, ReplicateClient
+from replicost.errors import InputError, ReplicostError
+from replicost.paths import default_db_path
+from replicost.redact import redact
+from replicost.store import connect
+from replicost.sync.predictions import PredictionSync, SyncRequest, Totals
+from replicost.sync.progress import Progress
+from replicost.sync.resources import (
+    sync_deployments,
+    sync_hardware,
+    sync_models,
+    sync_trainings,
+    upsert_account,
+)
+
+RESOURCES = ("account", "hardware", "deployments", "predictions", "trainings", "models")
+
+
+@dataclass
+class SyncSummary:
+    """What a sync did, for the one-line summary and for library callers."""
+
+    account: str = ""
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    pages: int = 0
+    requests: int = 0
+    retries: int = 0
+    seconds: float = 0.0
+    by_resource: dict[str, Totals] = field(default_factory=dict)
+
+    def line(self) -> str:
+        return (f"synced {self.account}: {self.new:,} new, {self.updated:,} updated, {self.pages:,} pages, "
+                f"{self.requests:,} requests, {self.retries} retries in {self.seconds:.1f}s")
+
+
+def parse_only(text: str | None) -> tuple[str, ...]:
+    """`--only predictions,trainings` -> the resources to sync (all when empty)."""
+    if not text:
+        return RESOURCES
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [name for name in names if name not in RESOURCES]
+    if unknown:
+        raise InputError(f"--only: unknown resource {unknown[0]!r}; choose from {', '.join(RESOURCES)}")
+    return names
+
+
+def _log_start(con: duckdb.DuckDBPyConnection, run_id: str, account: str, resource: str) -> None:
+    con.execute("INSERT INTO sync_log (run_id, account, resource, started_at, status) "
+                "VALUES (?, ?, ?, now(), 'running')", [run_id, account, resource])
+
+
+def _log_end(con: duckdb.DuckDBPyConnection, run_id: str, resource: str, totals: Totals | None,
+             requests: int, retries: int, error: str | None) -> None:
+    totals = totals or Totals()
+    con.execute(
+        "UPDATE sync_log SET finished_at = now(), status = ?, new_rows = ?, updated_rows = ?, pages = ?, "
+        "requests = ?, retries = ?, message = ? WHERE run_id = ? AND resource = ?",
+        ["failed" if error else "succeeded", totals.new, totals.updated, totals.pages, requests, retries,
+         error, run_id, resource])
+
+
+def sync_account(
+    db: str | Path | None = None,
+    *,
+    token: str | None = None,
+    base_url: str | None = None,
+    since: datetime | None = None,
+    full: bool = False,
+    concurrency: int = 8,
+    only: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    requests_per_minute: float | None = DEFAULT_REQUESTS_PER_MINUTE,
+    transport: httpx.BaseTransport | None = None,
+) -> SyncSummary:
+    """Sync the token's account into the database at `db`; return what was done."""
+    if concurrency < 1:
+        raise InputError("--concurrency must be at least 1")
+    resources = tuple(only) if only is not None else RESOURCES
+    progress = progress or Progress()
+    started = time.monotonic()
+    client = ReplicateClient(token, base_url=base_url, transport=transport,
+                             requests_per_minute=requests_per_minute,
+                             max_connections=max(8, concurrency * 2), on_retry=progress.retry)
+    con = connect(db or default_db_path())  # a second sync fails here: DuckDB's file lock
+    summary = SyncSummary()
+    run_id = uuid.uuid4().hex
+    request = SyncRequest(full=full, since=since, concurrency=concurrency)
+    try:
+        progress.start("account")
+        account = upsert_account(con, client.account())
+        summary.account = account
+        steps = {
+            "hardware": lambda: sync_hardware(client, con, progress),
+            "deployments": lambda: sync_deployments(client, con, account, progress),
+            "predictions": lambda: PredictionSync(client, con, account, request, progress).run(),
+            "trainings": lambda: sync_trainings(client, con, account, request, progress),
+            "models": lambda: sync_models(client, con, account, progress),
+        }
+        for resource in RESOURCES[1:]:
+            if resource not in resources:
+                continue
+            progress.start(resource)
+            requests_before, retries_before = client.stats.requests, client.stats.retries
+            _log_start(con, run_id, account, resource)
+            try:
+                totals = steps[resource]()
+            except BaseException as exc:
+                message = redact(str(exc)) if isinstance(exc, ReplicostError) else type(exc).__name__
+                _log_end(con, run_id, resource, None, client.stats.requests - requests_before,
+                         client.stats.retries - retries_before, message)
+                raise
+            _log_end(con, run_id, resource, totals, client.stats.requests - requests_before,
+                     client.stats.retries - retries_before, None)
+            summary.by_resource[resource] = totals
+            summary.new += totals.new
+            summary.updated += totals.updated
+            summary.unchanged += totals.unchanged
+            summary.pages += totals.pages
+    finally:
+        summary.requests = client.stats.requests
+        summary.retries = client.stats.retries
+        summary.seconds = time.monotonic() - started
+        progress.close()
+        client.close()
+        con.close()
+    return summary

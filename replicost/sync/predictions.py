@@ -1,0 +1,328 @@
+"""Predictions: planned as time windows, paged concurrently, committed page by page, resumable.
+
+Plan. A run covers `[low, +inf)`: `low` is nothing for a full sync, `--since` if given, otherwise
+the high-water mark (newest `created_at` stored) minus `OVERLAP`. The first page of that range is a
+probe: if it is the only page, it is written and the run is over (a no-change incremental sync
+costs one list request). Otherwise the range is cut into windows `[after, before)` using the
+API's documented semantics (`created_after` is inclusive, `created_before` exclusive), so every
+record belongs to exactly one window; the lowest window has no `created_after` in a full sync and
+the highest has no `created_before`, so records outside the probed range are never lost. The number
+of windows is estimated from the probe's density (records per second of history) and capped at a
+multiple of the concurrency, so uneven history still keeps every worker busy.
+
+Run. Worker threads page windows (`--concurrency`), a single writer (the calling thread, the only
+one that touches DuckDB) commits each batch of pages together with each window's next cursor. The
+plan itself is committed before the first page. A crash at any moment leaves a plan whose windows
+resume from their last committed cursor; rows already committed are upserted again at most.
+
+Non-terminal records created before `low` (still `starting`/`processing` at the last sync) are
+refreshed the cheaper way: one GET each, or, when more of them exist than pages would be needed to
+re-list from the oldest of them, by lowering `low` to it (one page lists 100 records, so re-listing
+wins as soon as they outnumber the pages between). The local database tells both counts exactly.
+
+OVERLAP: 10 minutes. A prediction's `created_at` is set when it is created, which can be a moment
+before a list query sees it (queueing, replication); re-listing the last 10 minutes each time costs
+one page and catches those. Records re-fetched unchanged are not rewritten.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import duckdb
+
+from replicost.client import ReplicateClient
+from replicost.client.errors import NotFoundError
+from replicost.client.paging import Page, fetch_page
+from replicost.sync import state as st
+from replicost.sync.progress import Progress
+from replicost.sync.records import TERMINAL_STATUSES
+from replicost.sync.timestamps import format_timestamp, from_epoch_us, parse_timestamp
+from replicost.sync.writer import RecordWriter, WriteResult
+
+RESOURCE = "predictions"
+OVERLAP = timedelta(minutes=10)
+# Replicate opened its API in 2020; the search for the oldest record starts a bit before.
+HISTORY_FLOOR = datetime(2019, 1, 1, tzinfo=UTC)
+WINDOWS_PER_WORKER = 8
+PAGES_PER_WINDOW = 4  # do not cut windows smaller than this many estimated pages
+MAX_PAGES_PER_COMMIT = 20
+_TERMINAL_SQL = ", ".join(f"'{status}'" for status in TERMINAL_STATUSES)
+
+
+@dataclass
+class Totals:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    pages: int = 0
+
+    def add(self, result: WriteResult, pages: int = 0) -> None:
+        self.new += result.new
+        self.updated += result.updated
+        self.unchanged += result.unchanged
+        self.pages += pages
+
+
+@dataclass
+class SyncRequest:
+    """What the user asked for: `full` ignores the high-water mark, `since` sets the lower bound."""
+
+    full: bool = False
+    since: datetime | None = None
+    concurrency: int = 8
+
+
+def _window_key(window_id: int) -> str:
+    return f"window:{window_id}"
+
+
+class PredictionSync:
+    """One account's predictions into DuckDB; `run()` plans or resumes, pages, refreshes, finishes."""
+
+    def __init__(self, client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str,
+                 request: SyncRequest, progress: Progress) -> None:
+        self.client, self.con, self.account = client, con, account
+        self.request, self.progress = request, progress
+        self.writer = RecordWriter(con, "predictions", account)
+        self.totals = Totals()
+
+    # ----- plan ------------------------------------------------------------------------------
+    def _mode(self) -> tuple[str, datetime | None]:
+        if self.request.full:
+            return "full", None
+        if self.request.since is not None:
+            return "since", self.request.since
+        mark = st.get_state(self.con, self.account, RESOURCE, "high_water_mark")
+        if mark is None:
+            return "full", None
+        return "incremental", parse_timestamp(mark) - OVERLAP
+
+    def _stale_before(self, low: datetime) -> tuple[int, datetime | None, int]:
+        """(non-terminal records older than low, the oldest one's created_at, records since it)."""
+        low_text = format_timestamp(low)
+        count, oldest_us = self.con.execute(
+            f"SELECT count(*), epoch_us(min(created_at)) FROM predictions WHERE account = ? "
+            f"AND created_at < ?::TIMESTAMPTZ AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL}))",
+            [self.account, low_text]).fetchone()
+        if not count:
+            return 0, None, 0
+        oldest = from_epoch_us(oldest_us)
+        between = self.con.execute(
+            "SELECT count(*) FROM predictions WHERE account = ? AND created_at >= ?::TIMESTAMPTZ "
+            "AND created_at < ?::TIMESTAMPTZ", [self.account, format_timestamp(oldest), low_text]).fetchone()[0]
+        return count, oldest, between
+
+    def _probe(self, **filters: Any) -> Page:
+        return fetch_page(self.client.http, self.client.predictions.pager(**filters))
+
+    def _has_records_before(self, moment: datetime) -> bool:
+        return bool(self._probe(created_before=format_timestamp(moment)).results)
+
+    def _find_oldest(self, newest: datetime, resolution: timedelta) -> datetime:
+        """Bisect for (about) the oldest created_at: is there any record before T?"""
+        if self._has_records_before(HISTORY_FLOOR):
+            return HISTORY_FLOOR  # older than the floor: the bottom window is unbounded anyway
+        low, high = HISTORY_FLOOR, newest  # no record before low; some record at or before high
+        while high - low > resolution:
+            middle = low + (high - low) / 2
+            if self._has_records_before(middle):
+                high = middle
+            else:
+                low = middle
+        return low
+
+    def plan(self) -> dict[str, Any]:
+        """Make this run's plan, commit it (with the probe page when it is all there is)."""
+        mode, low = self._mode()
+        if mode == "incremental" and low is not None:
+            stale, oldest, between = self._stale_before(low)
+            if stale and between // 100 + 1 < stale:
+                low = oldest  # re-listing from the oldest stale record costs fewer requests
+        low_text = format_timestamp(low) if low else None
+        probe = self._probe(created_after=low_text)
+        self.progress.advance(0, 0)
+        windows: list[dict[str, Any]]
+        if probe.next_url is None or self.request.concurrency <= 1 or len(probe.results) < 2:
+            # one window continuing from the probe: no page is fetched twice
+            windows = [{"id": 0, "after": low_text, "before": None}]
+            first_state = {"cursor": probe.next_url, "done": probe.next_url is None}
+            run = {"mode": mode, "low": low_text, "windows": windows}
+            self._commit_plan(run, probe, first_state)
+            return run
+        newest = parse_timestamp(probe.results[0]["created_at"])
+        page_oldest = parse_timestamp(probe.results[-1]["created_at"])
+        page_span = max(newest - page_oldest, timedelta(milliseconds=1))
+        floor = low or self._find_oldest(newest, page_span * PAGES_PER_WINDOW)
+        estimated_pages = (newest - floor) / page_span
+        count = int(min(self.request.concurrency * WINDOWS_PER_WORKER,
+                        max(1.0, estimated_pages / PAGES_PER_WINDOW)))
+        step = (newest - floor) / count
+        edges = [format_timestamp(floor + step * i) for i in range(1, count)]
+        afters = [low_text, *edges]
+        befores = [*edges, None]
+        windows = [{"id": i, "after": a, "before": b} for i, (a, b) in enumerate(zip(afters, befores, strict=True))]
+        run = {"mode": mode, "low": low_text, "windows": windows}
+        self._commit_plan(run, None, None)
+        return run
+
+    def _commit_plan(self, run: dict[str, Any], probe: Page | None, first_state: dict | None) -> None:
+        state: dict[tuple[str, str], str | None] = {(RESOURCE, "run"): st.dumps(run)}
+        for window in run["windows"]:
+            state[(RESOURCE, _window_key(window["id"]))] = st.dumps({"cursor": None, "done": False})
+        if first_state is not None:
+            state[(RESOURCE, _window_key(0))] = st.dumps(first_state)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            st.clear_prefix(self.con, self.account, RESOURCE, "window:")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        # the plan, the window states and the probe's rows (if kept) in one transaction
+        result = self.writer.write(probe.results if probe else [], state)
+        self.totals.add(result, 1 if probe else 0)
+        if probe:
+            self.progress.advance(len(probe.results), 1)
+
+    # ----- run windows -----------------------------------------------------------------------
+    def run_windows(self, run: dict[str, Any]) -> None:
+        pending = []
+        for window in run["windows"]:
+            progress = st.get_json(self.con, self.account, RESOURCE, _window_key(window["id"])) or {}
+            if not progress.get("done"):
+                pending.append({**window, "cursor": progress.get("cursor")})
+        if not pending:
+            return
+        workers = max(1, min(self.request.concurrency, len(pending)))
+        work: queue.Queue = queue.Queue()
+        for window in pending:
+            work.put(window)
+        pages: queue.Queue = queue.Queue(maxsize=workers * 4)  # bounded: memory stays flat
+        stop = threading.Event()
+
+        def page_windows() -> None:
+            while not stop.is_set():
+                try:
+                    window = work.get_nowait()
+                except queue.Empty:
+                    return
+                pager = self.client.predictions.pager(
+                    cursor_url=window["cursor"], created_after=window["after"],
+                    created_before=window["before"])
+                while pager.has_next() and not stop.is_set():
+                    try:
+                        page = fetch_page(self.client.http, pager)
+                    except BaseException as exc:  # handed to the writer, which stops the run
+                        pages.put((window, exc))
+                        return
+                    pages.put((window, page))
+
+        threads = [threading.Thread(target=page_windows, daemon=True, name=f"replicost-pager-{i}")
+                   for i in range(workers)]
+        for thread in threads:
+            thread.start()
+        remaining = len(pending)
+        try:
+            while remaining:
+                try:
+                    batch = [pages.get(timeout=1.0)]
+                except queue.Empty:
+                    if not any(thread.is_alive() for thread in threads) and pages.empty():
+                        raise RuntimeError("pager threads ended before their windows") from None
+                    continue
+                while len(batch) < MAX_PAGES_PER_COMMIT:
+                    try:
+                        batch.append(pages.get_nowait())
+                    except queue.Empty:
+                        break
+                remaining -= self._write_batch(batch)
+        finally:
+            stop.set()
+            while any(thread.is_alive() for thread in threads):
+                try:  # unblock workers waiting on a full queue
+                    pages.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+
+    def _write_batch(self, batch: list[tuple[dict, Page | BaseException]]) -> int:
+        """Commit the good pages of a batch with their cursors; raise the first error after."""
+        records: list[dict[str, Any]] = []
+        state: dict[tuple[str, str], str | None] = {}
+        finished = 0
+        error: BaseException | None = None
+        page_count = 0
+        for window, page in batch:
+            if isinstance(page, BaseException):
+                error = error or page
+                continue
+            records.extend(page.results)
+            page_count += 1
+            done = page.next_url is None
+            finished += done
+            state[(RESOURCE, _window_key(window["id"]))] = st.dumps({"cursor": page.next_url, "done": done})
+        if state:
+            result = self.writer.write(records, state)
+            self.totals.add(result, page_count)
+            self.progress.advance(len(records), page_count)
+        if error is not None:
+            raise error
+        return finished
+
+    # ----- refresh and finish ----------------------------------------------------------------
+    def refresh_stale(self, run: dict[str, Any]) -> None:
+        """GET each record created before the run's range that was not terminal last time."""
+        if not run.get("low"):
+            return
+        rows = self.con.execute(
+            f"SELECT id FROM predictions WHERE account = ? AND created_at < ?::TIMESTAMPTZ "
+            f"AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL})) ORDER BY created_at",
+            [self.account, run["low"]]).fetchall()
+        ids = [row[0] for row in rows]
+        if not ids:
+            return
+
+        def get(record_id: str) -> dict[str, Any] | None:
+            try:
+                return self.client.predictions.get_raw(record_id)
+            except NotFoundError:
+                return None  # deleted upstream: keep what we have
+
+        with ThreadPoolExecutor(max_workers=max(1, min(self.request.concurrency, len(ids)))) as pool:
+            fresh = [record for record in pool.map(get, ids) if record and "id" in record]
+        self.totals.add(self.writer.write(fresh), 0)
+        self.progress.advance(len(fresh), 0)
+
+    def finish(self) -> None:
+        """Move the high-water mark and drop the plan, in one transaction."""
+        newest_us = self.con.execute(
+            "SELECT epoch_us(max(created_at)) FROM predictions WHERE account = ?", [self.account]).fetchone()[0]
+        newest = from_epoch_us(newest_us) if newest_us is not None else None
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if newest is not None:
+                st.put_state(self.con, self.account, RESOURCE, "high_water_mark", format_timestamp(newest))
+            st.put_state(self.con, self.account, RESOURCE, "run", None)
+            st.clear_prefix(self.con, self.account, RESOURCE, "window:")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def run(self) -> Totals:
+        """Resume the unfinished run (same mode) or plan a new one; then page, refresh, finish."""
+        run = st.get_json(self.con, self.account, RESOURCE, "run")
+        mode, _ = self._mode()
+        if run is None or (self.request.full and run.get("mode") != "full"):
+            run = self.plan()
+        elif mode != run.get("mode"):
+            self.progress.message(f"resuming the interrupted {run.get('mode')} sync of predictions")
+        self.run_windows(run)
+        self.refresh_stale(run)
+        self.finish()
+        return self.totals

@@ -1,0 +1,193 @@
+"""The account's other resources: trainings, deployments (and their releases), hardware, models.
+
+Trainings have no filters (FACTS.md), so they page newest first and stop at the first page entirely
+older than the high-water mark minus `OVERLAP`; the next cursor is committed with each page, so an
+interrupted run resumes where it stopped. Trainings are few, so no windows.
+
+Deployments, hardware and the account are small lists rewritten each time. Replicate serves only a
+deployment's current release: each release seen is inserted once by (deployment, number) and never
+overwritten, so the table accumulates the release history that syncs have observed.
+
+Models: every distinct model named by the account's predictions, trainings and deployments that the
+database does not know yet is fetched once (GET /models/{owner}/{name}); a model that 404s (deleted
+or private to someone else) gets a row with only its name, so it is not asked for again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from replicost.client import ReplicateClient
+from replicost.client.errors import NotFoundError
+from replicost.client.paging import fetch_page
+from replicost.sync import state as st
+from replicost.sync.predictions import OVERLAP, SyncRequest, Totals
+from replicost.sync.progress import Progress
+from replicost.sync.records import TERMINAL_STATUSES
+from replicost.sync.timestamps import format_timestamp, from_epoch_us, parse_timestamp
+from replicost.sync.writer import RecordWriter, WriteResult
+
+_TERMINAL_SQL = ", ".join(f"'{status}'" for status in TERMINAL_STATUSES)
+
+
+def _transaction(con: duckdb.DuckDBPyConnection):
+    class _Tx:
+        def __enter__(self) -> None:
+            con.execute("BEGIN TRANSACTION")
+
+        def __exit__(self, kind, exc, tb) -> None:
+            con.execute("ROLLBACK" if kind else "COMMIT")
+
+    return _Tx()
+
+
+def upsert_account(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> str:
+    """Store the token's account; return its username (the `account` of every row)."""
+    username = record.get("username")
+    if not isinstance(username, str) or not username:
+        from replicost.client.errors import BadResponseError
+
+        raise BadResponseError("GET /account returned no username")
+    with _transaction(con):
+        con.execute(
+            "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, now(), now()) ON CONFLICT (account) DO UPDATE SET "
+            "type = excluded.type, name = excluded.name, github_url = excluded.github_url, "
+            "raw = excluded.raw, last_synced_at = now()",
+            [username, record.get("type"), record.get("name"), record.get("github_url"), st.dumps(record)])
+    return username
+
+
+def sync_trainings(client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str,
+                   request: SyncRequest, progress: Progress) -> Totals:
+    """Page trainings newest first down to the high-water mark (minus overlap), then refresh."""
+    resource = "trainings"
+    writer = RecordWriter(con, resource, account)
+    totals = Totals()
+    run = st.get_json(con, account, resource, "run")
+    if run is None or request.full:
+        mark = st.get_state(con, account, resource, "high_water_mark")
+        if request.full:
+            low = None
+        elif request.since is not None:
+            low = request.since
+        else:
+            low = parse_timestamp(mark) - OVERLAP if mark else None
+        run = {"low": format_timestamp(low) if low else None, "cursor": None}
+    low = parse_timestamp(run["low"]) if run["low"] else None
+    pager = client.trainings.pager(cursor_url=run["cursor"])
+    while pager.has_next() and not run.get("finished"):
+        page = fetch_page(client.http, pager)
+        older = low is not None and all(
+            parse_timestamp(r["created_at"]) < low for r in page.results if isinstance(r.get("created_at"), str))
+        finished = older or page.next_url is None
+        state = {(resource, "run"): st.dumps({**run, "cursor": page.next_url, "finished": finished})}
+        totals.add(writer.write(page.results, state), 1)
+        progress.advance(len(page.results), 1)
+        if older:
+            break
+    if low is not None:
+        stale = [row[0] for row in con.execute(
+            f"SELECT id FROM trainings WHERE account = ? AND created_at < ?::TIMESTAMPTZ "
+            f"AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL}))", [account, run["low"]]).fetchall()]
+        fresh = []
+        for record_id in stale:
+            try:
+                fresh.append(client.trainings.get_raw(record_id))
+            except NotFoundError:
+                continue
+        totals.add(writer.write(fresh))
+    newest = con.execute("SELECT epoch_us(max(created_at)) FROM trainings WHERE account = ?",
+                         [account]).fetchone()[0]
+    with _transaction(con):
+        if newest is not None:
+            st.put_state(con, account, resource, "high_water_mark", format_timestamp(from_epoch_us(newest)))
+        st.put_state(con, account, resource, "run", None)
+    return totals
+
+
+def sync_deployments(client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str,
+                     progress: Progress) -> Totals:
+    """Upsert every deployment; insert each current release not seen before."""
+    totals = Totals()
+    deployments = []
+    for page in client.deployments.iter_pages():
+        deployments.extend(page.results)
+        totals.pages += 1
+    with _transaction(con):
+        for item in deployments:
+            owner, name = item.get("owner"), item.get("name")
+            if not owner or not name:
+                continue
+            key = f"{owner}/{name}"
+            release = item.get("current_release") or {}
+            config = release.get("configuration") or {}
+            old = con.execute("SELECT raw FROM deployments WHERE deployment = ?", [key]).fetchone()
+            raw = st.dumps(item)
+            con.execute(
+                "INSERT INTO deployments VALUES (?, ?, ?, ?, ?, ?, now()) ON CONFLICT (deployment) DO UPDATE SET "
+                "account = excluded.account, current_release_number = excluded.current_release_number, "
+                "raw = excluded.raw, synced_at = now()",
+                [key, account, owner, name, release.get("number"), raw])
+            totals.add(WriteResult(new=0 if old else 1, updated=1 if old and old[0] != raw else 0))
+            if release.get("number") is None:
+                continue
+            created_by = release.get("created_by") or {}
+            con.execute(
+                "INSERT INTO deployment_releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, TRY_CAST(? AS TIMESTAMPTZ), ?, now()) "
+                "ON CONFLICT (deployment, number) DO NOTHING",
+                [key, release["number"], account, release.get("model"), release.get("version"),
+                 config.get("hardware"), config.get("min_instances"), config.get("max_instances"),
+                 release.get("created_at"), created_by.get("username")])
+    progress.advance(len(deployments), totals.pages)
+    return totals
+
+
+def sync_hardware(client: ReplicateClient, con: duckdb.DuckDBPyConnection, progress: Progress) -> Totals:
+    """Upsert the hardware SKUs and their names."""
+    items = client.hardware()
+    totals = Totals(pages=1)
+    with _transaction(con):
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict) or not item.get("sku"):
+                continue
+            old = con.execute("SELECT name FROM hardware WHERE sku = ?", [item["sku"]]).fetchone()
+            con.execute("INSERT INTO hardware VALUES (?, ?, now()) ON CONFLICT (sku) DO UPDATE SET "
+                        "name = excluded.name, synced_at = now()", [item["sku"], item.get("name")])
+            totals.add(WriteResult(new=0 if old else 1, updated=1 if old and old[0] != item.get("name") else 0))
+    progress.advance(len(items) if isinstance(items, list) else 0, 1)
+    return totals
+
+
+def sync_models(client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str,
+                progress: Progress) -> Totals:
+    """Fetch each model seen in the account's history that the database does not know yet."""
+    names = [row[0] for row in con.execute(
+        "SELECT DISTINCT model FROM (SELECT model FROM predictions WHERE account = $1 "
+        "UNION ALL SELECT model FROM trainings WHERE account = $1 "
+        "UNION ALL SELECT model FROM deployment_releases WHERE account = $1) "
+        "WHERE model IS NOT NULL AND model LIKE '%/%' AND model NOT IN (SELECT model FROM models) "
+        "ORDER BY model", [account]).fetchall()]
+    totals = Totals()
+    for name in names:
+        try:
+            item = client.models.get_raw(name)
+        except NotFoundError:
+            item = None
+        totals.pages += 1
+        owner, _, short = name.partition("/")
+        latest = (item or {}).get("latest_version")
+        with _transaction(con):
+            con.execute(
+                "INSERT INTO models VALUES (?, ?, ?, ?, ?, ?, ?, ?, now()) ON CONFLICT (model) DO UPDATE SET "
+                "visibility = excluded.visibility, is_official = excluded.is_official, "
+                "latest_version = excluded.latest_version, run_count = excluded.run_count, "
+                "raw = excluded.raw, synced_at = now()",
+                [name, (item or {}).get("owner", owner), (item or {}).get("name", short),
+                 (item or {}).get("visibility"), (item or {}).get("is_official"),
+                 latest.get("id") if isinstance(latest, dict) else None,
+                 (item or {}).get("run_count"), st.dumps(item) if item else None])
+        totals.new += 1
+        progress.advance(1, 1)
+    return totals
