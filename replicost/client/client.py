@@ -168,7 +168,7 @@ class ReplicateClient:
         self.origin = f"{parts.scheme}://{parts.netloc}"
         self.retry = retry or RetryPolicy()
         self.stats = RequestStats()
-        self.budget = RequestBudget(requests_per_minute)
+        self.budget = RequestBudget(requests_per_minute, clock=self.retry.clock)
         self._on_retry = on_retry
         self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._headers = {"Authorization": f"Bearer {token}", "User-Agent": f"replicost/{__version__}"}

@@ -223,7 +223,8 @@ class RetryingTransport(httpx.BaseTransport):
             if delay is None:
                 return response
             response.close()
-            policy.sleep(delay)
+            if response.status_code != 429:  # a 429 paused the budget: the next reserve() waits
+                policy.sleep(delay)
 
     def close(self) -> None:
         self.inner.close()
@@ -263,7 +264,8 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
             if delay is None:
                 return response
             await response.aclose()
-            await asyncio.sleep(delay)
+            if response.status_code != 429:
+                await asyncio.sleep(delay)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

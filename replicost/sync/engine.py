@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import httpx
 
-from replicost.client import DEFAULT_REQUESTS_PER_MINUTE, ReplicateClient
+from replicost.client import DEFAULT_REQUESTS_PER_MINUTE, ReplicateClient, RetryPolicy
 from replicost.errors import InputError, ReplicostError
 from replicost.paths import default_db_path
 from replicost.redact import redact
@@ -93,6 +93,7 @@ def sync_account(
     progress: Progress | None = None,
     requests_per_minute: float | None = DEFAULT_REQUESTS_PER_MINUTE,
     transport: httpx.BaseTransport | None = None,
+    retry: RetryPolicy | None = None,
 ) -> SyncSummary:
     """Sync the token's account into the database at `db`; return what was done."""
     if concurrency < 1:
@@ -100,10 +101,14 @@ def sync_account(
     resources = tuple(only) if only is not None else RESOURCES
     progress = progress or Progress()
     started = time.monotonic()
-    client = ReplicateClient(token, base_url=base_url, transport=transport,
+    client = ReplicateClient(token, base_url=base_url, transport=transport, retry=retry,
                              requests_per_minute=requests_per_minute,
                              max_connections=max(8, concurrency * 2), on_retry=progress.retry)
-    con = connect(db or default_db_path())  # a second sync fails here: DuckDB's file lock
+    try:
+        con = connect(db or default_db_path())  # a second sync fails here: DuckDB's file lock
+    except BaseException:
+        client.close()
+        raise
     summary = SyncSummary()
     run_id = uuid.uuid4().hex
     request = SyncRequest(full=full, since=since, concurrency=concurrency)
