@@ -135,7 +135,6 @@ class _Plan:
     completed_at: str
     predict_time: float | None
     metrics: dict | None  # final metrics; None = key absent; {} = the empty-metrics quirk
-    units: dict
     input: dict
     output: Any
     error: str | None
@@ -193,6 +192,7 @@ class SimulatedAccount:
         self._lock = threading.RLock()
         self._appended: list[_Plan] = []
         self._advanced_ns = 0
+        self._found_ids: dict[str, dict[str, int]] = {}
         self._real_time_origin: float | None = None
         self._data_url_block = base64.b64encode(
             hashlib.shake_256(self._key + b"data-url").digest(300_000)
@@ -244,13 +244,15 @@ class SimulatedAccount:
         return low
 
     def find(self, kind: str, wanted: str) -> int | None:
-        """The index of the record with `record_id`, or None.
+        """The index of the record whose id is `wanted`, or None.
 
-        Ids are hashes, so this scans; a small id -> index cache keeps repeated GETs cheap.
+        Ids are hashes, so this scans newest first (where GETs usually point; about a second
+        per 200k records). The app remembers the ids it served in lists, so a sync's GETs rarely
+        get here, and a small cache keeps repeated GETs cheap.
         """
-        cache = self.__dict__.setdefault("_id_cache", {})
-        if wanted in cache.get(kind, {}):
-            return cache[kind][wanted]
+        cache = self._found_ids.setdefault(kind, {})
+        if wanted in cache:
+            return cache[wanted]
         if kind == "prediction":
             for plan in self._appended:
                 if plan.id == wanted:
@@ -259,7 +261,8 @@ class SimulatedAccount:
         for index in range(self._counts[kind] - 1, -1, -1):
             digest = hashlib.blake2b(kind_key + str(index).encode(), digest_size=64).digest()
             if record_id(digest) == wanted:
-                cache.setdefault(kind, {})[wanted] = index
+                if len(cache) < 10_000:
+                    cache[wanted] = index
                 return index
         return None
 
@@ -414,7 +417,6 @@ class SimulatedAccount:
         prompt = draws.pick(_PROMPTS.get(model.output_kind, _TEXT_PROMPTS))
         seed_value = int(draws.next() * 100000)
         stream = model.output_kind == "tokens"
-        units: dict = {}
         metrics: dict | None = None
         data_url = draws.next() < self.data_url_rate
         input_, output = self._input_output(draws, model, prompt, seed_value, data_url, index)
@@ -427,7 +429,6 @@ class SimulatedAccount:
                 if model.output_kind == "image" and status == "succeeded":
                     count = len(output) if isinstance(output, list) else 1
                     metrics["image_count"] = count
-                    units = {"image": count}
                 elif model.output_kind == "tokens":
                     input_tokens = int(draws.log_uniform(12, 2400))
                     output_tokens = int(draws.log_uniform(8, 900))
@@ -439,9 +440,8 @@ class SimulatedAccount:
                         tokens_per_second=round(output_tokens / max(predict_s, 1e-3), 6),
                         time_to_first_token=round(draws.log_uniform(0.04, 0.6), 6),
                     )
-                    units = {"input_token": input_tokens, "output_token": output_tokens}
             if status in ("failed", "canceled") and draws.next() < 0.2:
-                metrics, units, predict_time = {}, {}, None  # recorded quirk: metrics == {}
+                metrics, predict_time = {}, None  # recorded quirk: metrics == {}
         if status != "succeeded":
             output = None
         logs = (f"Using seed: {seed_value}\nPrompt: {prompt}\n"
@@ -451,7 +451,7 @@ class SimulatedAccount:
             created_at=created_at, model=model.name, version=version, deployment=deployment,
             hardware=hardware, billing=model.billing, source=source, final_status=status,
             started_ns=started_ns, started_at=started_at, completed_ns=completed_ns,
-            completed_at=completed_at, predict_time=predict_time, metrics=metrics, units=units,
+            completed_at=completed_at, predict_time=predict_time, metrics=metrics,
             input=input_, output=output, error=error, logs=logs,
             omit_data_removed=fraction < 0.1 and draws.next() < 0.2, stream=stream, extra=None,
         )
@@ -534,7 +534,7 @@ class SimulatedAccount:
             version=trainer.version, deployment=None, hardware=trainer.hardware,
             billing="per_second", source=source, final_status=status, started_ns=started_ns,
             started_at=started_at, completed_ns=completed_ns, completed_at=completed_at,
-            predict_time=predict_time, metrics=metrics, units={}, input=input_, output=output,
+            predict_time=predict_time, metrics=metrics, input=input_, output=output,
             error=error, logs=f"Training {trainer.name} for {input_['steps']} steps\n",
             omit_data_removed=True, stream=False, extra={"destination": trainer.destination},
         )
