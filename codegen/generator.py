@@ -262,6 +262,7 @@ def generate(
     Raises InputError/ReplicostError with a one-line message; the output is untouched on failure.
     """
     output = (output or project_generated_dir()).resolve()
+    check_replaceable(output)
     check_generator_version()
     loaded = spec.load_spec(source)
     patched = prepare(loaded)
@@ -301,6 +302,29 @@ def generate(
         report=report,
         set_aside=dict(patched.set_aside),
         patches_applied=list(patched.applied),
+    )
+
+
+# what a folder may hold and still be replaced although no codegen run wrote it (the placeholder)
+_PLACEHOLDER_ENTRIES = {"__init__.py", "__pycache__", "py.typed"}
+
+
+def check_replaceable(output: Path) -> None:
+    """Refuse to replace anything but a folder codegen wrote (or an empty placeholder package).
+
+    The swap deletes the previous output; `--output ~/src` by mistake must not delete a project.
+    """
+    if not output.exists():
+        return
+    if not output.is_dir():
+        raise InputError(f"output {output} exists and is not a folder")
+    if (output / BUILD_INFO_FILE).is_file():
+        return
+    if {entry.name for entry in output.iterdir()} <= _PLACEHOLDER_ENTRIES:
+        return
+    raise InputError(
+        f"output folder {output} was not written by `replicost codegen` (no {BUILD_INFO_FILE}); "
+        "refusing to replace it: name a new or generated folder"
     )
 
 

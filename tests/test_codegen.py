@@ -162,6 +162,29 @@ def test_unknown_status_and_unknown_fields_pass_through():
     )
 
 
+def test_recorded_response_shapes_parse_missing_keys_and_undeclared_nulls():
+    # FACTS.md: recorded responses omit keys (even ones the spec marks required) and one
+    # serializer writes explicit nulls for fields the spec does not call nullable
+    from replicost_api.models import PredictionResponse
+    from replicost_api.types import UNSET
+
+    compact = {
+        k: v for k, v in PREDICTION.items() if k not in ("error", "urls", "metrics", "output")
+    }
+    prediction = PredictionResponse.from_dict(compact)
+    assert (prediction.error, prediction.urls, prediction.output) == (UNSET, UNSET, UNSET)
+
+    explicit = {**PREDICTION, "completed_at": None, "metrics": None, "logs": None, "error": None}
+    prediction = PredictionResponse.from_dict(explicit)
+    assert (
+        prediction.completed_at is UNSET
+        and prediction.metrics is UNSET
+        and prediction.logs is UNSET
+    )
+    assert prediction.error is None  # the spec declares this one nullable: None stays None
+    assert prediction.created_at.microsecond == 123456  # 9 fractional digits, cut to 6
+
+
 def test_unknown_training_status_through_a_real_http_call():
     from replicost_api import Client
     from replicost_api.api.trainings import trainings_list
@@ -304,6 +327,18 @@ def test_bad_spec_is_one_line_error_and_output_untouched(
     assert err.startswith("error: ") and message in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert tree(existing_output.parent) == before  # nothing added, nothing changed
+
+
+def test_refuses_to_replace_a_folder_codegen_did_not_write(tmp_path, specs_dir, capsys):
+    project = tmp_path / "someone_elses_project"
+    project.mkdir()
+    (project / "main.py").write_text("print('precious')\n")
+    before = tree(project)
+    code, _, err = run_cli(
+        ["codegen", "--spec", str(specs_dir / "openapi.json"), "--output", str(project)], capsys
+    )
+    assert code == 2 and "refusing to replace it" in err
+    assert tree(project) == before
 
 
 def test_failure_after_generation_keeps_old_output(existing_output, specs_dir, monkeypatch):
