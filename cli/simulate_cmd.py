@@ -80,13 +80,22 @@ def simulate() -> None:
 @click.option("--low-credit", is_flag=True, help="429 bodies carry retry_after, as for low-credit accounts.")
 @click.option("--dump", "dump", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the ground truth (JSON lines) to this file before serving.")
+@click.option("--cache-records", type=click.IntRange(min=0), default=50_000, show_default=True,
+              help="Finished records kept serialized in memory (about 800 bytes each).")
+@click.option("--warm", is_flag=True,
+              help="Serialize the newest --cache-records predictions before printing the URL, "
+                   "so a benchmark measures its client, not the simulator.")
 def serve(seed, predictions, trainings, username, end, data_url_rate, host, port, token,
-          latency_ms, rate_limit, fault_rate, faults, low_credit, dump) -> None:
+          latency_ms, rate_limit, fault_rate, faults, low_credit, dump, cache_records,
+          warm) -> None:
     """Serve the simulated API on loopback until Ctrl-C; prints the base URL."""
     from replicost.simulator import SimulatorServer
 
     app = _build_app(seed, predictions, trainings, username, end, token, latency_ms, rate_limit,
                      fault_rate, faults, data_url_rate, low_credit)
+    app.cache_records = cache_records
+    if warm:
+        click.echo(f"warmed {app.warm()} predictions", err=True)
     if dump:
         rows = _write_dump(app.account, dump)
         click.echo(f"wrote {rows} ground-truth rows to {dump}", err=True)

@@ -483,3 +483,14 @@ def test_async_transport_serves_the_same_pages(app):
     with client(app) as http:
         expected = page_all(http, "/predictions")[0][:200]
     assert [r["id"] for r in records] == [r["id"] for r in expected]
+
+
+def test_warmed_cache_serves_identical_pages():
+    cold, warmed = make_app(predictions=700), make_app(predictions=700)
+    assert warmed.warm(500) == 500
+    with client(cold) as cold_http, client(warmed) as warm_http:
+        url = "/predictions"
+        while url:
+            expected, got = cold_http.get(url), warm_http.get(url)
+            assert got.content == expected.content
+            url = got.json()["next"]
