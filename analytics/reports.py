@@ -61,12 +61,16 @@ _DIMENSION_SQL = {
     "status": "status",
     "kind": "kind",
     "account": "account",
-    "day": "strftime(CAST(timezone($tz, created_at) AS DATE), '%Y-%m-%d')",
-    # ISO week: the Monday it starts on.
-    "week": "strftime(CAST(date_trunc('week', timezone($tz, created_at)) AS DATE), '%Y-%m-%d')",
-    "month": "strftime(timezone($tz, created_at), '%Y-%m')",
 }
-DIMENSIONS = (*_DIMENSION_SQL, "tag")
+# Time dimensions, over the local time of a 15-minute UTC `bucket` (see spend_by.sql).
+_LOCAL_TIME = "timezone($tz, to_timestamp(bucket * 900))"
+_TIME_SQL = {
+    "day": f"strftime(CAST({_LOCAL_TIME} AS DATE), '%Y-%m-%d')",
+    # ISO week: the Monday it starts on.
+    "week": f"strftime(CAST(date_trunc('week', {_LOCAL_TIME}) AS DATE), '%Y-%m-%d')",
+    "month": f"strftime({_LOCAL_TIME}, '%Y-%m')",
+}
+DIMENSIONS = (*_DIMENSION_SQL, "tag", *TIME_DIMENSIONS)
 
 # Filters that narrow records in ways deployment uptime has no equivalent for.
 _RECORD_ONLY_FILTERS = ("model", "version", "source", "status")
@@ -315,8 +319,11 @@ def spend(
     if top is not None and top < 1:
         raise InputError("--top must be at least 1")
     params: dict[str, Any] = {}
-    columns = []
+    inner, outer = [], []
     for i, dim in enumerate(dims):
+        if dim in TIME_DIMENSIONS:
+            outer.append(f"CAST({_TIME_SQL[dim]} AS VARCHAR) AS d{i}")
+            continue
         if dim == "tag":
             from replicost.analytics import tags
 
@@ -324,53 +331,50 @@ def spend(
             expression = tags.case_expression(rules, params)
         else:
             expression = _DIMENSION_SQL[dim]
-        columns.append(f"CAST({expression} AS VARCHAR) AS d{i}")
-    names = ", ".join(f"d{i}" for i in range(len(dims)))
-    where = _where(filters, params)
+        inner.append(f"CAST({expression} AS VARCHAR) AS d{i}")
+        outer.append(f"d{i}")
     if any(d in TIME_DIMENSIONS for d in dims):
+        inner.append("epoch_us(created_at) // 900000000 AS bucket")
         params["tz"] = filters.tz
     query = _sql("spend_by").format(
-        dimension_columns=",\n           ".join(columns),
-        dimension_names=names,
-        first_dimension="d0",
-        where=where,
+        inner_columns=",\n           ".join(inner),
+        inner_names=", ".join(c.rsplit(" AS ", 1)[-1] for c in inner),
+        outer_columns=", ".join(outer),
+        where=_where(filters, params),
     )
     with priced_connection(db, pricing_file=pricing_file, config=config) as con:
-        result = con.execute(query, params)
-        header = [d[0] for d in result.description]
-        records = [dict(zip(header, row, strict=True)) for row in result.fetchall()]
+        result = con.execute(query, params).fetchall()
         uptime = _uptime(con, filters)
 
-    groups = [r for r in records if r["row_kind"] == "group"]
-    total_row = next((r for r in records if r["row_kind"] == "total"), None)
-    reasons = sorted(
-        (
-            (r["unpriced_reason"], r["count"])
-            for r in records
-            if r["row_kind"] == "reason" and r["unpriced_reason"] is not None
-        ),
-        key=lambda item: (-item[1], item[0]),
-    )
-    totals = (
-        Totals(
-            count=total_row["count"],
-            predict_seconds=Decimal(total_row["predict_seconds"]),
-            cost_usd=Decimal(total_row["cost_usd"]),
-            unpriced_count=total_row["unpriced_count"],
+    # Add up in Python, exactly: per group, per reason, and the grand total from the same numbers.
+    groups: dict[tuple, dict[str, Any]] = {}
+    reason_counts: dict[str, int] = {}
+    for record in result:
+        key = tuple(record[: len(dims)])
+        reason, count, predict_seconds, cost, unpriced = record[len(dims) :]
+        group = groups.setdefault(
+            key,
+            {
+                "count": 0,
+                "predict_seconds": Decimal(0),
+                "cost_usd": Decimal(0),
+                "unpriced_count": 0,
+            },
         )
-        if total_row
-        else Totals()
+        group["count"] += count
+        group["predict_seconds"] += Decimal(repr(predict_seconds or 0.0)).quantize(MICRO)
+        group["cost_usd"] += Decimal(cost or 0)
+        group["unpriced_count"] += unpriced
+        if reason is not None:
+            reason_counts[reason] = reason_counts.get(reason, 0) + count
+    rows = [{**dict(zip(dims, key, strict=True)), **values} for key, values in groups.items()]
+    totals = Totals(
+        count=sum(r["count"] for r in rows),
+        predict_seconds=sum((r["predict_seconds"] for r in rows), Decimal(0)),
+        cost_usd=sum((r["cost_usd"] for r in rows), Decimal(0)),
+        unpriced_count=sum(r["unpriced_count"] for r in rows),
     )
-    rows = [
-        {
-            **{dim: g[f"d{i}"] for i, dim in enumerate(dims)},
-            "count": g["count"],
-            "predict_seconds": Decimal(g["predict_seconds"]),
-            "cost_usd": Decimal(g["cost_usd"]),
-            "unpriced_count": g["unpriced_count"],
-        }
-        for g in groups
-    ]
+    reasons = sorted(reason_counts.items(), key=lambda item: (-item[1], item[0]))
     rows = _order(rows, dims, top)
     schema = {dim: pl.Utf8 for dim in dims}
     schema.update(count=pl.Int64, predict_seconds=MONEY, cost_usd=MONEY, unpriced_count=pl.Int64)
