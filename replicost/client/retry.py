@@ -149,6 +149,8 @@ def _judge(response: httpx.Response) -> str | None:
             response.extensions[PARSED_JSON] = orjson.loads(response.content)
         except orjson.JSONDecodeError:
             return "bad json"
+    elif 200 <= status < 300 and response.headers.get("content-type", "").startswith("text/html"):
+        return "html page"  # a proxy's maintenance page: the API itself never answers HTML
     return None
 
 
