@@ -1,0 +1,151 @@
+"""`replicost demo` and the end-to-end check: simulated API -> sync -> DuckDB -> report JSON equals
+the cost computed here, independently, from the simulator's ground truth and published prices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from replicost.cli.demo_cmd import DEMO_USER, LEFT_OUT, build_demo
+from replicost.cli.main import main
+
+from replicost.simulator import SimulatedAccount
+
+END = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.timezone.utc)
+SEED, PREDICTIONS, TRAININGS = 11, 3000, 40
+
+# Replicate's published prices (FACTS.md; model pages for per-unit prices), USD.
+PER_SECOND = {
+    "cpu": Decimal("0.000100"),
+    "gpu-t4": Decimal("0.000225"),
+    "gpu-a40-small": Decimal("0.000575"),
+    "gpu-a40-large": Decimal("0.000725"),
+    "gpu-a100-large": Decimal("0.001400"),
+    "gpu-a100-large-2x": Decimal("0.002800"),
+    "gpu-h100": Decimal("0.001525"),
+}
+L40S_BEFORE_2025, L40S = Decimal("0.000972"), Decimal("0.000975")
+PER_UNIT = {
+    "black-forest-labs/flux-schnell": {"image": Decimal("0.003")},
+    "black-forest-labs/flux-dev": {"image": Decimal("0.025")},
+    "black-forest-labs/flux-1.1-pro": {"image": Decimal("0.04")},
+    "meta/meta-llama-3-8b-instruct": {
+        "input_token": Decimal("0.05") / 10**6,
+        "output_token": Decimal("0.25") / 10**6,
+    },
+    "meta/meta-llama-3-70b-instruct": {
+        "input_token": Decimal("0.65") / 10**6,
+        "output_token": Decimal("2.75") / 10**6,
+    },
+}
+IN_FLIGHT = {"starting", "processing", "queued", "running"}
+MICRO = Decimal("0.000001")
+
+
+def truth_cost(row: dict) -> Decimal | None:
+    """A record's cost from its ground-truth row; None when replicost cannot know it."""
+    if row["status"] in IN_FLIGHT or row["model"] == f"{DEMO_USER}/{LEFT_OUT}":
+        return None
+    if row["billing"] == "per_unit":
+        prices = PER_UNIT[row["model"]]
+        return sum(
+            (Decimal(n) * prices[unit] for unit, n in row["units"].items()), Decimal(0)
+        ).quantize(MICRO, ROUND_HALF_UP)
+    hardware = row["hardware"]
+    if hardware == "gpu-l40s":
+        price = L40S if row["created_at"] >= "2025-01-01" else L40S_BEFORE_2025
+    else:
+        price = PER_SECOND[hardware]
+    seconds = Decimal(str(row["predict_time"])) if row["predict_time"] is not None else Decimal(0)
+    return (seconds * price).quantize(MICRO, ROUND_HALF_UP)
+
+
+def truth_by_model(account: SimulatedAccount) -> dict[str, dict]:
+    groups: dict[str, dict] = defaultdict(
+        lambda: {"count": 0, "cost_usd": Decimal(0), "unpriced_count": 0}
+    )
+    for row in account.ground_truth():
+        group = groups[row["model"]]
+        group["count"] += 1
+        cost = truth_cost(row)
+        if cost is None:
+            group["unpriced_count"] += 1
+        else:
+            group["cost_usd"] += cost
+    return dict(groups)
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    _, prices = build_demo(
+        db, predictions=PREDICTIONS, trainings=TRAININGS, seed=SEED, end=END, quiet=True
+    )
+    account = SimulatedAccount(
+        seed=SEED, predictions=PREDICTIONS, trainings=TRAININGS, username=DEMO_USER, end=END
+    )
+    return db, prices, account
+
+
+def run(capsys, *argv):
+    with pytest.raises(SystemExit) as exc:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return exc.value.code, out, err
+
+
+def test_spend_by_model_json_equals_the_ground_truth(capsys, synced):
+    db, prices, account = synced
+    code, out, _ = run(
+        capsys,
+        "report",
+        "spend",
+        "--by",
+        "model",
+        "--format",
+        "json",
+        "--db",
+        str(db),
+        "--pricing",
+        str(prices),
+    )
+    assert code == 0
+    data = json.loads(out)
+    got = {
+        r["model"]: {
+            "count": r["count"],
+            "cost_usd": Decimal(r["cost_usd"]),
+            "unpriced_count": r["unpriced_count"],
+        }
+        for r in data["rows"]
+    }
+    want = truth_by_model(account)
+    assert got == want
+    assert data["totals"]["count"] == PREDICTIONS + TRAININGS
+    assert Decimal(data["totals"]["cost_usd"]) == sum(
+        (g["cost_usd"] for g in want.values()), Decimal(0)
+    )
+    assert (
+        want[f"{DEMO_USER}/{LEFT_OUT}"]["unpriced_count"]
+        == want[f"{DEMO_USER}/{LEFT_OUT}"]["count"]
+        > 0
+    )
+
+
+def test_demo_command_prints_summary_and_spend(capsys, tmp_path):
+    db = tmp_path / "d.duckdb"
+    code, out, err = run(
+        capsys, "demo", "--db", str(db), "--predictions", "800", "--trainings", "10", "--quiet"
+    )
+    assert code == 0
+    assert (
+        "Month to date" in out and "Forecast" in out and "Spend by model" in out and "Total" in out
+    )
+    assert f"{DEMO_USER}/{LEFT_OUT}" in out and "Unpriced:" in out
+    assert "simulator's truth" in err and "no token" in err
+    assert (tmp_path / "d-prices.toml").exists()
+    code, _, err = run(capsys, "demo", "--db", str(db))
+    assert code == 2 and "already exists" in err
