@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from test_reports_data import build_db, write_pricing
+from replicost.cli.demo_cmd import build_demo
+from test_demo import DEMO_USER, END, LEFT_OUT, truth_by_model
+
+from replicost.simulator import SimulatedAccount
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "cost_overview.ipynb"
 
@@ -22,10 +26,14 @@ def test_notebook_is_stored_without_outputs():
 
 
 @pytest.mark.slow
-def test_notebook_runs_against_a_database(tmp_path, monkeypatch):
-    db = build_db(tmp_path / "nb.duckdb", uptime=True)
+def test_notebook_runs_against_a_synced_demo_database(tmp_path, monkeypatch):
+    db = tmp_path / "nb.duckdb"
+    _, prices = build_demo(db, predictions=600, trainings=10, seed=3, end=END, quiet=True)
+    truth = truth_by_model(
+        SimulatedAccount(seed=3, predictions=600, trainings=10, username=DEMO_USER, end=END)
+    )
     config = tmp_path / "config.toml"
-    config.write_text(f'pricing = "{write_pricing(tmp_path).name}"\n')
+    config.write_text(f'pricing = "{prices.name}"\n')
     monkeypatch.setenv("REPLICOST_DB", str(db))
     monkeypatch.setenv("REPLICOST_CONFIG", str(config))
     notebook = nbformat.read(NOTEBOOK, as_version=4)
@@ -52,6 +60,14 @@ def test_notebook_runs_against_a_database(tmp_path, monkeypatch):
             text.append(output.get("text", ""))
             text.extend(str(v) for v in output.get("data", {}).values())
     joined = "\n".join(text)
+    total = sum((g["cost_usd"] for g in truth.values()), Decimal(0))
+    unpriced = sum(g["unpriced_count"] for g in truth.values())
     assert f"database: {db}" in joined
-    assert "total: 0.481963 USD; 2 unpriced records" in joined  # hand sum in test_reports_data
-    assert "<svg" in joined and "acme/always" in joined and "acme/mystery" in joined
+    assert (
+        f"total: {total} USD; {unpriced} unpriced records" in joined
+    )  # the simulator's ground truth
+    assert (
+        "<svg" in joined
+        and f"{DEMO_USER}/{LEFT_OUT}" in joined
+        and f"{DEMO_USER}/image-gen" in joined
+    )
