@@ -237,21 +237,14 @@ class _Comparison:
         self, op_id: str, old: dict[str, Any] | None, new: dict[str, Any] | None
     ) -> None:
         where = f"{op_id} request"
-        if old is None and new is None:
+        if new is None:
+            if old is not None:
+                self.add("request", "removed", op_id, "request body", "", True)
             return
         if old is None:
-            assert new is not None
-            self.add(
-                "request",
-                "added",
-                op_id,
-                "request body",
-                "required" if new["required"] else "optional",
-                new["required"],
-            )
-            return
-        if new is None:
-            self.add("request", "removed", op_id, "request body", "", True)
+            required = new["required"]
+            detail = "required" if required else "optional"
+            self.add("request", "added", op_id, "request body", detail, required)
             return
         lost = sorted(set(old["content_types"]) - set(new["content_types"]))
         gained = sorted(set(new["content_types"]) - set(old["content_types"]))

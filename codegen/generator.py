@@ -379,12 +379,12 @@ def check(source: str | Path = spec.DEFAULT_SPEC_URL, output: Path | None = None
 
 def diff(old_source: str | Path, new_source: str | Path) -> changes.ChangeReport:
     """Return the change report between two specs (each loaded and validated)."""
-    reports = []
+    loaded_specs = []
     for source in (old_source, new_source):
         loaded = spec.load_spec(source)
-        prepare(loaded)
-        reports.append(loaded)
-    old, new = reports
+        prepare(loaded)  # both must be valid specs: a broken file is an error, not a "change"
+        loaded_specs.append(loaded)
+    old, new = loaded_specs
     report = changes.compare(
         surface.build_surface(old.document), surface.build_surface(new.document)
     )
