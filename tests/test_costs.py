@@ -224,6 +224,33 @@ def test_price_change_mid_month_prices_each_side_at_its_own_price(db, tmp_path):
     assert by_id["l40s-2025"][1] == D("0.975000")
 
 
+def test_figures_beyond_64_bits_take_the_decimal_path_with_the_same_rule(db, tmp_path):
+    day = "2025-04-01T00:00:00Z"
+    add_prediction(db, "fine-price", "acme/odd", day, 1000.0)
+    add_prediction(db, "long-run", "acme/long", day, 100000.5)
+    add_prediction(db, "fine-tokens", "acme/llm", day, 1.0, tokens_in=100, tokens_out=3)
+    install(
+        db,
+        tmp_path,
+        """
+[hardware]
+"gpu-odd" = 0.000001234567
+[models]
+"acme/odd" = "gpu-odd"
+"acme/long" = "gpu-t4"
+[units."acme/llm"]
+input_token = 0.0000000125
+output_token = 0.0000000125
+""",
+    )
+    by_id = costs_by_id(db)
+    # 1000 x 0.000001234567 = 0.001234567 -> 0.001235; 100000.5 x 0.000225 = 22.5001125 -> 22.500113;
+    # 103 x 0.0000000125 = 0.0000012875 -> 0.000001
+    assert by_id["fine-price"][1] == D("0.001235")
+    assert by_id["long-run"][1] == D("22.500113")
+    assert by_id["fine-tokens"][1] == D("0.000001")
+
+
 def test_override_precedence(db, tmp_path):
     day = "2025-04-01T00:00:00Z"
     add_prediction(db, "v1", "acme/m", day, 10.0, version="v1")

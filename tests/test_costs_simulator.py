@@ -1,0 +1,173 @@
+"""End to end: simulated account -> sync -> DuckDB -> cost views, against the simulator's ground truth.
+
+The expected money is computed here from the ground-truth dump (the hardware every record really
+ran on, its predict_time and unit counts) and the price table below, written by hand; the cost views
+get the same prices through a pricing file and must agree to the micro-dollar.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+simulator = pytest.importorskip("replicost.simulator")
+sync = pytest.importorskip("replicost.sync")
+
+from replicost.analytics import costs, pricing  # noqa: E402
+
+from replicost.store import open_readonly  # noqa: E402
+
+END = datetime(2026, 11, 1, tzinfo=UTC)
+TOKEN = "r8_CostsEndToEndToken_0c4e9a"
+
+# USD per second by SKU, and per unit for official models (Replicate's published figures)
+HARDWARE_USD = {
+    "cpu": Decimal("0.000100"),
+    "gpu-t4": Decimal("0.000225"),
+    "gpu-a40-small": Decimal("0.000575"),
+    "gpu-a40-large": Decimal("0.000725"),
+    "gpu-l40s": Decimal("0.000975"),
+    "gpu-l40s-2x": Decimal("0.001950"),
+    "gpu-a100-large": Decimal("0.001400"),
+    "gpu-a100-large-2x": Decimal("0.002800"),
+    "gpu-h100": Decimal("0.001525"),
+}
+UNIT_USD = {
+    "black-forest-labs/flux-schnell": {"image": Decimal("0.003")},
+    "black-forest-labs/flux-dev": {"image": Decimal("0.025")},
+    "black-forest-labs/flux-1.1-pro": {"image": Decimal("0.04")},
+    "meta/meta-llama-3-8b-instruct": {
+        "input_token": Decimal("0.05") / 1_000_000,
+        "output_token": Decimal("0.25") / 1_000_000,
+    },
+    "meta/meta-llama-3-70b-instruct": {
+        "input_token": Decimal("0.65") / 1_000_000,
+        "output_token": Decimal("2.75") / 1_000_000,
+    },
+}
+IN_FLIGHT = {"starting", "processing"}
+MICRO = Decimal("0.000001")
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory):
+    """A synced database of a simulated account and the simulator's ground truth."""
+    account = simulator.SimulatedAccount(seed=5, predictions=3000, trainings=80, end=END)
+    app = simulator.SimulatorApp(account, token=TOKEN)
+    db = tmp_path_factory.mktemp("costs-e2e") / "replicost.duckdb"
+    sync.sync_account(
+        db,
+        token=TOKEN,
+        base_url="http://simulator/v1",
+        transport=app.httpx_transport(),
+        requests_per_minute=None,
+    )
+    return db, list(account.ground_truth()), account.deployment_history()
+
+
+def expected_cost(row: dict) -> Decimal:
+    """The simulator's truth priced by hand: one rounding per record, half up, to micro-dollars."""
+    if row["billing"] == "per_unit":
+        prices = UNIT_USD[row["model"]]
+        exact = sum(
+            (Decimal(count) * prices[unit] for unit, count in row["units"].items()), Decimal(0)
+        )
+    else:
+        seconds = (
+            Decimal(repr(row["predict_time"])) if row["predict_time"] is not None else Decimal(0)
+        )
+        exact = seconds * HARDWARE_USD[row["hardware"]]
+    return exact.quantize(MICRO, rounding=ROUND_HALF_UP)
+
+
+def pricing_file(tmp_path, truth: list[dict], history: list[dict], leave_out: str | None = None):
+    """Prices above, a complete model map from the truth, and deployments' release history."""
+    lines = ["[hardware]"]
+    lines += [f'"{sku}" = {usd}' for sku, usd in HARDWARE_USD.items()]
+    lines.append("[models]")
+    mapped = {
+        f"{row['model']}:{row['version']}": row["hardware"]
+        for row in truth
+        if row["billing"] == "per_second"
+        and row["deployment"] is None
+        and row["model"] != leave_out
+    }
+    lines += [f'"{ref}" = "{sku}"' for ref, sku in sorted(mapped.items())]
+    for model, units in UNIT_USD.items():
+        lines.append(f'[units."{model}"]')
+        lines += [f"{unit} = {format(usd, 'f')}" for unit, usd in units.items()]
+    lines.append("[deployments]")
+    by_deployment: dict[str, list[str]] = {}
+    for release in history:
+        entry = (
+            f'{{ hardware = "{release["hardware"]}", effective_from = "{release["created_at"]}" }}'
+        )
+        by_deployment.setdefault(f"{release['owner']}/{release['name']}", []).append(entry)
+    lines += [
+        f'"{name}" = [{", ".join(entries)}]' for name, entries in sorted(by_deployment.items())
+    ]
+    path = tmp_path / "prices.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def priced(db, path):
+    con = open_readonly(db)
+    costs.install(con, pricing.load_catalog(path))
+    rows = con.execute(
+        "SELECT id, basis, cost_usd, hardware, reason FROM priced_records"
+    ).fetchall()
+    con.close()
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_totals_equal_the_ground_truth_to_the_cent(synced, tmp_path):
+    db, truth, history = synced
+    rows = priced(db, pricing_file(tmp_path, truth, history))
+    finished = [row for row in truth if row["status"] not in IN_FLIGHT]
+    assert {row["id"] for row in truth} == set(rows)
+    assert len(finished) > 2500 and {row["billing"] for row in finished} == {
+        "per_second",
+        "per_unit",
+    }
+    assert any(row["deployment"] for row in finished)  # deployments are exercised
+
+    expected_total = sum((expected_cost(row) for row in finished), Decimal(0))
+    unpriced = {id: reason for id, (basis, _, _, reason) in rows.items() if basis == "unpriced"}
+    assert set(unpriced) == {row["id"] for row in truth if row["status"] in IN_FLIGHT}
+    total = sum((cost for _, cost, _, _ in rows.values() if cost is not None), Decimal(0))
+    assert round(total, 2) == round(expected_total, 2)
+    assert total == expected_total  # the same rule, so even the micro-dollars agree
+    # the hardware replicost resolved is the hardware the record ran on
+    for row in finished:
+        if row["billing"] == "per_second":
+            assert rows[row["id"]][2] == row["hardware"], row["id"]
+
+
+def test_a_model_left_out_of_the_map_is_exactly_what_is_unpriced(synced, tmp_path):
+    db, truth, history = synced
+    per_second_models = Counter(
+        row["model"]
+        for row in truth
+        if row["billing"] == "per_second" and row["deployment"] is None
+    )
+    left_out = sorted(per_second_models)[0]
+    rows = priced(db, pricing_file(tmp_path, truth, history, leave_out=left_out))
+    expected_unpriced = {
+        row["id"]
+        for row in truth
+        if row["status"] in IN_FLIGHT or (row["model"] == left_out and row["deployment"] is None)
+    }
+    unpriced = {id: reason for id, (basis, _, _, reason) in rows.items() if basis == "unpriced"}
+    assert set(unpriced) == expected_unpriced
+    reasons = {
+        unpriced[row["id"]]
+        for row in truth
+        if row["id"] in unpriced and row["status"] not in IN_FLIGHT
+    }
+    assert reasons == {
+        f"no hardware known for model {left_out}; add it under [models] in your pricing file"
+    }
