@@ -61,7 +61,8 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, turning errors into one line and an exit code (0 ok, 2 bad input, 1 failure)."""
     try:
-        cli.main(args=argv, prog_name="replicost", standalone_mode=False)
+        # standalone_mode=False makes click return ctx.exit(code) instead of raising it
+        code = cli.main(args=argv, prog_name="replicost", standalone_mode=False)
     except ReplicostError as exc:
         click.echo(f"error: {redact(exc.message)}", err=True)
         sys.exit(exc.exit_code)
