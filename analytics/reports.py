@@ -24,7 +24,9 @@ JSON shape (`SpendReport.to_dict()`), kept stable for scripts:
      "unpriced": {"count": k, "reasons": [{"reason": "...", "count": n}]},
      "uptime_estimates": {"included_in_totals": false, "cost_usd": "...", "rows": [
          {"deployment": ..., "hardware": ..., "days": n, "uptime_seconds": x, "cost_usd": "..."}]}
-       (or null when a filter such as --model or --source cannot apply to deployment uptime)}
+       (or null when a filter such as --model or --source cannot apply to deployment uptime),
+     "lower_bound": {"count": n, "cost_usd": "...", "note": "..."}}
+  `lower_bound` counts the records (already in the rows) whose cost is a lower bound.
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ from replicost.errors import InputError
 MONEY = pl.Decimal(38, 6)
 MICRO = Decimal("0.000001")
 OTHER = "(other)"
+LOWER_BOUND_NOTE = (
+    "active time only: Replicate also bills private models' setup and idle time and deployments' "
+    "instance uptime"
+)
 
 TIME_DIMENSIONS = ("day", "week", "month")
 # Dimension name -> SQL expression over `priced_records`. This whitelist is the only way a
@@ -156,6 +162,9 @@ class SpendReport:
     unpriced_reasons: list[tuple[str, int]] = field(default_factory=list)
     # None when a filter makes deployment uptime meaningless (e.g. --model); else per deployment.
     uptime_estimates: pl.DataFrame | None = None
+    # Records whose cost counts active time only (private models, deployments): see costs.py.
+    lower_bound_count: int = 0
+    lower_bound_cost: Decimal = Decimal(0)
 
     @property
     def uptime_total(self) -> Decimal:
@@ -202,6 +211,11 @@ class SpendReport:
                 "reasons": [{"reason": r, "count": n} for r, n in self.unpriced_reasons],
             },
             "uptime_estimates": uptime,
+            "lower_bound": {
+                "count": self.lower_bound_count,
+                "cost_usd": money_str(self.lower_bound_cost),
+                "note": LOWER_BOUND_NOTE,
+            },
         }
 
 
@@ -349,9 +363,14 @@ def spend(
     # Add up in Python, exactly: per group, per reason, and the grand total from the same numbers.
     groups: dict[tuple, dict[str, Any]] = {}
     reason_counts: dict[str, int] = {}
+    lower_bound = [0, Decimal(0)]
     for record in result:
         key = tuple(record[: len(dims)])
-        reason, count, predict_seconds, cost, unpriced = record[len(dims) :]
+        reason, count, predict_seconds, cost, unpriced, lower_count, lower_cost = record[
+            len(dims) :
+        ]
+        lower_bound[0] += lower_count or 0
+        lower_bound[1] += Decimal(lower_cost or 0)
         group = groups.setdefault(
             key,
             {
@@ -379,7 +398,9 @@ def spend(
     schema = {dim: pl.Utf8 for dim in dims}
     schema.update(count=pl.Int64, predict_seconds=MONEY, cost_usd=MONEY, unpriced_count=pl.Int64)
     frame = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
-    return SpendReport(dims, filters, frame, totals, reasons, uptime)
+    return SpendReport(
+        dims, filters, frame, totals, reasons, uptime, lower_bound[0], lower_bound[1]
+    )
 
 
 def _where(filters: Filters, params: dict[str, Any]) -> str:

@@ -271,6 +271,8 @@ def spend_notes(result) -> list[str]:
 
     One string per note (a note may span lines), so Markdown keeps each as one paragraph.
     """
+    from replicost.analytics.reports import LOWER_BOUND_NOTE
+
     lines = []
     if result.totals.count == 0:
         lines.append("No records match (empty database or filters exclude everything).")
@@ -279,6 +281,11 @@ def spend_notes(result) -> list[str]:
         lines.append(
             f"Unpriced: {result.totals.unpriced_count:,} records have no known price and add $0 "
             f"to the totals. Reasons: {reasons}. Add prices with --pricing FILE."
+        )
+    if result.lower_bound_count:
+        lines.append(
+            f"Lower bounds: {result.lower_bound_count:,} records ({usd(result.lower_bound_cost)} of the "
+            f"total) count {LOWER_BOUND_NOTE}."
         )
     if result.uptime_estimates is not None and not result.uptime_estimates.is_empty():
         lines.append(

@@ -179,6 +179,8 @@ def test_json_contract(db, prices):
     assert sum(r["count"] for r in data["rows"]) == data["totals"]["count"]
     assert data["totals"]["cost_usd"] == "0.481963"
     assert data["unpriced"]["count"] == 2
+    # p4 ran through a deployment: its per-second cost is a lower bound of what Replicate bills.
+    assert (data["lower_bound"]["count"], data["lower_bound"]["cost_usd"]) == (1, "0.029250")
 
 
 def test_uptime_estimates_are_a_separate_line(tmp_path, prices):

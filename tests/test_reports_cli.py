@@ -43,6 +43,7 @@ def test_table_has_totals_unpriced_and_uptime_lines(capsys, db_args):
     assert code == 0
     assert "Total" in out and "$0.48" in out
     assert "Unpriced: 2 records" in out
+    assert "Lower bounds: 1 records" in out
     assert "always-on estimate (NOT in the totals)" in out and "acme/always" in out
 
 

@@ -20,13 +20,17 @@
 --   predict_seconds     DOUBLE    sum of predict_time
 --   cost_usd            DECIMAL(38,6)  exact sum of per-record micro-dollar costs (NULL: none priced)
 --   unpriced_count      BIGINT    records whose basis is 'unpriced'
+--   lower_bound_count   BIGINT    records whose cost counts active time only (private models,
+--                                 deployments: Replicate also bills setup, idle or instance time)
+--   lower_bound_cost    DECIMAL(38,6)  their cost
 WITH scoped AS (
     SELECT {inner_columns},
            CASE WHEN basis = 'unpriced' THEN coalesce(reason, '(no reason recorded)') END
                AS unpriced_reason,
            predict_time,
            cost_usd,
-           basis
+           basis,
+           lower_bound
     FROM priced_records
     WHERE {where}
 ),
@@ -36,7 +40,9 @@ grouped AS (
            count(*) AS count,
            sum(predict_time) AS predict_seconds,
            sum(cost_usd) AS cost_usd,
-           count(*) FILTER (WHERE basis = 'unpriced') AS unpriced_count
+           count(*) FILTER (WHERE basis = 'unpriced') AS unpriced_count,
+           count(*) FILTER (WHERE lower_bound) AS lower_bound_count,
+           sum(cost_usd) FILTER (WHERE lower_bound) AS lower_bound_cost
     FROM scoped
     GROUP BY ALL
 )
@@ -45,6 +51,8 @@ SELECT {outer_columns},
        sum(count)::BIGINT AS count,
        sum(predict_seconds) AS predict_seconds,
        sum(cost_usd) AS cost_usd,
-       sum(unpriced_count)::BIGINT AS unpriced_count
+       sum(unpriced_count)::BIGINT AS unpriced_count,
+       sum(lower_bound_count)::BIGINT AS lower_bound_count,
+       sum(lower_bound_cost) AS lower_bound_cost
 FROM grouped
 GROUP BY ALL
