@@ -433,12 +433,16 @@ def test_random_faults_are_deterministic_for_a_seed_and_can_be_switched_off():
         assert http.get("/trainings").status_code in (500, 502, 503)
 
 
-def test_small_resources_and_unknown_paths(app):
+def test_small_resources_and_unknown_paths(app, listed):
     with client(app) as http:
         hardware = http.get("/hardware").json()
         model = http.get("/models/black-forest-labs/flux-schnell").json()
         private = http.get("/models/acme-ai/embeddings-worker").json()
         missing_model = http.get("/models/nobody/nothing")
+        named = {r["model"] for r in listed} | {r["model"] for r in page_all(http, "/trainings")[0]}
+        named |= {r["output"]["version"].split(":")[0]
+                  for r in page_all(http, "/trainings")[0] if r.get("output")}
+        served = {name: http.get(f"/models/{name}").status_code for name in named}
         missing_prediction = http.get("/predictions/aaaaaaaaaaaaaaaaaaaaaaaaaa")
         unknown = http.get("/nothing-here")
         filtered_trainings = http.get("/trainings?created_after=2030-01-01T00:00:00Z").json()
@@ -449,6 +453,7 @@ def test_small_resources_and_unknown_paths(app):
     assert missing_model.status_code == missing_prediction.status_code == unknown.status_code == 404
     assert len(filtered_trainings["results"]) == 100  # GET /trainings takes no filters
     assert app.stats.by_route["hardware.list"] >= 1
+    assert set(served.values()) == {200}  # every model a record names can be looked up
 
 
 def test_random_filter_windows_page_exactly_their_records(app, listed):

@@ -135,7 +135,8 @@ def test_deployments_hardware_account_and_models_validate(http, validators):
     assert _errors(validators("/deployments/{deployment_owner}/{deployment_name}"), one) == []
     assert _errors(validators("/hardware"), http.get("/hardware").json()) == []
     assert _errors(validators("/account"), http.get("/account").json()) == []
-    for name in ("black-forest-labs/flux-dev", "stability-ai/sdxl", "acme-ai/flux-lora-brand"):
+    for name in ("black-forest-labs/flux-dev", "stability-ai/sdxl", "acme-ai/flux-lora-brand",
+                 "ostris/flux-dev-lora-trainer", "acme-ai/sdxl-style"):
         model = http.get(f"/models/{name}").json()
         assert _errors(validators("/models/{model_owner}/{model_name}"), model) == []
 

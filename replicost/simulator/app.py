@@ -440,21 +440,34 @@ class SimulatorApp:
     def _get_model(self, params, query, body, base):
         name = f"{params[0]}/{params[1]}"
         spec = self.account.model_spec(name)
-        if spec is None:
-            raise _ApiError(404, "Model not found.")
-        era = spec.eras[-1]
         latest = None
-        if era.version != "hidden":
-            created = self.account.start_ns + int(era.since * (self.account.end_ns - self.account.start_ns))
-            latest = {"id": era.version, "created_at": format_ns(created // 1000 * 1000, 6, strip=False),
-                      "cog_version": "0.9.6", "openapi_schema": None}
+        if spec is not None:
+            era = spec.eras[-1]
+            description, visibility, official = spec.description, spec.visibility, spec.kind == "official"
+            if era.version != "hidden":
+                span = self.account.end_ns - self.account.start_ns
+                created = self.account.start_ns + int(era.since * span)
+                latest = {"id": era.version, "cog_version": "0.9.6", "openapi_schema": None,
+                          "created_at": format_ns(created // 1000 * 1000, 6, strip=False)}
+        else:
+            # trainers and the private models trainings push versions to
+            trainer = next((t for t in self.account.trainers if name in (t.name, t.destination)), None)
+            if trainer is None:
+                raise _ApiError(404, "Model not found.")
+            official = False
+            if name == trainer.name:
+                description, visibility = "Fine-tune a model on your own images", "public"
+                latest = {"id": trainer.version, "cog_version": "0.9.6", "openapi_schema": None,
+                          "created_at": format_ns(self.account.start_ns // 10**9 * 10**9, 6)}
+            else:
+                description, visibility = f"Trained with {trainer.name}", "private"
         owner, model_name = name.split("/")
         return _json_response(200, {
             "url": f"https://replicate.com/{name}",
             "owner": owner,
             "name": model_name,
-            "description": spec.description or None,
-            "visibility": spec.visibility,
+            "description": description or None,
+            "visibility": visibility,
             "github_url": None,
             "paper_url": None,
             "license_url": None,
@@ -462,7 +475,7 @@ class SimulatorApp:
             "cover_image_url": None,
             "default_example": None,
             "latest_version": latest,
-            "is_official": spec.kind == "official",
+            "is_official": official,
         })
 
 
