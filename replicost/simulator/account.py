@@ -337,11 +337,12 @@ class SimulatedAccount:
             return format_ns(ns, 6 if ns % NS_PER_SECOND else 0, strip=False)
         return format_ns(ns, digits)
 
-    def _timestamp(self, draws: _Draws, ns: int) -> tuple[int, str]:
+    @staticmethod
+    def _timestamp(draws: _Draws, ns: int) -> tuple[int, str]:
         """Round `ns` up to a random serializer's precision: (exact ns, string as served)."""
-        if draws.next() < 0.6:
-            exact = ceil_to_digits(ns, 6)
-            return exact, self._fmt(exact, 6, True)
+        if draws.next() < 0.6:  # Python's: 6 digits (none when the microseconds are 0)
+            exact = -(-ns // 1000) * 1000
+            return exact, format_ns(exact, 6 if exact % NS_PER_SECOND else 0, strip=False)
         digits = int(draws.next() * 10)
         exact = ceil_to_digits(ns, digits)
         return exact, format_ns(exact, digits)

@@ -33,15 +33,15 @@ def ns_to_datetime(ns: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC).replace(microsecond=rest // 1000)
 
 
-_MINUTE_PREFIXES: dict[int, str] = {}  # minute since the epoch -> "YYYY-MM-DDTHH:MM:"
+_DAY_PREFIXES: dict[int, str] = {}  # day since the epoch -> "YYYY-MM-DDT"
+_CLOCK = [f"{minute // 60:02d}:{minute % 60:02d}:" for minute in range(1440)]
 _SECONDS = [f"{second:02d}" for second in range(60)]
 
 
-def _minute_prefix(minute: int) -> str:
-    if len(_MINUTE_PREFIXES) > 100_000:  # pages walk time in order: a flush costs little
-        _MINUTE_PREFIXES.clear()
-    text = datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%M:")
-    _MINUTE_PREFIXES[minute] = text
+def _day_prefix(day: int) -> str:
+    text = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%dT")
+    if len(_DAY_PREFIXES) < 100_000:
+        _DAY_PREFIXES[day] = text
     return text
 
 
@@ -51,10 +51,12 @@ def format_ns(ns: int, digits: int, *, strip: bool = True) -> str:
     `ns` must already be a multiple of 10**(9-digits) when the exact instant matters; with
     `strip` trailing zeros are dropped as Go's serializer does (so fewer digits may show).
     """
-    # strftime per timestamp dominated page generation; minutes repeat, so cache their text
+    # strftime per timestamp dominated page generation: days repeat, so their text is cached
+    # and the time of day comes from tables
     seconds, rest = divmod(ns, NS_PER_SECOND)
-    minute, second = divmod(seconds, 60)
-    base = (_MINUTE_PREFIXES.get(minute) or _minute_prefix(minute)) + _SECONDS[second]
+    day, second_of_day = divmod(seconds, 86400)
+    minute, second = divmod(second_of_day, 60)
+    base = (_DAY_PREFIXES.get(day) or _day_prefix(day)) + _CLOCK[minute] + _SECONDS[second]
     if digits <= 0:
         return base + "Z"
     fraction = f"{rest:09d}"[:digits]
