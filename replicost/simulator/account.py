@@ -213,6 +213,11 @@ class SimulatedAccount:
         with self._lock:
             self._advanced_ns += int(seconds * NS_PER_SECOND)
 
+    @property
+    def advanced_seconds(self) -> float:
+        """How far `advance` has moved the clock (real time not included)."""
+        return self._advanced_ns / NS_PER_SECOND
+
     def follow_real_time(self) -> None:
         """Let real time pass on the simulated clock too (the `serve` command does this)."""
         if self._real_time_origin is None:

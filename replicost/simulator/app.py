@@ -25,7 +25,7 @@ from replicost.simulator.account import DAY_NS, SimulatedAccount
 from replicost.simulator.catalog import HARDWARE
 from replicost.simulator.faults import FaultConfig, FaultInjector
 from replicost.simulator.ratelimit import TokenBucket, retry_after_seconds
-from replicost.simulator.timefmt import NS_PER_SECOND, format_ns, parse_iso_ns
+from replicost.simulator.timefmt import format_ns, parse_iso_ns
 
 PAGE_SIZE = 100
 WEB_SOURCE_WINDOW_NS = 14 * DAY_NS  # `source=web` only covers the last 14 days
@@ -153,7 +153,7 @@ class SimulatorApp:
 
     def _limiter_clock(self) -> float:
         # Real time always refills the bucket; advancing the simulated clock does too.
-        return time.monotonic() + self.account._advanced_ns / NS_PER_SECOND
+        return time.monotonic() + self.account.advanced_seconds
 
     # ----- entry point -------------------------------------------------------------------
     def handle(
