@@ -51,13 +51,13 @@ NO_OUTPUT_STATUSES = ("failed", "canceled", "aborted")
 _TABLES = """
 -- prices twice: exact decimals, and in nano-dollars (10^-9 USD; NULL if not whole) for integers
 CREATE OR REPLACE TEMP TABLE replicost_hardware_price (
-    sku VARCHAR, usd_per_second DECIMAL(38,12), nano_per_second BIGINT,
+    sku VARCHAR, usd_per_second DECIMAL(38,12), nano_per_second BIGINT, integer_ok BOOLEAN,
     effective_from TIMESTAMPTZ, effective_to TIMESTAMPTZ, source VARCHAR
 );
 CREATE OR REPLACE TEMP TABLE replicost_unit_price (
     model VARCHAR, effective_from TIMESTAMPTZ, effective_to TIMESTAMPTZ,
     image_price DECIMAL(38,12), input_token_price DECIMAL(38,12), output_token_price DECIMAL(38,12),
-    image_nano BIGINT, input_token_nano BIGINT, output_token_nano BIGINT
+    image_nano BIGINT, input_token_nano BIGINT, output_token_nano BIGINT, integer_ok BOOLEAN
 );
 CREATE OR REPLACE TEMP TABLE replicost_model_hardware (
     model VARCHAR, version VARCHAR, hardware VARCHAR   -- version '' = every version of the model
@@ -69,25 +69,6 @@ CREATE OR REPLACE TEMP TABLE replicost_deployment_history (
 -- Both spellings of multi-GPU SKUs to one (gpu-2x-h100 -> gpu-h100-2x), as pricing.canonical_sku.
 CREATE OR REPLACE TEMP MACRO replicost_canonical_sku(raw) AS regexp_replace(
     regexp_replace(lower(trim(raw)), '^gpu-(\\d+)x-(.+)$', 'gpu-\\2-\\1x'), '-1x$', '');
-
--- Money: round half up to micro-dollars, once. Where the numbers fit in 64 bits (every realistic
--- record: prices in whole nano-dollars, runs under a day) this is integer arithmetic in 10^-15 USD;
--- rounding a 128-bit DECIMAL is ~20x slower in DuckDB and would make a 10M-row report take
--- seconds. The DECIMAL branch gives the same result, exactly, for the rest.
--- seconds_micro: seconds in microseconds; nano: USD per second x 10^9 (NULL when not whole).
-CREATE OR REPLACE TEMP MACRO replicost_second_cost(seconds_micro, nano, usd) AS CASE
-    WHEN seconds_micro BETWEEN 0 AND 99999999999 AND nano BETWEEN 0 AND 89999999
-    THEN CAST(((seconds_micro * nano + 500000000) // 1000000000) / 1000000 AS DECIMAL(18,6))
-    ELSE CAST(round(CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001 * usd, 6) AS DECIMAL(18,6))
-END;
--- counts n1..n3 (0 when absent) x unit prices in nano-dollars (p, 10^-9 USD) and DECIMAL (d)
-CREATE OR REPLACE TEMP MACRO replicost_unit_cost(n1, p1, d1, n2, p2, d2, n3, p3, d3) AS CASE
-    WHEN n1 BETWEEN 0 AND 99999999 AND n2 BETWEEN 0 AND 99999999 AND n3 BETWEEN 0 AND 99999999
-     AND p1 BETWEEN 0 AND 29999999999 AND p2 BETWEEN 0 AND 29999999999
-     AND p3 BETWEEN 0 AND 29999999999
-    THEN CAST(((n1 * p1 + n2 * p2 + n3 * p3 + 500) // 1000) / 1000000 AS DECIMAL(18,6))
-    ELSE CAST(round(n1 * d1 + n2 * d2 + n3 * d3, 6) AS DECIMAL(18,6))
-END;
 """
 
 # One row per (deployment, stretch of time) with the hardware in effect: the pricing file's history
@@ -130,6 +111,7 @@ WITH matched AS (
            coalesce(by_version.hardware, by_model.hardware) AS mapped_hardware,
            unit_price.image_price, unit_price.input_token_price, unit_price.output_token_price,
            unit_price.image_nano, unit_price.input_token_nano, unit_price.output_token_nano,
+           unit_price.integer_ok AS unit_integer_ok,
            unit_price.model IS NOT NULL AS has_unit_prices,
            m.visibility
     FROM {table} r
@@ -145,45 +127,64 @@ WITH matched AS (
     LEFT JOIN models m ON m.model = r.model
 ),
 ruled AS (
+    -- rule codes: 1 in flight, 2 deployment, 3 per unit, 4 model map, 5 nothing known
     SELECT *,
         CASE
-            WHEN status IN {in_flight} THEN 'in_flight'
-            WHEN deployment IS NOT NULL THEN 'deployment'
+            WHEN status IN {in_flight} THEN 1
+            WHEN deployment IS NOT NULL THEN 2
             WHEN has_unit_prices AND (
                    status IN {unbilled}
                 OR (image_price IS NOT NULL AND image_count IS NOT NULL)
                 OR (input_token_price IS NOT NULL AND input_token_count IS NOT NULL)
-                OR (output_token_price IS NOT NULL AND output_token_count IS NOT NULL)) THEN 'per_unit'
-            WHEN mapped_hardware IS NOT NULL THEN 'model_map'
-            ELSE 'none'
+                OR (output_token_price IS NOT NULL AND output_token_count IS NOT NULL)) THEN 3
+            WHEN mapped_hardware IS NOT NULL THEN 4
+            ELSE 5
         END AS rule
     FROM matched
 ),
 with_hardware AS (
     SELECT *,
-        CASE rule WHEN 'deployment' THEN deployment_hardware WHEN 'model_map' THEN mapped_hardware END
-            AS hardware
+        CASE rule WHEN 2 THEN deployment_hardware WHEN 4 THEN mapped_hardware END AS hardware
     FROM ruled
 ),
 priced AS (
-    SELECT w.*, hp.usd_per_second, hp.nano_per_second,
+    SELECT w.*, hp.usd_per_second, hp.nano_per_second, hp.integer_ok AS second_integer_ok,
         CASE
-            WHEN rule = 'per_unit' THEN 'per_unit'
-            WHEN rule IN ('deployment', 'model_map') AND hp.usd_per_second IS NOT NULL THEN 'per_second'
+            WHEN rule = 3 THEN 'per_unit'
+            WHEN rule IN (2, 4) AND hp.usd_per_second IS NOT NULL THEN 'per_second'
             ELSE 'unpriced'
-        END AS basis
+        END AS basis,
+        CAST(round(coalesce(predict_time, 0) * 1000000) AS BIGINT) AS seconds_micro,
+        coalesce(image_count, 0) AS images, coalesce(input_token_count, 0) AS input_tokens,
+        coalesce(output_token_count, 0) AS output_tokens
     FROM with_hardware w
     LEFT JOIN replicost_hardware_price hp
       ON hp.sku = w.hardware AND w.created_at >= hp.effective_from AND w.created_at < hp.effective_to
+),
+costed AS (
+    -- Money in 64-bit integers where every factor is small enough (every realistic record), in
+    -- micro-dollars: seconds_micro x nano-USD = 10^-15 USD; units x nano-USD = 10^-9 USD; the
+    -- price tables' integer_ok says the price side fits. NULL sends the record to the DECIMAL(38)
+    -- branch below, which applies the same rule (rounding 128-bit DECIMALs is ~20x slower).
+    SELECT *,
+        CASE
+            WHEN second_integer_ok AND rule IN (2, 4) AND seconds_micro BETWEEN 0 AND 99999999999
+            THEN (seconds_micro * nano_per_second + 500000000) // 1000000000
+            WHEN unit_integer_ok AND rule = 3 AND images BETWEEN 0 AND 99999999
+                 AND input_tokens BETWEEN 0 AND 99999999 AND output_tokens BETWEEN 0 AND 99999999
+            THEN (images * image_nano + input_tokens * input_token_nano
+                  + output_tokens * output_token_nano + 500) // 1000
+        END AS cost_micro
+    FROM priced
 )
 SELECT id, account, model, version, source, deployment, status, created_at, predict_time,
-    CASE basis
-        WHEN 'per_second' THEN replicost_second_cost(
-            CAST(round(coalesce(predict_time, 0) * 1000000) AS BIGINT), nano_per_second, usd_per_second)
-        WHEN 'per_unit' THEN replicost_unit_cost(
-            coalesce(image_count, 0), image_nano, coalesce(image_price, 0),
-            coalesce(input_token_count, 0), input_token_nano, coalesce(input_token_price, 0),
-            coalesce(output_token_count, 0), output_token_nano, coalesce(output_token_price, 0))
+    CASE
+        WHEN cost_micro IS NOT NULL THEN CAST(cost_micro AS DECIMAL(18,0)) * 0.000001::DECIMAL(6,6)
+        WHEN basis = 'per_second' THEN CAST(round(
+            CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001 * usd_per_second, 6) AS DECIMAL(18,6))
+        WHEN basis = 'per_unit' THEN CAST(round(
+              images * coalesce(image_price, 0) + input_tokens * coalesce(input_token_price, 0)
+            + output_tokens * coalesce(output_token_price, 0), 6) AS DECIMAL(18,6))
     END AS cost_usd,
     basis,
     hardware,
@@ -204,18 +205,18 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
     input_token_price, output_token_price,
     CASE
         WHEN basis <> 'unpriced' THEN NULL
-        WHEN rule = 'in_flight' THEN 'still ' || status || ' at the last sync; priced once it finishes'
-        WHEN rule = 'deployment' AND hardware IS NULL AND first_release_at IS NULL THEN
+        WHEN rule = 1 THEN 'still ' || status || ' at the last sync; priced once it finishes'
+        WHEN rule = 2 AND hardware IS NULL AND first_release_at IS NULL THEN
             'no release of deployment ' || deployment || ' is known; add its hardware under '
             || '[deployments] "' || deployment || '" in your pricing file'
-        WHEN rule = 'deployment' AND hardware IS NULL THEN
+        WHEN rule = 2 AND hardware IS NULL THEN
             'created before the earliest known release of deployment ' || deployment || ' ('
             || strftime(first_release_at, '%Y-%m-%d') || '); add its earlier hardware under '
             || '[deployments] "' || deployment || '" in your pricing file'
-        WHEN rule = 'deployment' THEN
+        WHEN rule = 2 THEN
             'no price in effect for hardware ' || hardware || ' (deployment ' || deployment
             || '); add it under [hardware] in your pricing file'
-        WHEN rule = 'model_map' THEN
+        WHEN rule = 4 THEN
             'no price in effect for hardware ' || hardware || ' (model ' || model
             || '); add it under [hardware] in your pricing file'
         WHEN model IS NULL THEN 'no model recorded; cannot tell what it ran on'
@@ -235,7 +236,7 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
         WHEN visibility = 'private' THEN
             'private model: Replicate also bills setup and idle time; this figure is a lower bound'
     END AS billing_note
-FROM priced
+FROM costed
 """
 
 _PRICED_RECORDS = """
@@ -325,8 +326,10 @@ def _unit_segments(catalog: Catalog) -> list[tuple]:
                 prices.append(in_effect[-1].usd_per_unit if in_effect else None)
             if any(price is not None for price in prices):
                 # a unit without a price counts 0 nano-dollars; NULL means "use the DECIMAL path"
-                nanos = (0 if price is None else _nano(price) for price in prices)
-                rows.append((model, start, end, *prices, *nanos))
+                nanos = [0 if price is None else _nano(price) for price in prices]
+                # each count < 10^8 x nano < 3 x 10^10: the sum of three stays under 2^63
+                integer_ok = all(nano is not None and nano < 30_000_000_000 for nano in nanos)
+                rows.append((model, start, end, *prices, *nanos, integer_ok))
     return rows
 
 
@@ -352,9 +355,10 @@ def _hardware_rows(catalog: Catalog, con: duckdb.DuckDBPyConnection) -> list[tup
         for row, (start, end) in zip(
             history, _ranges([row.effective_from for row in history]), strict=True
         ):
-            rows.append(
-                (sku, row.usd_per_second, _nano(row.usd_per_second), start, end, row.source)
-            )
+            nano = _nano(row.usd_per_second)
+            # seconds_micro < 10^11 x nano < 9 x 10^7 stays under 2^63
+            integer_ok = nano is not None and nano < 90_000_000
+            rows.append((sku, row.usd_per_second, nano, integer_ok, start, end, row.source))
     return rows
 
 
@@ -363,11 +367,13 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     con.execute(_TABLES)
     hardware = _hardware_rows(catalog, con)
     if hardware:
-        con.executemany("INSERT INTO replicost_hardware_price VALUES (?, ?, ?, ?, ?, ?)", hardware)
+        con.executemany(
+            "INSERT INTO replicost_hardware_price VALUES (?, ?, ?, ?, ?, ?, ?)", hardware
+        )
     units = _unit_segments(catalog)
     if units:
         con.executemany(
-            "INSERT INTO replicost_unit_price VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", units
+            "INSERT INTO replicost_unit_price VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", units
         )
     model_map = []
     for ref, sku in sorted(catalog.models.items()):
