@@ -19,8 +19,8 @@ Money rule (exact, one rounding): seconds are `predict_time` (DOUBLE, as served)
 microsecond; prices have at most 12 decimals. A record's cost is seconds x USD per second, or the
 sum over its units of count x USD per unit, computed exactly (64-bit integers of 10^-15 USD where
 they fit, else DECIMAL(38)) and rounded once to micro-dollars (6 decimals, half up) into
-DECIMAL(18,6). Sums of these are exact, so group totals add up to the grand total exactly. A finished record with no
-`predict_time` ran for no billable time and costs 0 on the per-second rule.
+DECIMAL(18,6). Sums of these are exact, so group totals add up to the grand total exactly.
+A finished record with no `predict_time` ran for no billable time: 0 on the per-second rule.
 
 Lower bounds: Replicate bills private models for setup and idle time as well, and deployments for
 their instances' uptime, so for those records the per-second figure counts active time only;
