@@ -110,6 +110,18 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
 
+    # The same report on a connection kept open (cost views installed once, as a notebook does).
+    open_con = reports.open_priced(db, pricing_file=prices)
+    for dim in ("model", "day"):
+        results.append(
+            (
+                "replicost report, open connection",
+                dim,
+                *best(lambda d=dim: reports.spend(open_con, [d]), args.repeat),
+            )
+        )
+    open_con.close()
+
     # The same group-by over already priced rows, in each engine.
     con = open_readonly(db)
     from replicost.analytics import costs, pricing
