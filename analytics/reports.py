@@ -408,10 +408,10 @@ def _where(filters: Filters, params: dict[str, Any]) -> str:
     start, end = filters.utc_bounds()
     if start is not None:
         clauses.append("created_at >= $since_utc")
-        params["since_utc"] = start.astimezone(dt.timezone.utc)
+        params["since_utc"] = start.astimezone(dt.UTC)
     if end is not None:
         clauses.append("created_at < $until_utc")
-        params["until_utc"] = end.astimezone(dt.timezone.utc)
+        params["until_utc"] = end.astimezone(dt.UTC)
     for name in ("model", "version", "deployment"):
         value = getattr(filters, name)
         if value is not None:
@@ -631,7 +631,7 @@ def summary(
     `now` defaults to the current time; tests and the demo pass the end of their data instead.
     """
     tzinfo = zone(tz)
-    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(tzinfo)
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(tzinfo)
     today = now.date()
     month_start = today.replace(day=1)
     last_month_start = (month_start - dt.timedelta(days=1)).replace(day=1)

@@ -14,7 +14,7 @@ from replicost.cli.main import main
 
 from replicost.simulator import SimulatedAccount
 
-END = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.timezone.utc)
+END = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
 SEED, PREDICTIONS, TRAININGS = 11, 3000, 40
 
 # Replicate's published prices (FACTS.md; model pages for per-unit prices), USD.

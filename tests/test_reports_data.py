@@ -21,7 +21,7 @@ PRICING_TOML = """
 """
 
 ACCOUNT = "acme"
-NOW = dt.datetime(2025, 3, 20, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 3, 20, 12, 0, tzinfo=dt.UTC)
 
 # id, kind, model, source, deployment, status, created_at (UTC), predict_time, image_count, cost
 RECORDS = [
