@@ -38,6 +38,12 @@ def serve_forever(predictions: int, latency_ms: float, rate_limit: float | None)
     server.serve_forever()
 
 
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def fetch_only(base_url: str) -> tuple[int, float]:
     rows, url = 0, f"{base_url}/predictions"
     started = time.perf_counter()
@@ -49,6 +55,21 @@ def fetch_only(base_url: str) -> tuple[int, float]:
     return rows, time.perf_counter() - started
 
 
+def pad(db: Path, rows: int) -> None:
+    """Add `rows` finished predictions older than the simulated history (same account, same shape)."""
+    from replicost.store import connect
+
+    con = connect(db)
+    con.execute(
+        "INSERT INTO predictions SELECT 'pad' || i::VARCHAR, account, model, version, 'succeeded', source, "
+        "deployment, created_at - INTERVAL 800 DAY - i * INTERVAL 1 SECOND, started_at, completed_at, predict_time, "
+        "total_time, input_token_count, output_token_count, image_count, error, data_removed, raw, synced_at "
+        "FROM (SELECT * FROM predictions WHERE status = 'succeeded' LIMIT 1) CROSS JOIN range(?) t(i)", [rows])
+    total = con.execute("SELECT count(*) FROM predictions").fetchone()[0]
+    con.close()
+    print(f"padded the database to {total:,} predictions")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--predictions", type=int, default=20000)
@@ -56,6 +77,10 @@ def main() -> None:
     parser.add_argument("--rate-limit", type=float, default=None, help="simulator's requests/min")
     parser.add_argument("--budget", type=float, default=None, help="replicost's requests/min (default none)")
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--skip-sequential", action="store_true",
+                        help="skip the sequential fetch and the concurrency-1 sync (slow with latency)")
+    parser.add_argument("--history", type=int, default=0,
+                        help="pad the database to this many predictions, then time a no-change incremental sync")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -71,12 +96,14 @@ def main() -> None:
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         base_url = server.stdout.readline().strip()
-        rows, seconds = fetch_only(base_url)  # also warms the simulator's cache
-        print(f"warm-up fetch only: {rows} rows in {seconds:.2f}s = {rows / seconds:,.0f} rows/s")
-        rows, seconds = fetch_only(base_url)
-        print(f"fetch only (sequential, discarded): {rows / seconds:,.0f} rows/s")
+        if not args.skip_sequential:
+            rows, seconds = fetch_only(base_url)  # also warms the simulator's cache
+            print(f"warm-up fetch only: {rows} rows in {seconds:.2f}s = {rows / seconds:,.0f} rows/s")
+            rows, seconds = fetch_only(base_url)
+            print(f"fetch only (sequential, discarded): {rows / seconds:,.0f} rows/s")
+        started = time.perf_counter()
         with tempfile.TemporaryDirectory() as folder:
-            for concurrency in sorted({1, args.concurrency}):
+            for concurrency in sorted({1, args.concurrency} - ({1} if args.skip_sequential else set())):
                 db = Path(folder) / f"bench-{concurrency}.duckdb"
                 started = time.perf_counter()
                 summary = sync_account(db, token=TOKEN, base_url=base_url, concurrency=concurrency,
@@ -85,12 +112,17 @@ def main() -> None:
                 print(f"full sync, concurrency {concurrency}: {summary.new:,} rows in {seconds:.2f}s = "
                       f"{summary.new / seconds:,.0f} rows/s ({summary.requests} requests, "
                       f"{summary.retries} retries)")
+            sync_account(db, token=TOKEN, base_url=base_url, concurrency=args.concurrency,
+                         requests_per_minute=args.budget)  # the other resources, once
+            if args.history > summary.new:
+                pad(db, args.history - summary.new)
             started = time.perf_counter()
             summary = sync_account(db, token=TOKEN, base_url=base_url, concurrency=args.concurrency,
                                    requests_per_minute=args.budget)
             seconds = time.perf_counter() - started
             print(f"incremental sync (no new predictions): {seconds:.2f}s, {summary.requests} requests, "
                   f"{summary.new} new, {summary.updated} updated; db {os.path.getsize(db) / 1e6:.1f} MB")
+        print(f"peak RSS of this process: {peak_rss_mb():.0f} MB")
     finally:
         server.terminate()
         server.wait()

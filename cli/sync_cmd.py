@@ -43,8 +43,8 @@ def _db_path(db: Path | None) -> Path:
 @click.option("--since", callback=_since, metavar="ISO_DATE",
               help="Only predictions and trainings created at or after this date.")
 @click.option("--full", is_flag=True, help="Fetch everything again, ignoring the last sync's high-water mark.")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=8, show_default=True,
-              help="Time windows paged at once (requests stay within 2400/min).")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=12, show_default=True,
+              help="Time windows paged at once (requests stay within 2700/min).")
 @click.option("--only", default=None, metavar="LIST",
               help="Comma-separated subset of predictions,trainings,deployments,hardware,models,account.")
 @click.option("--quiet", is_flag=True, help="No progress output; only the final summary line.")

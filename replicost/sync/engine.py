@@ -88,7 +88,7 @@ def sync_account(
     base_url: str | None = None,
     since: datetime | None = None,
     full: bool = False,
-    concurrency: int = 8,
+    concurrency: int = 12,
     only: Iterable[str] | None = None,
     progress: Progress | None = None,
     requests_per_minute: float | None = DEFAULT_REQUESTS_PER_MINUTE,

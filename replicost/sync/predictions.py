@@ -49,9 +49,9 @@ RESOURCE = "predictions"
 OVERLAP = timedelta(minutes=10)
 # Replicate opened its API in 2020; the search for the oldest record starts a bit before.
 HISTORY_FLOOR = datetime(2019, 1, 1, tzinfo=UTC)
-WINDOWS_PER_WORKER = 8
+WINDOWS_PER_WORKER = 3
 PAGES_PER_WINDOW = 4  # do not cut windows smaller than this many estimated pages
-MAX_PAGES_PER_COMMIT = 20
+MAX_PAGES_PER_COMMIT = 50
 _TERMINAL_SQL = ", ".join(f"'{status}'" for status in TERMINAL_STATUSES)
 
 
@@ -75,7 +75,7 @@ class SyncRequest:
 
     full: bool = False
     since: datetime | None = None
-    concurrency: int = 8
+    concurrency: int = 12
 
 
 def _window_key(window_id: int) -> str:
@@ -125,16 +125,25 @@ class PredictionSync:
         return bool(self._probe(created_before=format_timestamp(moment)).results)
 
     def _find_oldest(self, newest: datetime, resolution: timedelta) -> datetime:
-        """Bisect for (about) the oldest created_at: is there any record before T?"""
+        """Search (about) the oldest created_at: "is there a record before T?" for several T at once.
+
+        Each round probes `concurrency` instants in parallel and keeps the gap where the answer
+        flips, until the gap is small next to the history found (1/32 of it) or `resolution`.
+        """
         if self._has_records_before(HISTORY_FLOOR):
             return HISTORY_FLOOR  # older than the floor: the bottom window is unbounded anyway
         low, high = HISTORY_FLOOR, newest  # no record before low; some record at or before high
-        while high - low > resolution:
-            middle = low + (high - low) / 2
-            if self._has_records_before(middle):
-                high = middle
-            else:
-                low = middle
+        probes = max(2, self.request.concurrency)
+        with ThreadPoolExecutor(max_workers=probes) as pool:
+            while high - low > max(resolution, (newest - high) / 32):
+                step = (high - low) / (probes + 1)
+                points = [low + step * i for i in range(1, probes + 1)]
+                answers = list(pool.map(self._has_records_before, points))
+                for point, found in zip(points, answers, strict=True):
+                    if found:
+                        high = point
+                        break
+                    low = point
         return low
 
     def plan(self) -> dict[str, Any]:

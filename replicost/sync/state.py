@@ -41,6 +41,25 @@ def put_state(con: duckdb.DuckDBPyConnection, account: str, resource: str, key: 
         [account, resource, key, value])
 
 
+def put_states(con: duckdb.DuckDBPyConnection, account: str,
+               entries: dict[tuple[str, str], str | None]) -> None:
+    """Set or delete many (resource, key) entries with two statements (one ON CONFLICT per key
+    costs milliseconds; a writer commits a dozen window cursors at a time)."""
+    if not entries:
+        return
+    resources = [resource for resource, _ in entries]
+    keys = [key for _, key in entries]
+    con.execute(
+        "DELETE FROM sync_state WHERE account = $1 AND (resource, key) IN "
+        "(SELECT (unnest($2::VARCHAR[]), unnest($3::VARCHAR[])))", [account, resources, keys])
+    kept = [(resource, key, value) for (resource, key), value in entries.items() if value is not None]
+    if kept:
+        con.execute(
+            "INSERT INTO sync_state SELECT $1, unnest($2::VARCHAR[]), unnest($3::VARCHAR[]), "
+            "unnest($4::VARCHAR[]), now()",
+            [account, [k[0] for k in kept], [k[1] for k in kept], [k[2] for k in kept]])
+
+
 def clear_prefix(con: duckdb.DuckDBPyConnection, account: str, resource: str, prefix: str) -> None:
     con.execute("DELETE FROM sync_state WHERE account = ? AND resource = ? AND starts_with(key, ?)",
                 [account, resource, prefix])

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 
 from replicost.sync import records as rec
-from replicost.sync.state import put_state
+from replicost.sync.state import put_states
 
 _LOOKUP_CHUNK = 1000  # ids per IN list
 
@@ -128,8 +128,7 @@ class RecordWriter:
                 result.new = len(batch)
             if cols["id"]:
                 con.execute(self.sql, [self.account, *(cols[name] for name in self.names)])
-            for (resource, key), value in (state or {}).items():
-                put_state(con, self.account, resource, key, value)
+            put_states(con, self.account, state or {})
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
