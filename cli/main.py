@@ -83,3 +83,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))}", err=True)
         sys.exit(1)
     sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

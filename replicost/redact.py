@@ -11,7 +11,10 @@ import logging
 import re
 
 _SECRETS: set[str] = set()
-_BEARER = re.compile(r"(?i)(bearer|token)\s+[A-Za-z0-9_\-\.]{8,}")
+# Credentials that look like credentials: "Bearer <x>" / "Token <x>" headers echoed somewhere, and
+# Replicate's own token shape (r8_...). Plain words ("token rejected") must survive untouched.
+_BEARER = re.compile(r"(?i)\b(bearer|token)\s+(?=[A-Za-z0-9_\-\.]*[0-9_])[A-Za-z0-9_\-\.]{12,}")
+_REPLICATE_TOKEN = re.compile(r"\br8_[A-Za-z0-9]{8,}")
 
 
 def register_secret(secret: str | None) -> None:
@@ -25,6 +28,7 @@ def redact(text: str) -> str:
     for secret in _SECRETS:
         if secret in text:
             text = text.replace(secret, "***")
+    text = _REPLICATE_TOKEN.sub("r8_***", text)
     return _BEARER.sub(lambda m: f"{m.group(1)} ***", text)
 
 

@@ -252,7 +252,7 @@ def test_token_is_in_neither_the_database_file_nor_the_output(tmp_path):
         bad = _run_cli(["sync", "--db", str(db), "--base-url", server.base_url, "--token", TOKEN + "x"])
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"synced {app.account.username}: ") and " new, " in result.stdout
-    assert bad.returncode == 2 and "rejected the API token" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 2 and "error: token rejected by" in bad.stderr and "Traceback" not in bad.stderr
     for text in (result.stdout, result.stderr, bad.stdout, bad.stderr):
         assert TOKEN not in text
     for path in tmp_path.iterdir():

@@ -64,7 +64,7 @@ def raise_for_status(response: httpx.Response) -> None:
     where = _describe(url)
     if status == 401:
         raise AuthenticationError(
-            f"{urlsplit(url).netloc} rejected the API token (HTTP 401); check REPLICATE_API_TOKEN or --token",
+            f"token rejected by {urlsplit(url).netloc} (HTTP 401); check REPLICATE_API_TOKEN or --token",
             url=url, status=status)
     if status == 404:
         raise NotFoundError(f"not found: {where}", url=url, status=status)
