@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))}", err=True)
         sys.exit(1)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
