@@ -41,6 +41,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import duckdb
+
 from replicost.analytics.pricing import UNITS, Catalog
 
 END_OF_TIME = "infinity"

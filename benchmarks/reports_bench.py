@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 from replicost.analytics import reports
-
 from replicost.store import connect, open_readonly
 
 MODELS = 200

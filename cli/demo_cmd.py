@@ -109,9 +109,9 @@ def build_demo(
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def demo(db_path, predictions, trainings, seed, end_text, quiet) -> None:
     """Sync a simulated account (no token, no network) and print its cost summary and spend by model."""
-    from replicost.analytics import reports
     from rich.console import Console
 
+    from replicost.analytics import reports
     from replicost.errors import InputError
 
     from .report_cmd import parse_now

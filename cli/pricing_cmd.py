@@ -34,7 +34,6 @@ def pricing() -> None:
 def show(pricing_file: Path | None, config_path: Path | None, as_json: bool) -> None:
     """Print the merged catalog: shipped prices with their sources, then your overrides."""
     from replicost.analytics import pricing as pricing_lib
-
     from replicost.config import load_config
 
     catalog = pricing_lib.load_catalog(pricing_file, config=load_config(config_path))

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from replicost.codegen import changes, patches, spec, surface
-
 from replicost.errors import InputError, ReplicostError
 
 GENERATOR_VERSION = "0.29.1"

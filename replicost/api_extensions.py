@@ -18,6 +18,7 @@ from http import HTTPStatus
 from typing import Any
 
 import httpx
+
 from replicost_api import errors
 from replicost_api.client import AuthenticatedClient, Client
 from replicost_api.types import Response

@@ -9,10 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from replicost.analytics import budget
-from replicost.cli.main import main
 from test_reports_data import NOW, build_db, write_pricing
 
+from replicost.analytics import budget
+from replicost.cli.main import main
 from replicost.errors import InputError
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from replicost.cli.main import main
 from replicost.codegen import generator, spec
-
 from replicost.errors import InputError, ReplicostError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -240,9 +240,8 @@ def test_literal_enum_variant_is_lenient_too(tmp_path, specs_dir):
 
 
 def test_models_search_extension_sends_a_query_request():
-    from replicost_api import AuthenticatedClient
-
     from replicost.api_extensions import models_search_sync, models_search_sync_detailed
+    from replicost_api import AuthenticatedClient
 
     seen = []
 

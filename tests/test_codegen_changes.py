@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from replicost.codegen.changes import ChangeReport, compare
 from replicost.codegen.surface import build_surface
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from replicost.analytics import costs, pricing
 
+from replicost.analytics import costs, pricing
 from replicost.store import connect, open_readonly
 
 D = Decimal

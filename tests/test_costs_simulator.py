@@ -17,7 +17,6 @@ simulator = pytest.importorskip("replicost.simulator")
 sync = pytest.importorskip("replicost.sync")
 
 from replicost.analytics import costs, pricing  # noqa: E402
-
 from replicost.store import open_readonly  # noqa: E402
 
 END = datetime(2026, 11, 1, tzinfo=UTC)

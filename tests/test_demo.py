@@ -9,9 +9,9 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+
 from replicost.cli.demo_cmd import DEMO_USER, LEFT_OUT, build_demo
 from replicost.cli.main import main
-
 from replicost.simulator import SimulatedAccount
 
 END = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)

@@ -8,10 +8,10 @@ from decimal import Decimal
 import duckdb
 import polars as pl
 import pytest
-from replicost.analytics.export import export
-from replicost.cli.main import main
 from test_reports_data import RECORDS, build_db, expected, write_pricing
 
+from replicost.analytics.export import export
+from replicost.cli.main import main
 from replicost.errors import InputError
 
 

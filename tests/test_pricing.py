@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
+
 from replicost.analytics import pricing
 from replicost.cli.main import cli
-
 from replicost.config import load_config
 from replicost.errors import InputError
 
@@ -78,6 +78,7 @@ def test_shipped_catalog_has_a_source_for_every_price_and_the_published_figures(
 )
 def test_both_multi_gpu_spellings_become_one_sku_in_python_and_sql(spelled, canonical):
     import duckdb
+
     from replicost.analytics.costs import _TABLES
 
     assert pricing.canonical_sku(spelled) == canonical

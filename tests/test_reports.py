@@ -6,8 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from replicost.analytics import reports
-from replicost.analytics.tags import TagRule, parse_rules
 from test_reports_data import (
     NOW,
     RECORDS,
@@ -18,6 +16,8 @@ from test_reports_data import (
     write_pricing,
 )
 
+from replicost.analytics import reports
+from replicost.analytics.tags import TagRule, parse_rules
 from replicost.errors import InputError
 
 

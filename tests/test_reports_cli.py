@@ -8,8 +8,9 @@ import json
 from decimal import Decimal
 
 import pytest
-from replicost.cli.main import main
 from test_reports_data import build_db, expected, write_pricing
+
+from replicost.cli.main import main
 
 
 def run(capsys, *argv):

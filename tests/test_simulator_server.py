@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import httpx
 import orjson
 import pytest
-from replicost.cli.main import main
 
+from replicost.cli.main import main
 from replicost.simulator import FaultConfig, SimulatedAccount, SimulatorApp, serve
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
