@@ -64,6 +64,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from replicost.errors import InputError
 
+TOO_DEEP = "arrays or tables nested too deeply to read"
 PRICE_DECIMALS = 12
 MAX_PRICE_USD = Decimal(10_000)  # per second or per unit; anything above is a typo, not a price
 MAX_MULTIPLE = 16  # derived multiples priced for gpu-*-2x .. gpu-*-16x
@@ -93,8 +94,11 @@ DEPLOYMENT_ROW_KEYS = {"hardware", "effective_from", "min_instances", "source", 
 
 _MULTIPLE_INFIX = re.compile(r"^gpu-(\d+)x-(.+)$")  # gpu-2x-h100
 _MULTIPLE_SUFFIX = re.compile(r"^(.+)-(\d+)x$")  # gpu-h100-2x
-_MODEL_REF = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+(:[\w.-]+)?$")
-_DEPLOYMENT_REF = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+# \Z, not $: `$` also matches before a trailing newline, which would let "acme/x\n" through
+_MODEL_REF = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+(:[\w.-]+)?\Z")
+_DEPLOYMENT_REF = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+\Z")
+# control characters (newline, carriage return, escape...) a key may hold once TOML unescapes it
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 # --------------------------------------------------------------------------- hardware SKUs
@@ -233,7 +237,13 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.label}:{self.line}" if self.line else self.label
-        return f"{where}: {self.severity}: {self.message}"
+        return printable(f"{where}: {self.severity}: {self.message}")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters escaped (`\\n`, `\\x1b`): a problem stays one line, and a key
+    written as "\\u001b[31m" in a file cannot recolour or rewrite the user's terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 _KEY_PART = r'(?:"(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)'
@@ -664,6 +674,8 @@ def parse_toml(text: str, label: str) -> dict:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{label}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise InputError(f"{label}: not valid TOML: {TOO_DEEP}") from None
 
 
 def read_text(path: str | Path) -> str:
@@ -742,6 +754,8 @@ def validate_text(text: str, label: str, *, extra_keys: Iterable[str] = ()) -> l
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         return [_syntax_problem(label, exc)]
+    except RecursionError:
+        return [Problem(label, 0, f"not valid TOML: {TOO_DEEP}")]
     layer, problems = parse_pricing(data, text, label, extra_keys=extra_keys)
     problems += _unknown_sku_warnings(shipped_catalog().merge(layer), layer, text, label)
     return sorted(problems, key=lambda problem: problem.line)
