@@ -29,6 +29,9 @@ def _translate(exc: Exception, path: Path) -> DatabaseError:
         )
     if "not a valid DuckDB database" in text or "Corrupt" in text or "corrupt" in text:
         return DatabaseError(f"{path} is not a readable replicost database (corrupt or not DuckDB)")
+    if "Could not read enough bytes" in text:  # cut short: a copy that did not finish, a full disk
+        return DatabaseError(f"{path} is truncated (shorter than its own header says); "
+                             "restore it or sync into a new file")
     if "does not exist" in text:
         return DatabaseError(f"no database at {path}; run `replicost sync` (or `replicost demo`) first")
     if "Permission denied" in text or "Read-only file system" in text:
@@ -44,16 +47,21 @@ def connect(path: str | Path, *, migrate_schema: bool = True) -> duckdb.DuckDBPy
     path = Path(path)
     if path.exists() and path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise DatabaseError(f"cannot create {path}: {path.parent} is a file, not a folder")
     if not path.parent.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create {path.parent}: {exc.strerror}") from None
+    existed = path.exists() and path.stat().st_size > 0
     try:
         con = duckdb.connect(str(path))
     except duckdb.Error as exc:
         raise _translate(exc, path) from None
     try:
+        if existed:
+            _refuse_foreign(con, path)
         if migrate_schema:
             migrate(con, str(path))
         else:
@@ -65,6 +73,16 @@ def connect(path: str | Path, *, migrate_schema: bool = True) -> duckdb.DuckDBPy
         con.close()
         raise _translate(exc, path) from None
     return con
+
+
+def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a DuckDB file that holds tables but no replicost schema: someone else's data, which a
+    migration would otherwise change (or fail half-way into, on a table of the same name)."""
+    tables = {name for (name,) in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()").fetchall()}
+    if tables and "schema_migrations" not in tables:
+        raise DatabaseError(f"{path} is a DuckDB file but not a replicost database (no schema_migrations); "
+                            "name another file with --db")
 
 
 def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
