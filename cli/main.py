@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 
 import click
@@ -58,20 +59,61 @@ def cli() -> None:
     """Know what your Replicate bill is made of: sync, price and report."""
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def one_line(text: str) -> str:
+    """Escape newlines and other control characters: an error is one line and cannot drive the terminal."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text.strip())
+
+
+def database_damage(exc: BaseException) -> str | None:
+    """The message for a DuckDB error that means the file or its disk failed, else None.
+
+    DuckDB reads blocks lazily and checks each block's checksum as it reads it, so a file damaged in
+    the middle opens fine and fails inside whatever query first touches the bad block (a report, a
+    sync's upsert). A full disk fails a COMMIT, and a ROLLBACK after it then fails too, hiding the
+    cause: the whole chain of exceptions is searched. Both are the file's or the disk's problem
+    (exit 2), not a bug in replicost.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if type(current).__module__.startswith(("duckdb", "_duckdb")):
+            text = str(current).strip()
+            first = text.splitlines()[0] if text else type(current).__name__
+            if "No space left on device" in text:
+                return ("no space left on the device holding the database; free some space and run the "
+                        "command again (every page committed before is kept)")
+            if "Read-only file system" in text or "Permission denied" in text:
+                return f"cannot write the database ({first})"
+            if "Corrupt database file" in text or "checksum" in text and "does not match" in text:
+                return f"the database file is damaged ({first}); restore it from a copy or sync into a new file"
+            if "Could not read enough bytes" in text:
+                return f"the database file is truncated ({first}); restore it from a copy or sync into a new file"
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, turning errors into one line and an exit code (0 ok, 2 bad input, 1 failure)."""
     try:
         # standalone_mode=False makes click return ctx.exit(code) instead of raising it
         code = cli.main(args=argv, prog_name="replicost", standalone_mode=False)
     except ReplicostError as exc:
-        click.echo(f"error: {redact(exc.message)}", err=True)
+        click.echo(f"error: {one_line(redact(exc.message))}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
+    except click.UsageError as exc:  # a bad flag: one line too, with where to look
+        where = exc.ctx.command_path if exc.ctx is not None else "replicost"
+        click.echo(f"error: {one_line(exc.format_message())} (see `{where} --help`)", err=True)
+        sys.exit(2)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
+        click.echo(f"error: {one_line(redact(exc.format_message()))}", err=True)
+        sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
@@ -80,7 +122,11 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug: still one line unless debugging
         if os.environ.get("REPLICOST_DEBUG"):
             raise
-        click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))}", err=True)
+        damaged = database_damage(exc)
+        if damaged:
+            click.echo(f"error: {one_line(redact(damaged))}", err=True)
+            sys.exit(2)
+        click.echo(f"error: unexpected {type(exc).__name__}: {one_line(redact(str(exc)))}", err=True)
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
