@@ -115,7 +115,14 @@ def ruff_version() -> str:
 
 def prepare(loaded: spec.LoadedSpec) -> patches.PatchResult:
     """Patch and validate a loaded spec; return the document the generator will see."""
-    patched = patches.apply_patches(loaded.document)
+    try:
+        patched = patches.apply_patches(loaded.document)
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:
+        # the patches expect the document's basic shape; when it is broken, the validator names
+        # the first broken place better than the patch that stumbled on it
+        spec.validate(loaded.document, loaded.source)
+        raise InputError(f"spec {loaded.source} has a shape codegen cannot read "
+                         f"({type(exc).__name__}: {exc})") from None
     spec.validate(patched.document, loaded.source)
     return patched
 

@@ -117,7 +117,13 @@ def validate(document: dict[str, Any], source: str) -> None:
     validator_class = (
         OpenAPIV31SpecValidator if version.startswith("3.1.") else OpenAPIV30SpecValidator
     )
-    errors = list(validator_class(document).iter_errors())
+    try:
+        errors = list(validator_class(document).iter_errors())
+    except Exception as exc:  # noqa: BLE001 - e.g. referencing.PointerToNowhere for a dangling $ref
+        detail = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if len(detail) > 160:
+            detail = detail[:157] + "..."
+        raise InputError(f"spec {source} cannot be validated ({type(exc).__name__}: {detail})") from None
     if errors:
         first = errors[0]
         where = "/".join(str(part) for part in first.absolute_path) or "(document root)"
