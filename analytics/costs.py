@@ -5,7 +5,8 @@ connections allow TEMP objects) and creates TEMP views that price whole tables a
 aggregates millions of records in one query instead of pricing rows in Python.
 
 Resolution, in this order, for each record (the first rule that applies decides):
-1. still `starting`/`processing`/`queued`/`running`: unpriced ("priced once it finishes").
+1. still `starting`/`processing`/`queued`/`running`: unpriced ("priced once it finishes"); so is a
+   record without `created_at` (no price can be said to be in effect).
 2. made through a deployment: the hardware in effect at `created_at` on the deployment's timeline
    (the pricing file's `[deployments]` history before the earliest observed release, then the
    releases in `deployment_releases`, each in effect until the next), billed per second.
@@ -14,6 +15,14 @@ Resolution, in this order, for each record (the first rule that applies decides)
 4. the model map, most specific first (`owner/name:version`, then `owner/name`), billed per second.
 5. otherwise unpriced, with a reason saying what to add to the pricing file. Never zero.
 Prices are the ones in effect at the record's `created_at` (effective_from <= created_at < next).
+`reason` is set exactly when `basis` is 'unpriced' (reports count unpriced records by it).
+
+How it is fast: everything above except the record's own status, unit counts and seconds depends
+on its deployment, or its model and version, and on `created_at` only through a few boundaries
+(price dates, unit-price periods, releases). `replicost_resolution` cuts time at those boundaries
+once per key, deciding hardware, prices, reasons and lower-bound flags per segment over a few
+hundred rows; each record then makes one lookup (key + segment) and a few integer operations,
+instead of seven joins and the rule evaluated per record.
 
 Money rule (exact, one rounding): seconds are `predict_time` (DOUBLE, as served) rounded to the
 microsecond; prices have at most 12 decimals. A record's cost is seconds x USD per second, or the
@@ -101,141 +110,266 @@ SELECT deployment, hardware, min_instances, effective_from, effective_to,
 FROM replicost_deployment_releases;
 """
 
-# Shape: one row per record of {table}; see the module docstring for the rules.
+# Price resolution, computed once per (key, stretch of time) instead of once per record: a record's
+# price depends on its model (and version), or its deployment, and on `created_at` only through the
+# boundaries of the price rows, unit-price periods and deployment releases that apply to that key.
+# Cutting time at every such boundary gives segments [seg_from, seg_to) over which everything is
+# constant; a record then needs one equality-plus-range lookup instead of seven joins.
+# Segments cover all time (-infinity .. infinity), so a record with a `created_at` finds exactly one.
+
+# Shape: one row per (model, version entry, segment), for the models the catalog knows (model map or
+# unit prices). version NULL stands for every version without an entry of its own (`versioned`
+# lists those that have one). Depends on the catalog only, so it is a table filled at install.
+_MODEL_SEGMENTS = """
+CREATE OR REPLACE TEMP TABLE replicost_model_segments AS
+WITH entries AS (
+    SELECT known.model, NULL::VARCHAR AS version, by_model.hardware,
+           (SELECT list(v.version ORDER BY v.version) FROM replicost_model_hardware v
+             WHERE v.model = known.model AND v.version <> '') AS versioned
+    FROM (SELECT model FROM replicost_model_hardware UNION SELECT model FROM replicost_unit_price) known
+    LEFT JOIN replicost_model_hardware by_model ON by_model.model = known.model AND by_model.version = ''
+    UNION ALL
+    SELECT model, version, hardware, NULL FROM replicost_model_hardware WHERE version <> ''
+),
+boundaries AS (
+    SELECT model, version, '-infinity'::TIMESTAMPTZ AS boundary FROM entries
+    UNION SELECT model, version, 'infinity'::TIMESTAMPTZ FROM entries
+    UNION SELECT e.model, e.version, unnest([hp.effective_from, hp.effective_to])
+          FROM entries e JOIN replicost_hardware_price hp ON hp.sku = e.hardware
+    UNION SELECT e.model, e.version, unnest([u.effective_from, u.effective_to])
+          FROM entries e JOIN replicost_unit_price u ON u.model = e.model
+),
+segments AS (
+    SELECT model, version, boundary AS seg_from,
+           lead(boundary) OVER (PARTITION BY model, version ORDER BY boundary) AS seg_to
+    FROM boundaries
+)
+SELECT s.model, s.version, e.versioned, s.seg_from, s.seg_to,
+       e.hardware, hp.usd_per_second, hp.nano_per_second, hp.integer_ok AS second_integer_ok,
+       u.model IS NOT NULL AS has_unit_prices,
+       u.image_price, u.input_token_price, u.output_token_price,
+       u.image_nano, u.input_token_nano, u.output_token_nano, u.integer_ok AS unit_integer_ok
+FROM segments s
+JOIN entries e ON e.model = s.model AND e.version IS NOT DISTINCT FROM s.version
+LEFT JOIN replicost_hardware_price hp
+  ON hp.sku = e.hardware AND s.seg_from >= hp.effective_from AND s.seg_from < hp.effective_to
+LEFT JOIN replicost_unit_price u
+  ON u.model = s.model AND s.seg_from >= u.effective_from AND s.seg_from < u.effective_to
+WHERE s.seg_to IS NOT NULL;
+
+-- the models table says which models are private (lower bounds); it changes with syncs, so a view
+CREATE OR REPLACE TEMP VIEW replicost_model_resolution AS
+SELECT s.*, m.visibility
+FROM replicost_model_segments s LEFT JOIN models m ON m.model = s.model;
+"""
+
+# Shape: one row per (deployment on the timeline, segment) with the hardware in effect (NULL before
+# the timeline starts) and its price. Depends on observed releases, so it is a view.
+_DEPLOYMENT_SEGMENTS = """
+CREATE OR REPLACE TEMP VIEW replicost_deployment_segments AS
+WITH boundaries AS (
+    SELECT deployment, unnest(['-infinity'::TIMESTAMPTZ, 'infinity'::TIMESTAMPTZ,
+                               effective_from, effective_to]) AS boundary
+    FROM replicost_deployment_timeline
+    UNION
+    SELECT t.deployment, unnest([hp.effective_from, hp.effective_to])
+    FROM replicost_deployment_timeline t JOIN replicost_hardware_price hp ON hp.sku = t.hardware
+),
+segments AS (
+    SELECT deployment, boundary AS seg_from, lead(boundary) OVER (PARTITION BY deployment ORDER BY boundary) AS seg_to
+    FROM boundaries WHERE boundary IS NOT NULL
+),
+in_effect AS (
+    -- the timeline row in effect over each segment (releases recorded out of order can overlap:
+    -- the one that started last wins, so a record is never counted twice)
+    SELECT s.deployment, s.seg_from, s.seg_to, t.hardware
+    FROM segments s
+    LEFT JOIN replicost_deployment_timeline t
+      ON t.deployment = s.deployment AND s.seg_from >= t.effective_from AND s.seg_from < t.effective_to
+    WHERE s.seg_to IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY s.deployment, s.seg_from
+                               ORDER BY t.effective_from DESC, t.hardware) = 1
+)
+SELECT e.deployment, e.seg_from, e.seg_to, e.hardware, f.first_release_at,
+       hp.usd_per_second, hp.nano_per_second, hp.integer_ok AS second_integer_ok
+FROM in_effect e
+LEFT JOIN replicost_deployment_first_release f ON f.deployment = e.deployment
+LEFT JOIN replicost_hardware_price hp
+  ON hp.sku = e.hardware AND e.seg_from >= hp.effective_from AND e.seg_from < hp.effective_to;
+"""
+
+# Shape: one row per (key, segment): `name` is a model (through_deployment FALSE; with `version`,
+# `versioned` as in replicost_model_segments) or a deployment (TRUE). Everything a finished record's
+# price needs that does not depend on the record itself is decided here, once per segment, so the
+# per-record work is a lookup and a few integer operations:
+#   hardware, usd_per_second   the per-second rule's hardware and price (rule 2 or 4; NULL price:
+#                              no price in effect, and `reason` says so)
+#   second_nano                that price in nano-dollars when the integer path can take it
+#   has_unit_prices, *_price, *_nano, unit_integer_ok   the per-unit rule's prices (rule 3)
+#   reason                     why a finished record not priced per unit has no price (else NULL)
+#   lower_bound, billing_note  for records priced per second
+_RESOLUTION = """
+CREATE OR REPLACE TEMP VIEW replicost_resolution AS
+WITH keyed AS (
+    SELECT model AS name, FALSE AS through_deployment, version, versioned, seg_from, seg_to,
+           hardware, usd_per_second, nano_per_second, second_integer_ok,
+           has_unit_prices, image_price, input_token_price, output_token_price,
+           image_nano, input_token_nano, output_token_nano, unit_integer_ok,
+           CASE
+               WHEN hardware IS NOT NULL THEN
+                   'no price in effect for hardware ' || hardware || ' (model ' || model
+                   || '); add it under [hardware] in your pricing file'
+               WHEN has_unit_prices THEN
+                   'official model ' || model || ' bills per unit but this record has no unit '
+                   || 'counts (image_count, input_token_count, output_token_count) in its metrics'
+               ELSE 'no hardware known for model ' || model
+                   || '; add it under [models] in your pricing file'
+           END AS unpriced_reason,
+           visibility = 'private' AS lower_bound,
+           CASE WHEN visibility = 'private' THEN
+               'private model: Replicate also bills setup and idle time; this figure is a lower bound'
+           END AS billing_note
+    FROM replicost_model_resolution
+    UNION ALL
+    SELECT deployment, TRUE, NULL, NULL, seg_from, seg_to,
+           hardware, usd_per_second, nano_per_second, second_integer_ok,
+           FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           CASE
+               WHEN hardware IS NULL AND first_release_at IS NULL THEN
+                   'no release of deployment ' || deployment || ' is known; add its hardware under '
+                   || '[deployments] "' || deployment || '" in your pricing file'
+               WHEN hardware IS NULL THEN
+                   'created before the earliest known release of deployment ' || deployment || ' ('
+                   || strftime(first_release_at, '%Y-%m-%d') || '); add its earlier hardware under '
+                   || '[deployments] "' || deployment || '" in your pricing file'
+               ELSE
+                   'no price in effect for hardware ' || hardware || ' (deployment ' || deployment
+                   || '); add it under [hardware] in your pricing file'
+           END,
+           TRUE,
+           'deployment: Replicate bills instance uptime; this figure counts active time only'
+    FROM replicost_deployment_segments
+)
+SELECT name, through_deployment, version, versioned, seg_from, seg_to,
+       hardware, usd_per_second,
+       CASE WHEN second_integer_ok THEN nano_per_second END AS second_nano,
+       has_unit_prices, image_price, input_token_price, output_token_price,
+       image_nano, input_token_nano, output_token_nano, unit_integer_ok,
+       -- what a record gets when the per-unit rule does not apply (every record of most keys)
+       usd_per_second IS NOT NULL AS per_second,
+       CASE WHEN usd_per_second IS NULL THEN unpriced_reason END AS reason,
+       usd_per_second IS NOT NULL AND coalesce(lower_bound, FALSE) AS lower_bound,
+       CASE WHEN usd_per_second IS NOT NULL THEN billing_note END AS billing_note
+FROM keyed;
+"""
+
+# Shape: one row per record of {table}; see the module docstring for the rules. A record looks up
+# its segment once: by deployment if it has one, else by model (and version); no segment (a model
+# or deployment pricing knows nothing about, or no created_at) leaves it unpriced with a reason.
 _RECORD_COSTS = """
 CREATE OR REPLACE TEMP VIEW {view} AS
-WITH matched AS (
-    SELECT r.id, r.account, r.model, r.version, r.source, r.deployment, r.status, r.created_at,
-           r.predict_time, r.image_count, r.input_token_count, r.output_token_count,
-           timeline.hardware AS deployment_hardware,
-           first_release.first_release_at,
-           coalesce(by_version.hardware, by_model.hardware) AS mapped_hardware,
-           unit_price.image_price, unit_price.input_token_price, unit_price.output_token_price,
-           unit_price.image_nano, unit_price.input_token_nano, unit_price.output_token_nano,
-           unit_price.integer_ok AS unit_integer_ok,
-           unit_price.model IS NOT NULL AS has_unit_prices,
-           m.visibility
-    FROM {table} r
-    LEFT JOIN replicost_deployment_timeline timeline
-      ON timeline.deployment = r.deployment
-     AND r.created_at >= timeline.effective_from AND r.created_at < timeline.effective_to
-    LEFT JOIN replicost_deployment_first_release first_release ON first_release.deployment = r.deployment
-    LEFT JOIN replicost_model_hardware by_version ON by_version.model = r.model AND by_version.version = r.version
-    LEFT JOIN replicost_model_hardware by_model ON by_model.model = r.model AND by_model.version = ''
-    LEFT JOIN replicost_unit_price unit_price
-      ON unit_price.model = r.model
-     AND r.created_at >= unit_price.effective_from AND r.created_at < unit_price.effective_to
-    LEFT JOIN models m ON m.model = r.model
+WITH records AS (
+    -- Per-record values computed on the scan, before the lookup. A record still in flight looks
+    -- nothing up (NULL key): it is unpriced whatever it ran on.
+    SELECT id, account, model, version, source, deployment, status, created_at, predict_time,
+           image_count, input_token_count, output_token_count,
+           CASE WHEN status NOT IN {in_flight} OR status IS NULL THEN coalesce(deployment, model) END
+               AS lookup_name,
+           deployment IS NOT NULL AS through_deployment,
+           -- seconds to the microsecond; NULL past 10^11 (the integer path's limit, see costed)
+           CAST(round(coalesce(predict_time, 0) * 1000000) AS BIGINT) AS seconds_micro
+    FROM {table}
+),
+matched AS (
+    SELECT r.*, res.per_second IS NOT NULL AS resolved, coalesce(res.per_second, FALSE) AS segment_per_second,
+           res.hardware, res.usd_per_second, res.second_nano,
+           coalesce(res.has_unit_prices, FALSE) AS has_unit_prices,
+           res.image_price, res.input_token_price, res.output_token_price,
+           res.image_nano, res.input_token_nano, res.output_token_nano, res.unit_integer_ok,
+           res.reason AS segment_reason, res.lower_bound AS segment_lower_bound,
+           res.billing_note AS segment_billing_note
+    FROM records r
+    LEFT JOIN replicost_resolution res
+      ON res.name = r.lookup_name AND res.through_deployment = r.through_deployment
+     AND r.created_at >= res.seg_from AND r.created_at < res.seg_to
+     AND (res.version = r.version
+          OR (res.version IS NULL AND NOT coalesce(list_contains(res.versioned, r.version), FALSE)))
 ),
 ruled AS (
-    -- rule codes: 1 in flight, 2 deployment, 3 per unit, 4 model map, 5 nothing known
     SELECT *,
-        CASE
-            WHEN status IN {in_flight} THEN 1
-            WHEN deployment IS NOT NULL THEN 2
-            WHEN has_unit_prices AND (
-                   status IN {unbilled}
-                OR (image_price IS NOT NULL AND image_count IS NOT NULL)
-                OR (input_token_price IS NOT NULL AND input_token_count IS NOT NULL)
-                OR (output_token_price IS NOT NULL AND output_token_count IS NOT NULL)) THEN 3
-            WHEN mapped_hardware IS NOT NULL THEN 4
-            ELSE 5
-        END AS rule
+        -- the per-unit rule: an official model with prices in effect and counts (or no output)
+        CASE WHEN has_unit_prices THEN coalesce(
+               status IN {unbilled}
+            OR (image_price IS NOT NULL AND image_count IS NOT NULL)
+            OR (input_token_price IS NOT NULL AND input_token_count IS NOT NULL)
+            OR (output_token_price IS NOT NULL AND output_token_count IS NOT NULL), FALSE)
+        ELSE FALSE END AS per_unit
     FROM matched
-),
-with_hardware AS (
-    SELECT *,
-        CASE rule WHEN 2 THEN deployment_hardware WHEN 4 THEN mapped_hardware END AS hardware
-    FROM ruled
-),
-priced AS (
-    SELECT w.*, hp.usd_per_second, hp.nano_per_second, hp.integer_ok AS second_integer_ok,
-        CASE
-            WHEN rule = 3 THEN 'per_unit'
-            WHEN rule IN (2, 4) AND hp.usd_per_second IS NOT NULL THEN 'per_second'
-            ELSE 'unpriced'
-        END AS basis,
-        CAST(round(coalesce(predict_time, 0) * 1000000) AS BIGINT) AS seconds_micro,
-        coalesce(image_count, 0) AS images, coalesce(input_token_count, 0) AS input_tokens,
-        coalesce(output_token_count, 0) AS output_tokens
-    FROM with_hardware w
-    LEFT JOIN replicost_hardware_price hp
-      ON hp.sku = w.hardware AND w.created_at >= hp.effective_from AND w.created_at < hp.effective_to
 ),
 costed AS (
     -- Money in 64-bit integers where every factor is small enough (every realistic record), in
     -- micro-dollars: seconds_micro x nano-USD = 10^-15 USD; units x nano-USD = 10^-9 USD; the
-    -- price tables' integer_ok says the price side fits. NULL sends the record to the DECIMAL(38)
-    -- branch below, which applies the same rule (rounding 128-bit DECIMALs is ~20x slower).
+    -- resolution's second_nano / unit_integer_ok say the price side fits. NULL sends the record to
+    -- the DECIMAL(38) branch below, which applies the same rule (rounding 128-bit DECIMALs is ~20x
+    -- slower).
     SELECT *,
+        NOT per_unit AND segment_per_second AS per_second,
         CASE
-            WHEN second_integer_ok AND rule IN (2, 4) AND seconds_micro BETWEEN 0 AND 99999999999
-            THEN (seconds_micro * nano_per_second + 500000000) // 1000000000
-            WHEN unit_integer_ok AND rule = 3 AND images BETWEEN 0 AND 99999999
-                 AND input_tokens BETWEEN 0 AND 99999999 AND output_tokens BETWEEN 0 AND 99999999
-            THEN (images * image_nano + input_tokens * input_token_nano
-                  + output_tokens * output_token_nano + 500) // 1000
+            WHEN per_unit THEN CASE WHEN unit_integer_ok
+                 AND coalesce(image_count, 0) BETWEEN 0 AND 99999999
+                 AND coalesce(input_token_count, 0) BETWEEN 0 AND 99999999
+                 AND coalesce(output_token_count, 0) BETWEEN 0 AND 99999999
+            THEN (coalesce(image_count, 0) * image_nano + coalesce(input_token_count, 0) * input_token_nano
+                  + coalesce(output_token_count, 0) * output_token_nano + 500) // 1000 END
+            WHEN seconds_micro BETWEEN 0 AND 99999999999
+            THEN (seconds_micro * second_nano + 500000000) // 1000000000
         END AS cost_micro
-    FROM priced
+    FROM ruled
 )
 SELECT id, account, model, version, source, deployment, status, created_at, predict_time,
     CASE
         WHEN cost_micro IS NOT NULL THEN CAST(cost_micro AS DECIMAL(18,0)) * 0.000001::DECIMAL(6,6)
-        WHEN basis = 'per_second' THEN CAST(round(
+        WHEN per_second THEN CAST(round(
             CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001 * usd_per_second, 6) AS DECIMAL(18,6))
-        WHEN basis = 'per_unit' THEN CAST(round(
-              images * coalesce(image_price, 0) + input_tokens * coalesce(input_token_price, 0)
-            + output_tokens * coalesce(output_token_price, 0), 6) AS DECIMAL(18,6))
+        WHEN per_unit THEN CAST(round(
+              coalesce(image_count, 0) * coalesce(image_price, 0)
+            + coalesce(input_token_count, 0) * coalesce(input_token_price, 0)
+            + coalesce(output_token_count, 0) * coalesce(output_token_price, 0), 6) AS DECIMAL(18,6))
     END AS cost_usd,
-    basis,
-    hardware,
-    CASE basis
-        WHEN 'per_second' THEN 'second'
-        WHEN 'per_unit' THEN CASE WHEN image_price IS NOT NULL THEN 'image' ELSE 'token' END
+    CASE WHEN per_second THEN 'per_second' WHEN per_unit THEN 'per_unit' ELSE 'unpriced' END AS basis,
+    CASE WHEN NOT per_unit THEN hardware END AS hardware,
+    CASE
+        WHEN per_second THEN 'second'
+        WHEN per_unit THEN CASE WHEN image_price IS NOT NULL THEN 'image' ELSE 'token' END
     END AS unit,
-    CASE basis
-        WHEN 'per_second' THEN predict_time
-        WHEN 'per_unit' THEN CASE WHEN image_price IS NOT NULL THEN coalesce(image_count, 0)
-                                  ELSE coalesce(input_token_count, 0) + coalesce(output_token_count, 0) END
+    CASE
+        WHEN per_second THEN predict_time
+        WHEN per_unit THEN CASE WHEN image_price IS NOT NULL THEN coalesce(image_count, 0)
+                                ELSE coalesce(input_token_count, 0) + coalesce(output_token_count, 0) END
     END::DOUBLE AS units,
-    CASE basis
-        WHEN 'per_second' THEN usd_per_second
-        WHEN 'per_unit' THEN image_price   -- tokens have two prices: see the *_token_price columns
+    CASE
+        WHEN per_second THEN usd_per_second
+        WHEN per_unit THEN image_price   -- tokens have two prices: see the *_token_price columns
     END AS unit_price,
     input_token_count, output_token_count, image_count,
     input_token_price, output_token_price,
     CASE
-        WHEN basis <> 'unpriced' THEN NULL
-        WHEN rule = 1 THEN 'still ' || status || ' at the last sync; priced once it finishes'
-        WHEN rule = 2 AND hardware IS NULL AND first_release_at IS NULL THEN
+        WHEN per_unit THEN NULL
+        WHEN resolved THEN segment_reason
+        WHEN status IN {in_flight} THEN 'still ' || status || ' at the last sync; priced once it finishes'
+        WHEN created_at IS NULL THEN 'no created_at recorded; cannot tell which price was in effect'
+        WHEN deployment IS NOT NULL THEN
             'no release of deployment ' || deployment || ' is known; add its hardware under '
             || '[deployments] "' || deployment || '" in your pricing file'
-        WHEN rule = 2 AND hardware IS NULL THEN
-            'created before the earliest known release of deployment ' || deployment || ' ('
-            || strftime(first_release_at, '%Y-%m-%d') || '); add its earlier hardware under '
-            || '[deployments] "' || deployment || '" in your pricing file'
-        WHEN rule = 2 THEN
-            'no price in effect for hardware ' || hardware || ' (deployment ' || deployment
-            || '); add it under [hardware] in your pricing file'
-        WHEN rule = 4 THEN
-            'no price in effect for hardware ' || hardware || ' (model ' || model
-            || '); add it under [hardware] in your pricing file'
         WHEN model IS NULL THEN 'no model recorded; cannot tell what it ran on'
-        WHEN has_unit_prices THEN
-            'official model ' || model || ' bills per unit but this record has no unit counts '
-            || '(image_count, input_token_count, output_token_count) in its metrics'
         ELSE 'no hardware known for model ' || model || '; add it under [models] in your pricing file'
     END AS reason,
-    coalesce(basis = 'per_second' AND (visibility = 'private' OR deployment IS NOT NULL), FALSE) AS lower_bound,
+    NOT per_unit AND coalesce(segment_lower_bound, FALSE) AS lower_bound,
     CASE
-        WHEN basis = 'per_unit' AND image_count IS NULL AND input_token_count IS NULL
+        WHEN NOT per_unit THEN segment_billing_note
+        WHEN per_unit AND image_count IS NULL AND input_token_count IS NULL
              AND output_token_count IS NULL THEN
             'official model: ' || status || ' with no output counted; Replicate bills per output, so nothing'
-        WHEN basis <> 'per_second' THEN NULL
-        WHEN deployment IS NOT NULL THEN
-            'deployment: Replicate bills instance uptime; this figure counts active time only'
-        WHEN visibility = 'private' THEN
-            'private model: Replicate also bills setup and idle time; this figure is a lower bound'
     END AS billing_note
 FROM costed
 """
@@ -391,6 +525,9 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     if history:
         con.executemany("INSERT INTO replicost_deployment_history VALUES (?, ?, ?, ?, ?)", history)
     con.execute(_TIMELINE)
+    con.execute(_MODEL_SEGMENTS)
+    con.execute(_DEPLOYMENT_SEGMENTS)
+    con.execute(_RESOLUTION)
     in_flight = "(" + ", ".join(f"'{status}'" for status in IN_FLIGHT_STATUSES) + ")"
     unbilled = "(" + ", ".join(f"'{status}'" for status in NO_OUTPUT_STATUSES) + ")"
     for view, table in (("prediction_costs", "predictions"), ("training_costs", "trainings")):

@@ -409,3 +409,118 @@ def test_install_works_on_a_read_only_connection(tmp_path):
         "0.001100"
     )
     readonly.close()
+
+
+def test_segments_split_where_any_price_or_release_changes(db, tmp_path):
+    # a deployment release on gpu-t4 spans a gpu-t4 price change; an official model's image price
+    # changes while its hardware price does not; a model mapped by version only
+    add_release(db, "acme/chat", 1, "gpu-t4", "2025-06-01T00:00:00Z")
+    add_prediction(
+        db, "dep-before", "acme/chat", "2025-06-14T23:59:59.999999Z", 100.0, deployment="acme/chat"
+    )
+    add_prediction(
+        db, "dep-after", "acme/chat", "2025-06-15T00:00:00Z", 100.0, deployment="acme/chat"
+    )
+    add_prediction(
+        db, "img-before", "black-forest-labs/flux-schnell", "2025-02-28T12:00:00Z", 1.0, images=2
+    )
+    add_prediction(
+        db, "img-after", "black-forest-labs/flux-schnell", "2025-03-01T00:00:00Z", 1.0, images=2
+    )
+    add_prediction(
+        db, "img-no-counts", "black-forest-labs/flux-schnell", "2025-03-05T00:00:00Z", 10.0
+    )
+    add_prediction(db, "v1", "acme/vonly", "2025-04-01T00:00:00Z", 10.0, version="v1")
+    add_prediction(db, "v2", "acme/vonly", "2025-04-01T00:00:00Z", 10.0, version="v2")
+    add_prediction(db, "no-version", "acme/vonly", "2025-04-01T00:00:00Z", 10.0, version=None)
+    install(
+        db,
+        tmp_path,
+        """
+[hardware]
+"gpu-t4" = [{ usd_per_second = 0.0002 }, { usd_per_second = 0.0003, effective_from = 2025-06-15 }]
+[models]
+"acme/vonly:v1" = "gpu-t4"
+"black-forest-labs/flux-schnell" = "gpu-h100"
+[units."black-forest-labs/flux-schnell"]
+image = [{ usd_per_unit = 0.003 }, { usd_per_unit = 0.004, effective_from = 2025-03-01 }]
+""",
+    )
+    by_id = costs_by_id(db)
+    # 100 x 0.0002 = 0.02 and 100 x 0.0003 = 0.03 on the same release; 2 x 0.003, 2 x 0.004;
+    # no counts on a mapped official model falls back to its hardware: 10 x 0.001525;
+    # v1 by its own entry (10 x 0.0002); v2 and a record without a version have no entry
+    assert by_id["dep-before"][:3] == ("per_second", D("0.020000"), "gpu-t4")
+    assert by_id["dep-after"][:3] == ("per_second", D("0.030000"), "gpu-t4")
+    assert by_id["img-before"][:2] == ("per_unit", D("0.006000"))
+    assert by_id["img-after"][:2] == ("per_unit", D("0.008000"))
+    assert by_id["img-no-counts"][:3] == ("per_second", D("0.015250"), "gpu-h100")
+    assert by_id["v1"][:3] == ("per_second", D("0.002000"), "gpu-t4")
+    for id in ("v2", "no-version"):
+        assert by_id[id] == (
+            "unpriced",
+            None,
+            None,
+            "no hardware known for model acme/vonly; add it under [models] in your pricing file",
+        )
+
+
+def test_releases_recorded_out_of_order_never_count_a_record_twice(db, tmp_path):
+    # release 3 claims an earlier created_at than release 2 (clock skew), so release 1 runs until
+    # release 2 (03-20) while release 3 runs from 03-10: both claim 03-10..03-20. The one that
+    # started last (release 3) wins there; release 2 has an empty stretch (03-20 .. 03-10).
+    add_release(db, "acme/chat", 1, "gpu-t4", "2025-03-05T00:00:00Z")
+    add_release(db, "acme/chat", 2, "gpu-l40s", "2025-03-20T00:00:00Z")
+    add_release(db, "acme/chat", 3, "cpu", "2025-03-10T00:00:00Z")
+    for id, created in [
+        ("mar-07", "2025-03-07T00:00:00Z"),
+        ("mar-12", "2025-03-12T00:00:00Z"),
+        ("mar-25", "2025-03-25T00:00:00Z"),
+    ]:
+        add_prediction(db, id, "acme/chat", created, 10.0, deployment="acme/chat")
+    install(db, tmp_path)
+    rows = db.execute("SELECT id, cost_usd, hardware FROM prediction_costs ORDER BY id").fetchall()
+    # 10 x 0.000225 on release 1; then 10 x 0.0001 on release 3, each record once
+    assert rows == [
+        ("mar-07", D("0.002250"), "gpu-t4"),
+        ("mar-12", D("0.001000"), "cpu"),
+        ("mar-25", D("0.001000"), "cpu"),
+    ]
+
+
+def test_a_record_without_created_at_is_unpriced_with_a_reason(db, tmp_path):
+    add_prediction(db, "undated", "acme/upscaler", None, 10.0)
+    add_prediction(db, "undated-running", "acme/upscaler", None, None, status="running")
+    install(db, tmp_path, MODEL_MAP)
+    by_id = costs_by_id(db)
+    assert by_id["undated"] == (
+        "unpriced",
+        None,
+        None,
+        "no created_at recorded; cannot tell which price was in effect",
+    )
+    assert by_id["undated-running"][3] == "still running at the last sync; priced once it finishes"
+
+
+def test_reason_is_set_exactly_for_unpriced_records(db, tmp_path):
+    day = "2025-04-01T00:00:00Z"
+    add_release(db, "acme/chat", 1, "gpu-l40s", "2025-03-01T00:00:00Z")
+    records = [
+        ("priced", "acme/upscaler", {}),
+        ("per-unit", "black-forest-labs/flux-schnell", {"images": 1}),
+        ("failed-official", "black-forest-labs/flux-dev", {"status": "failed"}),
+        ("unmapped", "acme/foo", {}),
+        ("no-counts", "black-forest-labs/flux-dev", {}),
+        ("queued", "acme/upscaler", {"status": "queued"}),
+        ("deployed", "acme/chat", {"deployment": "acme/chat"}),
+        ("unknown-deployment", "acme/x", {"deployment": "acme/x"}),
+        ("no-status", "acme/upscaler", {"status": None}),
+    ]
+    for id, model, extra in records:
+        add_prediction(db, id, model, day, 3.0, **extra)
+    install(db, tmp_path, MODEL_MAP)
+    rows = db.execute("SELECT id, basis, reason FROM priced_records").fetchall()
+    assert len(rows) == len(records)
+    assert all((basis == "unpriced") == (reason is not None) for _, basis, reason in rows), rows
+    # a record without a status is finished as far as pricing knows: 3 x 0.000725 -> 0.002175
+    assert costs_by_id(db)["no-status"][:2] == ("per_second", D("0.002175"))

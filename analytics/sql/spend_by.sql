@@ -15,7 +15,8 @@
 --
 -- Row shape:
 --   d0 .. dN            VARCHAR   one column per dimension, in the order asked
---   unpriced_reason     VARCHAR   NULL for priced records
+--   unpriced_reason     VARCHAR   NULL for priced records (the cost views set `reason` exactly
+--                                 when `basis` is 'unpriced', so it alone tells them apart)
 --   count               BIGINT    records
 --   predict_seconds     DOUBLE    sum of predict_time
 --   cost_usd            DECIMAL(38,6)  exact sum of per-record micro-dollar costs (NULL: none priced)
@@ -25,11 +26,9 @@
 --   lower_bound_cost    DECIMAL(38,6)  their cost
 WITH scoped AS (
     SELECT {inner_columns},
-           CASE WHEN basis = 'unpriced' THEN coalesce(reason, '(no reason recorded)') END
-               AS unpriced_reason,
+           reason AS unpriced_reason,
            predict_time,
            cost_usd,
-           basis,
            lower_bound
     FROM priced_records
     WHERE {where}
@@ -40,7 +39,7 @@ grouped AS (
            count(*) AS count,
            sum(predict_time) AS predict_seconds,
            sum(cost_usd) AS cost_usd,
-           count(*) FILTER (WHERE basis = 'unpriced') AS unpriced_count,
+           count(unpriced_reason) AS unpriced_count,
            count(*) FILTER (WHERE lower_bound) AS lower_bound_count,
            sum(cost_usd) FILTER (WHERE lower_bound) AS lower_bound_cost
     FROM scoped
