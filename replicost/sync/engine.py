@@ -109,6 +109,7 @@ def sync_account(
     except BaseException:
         client.close()
         raise
+    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would garble ours on a terminal
     summary = SyncSummary()
     run_id = uuid.uuid4().hex
     request = SyncRequest(full=full, since=since, concurrency=concurrency)

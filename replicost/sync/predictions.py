@@ -7,12 +7,13 @@ costs one list request). Otherwise the range is cut into windows `[after, before
 API's documented semantics (`created_after` is inclusive, `created_before` exclusive), so every
 record belongs to exactly one window; the lowest window has no `created_after` in a full sync and
 the highest has no `created_before`, so records outside the probed range are never lost. The number
-of windows is estimated from the probe's density (records per second of history) and capped at a
-multiple of the concurrency, so uneven history still keeps every worker busy.
+of windows is estimated from the probe's density (records per second of history) and capped at
+the concurrency; uneven windows are evened out while they run (work stealing, windows.py).
 
-Run. Worker threads page windows (`--concurrency`), a single writer (the calling thread, the only
-one that touches DuckDB) commits each batch of pages together with each window's next cursor. The
-plan itself is committed before the first page. A crash at any moment leaves a plan whose windows
+Run (windows.py). Pager threads page the windows (`--concurrency`); a single writer (the
+calling thread, the only one that touches DuckDB) commits pages together with each window's next
+cursor; a pager left without a window takes half of the window with most pages left. The plan
+itself is committed before the first page. A crash at any moment leaves a plan whose windows
 resume from their last committed cursor; rows already committed are upserted again at most.
 
 Non-terminal records created before `low` (still `starting`/`processing` at the last sync) are
@@ -27,8 +28,6 @@ one page and catches those. Records re-fetched unchanged are not rewritten.
 
 from __future__ import annotations
 
-import queue
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,15 +42,15 @@ from replicost.sync import state as st
 from replicost.sync.progress import Progress
 from replicost.sync.records import TERMINAL_STATUSES
 from replicost.sync.timestamps import format_timestamp, from_epoch_us, parse_timestamp
+from replicost.sync.windows import WindowRun, window_key
 from replicost.sync.writer import RecordWriter, WriteResult
 
 RESOURCE = "predictions"
 OVERLAP = timedelta(minutes=10)
 # Replicate opened its API in 2020; the search for the oldest record starts a bit before.
 HISTORY_FLOOR = datetime(2019, 1, 1, tzinfo=UTC)
-WINDOWS_PER_WORKER = 3
+WINDOWS_PER_WORKER = 1  # idle pagers split the window with most pages left (windows.py)
 PAGES_PER_WINDOW = 4  # do not cut windows smaller than this many estimated pages
-MAX_PAGES_PER_COMMIT = 50
 _TERMINAL_SQL = ", ".join(f"'{status}'" for status in TERMINAL_STATUSES)
 
 
@@ -76,10 +75,6 @@ class SyncRequest:
     full: bool = False
     since: datetime | None = None
     concurrency: int = 12
-
-
-def _window_key(window_id: int) -> str:
-    return f"window:{window_id}"
 
 
 class PredictionSync:
@@ -161,6 +156,7 @@ class PredictionSync:
             # one window continuing from the probe: no page is fetched twice
             windows = [{"id": 0, "after": low_text, "before": None}]
             first_state = {"cursor": probe.next_url, "done": probe.next_url is None}
+            self._mark_fresh(windows)
             run = {"mode": mode, "low": low_text, "windows": windows}
             self._commit_plan(run, probe, first_state)
             return run
@@ -176,16 +172,34 @@ class PredictionSync:
         afters = [low_text, *edges]
         befores = [*edges, None]
         windows = [{"id": i, "after": a, "before": b} for i, (a, b) in enumerate(zip(afters, befores, strict=True))]
-        run = {"mode": mode, "low": low_text, "windows": windows}
+        self._mark_fresh(windows)
+        run = {"mode": mode, "low": low_text, "floor": format_timestamp(floor), "windows": windows}
         self._commit_plan(run, None, None)
         return run
+
+    def _mark_fresh(self, windows: list[dict[str, Any]]) -> None:
+        """Flag the windows whose range holds no stored row yet: their pages need no lookups.
+
+        Committed with the plan and still true after a crash: what the window stored since is
+        newer than its cursor, so its next pages cannot hold it (if the API repeats a record
+        anyway, the primary key catches it and the writer takes the careful path).
+        """
+        for window in windows:
+            sql, params = "SELECT count(*) FROM predictions WHERE account = ?", [self.account]
+            if window["after"]:
+                sql += " AND created_at >= ?::TIMESTAMPTZ"
+                params.append(window["after"])
+            if window["before"]:
+                sql += " AND created_at < ?::TIMESTAMPTZ"
+                params.append(window["before"])
+            window["fresh"] = self.con.execute(sql, params).fetchone()[0] == 0
 
     def _commit_plan(self, run: dict[str, Any], probe: Page | None, first_state: dict | None) -> None:
         state: dict[tuple[str, str], str | None] = {(RESOURCE, "run"): st.dumps(run)}
         for window in run["windows"]:
-            state[(RESOURCE, _window_key(window["id"]))] = st.dumps({"cursor": None, "done": False})
+            state[(RESOURCE, window_key(window["id"]))] = st.dumps({"cursor": None, "done": False})
         if first_state is not None:
-            state[(RESOURCE, _window_key(0))] = st.dumps(first_state)
+            state[(RESOURCE, window_key(0))] = st.dumps(first_state)
         self.con.execute("BEGIN TRANSACTION")
         try:
             st.clear_prefix(self.con, self.account, RESOURCE, "window:")
@@ -201,87 +215,8 @@ class PredictionSync:
 
     # ----- run windows -----------------------------------------------------------------------
     def run_windows(self, run: dict[str, Any]) -> None:
-        pending = []
-        for window in run["windows"]:
-            progress = st.get_json(self.con, self.account, RESOURCE, _window_key(window["id"])) or {}
-            if not progress.get("done"):
-                pending.append({**window, "cursor": progress.get("cursor")})
-        if not pending:
-            return
-        workers = max(1, min(self.request.concurrency, len(pending)))
-        work: queue.Queue = queue.Queue()
-        for window in pending:
-            work.put(window)
-        pages: queue.Queue = queue.Queue(maxsize=workers * 4)  # bounded: memory stays flat
-        stop = threading.Event()
-
-        def page_windows() -> None:
-            while not stop.is_set():
-                try:
-                    window = work.get_nowait()
-                except queue.Empty:
-                    return
-                pager = self.client.predictions.pager(
-                    cursor_url=window["cursor"], created_after=window["after"],
-                    created_before=window["before"])
-                while pager.has_next() and not stop.is_set():
-                    try:
-                        page = fetch_page(self.client.http, pager)
-                    except BaseException as exc:  # handed to the writer, which stops the run
-                        pages.put((window, exc))
-                        return
-                    pages.put((window, page))
-
-        threads = [threading.Thread(target=page_windows, daemon=True, name=f"replicost-pager-{i}")
-                   for i in range(workers)]
-        for thread in threads:
-            thread.start()
-        remaining = len(pending)
-        try:
-            while remaining:
-                try:
-                    batch = [pages.get(timeout=1.0)]
-                except queue.Empty:
-                    if not any(thread.is_alive() for thread in threads) and pages.empty():
-                        raise RuntimeError("pager threads ended before their windows") from None
-                    continue
-                while len(batch) < MAX_PAGES_PER_COMMIT:
-                    try:
-                        batch.append(pages.get_nowait())
-                    except queue.Empty:
-                        break
-                remaining -= self._write_batch(batch)
-        finally:
-            stop.set()
-            while any(thread.is_alive() for thread in threads):
-                try:  # unblock workers waiting on a full queue
-                    pages.get(timeout=0.05)
-                except queue.Empty:
-                    pass
-
-    def _write_batch(self, batch: list[tuple[dict, Page | BaseException]]) -> int:
-        """Commit the good pages of a batch with their cursors; raise the first error after."""
-        records: list[dict[str, Any]] = []
-        state: dict[tuple[str, str], str | None] = {}
-        finished = 0
-        error: BaseException | None = None
-        page_count = 0
-        for window, page in batch:
-            if isinstance(page, BaseException):
-                error = error or page
-                continue
-            records.extend(page.results)
-            page_count += 1
-            done = page.next_url is None
-            finished += done
-            state[(RESOURCE, _window_key(window["id"]))] = st.dumps({"cursor": page.next_url, "done": done})
-        if state:
-            result = self.writer.write(records, state)
-            self.totals.add(result, page_count)
-            self.progress.advance(len(records), page_count)
-        if error is not None:
-            raise error
-        return finished
+        """Page every unfinished window of the plan concurrently; this thread writes and commits."""
+        WindowRun(self, run).run()
 
     # ----- refresh and finish ----------------------------------------------------------------
     def refresh_stale(self, run: dict[str, Any]) -> None:
