@@ -77,12 +77,18 @@ class RequestStats:
 
 
 class RequestBudget:
-    """A token bucket shared by all workers: at most `per_minute` requests, small bursts allowed."""
+    """A token bucket shared by all workers: `per_minute` requests a minute, bursts of one second's.
+
+    The bucket holds one second of budget (45 requests at 2,700/min), so a second in which the
+    sync made no request (a round trip to the account endpoint, a database commit) is spent
+    later rather than lost, while any 60 s still carry at most `per_minute` + 1 s of requests
+    (2,745 of Replicate's 3,000).
+    """
 
     def __init__(self, per_minute: float | None, *, burst: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.per_second = per_minute / 60.0 if per_minute else None
-        self.capacity = burst if burst is not None else max(1.0, min(20.0, (self.per_second or 1.0)))
+        self.capacity = burst if burst is not None else max(1.0, self.per_second or 1.0)
         self.tokens = self.capacity
         self.clock = clock
         self.updated = clock()

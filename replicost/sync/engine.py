@@ -122,7 +122,7 @@ def sync_account(
             "deployments": lambda: sync_deployments(client, con, account, progress),
             "predictions": lambda: PredictionSync(client, con, account, request, progress).run(),
             "trainings": lambda: sync_trainings(client, con, account, request, progress),
-            "models": lambda: sync_models(client, con, account, progress),
+            "models": lambda: sync_models(client, con, account, progress, concurrency),
         }
         for resource in RESOURCES[1:]:
             if resource not in resources:
