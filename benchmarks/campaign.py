@@ -534,7 +534,7 @@ def churn(runs: int, *, predictions: int = 3000, workdir: Path) -> CaseResult:
 
 
 # ----- case: concurrent use -------------------------------------------------------------------
-def concurrent_use(runs: int, *, predictions: int = 6000, workdir: Path) -> CaseResult:
+def concurrent_use(runs: int, *, predictions: int = 4000, workdir: Path) -> CaseResult:
     """A sync runs; a second sync and a report start meanwhile: the sync is refused at once, the
     report works or says in one line why not; the first sync's result is whole."""
     result = CaseResult("Concurrent use", "second sync and `report spend` while a sync runs: refused with "
@@ -543,12 +543,13 @@ def concurrent_use(runs: int, *, predictions: int = 6000, workdir: Path) -> Case
     refusals: list[float] = []
     report_outcomes: set[str] = set()
     for run in range(runs):
-        app = make_app(predictions, seed=60 + run, latency_ms=15)
+        app = make_app(predictions, seed=60 + run, latency_ms=100)
         db = fresh(workdir / f"busy-{run}.duckdb")
         result.runs += 1
         with serve(app) as server:
             base = ["--base-url", server.base_url, "--quiet"]
-            first = subprocess.Popen([*CLI, "sync", "--db", str(db), *base], stdout=subprocess.PIPE,
+            # one window at a time, 100 ms a page: the first sync outlasts two CLI start-ups
+            first = subprocess.Popen([*CLI, "sync", "--db", str(db), *base, "--concurrency", "1"], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True,
                                      env={**os.environ, "REPLICATE_API_TOKEN": TOKEN})
             while app.stats.by_route["predictions.list"] < 3 and first.poll() is None:

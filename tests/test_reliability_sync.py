@@ -55,5 +55,5 @@ def test_predictions_created_and_finishing_during_a_sync_end_in_their_final_stat
 
 
 def test_a_second_sync_is_refused_and_a_report_says_why_while_a_sync_runs(tmp_path):
-    result = campaign.concurrent_use(1, predictions=2500, workdir=tmp_path)
+    result = campaign.concurrent_use(1, predictions=3000, workdir=tmp_path)
     assert_clean(result, runs=1)
