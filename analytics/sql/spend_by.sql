@@ -2,12 +2,13 @@
 -- of `priced_records`. reports.py adds the rows up (exactly, as Decimal) into the groups, the
 -- grand total and the reason counts, so the totals are by construction the sum of the rows.
 --
--- Time dimensions are computed after a first aggregation into 15-minute UTC buckets: converting
--- 10 million timestamps to a time zone costs seconds, converting ~35,000 buckets a year costs
--- nothing, and every time zone in use today is a whole number of quarter hours from UTC.
+-- Time dimensions are computed after a first aggregation into UTC buckets of $bucket_seconds:
+-- converting 10 million timestamps to a time zone costs seconds, converting ~35,000 buckets a year
+-- costs nothing. reports.py uses 15 minutes (every time zone in use today is a whole number of
+-- quarter hours from UTC), or whole days when the report's time zone is UTC.
 --
 -- Template slots (filled by reports.py from fixed whitelists only, never from user text):
---   {inner_columns}  non-time dimensions as d0.., plus "epoch_us(created_at) // 900000000 AS bucket"
+--   {inner_columns}  non-time dimensions as d0.., plus "epoch_us(created_at) // $bucket_us AS bucket"
 --   {inner_names}    the names of those columns
 --   {outer_columns}  every dimension as d0.. (time ones from the bucket, e.g. via timezone($tz, ..))
 --   {where}          filter clauses such as "created_at >= $since_utc AND model GLOB $model"
@@ -18,7 +19,9 @@
 --   unpriced_reason     VARCHAR   NULL for priced records (the cost views set `reason` exactly
 --                                 when `basis` is 'unpriced', so it alone tells them apart)
 --   count               BIGINT    records
---   predict_seconds     DOUBLE    sum of predict_time
+--   predict_micro       HUGEINT   sum of predict_time in microseconds, each record rounded to the
+--                                 microsecond as the money rule does: an exact integer, so every
+--                                 grouping of the same records adds up to the same total
 --   cost_usd            DECIMAL(38,6)  exact sum of per-record micro-dollar costs (NULL: none priced)
 --   unpriced_count      BIGINT    records whose basis is 'unpriced'
 --   lower_bound_count   BIGINT    records whose cost counts active time only (private models,
@@ -27,7 +30,7 @@
 WITH scoped AS (
     SELECT {inner_columns},
            reason AS unpriced_reason,
-           predict_time,
+           CAST(round(predict_time * 1000000) AS BIGINT) AS predict_micro,
            cost_usd,
            lower_bound
     FROM priced_records
@@ -37,7 +40,7 @@ grouped AS (
     SELECT {inner_names},
            unpriced_reason,
            count(*) AS count,
-           sum(predict_time) AS predict_seconds,
+           sum(predict_micro) AS predict_micro,
            sum(cost_usd) AS cost_usd,
            count(unpriced_reason) AS unpriced_count,
            count(*) FILTER (WHERE lower_bound) AS lower_bound_count,
@@ -48,7 +51,7 @@ grouped AS (
 SELECT {outer_columns},
        unpriced_reason,
        sum(count)::BIGINT AS count,
-       sum(predict_seconds) AS predict_seconds,
+       sum(predict_micro) AS predict_micro,
        sum(cost_usd) AS cost_usd,
        sum(unpriced_count)::BIGINT AS unpriced_count,
        sum(lower_bound_count)::BIGINT AS lower_bound_count,
