@@ -11,9 +11,11 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import httpx
@@ -26,10 +28,13 @@ from replicost.store import connect
 from replicost.sync.predictions import PredictionSync, SyncRequest, Totals
 from replicost.sync.progress import Progress
 from replicost.sync.resources import (
+    fetch_deployments,
+    first_trainings_page,
     sync_deployments,
     sync_hardware,
     sync_models,
     sync_trainings,
+    trainings_run_pending,
     upsert_account,
 )
 
@@ -113,15 +118,30 @@ def sync_account(
     summary = SyncSummary()
     run_id = uuid.uuid4().hex
     request = SyncRequest(full=full, since=since, concurrency=concurrency)
+    # The small lists are fetched in parallel with GET /account: one round trip instead of four
+    # before the predictions start (on a 150 ms link, 0.5 s of a rate budget nobody used).
+    pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="replicost-prefetch")
+    early: dict[str, Future] = {}
+    if "hardware" in resources:
+        early["hardware"] = pool.submit(client.hardware)
+    if "deployments" in resources:
+        early["deployments"] = pool.submit(fetch_deployments, client)
+    if "trainings" in resources and not trainings_run_pending(con):
+        early["trainings"] = pool.submit(first_trainings_page, client)
+
+    def prefetched(resource: str) -> Any:
+        return early[resource].result() if resource in early else None
+
     try:
         progress.start("account")
         account = upsert_account(con, client.account())
         summary.account = account
         steps = {
-            "hardware": lambda: sync_hardware(client, con, progress),
-            "deployments": lambda: sync_deployments(client, con, account, progress),
+            "hardware": lambda: sync_hardware(client, con, progress, prefetched("hardware")),
+            "deployments": lambda: sync_deployments(client, con, account, progress, prefetched("deployments")),
             "predictions": lambda: PredictionSync(client, con, account, request, progress).run(),
-            "trainings": lambda: sync_trainings(client, con, account, request, progress),
+            "trainings": lambda: sync_trainings(client, con, account, request, progress,
+                                                prefetched("trainings")),
             "models": lambda: sync_models(client, con, account, progress, concurrency),
         }
         for resource in RESOURCES[1:]:
@@ -145,6 +165,7 @@ def sync_account(
             summary.unchanged += totals.unchanged
             summary.pages += totals.pages
     finally:
+        pool.shutdown(wait=False, cancel_futures=True)
         summary.requests = client.stats.requests
         summary.retries = client.stats.retries
         summary.seconds = time.monotonic() - started

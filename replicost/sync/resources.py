@@ -22,7 +22,7 @@ import duckdb
 
 from replicost.client import ReplicateClient
 from replicost.client.errors import NotFoundError
-from replicost.client.paging import fetch_page
+from replicost.client.paging import CursorPager, Page, fetch_page
 from replicost.sync import state as st
 from replicost.sync.predictions import OVERLAP, SyncRequest, Totals
 from replicost.sync.progress import Progress
@@ -60,9 +60,25 @@ def upsert_account(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> st
     return username
 
 
+def first_trainings_page(client: ReplicateClient) -> tuple[CursorPager, Page]:
+    """The newest page of trainings and its pager (fetched early, in parallel with GET /account)."""
+    pager = client.trainings.pager()
+    return pager, fetch_page(client.http, pager)
+
+
+def trainings_run_pending(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether an interrupted trainings run waits to resume (it starts from its saved cursor)."""
+    return bool(con.execute(
+        "SELECT count(*) FROM sync_state WHERE resource = 'trainings' AND key = 'run'").fetchone()[0])
+
+
 def sync_trainings(client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str,
-                   request: SyncRequest, progress: Progress) -> Totals:
-    """Page trainings newest first down to the high-water mark (minus overlap), then refresh."""
+                   request: SyncRequest, progress: Progress,
+                   first: tuple[CursorPager, Page] | None = None) -> Totals:
+    """Page trainings newest first down to the high-water mark (minus overlap), then refresh.
+
+    `first`: the newest page, already fetched (`first_trainings_page`), when no run was pending.
+    """
     resource = "trainings"
     writer = RecordWriter(con, resource, account)
     totals = Totals()
@@ -77,9 +93,12 @@ def sync_trainings(client: ReplicateClient, con: duckdb.DuckDBPyConnection, acco
             low = parse_timestamp(mark) - OVERLAP if mark else None
         run = {"low": format_timestamp(low) if low else None, "cursor": None}
     low = parse_timestamp(run["low"]) if run["low"] else None
-    pager = client.trainings.pager(cursor_url=run["cursor"])
-    while pager.has_next() and not run.get("finished"):
-        page = fetch_page(client.http, pager)
+    if first is not None and run["cursor"] is None:
+        pager, prefetched = first
+    else:
+        pager, prefetched = client.trainings.pager(cursor_url=run["cursor"]), None
+    while not run.get("finished") and (prefetched is not None or pager.has_next()):
+        page, prefetched = prefetched or fetch_page(client.http, pager), None
         older = low is not None and all(
             parse_timestamp(r["created_at"]) < low for r in page.results if isinstance(r.get("created_at"), str))
         finished = older or page.next_url is None
@@ -108,14 +127,20 @@ def sync_trainings(client: ReplicateClient, con: duckdb.DuckDBPyConnection, acco
     return totals
 
 
-def sync_deployments(client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str,
-                     progress: Progress) -> Totals:
-    """Upsert every deployment; insert each current release not seen before."""
-    totals = Totals()
-    deployments = []
+def fetch_deployments(client: ReplicateClient) -> tuple[list[dict[str, Any]], int]:
+    """Every deployment (all pages) and the number of pages."""
+    deployments, pages = [], 0
     for page in client.deployments.iter_pages():
         deployments.extend(page.results)
-        totals.pages += 1
+        pages += 1
+    return deployments, pages
+
+
+def sync_deployments(client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str,
+                     progress: Progress, fetched: tuple[list[dict[str, Any]], int] | None = None) -> Totals:
+    """Upsert every deployment; insert each current release not seen before."""
+    totals = Totals()
+    deployments, totals.pages = fetched if fetched is not None else fetch_deployments(client)
     with _transaction(con):
         for item in deployments:
             owner, name = item.get("owner"), item.get("name")
@@ -145,9 +170,11 @@ def sync_deployments(client: ReplicateClient, con: duckdb.DuckDBPyConnection, ac
     return totals
 
 
-def sync_hardware(client: ReplicateClient, con: duckdb.DuckDBPyConnection, progress: Progress) -> Totals:
-    """Upsert the hardware SKUs and their names."""
-    items = client.hardware()
+def sync_hardware(client: ReplicateClient, con: duckdb.DuckDBPyConnection, progress: Progress,
+                  items: Any = None) -> Totals:
+    """Upsert the hardware SKUs and their names (`items`: GET /hardware's answer, if prefetched)."""
+    if items is None:
+        items = client.hardware()
     totals = Totals(pages=1)
     with _transaction(con):
         for item in items if isinstance(items, list) else []:

@@ -43,7 +43,7 @@ COMMIT_ROWS = 20_000  # and at most this many rows wait in the open transaction
 COMMIT_IDLE_SECONDS = 0.05
 MAX_PAGES_PER_INSERT = 50
 PAGE_SIZE = 100  # records per page of Replicate's lists
-MIN_SPLIT_PAGES = 4.0  # split only a window with at least this many pages left (two each)
+MIN_SPLIT_PAGES = 2.0  # split a window with at least this many pages left (one each)
 _IDLE = object()  # a pager's message: it has no window left
 
 
