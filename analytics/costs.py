@@ -46,15 +46,17 @@ inside its uptime); reports show it as its own line.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import duckdb
 
-from replicost.analytics.pricing import UNITS, Catalog
+from replicost.analytics.pricing import BEGINNING, UNITS, Catalog
 
 END_OF_TIME = "infinity"
-_INSERT_BATCH = 250  # rows per INSERT statement when loading the catalog
+# pricing.BEGINNING (year 1) stands for "since the beginning of time"; it is loaded as such, so an
+# undated price has no empty stretch before it to cut every key's time into one more segment
+START_OF_TIME = "-infinity"
 IN_FLIGHT_STATUSES = ("starting", "processing", "queued", "running")
 # ended without output: an official model (billed per output) bills nothing for them
 NO_OUTPUT_STATUSES = ("failed", "canceled", "aborted")
@@ -447,6 +449,11 @@ def _ranges(starts: list[datetime]) -> list[tuple[datetime, datetime | str]]:
     return list(zip(starts, ends, strict=True))
 
 
+def _moment(moment: datetime | str) -> datetime | str:
+    """A moment as loaded into the price tables: BEGINNING becomes -infinity."""
+    return START_OF_TIME if moment == BEGINNING else moment
+
+
 def _unit_segments(catalog: Catalog) -> list[tuple]:
     """Per model, the stretches of time over which every unit price is constant (one row each)."""
     by_model: dict[str, dict[str, list]] = {}
@@ -465,7 +472,7 @@ def _unit_segments(catalog: Catalog) -> list[tuple]:
                 nanos = [0 if price is None else _nano(price) for price in prices]
                 # each count < 10^8 x nano < 3 x 10^10: the sum of three stays under 2^63
                 integer_ok = all(nano is not None and nano < 30_000_000_000 for nano in nanos)
-                rows.append((model, start, end, *prices, *nanos, integer_ok))
+                rows.append((model, _moment(start), _moment(end), *prices, *nanos, integer_ok))
     return rows
 
 
@@ -494,16 +501,30 @@ def _hardware_rows(catalog: Catalog, con: duckdb.DuckDBPyConnection) -> list[tup
             nano = _nano(row.usd_per_second)
             # seconds_micro < 10^11 x nano < 9 x 10^7 stays under 2^63
             integer_ok = nano is not None and nano < 90_000_000
-            rows.append((sku, row.usd_per_second, nano, integer_ok, start, end, row.source))
+            rows.append(
+                (
+                    sku,
+                    row.usd_per_second,
+                    nano,
+                    integer_ok,
+                    _moment(start),
+                    _moment(end),
+                    row.source,
+                )
+            )
     return rows
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
-    """Insert `rows` into one of the TEMP tables above, a few hundred rows per statement.
+    """Insert `rows` into one of the TEMP tables above in one statement, a list per column.
 
-    `executemany` runs one statement per row (about 1 ms each): for a model map of a few hundred
-    entries that was most of the time a report took to start.
+    `executemany` runs one statement per row (about 1 ms each), and a multi-row VALUES binds a
+    parameter per value: for a model map of a few hundred entries either was most of the time a
+    report took to start. Values travel as text (exact for decimals and -infinity alike) and are
+    cast to the column's type.
     """
+    if not rows:
+        return
     types = [
         data_type
         for (data_type,) in con.execute(
@@ -512,38 +533,45 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> No
             [table],
         ).fetchall()
     ]
-    row_sql = "(" + ", ".join(f"CAST(? AS {data_type})" for data_type in types) + ")"
-    for start in range(0, len(rows), _INSERT_BATCH):
-        batch = rows[start : start + _INSERT_BATCH]
-        con.execute(
-            f"INSERT INTO {table} VALUES " + ", ".join([row_sql] * len(batch)),
-            [value for row in batch for value in row],
-        )
+    columns = [[_text(value) for value in column] for column in zip(*rows, strict=True)]
+    unnested = ", ".join(
+        f"CAST(unnest(CAST(? AS VARCHAR[])) AS {data_type})" for data_type in types
+    )
+    con.execute(f"INSERT INTO {table} SELECT {unnested}", columns)
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        # the catalog's moments are UTC; say so, whatever the session's TimeZone
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    return str(value)
 
 
 def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Load `catalog` into TEMP tables on `con` and create the cost views over its tables."""
     con.execute(_TABLES)
     hardware = _hardware_rows(catalog, con)
-    if hardware:
-        _insert(con, "replicost_hardware_price", hardware)
+    _insert(con, "replicost_hardware_price", hardware)
     units = _unit_segments(catalog)
-    if units:
-        _insert(con, "replicost_unit_price", units)
+    _insert(con, "replicost_unit_price", units)
     model_map = []
     for ref, sku in sorted(catalog.models.items()):
         model, _, version = ref.partition(":")
         model_map.append((model, version, sku))
-    if model_map:
-        _insert(con, "replicost_model_hardware", model_map)
+    _insert(con, "replicost_model_hardware", model_map)
     history = []
     for name, rows in sorted(catalog.deployments.items()):
         for row, (start, end) in zip(
             rows, _ranges([row.effective_from for row in rows]), strict=True
         ):
-            history.append((name, row.hardware, row.min_instances, start, end))
-    if history:
-        _insert(con, "replicost_deployment_history", history)
+            history.append((name, row.hardware, row.min_instances, _moment(start), _moment(end)))
+    _insert(con, "replicost_deployment_history", history)
     con.execute(_TIMELINE)
     con.execute(_MODEL_SEGMENTS)
     con.execute(_DEPLOYMENT_SEGMENTS)
