@@ -1,19 +1,28 @@
 """Benchmark `replicost sync` against the simulator over a real socket (simulator in its own process).
 
     .venv/bin/python benchmarks/sync_bench.py [--predictions 20000] [--latency-ms 0] [--rate-limit RPM]
+        [--budget RPM|default|none] [--concurrency 12] [--history 1000000] [--skip-fetch]
 
-Prints one line per measurement (rows/s into DuckDB, seconds, requests):
+Prints one line per measurement:
 - fetch only: every list page fetched sequentially with httpx and discarded (what the server allows);
-- full sync at concurrency 1 and N (a fresh database each time, records into DuckDB);
-- a no-change incremental sync of the same database (seconds and requests).
-The simulator serves from a separate process so that its record generation does not share the
-GIL with the sync; it is warmed by one pass first (it caches what it has rendered).
+- full sync of the predictions into a fresh database: rows/s, seconds, requests, retries and the
+  peak RSS of the syncing process (each sync runs in a child process of its own, so `ru_maxrss`
+  is that sync's high-water mark, not the largest seen so far);
+- a no-change incremental sync of the same database (all resources, as `replicost sync` runs),
+  after padding it to `--history` predictions if asked (older rows of the same shape).
+The simulator serves from a separate process with every record rendered before the clock starts
+(its cache holds the whole history), so the sync is measured, not the record generation.
+With `--latency-ms 150 --rate-limit 3000` the rate is also given as a share of the ceiling
+(the limit's requests/min x 100 records a page). The peers (official client, dlt) are compared in
+the same run by benchmarks/run.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -24,24 +33,43 @@ from pathlib import Path
 import httpx
 
 TOKEN = "r8_benchmark_token_0123456789"
+END = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def serve_forever(predictions: int, latency_ms: float, rate_limit: float | None) -> None:
-    """Child process: serve a simulated account and print the base URL."""
+    """Child process: serve a simulated account, every record rendered, and print the base URL."""
     from replicost.simulator import SimulatedAccount, SimulatorApp, SimulatorServer
 
-    account = SimulatedAccount(seed=7, predictions=predictions, trainings=200,
-                               end=datetime(2026, 11, 1, tzinfo=UTC))
-    app = SimulatorApp(account, token=TOKEN, latency_ms=latency_ms, rate_limit_rpm=rate_limit)
+    account = SimulatedAccount(seed=7, predictions=predictions, trainings=200, end=END)
+    app = SimulatorApp(account, token=TOKEN, latency_ms=latency_ms, rate_limit_rpm=rate_limit,
+                       cache_records=predictions + 1000)
+    app.warm()
     server = SimulatorServer(app)
     print(server.base_url, flush=True)
     server.serve_forever()
 
 
-def peak_rss_mb() -> float:
-    import resource
+def child_sync(base_url: str, db: str, concurrency: int, budget: str, only: str) -> None:
+    """Child process: one sync; print its figures and this process's peak RSS as JSON."""
+    from replicost.sync import sync_account
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    options = {} if budget == "default" else {"requests_per_minute": None if budget == "none" else float(budget)}
+    started = time.perf_counter()
+    summary = sync_account(db, token=TOKEN, base_url=base_url, concurrency=concurrency,
+                           only=tuple(only.split(",")) if only else None, **options)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"new": summary.new, "updated": summary.updated, "seconds": seconds,
+                      "requests": summary.requests, "retries": summary.retries,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def run_sync(base_url: str, db: Path, args: argparse.Namespace, only: str) -> dict:
+    command = [sys.executable, __file__, "--child-sync", base_url, str(db), "--concurrency",
+               str(args.concurrency), "--budget", args.budget, "--only", only]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"sync failed: {done.stderr.strip().splitlines()[-1:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def fetch_only(base_url: str) -> tuple[int, float]:
@@ -75,19 +103,22 @@ def main() -> None:
     parser.add_argument("--predictions", type=int, default=20000)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--rate-limit", type=float, default=None, help="simulator's requests/min")
-    parser.add_argument("--budget", type=float, default=None, help="replicost's requests/min (default none)")
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--skip-sequential", action="store_true",
-                        help="skip the sequential fetch and the concurrency-1 sync (slow with latency)")
+    parser.add_argument("--budget", default="none",
+                        help="replicost's requests/min: a number, 'default' (2,700) or 'none'")
+    parser.add_argument("--concurrency", type=int, default=12)
+    parser.add_argument("--skip-fetch", action="store_true", help="skip the sequential fetch (slow with latency)")
     parser.add_argument("--history", type=int, default=0,
-                        help="pad the database to this many predictions, then time a no-change incremental sync")
+                        help="pad the database to this many predictions before the no-change incremental sync")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-sync", nargs=2, metavar=("URL", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--only", default="predictions", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve_forever(args.predictions, args.latency_ms, args.rate_limit)
         return
-
-    from replicost.sync import sync_account
+    if args.child_sync:
+        child_sync(*args.child_sync, args.concurrency, args.budget, args.only)
+        return
 
     command = [sys.executable, __file__, "--serve", "--predictions", str(args.predictions),
                "--latency-ms", str(args.latency_ms)]
@@ -96,33 +127,23 @@ def main() -> None:
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         base_url = server.stdout.readline().strip()
-        if not args.skip_sequential:
-            rows, seconds = fetch_only(base_url)  # also warms the simulator's cache
-            print(f"warm-up fetch only: {rows} rows in {seconds:.2f}s = {rows / seconds:,.0f} rows/s")
+        if not args.skip_fetch:
             rows, seconds = fetch_only(base_url)
             print(f"fetch only (sequential, discarded): {rows / seconds:,.0f} rows/s")
-        started = time.perf_counter()
         with tempfile.TemporaryDirectory() as folder:
-            for concurrency in sorted({1, args.concurrency} - ({1} if args.skip_sequential else set())):
-                db = Path(folder) / f"bench-{concurrency}.duckdb"
-                started = time.perf_counter()
-                summary = sync_account(db, token=TOKEN, base_url=base_url, concurrency=concurrency,
-                                       requests_per_minute=args.budget, only=("predictions",))
-                seconds = time.perf_counter() - started
-                print(f"full sync, concurrency {concurrency}: {summary.new:,} rows in {seconds:.2f}s = "
-                      f"{summary.new / seconds:,.0f} rows/s ({summary.requests} requests, "
-                      f"{summary.retries} retries)")
-            sync_account(db, token=TOKEN, base_url=base_url, concurrency=args.concurrency,
-                         requests_per_minute=args.budget)  # the other resources, once
-            if args.history > summary.new:
-                pad(db, args.history - summary.new)
-            started = time.perf_counter()
-            summary = sync_account(db, token=TOKEN, base_url=base_url, concurrency=args.concurrency,
-                                   requests_per_minute=args.budget)
-            seconds = time.perf_counter() - started
-            print(f"incremental sync (no new predictions): {seconds:.2f}s, {summary.requests} requests, "
-                  f"{summary.new} new, {summary.updated} updated; db {os.path.getsize(db) / 1e6:.1f} MB")
-        print(f"peak RSS of this process: {peak_rss_mb():.0f} MB")
+            db = Path(folder) / "bench.duckdb"
+            result = run_sync(base_url, db, args, "predictions")
+            rate = result["new"] / result["seconds"]
+            ceiling = f", {rate / (args.rate_limit / 60 * 100):.1%} of the ceiling" if args.rate_limit else ""
+            print(f"full sync, concurrency {args.concurrency}, budget {args.budget}: {result['new']:,} rows in "
+                  f"{result['seconds']:.2f}s = {rate:,.0f} rows/s{ceiling} ({result['requests']} requests, "
+                  f"{result['retries']} retries), peak RSS {result['peak_rss_mb']:.0f} MB")
+            run_sync(base_url, db, args, "")  # the other resources, once
+            if args.history > result["new"]:
+                pad(db, args.history - result["new"])
+            result = run_sync(base_url, db, args, "")
+            print(f"incremental sync (no new predictions): {result['seconds']:.2f}s, {result['requests']} requests, "
+                  f"{result['new']} new, {result['updated']} updated; db {os.path.getsize(db) / 1e6:.1f} MB")
     finally:
         server.terminate()
         server.wait()

@@ -37,6 +37,7 @@ from replicost.sync.resources import (
     trainings_run_pending,
     upsert_account,
 )
+from replicost.sync.writer import fit_memory_limit
 
 RESOURCES = ("account", "hardware", "deployments", "predictions", "trainings", "models")
 
@@ -115,6 +116,7 @@ def sync_account(
         client.close()
         raise
     con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would garble ours on a terminal
+    fit_memory_limit(con)  # peak memory: a fixed buffer pool plus the key index (writer.py)
     summary = SyncSummary()
     run_id = uuid.uuid4().hex
     request = SyncRequest(full=full, since=since, concurrency=concurrency)
