@@ -2,16 +2,25 @@
 
 Builds a replicost database with N synthetic predictions (200 models: most mapped to hardware by a
 pricing file, some official per-image models, some through deployments, 2% unpriced) spread over
-a year, then times:
+a year, then times, best of `--repeat` (median in brackets), wall seconds:
 
 1. `reports.spend(db, by=[...])` end to end: open read-only, install the cost views, price every
    record in SQL and aggregate (what `replicost report spend` does);
-2. the same aggregation over already priced rows (a materialized `priced_records`), in DuckDB,
-   pandas and polars, each on the same data in memory (pandas and polars get the rows from DuckDB
-   once, untimed), so the engines are compared on the group-by alone.
+2. the same on a connection kept open (cost views installed once, as a notebook does);
+3. the same query in pandas and in polars: the records in memory (fetched from DuckDB once,
+   untimed), the price of each (key, time segment) from replicost's resolution table (the catalog
+   decisions, untimed), then timed: the lookup (merge on deployment or model, keep the segment
+   holding `created_at`), each record's cost in integer micro-dollars with the same rounding, and
+   the group-by (count, seconds, cost, unpriced count: not the unpriced reasons and lower-bound
+   flags replicost also reports). Their totals are checked against replicost's to the micro-dollar;
+4. a group-by alone over already priced rows (cost as float), in DuckDB, pandas and polars.
 
-Run: `.venv/bin/python benchmarks/reports_bench.py [--rows N] [--repeat 3]` (needs pandas and
-pyarrow: `pip install -e '.[bench]'`). Prints a table of best-of-repeat seconds.
+A second table gives the CPU seconds of each line (all threads of the process): on a shared
+machine wall time swings with the other jobs, CPU time much less.
+
+Run: `.venv-bench/bin/python benchmarks/reports_bench.py [--rows N] [--repeat 3] [--db PATH]`
+(pandas and pyarrow live in the bench venv only: `pip install -e '.[bench]'`). `--db` reuses a
+database built earlier (or builds it there).
 """
 
 from __future__ import annotations
@@ -21,9 +30,10 @@ import statistics
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
-from replicost.analytics import reports
+from replicost.analytics import costs, pricing, reports
 from replicost.store import connect, open_readonly
 
 MODELS = 200
@@ -36,6 +46,27 @@ PRICING = """
 "bench/images" = "gpu-a100-large"
 """
 HARDWARE = ["gpu-t4", "gpu-a40-large", "gpu-l40s", "gpu-a100-large", "gpu-h100", "cpu"]
+
+# What the engines get from DuckDB once, untimed: the records and the resolution table.
+RECORDS = """
+SELECT model, deployment, status, epoch_us(created_at) AS created_us, predict_time,
+       image_count, input_token_count, output_token_count
+FROM predictions
+"""
+RESOLUTION = """
+SELECT name, through_deployment, epoch_us(greatest(seg_from, '1970-01-01'::TIMESTAMPTZ)) AS seg_from_us,
+       CASE WHEN seg_to = 'infinity'::TIMESTAMPTZ THEN 9223372036854775807
+            ELSE epoch_us(seg_to) END AS seg_to_us,
+       coalesce(per_second AND second_nano IS NOT NULL, FALSE) AS per_second,
+       coalesce(second_nano, 0) AS second_nano,
+       has_unit_prices AND coalesce(unit_integer_ok, FALSE) AS has_unit_prices,
+       image_nano, input_token_nano, output_token_nano
+FROM replicost_resolution
+WHERE version IS NULL AND versioned IS NULL AND seg_to > '1970-01-01'::TIMESTAMPTZ
+"""
+IN_FLIGHT = list(costs.IN_FLIGHT_STATUSES)
+NO_OUTPUT = list(costs.NO_OUTPUT_STATUSES)
+DAY_US = 86_400_000_000
 
 
 def build(path: Path, rows: int) -> Path:
@@ -73,13 +104,115 @@ def pricing_file(directory: Path) -> Path:
     return path
 
 
-def best(fn, repeat: int) -> tuple[float, float]:
-    times = []
+def best(fn, repeat: int) -> tuple[float, float, float]:
+    """(best wall, median wall, best CPU) seconds over `repeat` calls."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return min(walls), statistics.median(walls), min(cpus)
+
+
+def pandas_spend(records, resolution, dim: str):
+    """Price every record and group by `dim`, the rules of the cost views for this data."""
+    import numpy as np
+
+    in_flight = records["status"].isin(IN_FLIGHT)
+    lookup = records.assign(
+        name=records["deployment"].fillna(records["model"]).where(~in_flight),
+        through_deployment=records["deployment"].notna(),
+    ).merge(resolution, how="left", on=["name", "through_deployment"])
+    in_segment = (lookup["created_us"] >= lookup["seg_from_us"]) & (
+        lookup["created_us"] < lookup["seg_to_us"]
+    )
+    priced = lookup[in_segment | lookup["seg_from_us"].isna()]
+    has_unit = priced["has_unit_prices"].fillna(False).astype(bool)
+    per_unit = has_unit & (
+        priced["status"].isin(NO_OUTPUT)
+        | (priced["image_nano"].notna() & priced["image_count"].notna())
+        | (priced["input_token_nano"].notna() & priced["input_token_count"].notna())
+        | (priced["output_token_nano"].notna() & priced["output_token_count"].notna())
+    )
+    per_second = ~per_unit & priced["per_second"].fillna(False).astype(bool)
+    seconds_micro = (priced["predict_time"].fillna(0) * 1_000_000).round().astype("int64")
+    second_cost = (
+        seconds_micro * priced["second_nano"].fillna(0).astype("int64") + 500_000_000
+    ) // 1_000_000_000
+
+    def units(count: str, nano: str):
+        return priced[count].fillna(0).astype("int64") * priced[nano].fillna(0).astype("int64")
+
+    unit_cost = (
+        units("image_count", "image_nano")
+        + units("input_token_count", "input_token_nano")
+        + units("output_token_count", "output_token_nano")
+        + 500
+    ) // 1000
+    cost = np.where(per_unit, unit_cost, np.where(per_second, second_cost, 0))
+    key = priced["model"] if dim == "model" else priced["created_us"] // DAY_US
+    frame = priced.assign(key=key, cost_micro=cost, unpriced=~(per_unit | per_second))
+    return frame.groupby("key", dropna=False).agg(
+        count=("cost_micro", "size"),
+        cost_micro=("cost_micro", "sum"),
+        unpriced=("unpriced", "sum"),
+        predict_seconds=("predict_time", "sum"),
+    )
+
+
+def polars_spend(records, resolution, dim: str):
+    """The same query as `pandas_spend`, in polars."""
+    import polars as pl
+
+    col = pl.col
+    in_flight = col("status").is_in(IN_FLIGHT)
+    lookup = (
+        records.with_columns(
+            name=pl.when(~in_flight).then(pl.coalesce("deployment", "model")),
+            through_deployment=col("deployment").is_not_null(),
+        )
+        .join(resolution, on=["name", "through_deployment"], how="left")
+        .filter(
+            col("seg_from_us").is_null()
+            | ((col("created_us") >= col("seg_from_us")) & (col("created_us") < col("seg_to_us")))
+        )
+    )
+    per_unit = col("has_unit_prices").fill_null(False) & (
+        col("status").is_in(NO_OUTPUT)
+        | (col("image_nano").is_not_null() & col("image_count").is_not_null())
+        | (col("input_token_nano").is_not_null() & col("input_token_count").is_not_null())
+        | (col("output_token_nano").is_not_null() & col("output_token_count").is_not_null())
+    )
+    seconds_micro = (col("predict_time").fill_null(0) * 1_000_000).round().cast(pl.Int64)
+    second_cost = (seconds_micro * col("second_nano").fill_null(0) + 500_000_000) // 1_000_000_000
+    unit_cost = (
+        col("image_count").fill_null(0) * col("image_nano").fill_null(0)
+        + col("input_token_count").fill_null(0) * col("input_token_nano").fill_null(0)
+        + col("output_token_count").fill_null(0) * col("output_token_nano").fill_null(0)
+        + 500
+    ) // 1000
+    key = col("model") if dim == "model" else col("created_us") // DAY_US
+    return (
+        lookup.with_columns(per_unit=per_unit)
+        .with_columns(per_second=~col("per_unit") & col("per_second").fill_null(False))
+        .with_columns(
+            key=key,
+            cost_micro=pl.when(col("per_unit"))
+            .then(unit_cost)
+            .when(col("per_second"))
+            .then(second_cost)
+            .otherwise(0),
+            unpriced=~(col("per_unit") | col("per_second")),
+        )
+        .group_by("key")
+        .agg(
+            count=pl.len(),
+            cost_micro=col("cost_micro").sum(),
+            unpriced=col("unpriced").sum(),
+            predict_seconds=col("predict_time").sum(),
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,11 +229,13 @@ def main(argv: list[str] | None = None) -> int:
         build(db, args.rows)
         print(f"built {args.rows:,} predictions in {time.perf_counter() - start:.1f} s -> {db}")
     prices = pricing_file(work)
-    results: list[tuple[str, str, float, float]] = []
+    results: list[tuple[str, str, float, float, float]] = []
+    expected: dict[str, reports.Totals] = {}
 
     for dim in ("model", "day"):
         report = reports.spend(db, [dim], pricing_file=prices)  # warm the OS cache
         assert report.totals.count == args.rows, report.totals
+        expected[dim] = report.totals
         results.append(
             (
                 "replicost report (price + aggregate)",
@@ -109,7 +244,6 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
 
-    # The same report on a connection kept open (cost views installed once, as a notebook does).
     open_con = reports.open_priced(db, pricing_file=prices)
     for dim in ("model", "day"):
         results.append(
@@ -121,11 +255,43 @@ def main(argv: list[str] | None = None) -> int:
         )
     open_con.close()
 
-    # The same group-by over already priced rows, in each engine.
     con = open_readonly(db)
-    from replicost.analytics import costs, pricing
-
     costs.install(con, pricing.load_catalog(pricing_file=prices))
+    try:
+        import pandas as pd
+        import polars as pl
+    except ImportError as exc:  # pragma: no cover
+        print(f"skipping pandas/polars: {exc}", file=sys.stderr)
+        pd = pl = None
+    if pd is not None:
+        records = con.execute(RECORDS).df()
+        resolution = con.execute(RESOLUTION).df()
+        engines = {
+            "pandas (same query: price + aggregate)": (pandas_spend, records, resolution),
+            "polars (same query: price + aggregate)": (
+                polars_spend,
+                pl.from_pandas(records),
+                pl.from_pandas(resolution),
+            ),
+        }
+        for name, (spend, frame, table) in engines.items():
+            for dim in ("model", "day"):
+                out = spend(frame, table, dim)
+                total = out["cost_micro"].sum()
+                unpriced = out["unpriced"].sum()
+                # the same money as replicost, to the micro-dollar, and the same unpriced count
+                assert Decimal(int(total)).scaleb(-6) == expected[dim].cost_usd, (name, total)
+                assert int(unpriced) == expected[dim].unpriced_count, (name, unpriced)
+                results.append(
+                    (
+                        name,
+                        dim,
+                        *best(lambda s=spend, f=frame, t=table, d=dim: s(f, t, d), args.repeat),
+                    )
+                )
+        del records, engines
+
+    # The group-by alone over already priced rows, in each engine.
     con.execute(
         "CREATE TEMP TABLE priced AS SELECT model, created_at, cost_usd FROM priced_records"
     )
@@ -141,27 +307,20 @@ def main(argv: list[str] | None = None) -> int:
                 *best(lambda s=sql: con.execute(s).fetchall(), args.repeat),
             )
         )
-
-    try:
-        import pandas as pd
-        import polars as pl
-    except ImportError as exc:  # pragma: no cover
-        print(f"skipping pandas/polars: {exc}", file=sys.stderr)
-    else:
-        frame = con.execute(
+    if pd is not None:
+        pdf = con.execute(
             "SELECT model, timezone('UTC', created_at) AS created_at, CAST(cost_usd AS DOUBLE) AS cost_usd FROM priced"
         ).df()
-        pdf = pd.DataFrame(frame)
         results.append(
             (
-                "pandas groupby (float cost)",
+                "pandas groupby (priced rows, float cost)",
                 "model",
                 *best(lambda: pdf.groupby("model")["cost_usd"].sum(), args.repeat),
             )
         )
         results.append(
             (
-                "pandas groupby (float cost)",
+                "pandas groupby (priced rows, float cost)",
                 "day",
                 *best(
                     lambda: pdf.groupby(pdf["created_at"].dt.floor("D"))["cost_usd"].sum(),
@@ -172,14 +331,14 @@ def main(argv: list[str] | None = None) -> int:
         plf = pl.from_pandas(pdf)
         results.append(
             (
-                "polars group_by (float cost)",
+                "polars group_by (priced rows, float cost)",
                 "model",
                 *best(lambda: plf.group_by("model").agg(pl.col("cost_usd").sum()), args.repeat),
             )
         )
         results.append(
             (
-                "polars group_by (float cost)",
+                "polars group_by (priced rows, float cost)",
                 "day",
                 *best(
                     lambda: plf.group_by(pl.col("created_at").dt.date()).agg(
@@ -189,10 +348,15 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             )
         )
+    con.close()
 
+    # benchmarks/run.py parses the first table: "  <name>  by <dim>  <best>  (<median>)"
     print(f"\n{args.rows:,} predictions, best of {args.repeat} (median in brackets), seconds")
-    for name, dim, low, mid in results:
-        print(f"  {name:<40} by {dim:<6} {low:7.3f}  ({mid:.3f})")
+    for name, dim, low, mid, _ in results:
+        print(f"  {name:<45} by {dim:<6} {low:7.3f}  ({mid:.3f})")
+    print(f"\nCPU seconds, best of {args.repeat} (all threads of the process)")
+    for name, dim, _, _, cpu in results:
+        print(f"  {name:<45} by {dim:<6} cpu {cpu:.3f}")
     return 0
 
 
