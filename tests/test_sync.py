@@ -11,14 +11,16 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import orjson
 import pytest
 
-from replicost.client import BadResponseError, ReplicateClient, RetryPolicy
+from replicost.client import APIError, BadResponseError, ReplicateClient, RetryPolicy
 from replicost.errors import DatabaseBusyError
 from replicost.simulator import FaultConfig, SimulatedAccount, SimulatorApp, serve
 from replicost.store import connect
 from replicost.sync import PredictionSync, Progress, SyncRequest, sync_account
+from replicost.sync import state as st
 from replicost.sync.records import DATA_URL_THRESHOLD
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -294,3 +296,54 @@ def test_only_and_since_limit_what_is_synced(tmp_path):
     assert set(rows) == expected
     assert stored(db, "trainings") == {}
     assert Counter(r[0] for r in rows.values()) == {app.account.username: len(expected)}
+
+
+class _Recording(httpx.BaseTransport):
+    """The simulator in-process, remembering each list request's query; can fail after N pages."""
+
+    def __init__(self, app: SimulatorApp, fail_after: int | None = None) -> None:
+        self.inner, self.queries, self.fail_after = app.httpx_transport(), [], fail_after
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/predictions"):
+            self.queries.append(dict(request.url.params))
+            if self.fail_after is not None and len(self.queries) > self.fail_after:
+                return httpx.Response(400, json={"detail": "stop here"})
+        return self.inner.handle_request(request)
+
+
+def test_idle_pagers_split_the_biggest_window_and_a_resumed_split_run_is_exact(tmp_path):
+    app = make_app(predictions=3000, trainings=0)
+    created = sorted(row["created_at"] for row in truth(app).values())
+    # one window holds 2,990 records, four others five at most: the idle pagers must steal
+    edges = [created[1], created[2], created[2992], created[2996]]
+    windows = [{"id": i, "after": a, "before": b, "fresh": True}
+               for i, (a, b) in enumerate(zip([None, *edges], [*edges, None], strict=True))]
+    db = tmp_path / "r.duckdb"
+    planned = {window["before"] for window in windows}
+    run = {"mode": "full", "low": None, "windows": windows}
+
+    def page(transport):
+        client = ReplicateClient(TOKEN, base_url="http://sim/v1", transport=transport,
+                                 requests_per_minute=None, retry=FAST)
+        con = connect(db)
+        job = PredictionSync(client, con, app.account.username, SyncRequest(concurrency=4), Progress())
+        try:
+            stored_run = st.get_json(con, app.account.username, "predictions", "run")
+            if stored_run is None:
+                job._commit_plan(run, None, None)
+            job.run_windows(stored_run or run)
+        finally:
+            con.close()
+            client.close()
+        return job
+
+    first = _Recording(app, fail_after=12)
+    with pytest.raises(APIError):
+        page(first)
+    assert any(q.get("created_before") not in planned for q in first.queries), "no window was split"
+    interrupted = len(stored(db))
+    assert 0 < interrupted < 3000
+    job = page(_Recording(app))
+    assert set(stored(db)) == set(truth(app))
+    assert job.totals.new + interrupted == 3000 and job.totals.updated == 0

@@ -42,7 +42,7 @@ from replicost.sync import state as st
 from replicost.sync.progress import Progress
 from replicost.sync.records import TERMINAL_STATUSES
 from replicost.sync.timestamps import format_timestamp, from_epoch_us, parse_timestamp
-from replicost.sync.windows import WindowRun, _moment, window_key
+from replicost.sync.windows import WindowRun, moment_of, window_key
 from replicost.sync.writer import RecordWriter, WriteResult
 
 RESOURCE = "predictions"
@@ -183,7 +183,7 @@ class PredictionSync:
         if top["after"] != low_text:
             top["stop_at"] = top["after"]
             edge = parse_timestamp(top["after"])
-            kept = [r for r in probe.results if (moment := _moment(r.get("created_at"))) is None or moment >= edge]
+            kept = [r for r in probe.results if (moment := moment_of(r.get("created_at"))) is None or moment >= edge]
             if len(kept) < len(probe.results):
                 first_state["done"] = True
         run = {"mode": mode, "low": low_text, "floor": format_timestamp(floor), "windows": windows}

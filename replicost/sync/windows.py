@@ -51,7 +51,8 @@ def window_key(window_id: int) -> str:
     return f"window:{window_id}"
 
 
-def _moment(value: Any) -> datetime | None:
+def moment_of(value: Any) -> datetime | None:
+    """A record's created_at as a datetime, or None if it is missing or unreadable."""
     if not isinstance(value, str):
         return None
     try:
@@ -77,18 +78,19 @@ class WindowRun:
 
     def __init__(self, job: PredictionSync, run: dict[str, Any]) -> None:
         self.job, self.run_plan = job, run
-        self.floor = _moment(run.get("floor"))
+        self.floor = moment_of(run.get("floor"))
         self.lives: list[_Live] = []
         for window in run["windows"]:
             progress = st.get_json(job.con, job.account, "predictions", window_key(window["id"])) or {}
             if not progress.get("done"):
-                self.lives.append(_Live(window, progress.get("cursor"), _moment(window.get("stop_at"))))
+                self.lives.append(_Live(window, progress.get("cursor"), moment_of(window.get("stop_at"))))
         self.next_id = max((window["id"] for window in run["windows"]), default=-1) + 1
         self.workers = max(1, min(job.request.concurrency, len(self.lives)))
         self.work: queue.Queue = queue.Queue()
         self.pages: queue.Queue = queue.Queue(maxsize=self.workers * 4)  # bounded: memory stays flat
         self.stop = threading.Event()
         self.state: dict[tuple[str, str], str | None] = {}  # what the next commit writes
+        self.waiting = 0  # idle pagers not yet given a window
         self.pages_pending = 0
 
     # ----- pager threads ---------------------------------------------------------------------
@@ -98,7 +100,7 @@ class WindowRun:
             try:
                 live = self.work.get_nowait()
             except queue.Empty:
-                self.pages.put(_IDLE)  # the writer answers with a split window or None
+                self.pages.put(_IDLE)  # the writer answers with a split window (None: the run is over)
                 live = self.work.get()
             if live is None:
                 return
@@ -115,7 +117,7 @@ class WindowRun:
                 self.pages.put((live, page.next_url, item))
                 stop = live.stop  # set by the writer when it splits this window
                 if stop is not None and item.created:
-                    oldest = _moment(item.created[-1])
+                    oldest = moment_of(item.created[-1])
                     if oldest is not None and oldest < stop:
                         break
 
@@ -179,7 +181,7 @@ class WindowRun:
         error: BaseException | None = None
         for item in items:
             if item is _IDLE:
-                remaining += self._split()
+                self.waiting += 1  # answered below, once a window has shown where it is
                 continue
             live, next_url, page = item
             if isinstance(page, BaseException):
@@ -198,41 +200,47 @@ class WindowRun:
         if group:
             self.job.writer.add(group, fresh=fresh)
             self.job.progress.advance(sum(len(page) for page in group), len(group))
+        while self.waiting and self._split():
+            self.waiting -= 1
+            remaining += 1
         return remaining, error
 
     def _cut(self, live: _Live, next_url: str | None, page: Encoded) -> tuple[Encoded, bool]:
         """Drop the records past the window's stop_at; note where the window is. -> (page, done)."""
         done = next_url is None
         if live.stop is not None and page.created:
-            oldest = _moment(page.created[-1])
+            oldest = moment_of(page.created[-1])
             if oldest is not None and oldest < live.stop:
                 keep = [i for i, created in enumerate(page.created)
-                        if (moment := _moment(created)) is None or moment >= live.stop]
+                        if (moment := moment_of(created)) is None or moment >= live.stop]
                 page, done = page.select(keep), True
         if page.created:
-            newest, oldest = _moment(page.created[0]), _moment(page.created[-1])
+            newest, oldest = moment_of(page.created[0]), moment_of(page.created[-1])
             if oldest is not None:
                 live.position = oldest
                 if newest is not None and len(page) >= 2 and not done:
                     live.per_record = (newest - oldest) / (len(page) - 1)
         return page, done
 
-    def _split(self) -> int:
-        """Give an idle pager the older half of the window with the most pages left (or None)."""
+    def _split(self) -> bool:
+        """Give an idle pager the older half of the window with the most pages left, if any.
+
+        A pager not answered waits (a window may show its size with its next page); at the end
+        of the run every waiting pager is released.
+        """
         best: _Live | None = None
         best_pages, best_lower = MIN_SPLIT_PAGES, None
         for live in self.lives:
             if live.done or live.position is None or not live.per_record:
                 continue
-            lower = live.stop or _moment(live.window["after"]) or self.floor
+            lower = live.stop or moment_of(live.window["after"]) or self.floor
             if lower is None or live.position <= lower:
                 continue
             pages = (live.position - lower) / live.per_record / PAGE_SIZE
             if pages >= best_pages:
                 best, best_pages, best_lower = live, pages, lower
         if best is None or best_lower is None:
-            self.work.put(None)  # nothing worth splitting: the pager ends
-            return 0
+            return False
         mid = best_lower + (best.position - best_lower) / 2
         mid_text = format_timestamp(mid)
         old = best.window
@@ -247,7 +255,7 @@ class WindowRun:
         self.state[("predictions", "run")] = st.dumps(self.run_plan)
         self.state[("predictions", window_key(new["id"]))] = st.dumps({"cursor": None, "done": False})
         self.work.put(live)
-        return 1
+        return True
 
     def _commit(self) -> None:
         result = self.job.writer.commit(self.state)
