@@ -125,8 +125,10 @@ class CursorPager:
             raise BadResponseError(f"malformed page (bad next cursor) from {_describe(request_url)}",
                                    url=request_url)
         key = self.key_field
-        if any(not isinstance(record, dict) or (key and key not in record) for record in body["results"]):
-            raise BadResponseError(f"malformed page (a record without {key}) from {_describe(request_url)}",
+        # the key must be a string: an id of null, 7 or [] would reach the database writer
+        if any(not isinstance(record, dict) or (key and not isinstance(record.get(key), str))
+               for record in body["results"]):
+            raise BadResponseError(f"malformed page (a record without a string {key}) from {_describe(request_url)}",
                                    url=request_url)
         self.started = True
         self.next_url = rebase(next_url, self.origin) if next_url else None
