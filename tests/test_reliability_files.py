@@ -112,13 +112,9 @@ def test_toml_nested_too_deeply_is_a_syntax_error_not_a_recursion_error(tmp_path
 # ----- pages -------------------------------------------------------------------------------------
 def test_fuzzed_pages_are_refused_with_their_url_or_written_whole(tmp_path):
     result = campaign.bad_pages(workdir=tmp_path, examples=150)
-    # the non-string-id property is tracked by the xfail test below
-    assert [f for f in result.failures if not f.startswith("pages with non-string ids")] == []
+    assert result.failures == []
 
 
-@pytest.mark.xfail(strict=True, reason="client/paging.py read_page checks that `id` is present, not that it "
-                   "is a string: a page with id null/7/[] reaches the writer (TypeError or NOT NULL violation, "
-                   "'error: unexpected ...' exit 1) instead of BadResponseError; owned by the sync helper")
 @pytest.mark.parametrize("record_id", [None, 7, [], {"a": 1}], ids=["null", "number", "list", "object"])
 def test_a_record_whose_id_is_not_a_string_makes_a_malformed_page(record_id):
     pager = CursorPager("http://127.0.0.1:1/v1/predictions", origin="http://127.0.0.1:1")
