@@ -252,6 +252,15 @@ def peak_rss_mb() -> float:
     return max(own, children) / 1024  # Linux reports kilobytes
 
 
+def process_seconds() -> float | None:
+    """Seconds since this process started (interpreter start and imports included)."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    return time.time() - psutil.Process().create_time()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("peer", choices=[*LOADERS, "ceiling"])
@@ -287,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = time.perf_counter() - started
 
     result = {"peer": args.peer, "ok": True, "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
-              "baseline_rss_mb": baseline}
+              "baseline_rss_mb": baseline, "process_seconds": process_seconds()}
     if args.peer != "fetch":
         ids = loaded_ids(args.peer, args.db)
         result |= {"rows": len(ids), "distinct_ids": len(set(ids)), "ids_digest": id_digest(ids)}
