@@ -347,3 +347,21 @@ def test_idle_pagers_split_the_biggest_window_and_a_resumed_split_run_is_exact(t
     job = page(_Recording(app))
     assert set(stored(db)) == set(truth(app))
     assert job.totals.new + interrupted == 3000 and job.totals.updated == 0
+
+
+def test_requests_per_minute_flag_keeps_the_sync_under_the_servers_limit(tmp_path, capsys):
+    # the server allows 120/min (burst 12); a budget of 100/min must never be throttled
+    from replicost.cli.main import main
+
+    app = SimulatorApp(SimulatedAccount(seed=3, predictions=900, trainings=20, end=END), rate_limit_rpm=120)
+    db = tmp_path / "r.duckdb"
+    with serve(app) as server:
+        with pytest.raises(SystemExit) as exited:
+            main(["sync", "--db", str(db), "--base-url", server.base_url, "--token", "t-rpm-1234",
+                  "--requests-per-minute", "100", "--quiet"])
+    assert exited.value.code == 0, capsys.readouterr().err
+    assert app.stats.by_status.get(429, 0) == 0
+    assert len(stored(db)) == 900
+    with pytest.raises(SystemExit) as exited:
+        main(["sync", "--db", str(db), "--requests-per-minute", "0"])
+    assert exited.value.code == 2

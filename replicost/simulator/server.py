@@ -58,13 +58,24 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _serve
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that goes away mid-response (killed, timed out) is normal here, not an error to print."""
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 (socketserver's signature)
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
 class SimulatorServer:
     """A running simulator on a socket; `base_url` is http://host:port/v1."""
 
     def __init__(self, app: SimulatorApp, host: str = "127.0.0.1", port: int = 0) -> None:
         handler = type("SimulatorHandler", (_Handler,), {"app": app})
         self.app = app
-        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd = _QuietServer((host, port), handler)
         self.httpd.daemon_threads = True
         self.host, self.port = self.httpd.server_address[:2]
         self._thread: threading.Thread | None = None

@@ -158,6 +158,11 @@ def sync_account(
                 message = redact(str(exc)) if isinstance(exc, ReplicostError) else type(exc).__name__
                 _log_end(con, run_id, resource, None, client.stats.requests - requests_before,
                          client.stats.retries - retries_before, message)
+                if isinstance(exc, ReplicostError):
+                    # the one line a user sees says how hard the sync tried and that a rerun resumes
+                    exc.args = (f"{exc} (stopped after {client.stats.requests:,} requests and "
+                                f"{client.stats.retries:,} retries; committed pages are kept: run "
+                                "the sync again to resume)",)
                 raise
             _log_end(con, run_id, resource, totals, client.stats.requests - requests_before,
                      client.stats.retries - retries_before, None)
