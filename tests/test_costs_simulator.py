@@ -13,11 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-simulator = pytest.importorskip("replicost.simulator")
-sync = pytest.importorskip("replicost.sync")
-
-from replicost.analytics import costs, pricing  # noqa: E402
-from replicost.store import open_readonly  # noqa: E402
+from replicost import simulator, sync
+from replicost.analytics import costs, pricing
+from replicost.store import open_readonly
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 TOKEN = "r8_CostsEndToEndToken_0c4e9a"
