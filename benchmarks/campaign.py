@@ -1368,18 +1368,18 @@ Fixed (each with a regression test in `tests/test_reliability_files.py`):
 - `replicost codegen` on a spec with a dangling `$ref` or a node of the wrong type crashed with
   `PointerToNowhere`/`AttributeError` (exit 1); now a one-line input error, output folder untouched.
 
-Open (reported to the owners of the code):
-- A page whose record has an `id` that is not a string (null, a number, a list) passes the page check and
-  fails in the writer (`TypeError`/NOT NULL violation, `error: unexpected ...`, exit 1) instead of being a
-  malformed page; nothing is committed and a rerun fails the same way. Fix belongs in
-  `replicost/client/paging.py` (`read_page`); `test_a_record_whose_id_is_not_a_string_makes_a_malformed_page`
-  is a strict xfail until then.
+Fixed since (by the owners of the code, each with a test):
+- A page whose record has an `id` that is not a string (null, a number, a list) passed the page check and
+  failed in the writer (exit 1); `read_page` now refuses it as a malformed page
+  (`test_a_record_whose_id_is_not_a_string_makes_a_malformed_page`).
+- A sync that stops (storm, network) printed the error line only; the line now says how many requests and
+  retries it made and that a rerun resumes.
+
+Open:
 - After the error line of a disk-full sync, DuckDB's bindings print dozens of nanobind "leaked instance"
   lines at exit (something on the writer's failure path keeps DuckDB objects alive).
 - A sync on a file damaged mid-way writes its `sync_log` row before DuckDB reads the damaged block and
   refuses: the already-damaged file changes (reports never change it).
-- A sync that stops (storm, network) prints the error line only: its retry count is in `sync_log`, not in
-  the message.
 """
 
 
