@@ -98,37 +98,42 @@ def database_damage(exc: BaseException) -> str | None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, turning errors into one line and an exit code (0 ok, 2 bad input, 1 failure)."""
+    sys.exit(run(argv))
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (tests and embedders call this; `main` exits with it)."""
     try:
         # standalone_mode=False makes click return ctx.exit(code) instead of raising it
         code = cli.main(args=argv, prog_name="replicost", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except ReplicostError as exc:
         click.echo(f"error: {one_line(redact(exc.message))}", err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
-        sys.exit(130)
+        return 130
     except click.UsageError as exc:  # a bad flag: one line too, with where to look
         where = exc.ctx.command_path if exc.ctx is not None else "replicost"
         click.echo(f"error: {one_line(exc.format_message())} (see `{where} --help`)", err=True)
-        sys.exit(2)
+        return 2
     except click.ClickException as exc:
         click.echo(f"error: {one_line(redact(exc.format_message()))}", err=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
-        sys.exit(130)
+        return 130
     except Exception as exc:  # a bug: still one line unless debugging
         if os.environ.get("REPLICOST_DEBUG"):
             raise
         damaged = database_damage(exc)
         if damaged:
             click.echo(f"error: {one_line(redact(damaged))}", err=True)
-            sys.exit(2)
+            return 2
         click.echo(f"error: unexpected {type(exc).__name__}: {one_line(redact(str(exc)))}", err=True)
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+        return 1
 
 
 if __name__ == "__main__":
