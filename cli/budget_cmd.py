@@ -9,7 +9,8 @@ import click
 
 from replicost.errors import InputError
 
-from .report_cmd import db_option, load_settings, parse_now, pricing_options
+from .options import parse_instant
+from .report_cmd import db_option, load_settings, pricing_options
 
 
 @click.group()
@@ -50,7 +51,7 @@ def check(
         db,
         amount,
         warn_at=warn_at,
-        now=parse_now(now_text),
+        now=parse_instant(now_text, "--now"),
         tz=tz,
         pricing_file=pricing_file,
         config=config,

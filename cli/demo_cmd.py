@@ -116,13 +116,13 @@ def demo(db_path, predictions, trainings, seed, end_text, quiet) -> None:
     from replicost.analytics import reports
     from replicost.errors import InputError
 
-    from .report_cmd import parse_now
+    from .options import parse_instant
 
     if db_path is None:
         db_path = Path(tempfile.mkdtemp(prefix="replicost-demo-")) / "demo.duckdb"
     elif db_path.exists():
         raise InputError(f"--db {db_path} already exists; the demo writes a new database")
-    end = parse_now(end_text) or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    end = parse_instant(end_text, "--end") or dt.datetime.now(dt.UTC).replace(microsecond=0)
     console = Console(stderr=True)
     console.print(
         f"Simulating Replicate account [bold]{DEMO_USER}[/bold] on a local socket "

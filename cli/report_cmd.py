@@ -12,14 +12,14 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 
 import click
 
 from replicost.errors import InputError
-from replicost.paths import default_db_path
+
+from .options import parse_instant
 
 FORMATS = ("table", "json", "csv", "markdown", "parquet")
 
@@ -52,15 +52,12 @@ def pricing_options(func):
 
 
 def load_settings(db_path: Path | None, config_path: Path | None):
-    """The database path and the parsed config: `--db`, else $REPLICOST_DB, else the config's
-    `db`, else the default path."""
+    """The database path (`replicost.config.database_path`'s rule) and the parsed config."""
     from replicost.analytics.reports import load_config
+    from replicost.config import database_path
 
     config = load_config(config_path)
-    if db_path is None:
-        from_config = None if os.environ.get("REPLICOST_DB") else config.db
-        db_path = from_config or default_db_path()
-    return db_path, config
+    return database_path(db_path, config), config
 
 
 def _day(ctx, param, value: str | None) -> dt.date | None:
@@ -178,7 +175,7 @@ def summary(tz, top, now_text, fmt, pricing_file, config_path, db_path) -> None:
     db, config = load_settings(db_path, config_path)
     result = reports.summary(
         db,
-        now=parse_now(now_text),
+        now=parse_instant(now_text, "--now"),
         tz=tz,
         top=top,
         pricing_file=pricing_file,
@@ -188,16 +185,6 @@ def summary(tz, top, now_text, fmt, pricing_file, config_path, db_path) -> None:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         _emit(lambda console: render_summary(result, console), None)
-
-
-def parse_now(text: str | None) -> dt.datetime | None:
-    if text is None:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(f"--now {text!r} is not an ISO 8601 date-time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 # ---------------------------------------------------------------------------------------------

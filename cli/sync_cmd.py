@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from replicost.paths import default_db_path
+from replicost.config import database_path
+
+from .options import parse_instant
 
 
 def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date like 2025-03-01 or 2025-03-01T12:00:00Z") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _db_path(db: Path | None) -> Path:
-    """`--db`, else $REPLICOST_DB, else the config file's `db`, else the user data directory."""
-    if db is not None:
-        return db
-    if not os.environ.get("REPLICOST_DB"):
-        from replicost.config import load_config
-
-        configured = load_config(None).db
-        if configured:
-            return Path(configured)
-    return default_db_path()
+    return parse_instant(value, "--since")
 
 
 @click.command()
@@ -57,7 +39,7 @@ def sync(db: Path | None, base_url: str | None, token: str | None, since: dateti
     from replicost.sync import make_progress, parse_only, sync_account
 
     resources = parse_only(only)
-    summary = sync_account(_db_path(db), token=token, base_url=base_url, since=since, full=full,
+    summary = sync_account(database_path(db), token=token, base_url=base_url, since=since, full=full,
                            concurrency=concurrency, requests_per_minute=requests_per_minute,
                            only=resources, progress=make_progress(quiet))
     click.echo(summary.line())

@@ -15,6 +15,7 @@ Inline pricing sections rank below a pricing file: shipped catalog < config sect
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,3 +75,14 @@ def load_config(path: str | Path | None = None) -> Config:
         tags=tags,
         raw=data,
     )
+
+
+def database_path(db: str | Path | None, config: Config | None = None) -> Path:
+    """`--db`, else $REPLICOST_DB, else the config file's `db`, else the user data directory."""
+    if db is not None:
+        return Path(db)
+    if os.environ.get("REPLICOST_DB"):
+        return paths.default_db_path()
+    if config is None:
+        config = load_config(None)
+    return config.db or paths.default_db_path()
