@@ -81,17 +81,19 @@ def database_damage(exc: BaseException) -> str | None:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if type(current).__module__.startswith(("duckdb", "_duckdb")):
+            from replicost.store.db import classify_failure
+
             text = str(current).strip()
             first = text.splitlines()[0] if text else type(current).__name__
-            if "No space left on device" in text:
+            kind = classify_failure(text)
+            if kind == "full":
                 return ("no space left on the device holding the database; free some space and run the "
                         "command again (every page committed before is kept)")
-            if "Read-only file system" in text or "Permission denied" in text:
+            if kind == "read-only":
                 return f"cannot write the database ({first})"
-            if "Corrupt database file" in text or "checksum" in text and "does not match" in text:
-                return f"the database file is damaged ({first}); restore it from a copy or sync into a new file"
-            if "Could not read enough bytes" in text:
-                return f"the database file is truncated ({first}); restore it from a copy or sync into a new file"
+            if kind in ("damaged", "truncated"):
+                return (f"the database file is {kind} ({first}); restore it from a copy or sync into a "
+                        "new file")
         current = current.__cause__ or current.__context__
     return None
 

@@ -18,25 +18,47 @@ from replicost.store.schema import check_not_newer, migrate
 _LOCK_PID = re.compile(r"PID (\d+)")
 
 
+def classify_failure(text: str) -> str | None:
+    """What a DuckDB error message says about the file or its disk, or None if it is about neither.
+
+    One place reads DuckDB's wording: opening a database (`_translate`) and the CLI's last-resort
+    handler (a damaged block or a full disk surfaces in whatever query first touches it) both ask here.
+    """
+    if "Could not set lock" in text or "Conflicting lock" in text:
+        return "busy"
+    if "not a valid DuckDB database" in text or "Corrupt" in text or "corrupt" in text or (
+        "checksum" in text and "does not match" in text
+    ):
+        return "damaged"
+    if "Could not read enough bytes" in text:  # cut short: a copy that did not finish, a full disk
+        return "truncated"
+    if "No space left" in text:
+        return "full"
+    if "Permission denied" in text or "Read-only file system" in text:
+        return "read-only"
+    return None
+
+
 def _translate(exc: Exception, path: Path) -> DatabaseError:
     text = str(exc)
-    if "Could not set lock" in text or "Conflicting lock" in text:
+    kind = classify_failure(text)
+    if kind == "busy":
         pid = _LOCK_PID.search(text)
         holder = f" (PID {pid.group(1)})" if pid else ""
         return DatabaseBusyError(
             f"{path} is in use by another replicost process{holder}, probably a running sync; "
             "try again when it finishes"
         )
-    if "not a valid DuckDB database" in text or "Corrupt" in text or "corrupt" in text:
+    if kind == "damaged":
         return DatabaseError(f"{path} is not a readable replicost database (corrupt or not DuckDB)")
-    if "Could not read enough bytes" in text:  # cut short: a copy that did not finish, a full disk
+    if kind == "truncated":
         return DatabaseError(f"{path} is truncated (shorter than its own header says); "
                              "restore it or sync into a new file")
     if "does not exist" in text:
         return DatabaseError(f"no database at {path}; run `replicost sync` (or `replicost demo`) first")
-    if "Permission denied" in text or "Read-only file system" in text:
+    if kind == "read-only":
         return DatabaseError(f"cannot write {path}: permission denied")
-    if "No space left" in text:
+    if kind == "full":
         return DatabaseError(f"cannot write {path}: no space left on the device")
     first_line = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
     return DatabaseError(f"cannot open {path}: {first_line}")
