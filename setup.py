@@ -1,8 +1,8 @@
 """Package discovery for the folder-to-namespace mapping in pyproject.toml.
 
-The design card keeps `analytics/`, `cli/`, `codegen/` and `generated/` at the top level, but installed
-import names must be specific, so each folder is mapped under `replicost.*` (the generated client gets
-`replicost_api`). setuptools' static `packages.find` cannot walk several mapped roots, so the package
+One rule: every top-level source folder `X/` is the package `replicost.X`; `replicost/` itself is the
+small root (errors, config, paths, redaction) and the generated client in `generated/` is
+`replicost_api`. setuptools' static `packages.find` cannot walk several mapped roots, so the package
 list is computed here; everything else lives in pyproject.toml.
 """
 
@@ -12,7 +12,11 @@ ROOTS = {
     "replicost": "replicost",
     "replicost.analytics": "analytics",
     "replicost.cli": "cli",
+    "replicost.client": "client",
     "replicost.codegen": "codegen",
+    "replicost.simulator": "simulator",
+    "replicost.store": "store",
+    "replicost.sync": "sync",
     "replicost_api": "generated",
 }
 

@@ -57,7 +57,7 @@ def codegen(
         click.echo(result.report.render())
     for operation_id, where in result.set_aside.items():
         click.echo(
-            f"note: {operation_id} ({where}) is not generated; it is served by replicost.api_extensions",
+            f"note: {operation_id} ({where}) is not generated; it is served by replicost.client.api_extensions",
             err=True,
         )
     click.echo(

@@ -218,7 +218,7 @@ def build_info(loaded: spec.LoadedSpec, patched: patches.PatchResult) -> dict[st
         "generator": f"openapi-python-client {GENERATOR_VERSION}",
         "formatter": f"ruff {ruff_version()}",
         "patches_applied": patched.applied,
-        # operations the generator cannot take; see replicost.api_extensions
+        # operations the generator cannot take; see replicost.client.api_extensions
         "set_aside_operations": dict(sorted(patched.set_aside.items())),
     }
 

@@ -9,7 +9,7 @@ API, not our view of it); BUILD_INFO.json records which patches changed the spec
 1. `set_aside_nonstandard_methods`: `QUERY /models` (`models.search`) uses the HTTP QUERY method,
    which OpenAPI 3.1 does not define (3.2 adds it). The 3.1 validator rejects it and the generator
    drops it without a word. It is removed from the generated spec and served by the hand-written
-   `replicost.api_extensions`; the operation stays in the surface manifest.
+   `replicost.client.api_extensions`; the operation stays in the surface manifest.
 2. `null_type_in_openapi_3_0`: the mirror that kept the 2024-2025 copies rewrote them as OpenAPI
    3.0 but left the 3.1 construct `type: "null"` in schemas it synthesized; 3.0 spells that
    `nullable: true`.

@@ -96,7 +96,7 @@ def spec_operation_ids(document: dict) -> set[str]:
 
 
 def test_every_operation_of_the_spec_is_reachable_from_python(specs_dir):
-    from replicost import api_extensions
+    from replicost.client import api_extensions
 
     operation_ids = spec_operation_ids(json.loads((specs_dir / "openapi.json").read_text()))
     assert len(operation_ids) == 37
@@ -240,7 +240,7 @@ def test_literal_enum_variant_is_lenient_too(tmp_path, specs_dir):
 
 
 def test_models_search_extension_sends_a_query_request():
-    from replicost.api_extensions import models_search_sync, models_search_sync_detailed
+    from replicost.client.api_extensions import models_search_sync, models_search_sync_detailed
     from replicost_api import AuthenticatedClient
 
     seen = []

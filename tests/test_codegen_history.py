@@ -37,7 +37,7 @@ def test_every_history_spec_generates_and_imports(specs_dir, tmp_path):
         document = json.loads(spec.read_text())
         for path_item in document["paths"].values():
             for method, operation in path_item.items():
-                if method == "query":  # not generated: served by replicost.api_extensions
+                if method == "query":  # not generated: served by replicost.client.api_extensions
                     continue
                 operation_id = operation["operationId"]
                 module = (
