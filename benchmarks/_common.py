@@ -44,10 +44,19 @@ def serve_forever(predictions: int, latency_ms: float, rate_limit: float | None)
     """Child process: serve a simulated account on loopback, print its base URL, serve until killed."""
     from replicost.simulator import SimulatedAccount, SimulatorApp, SimulatorServer
 
-    account = SimulatedAccount(seed=SEED, predictions=predictions, trainings=0,
-                               end=datetime.fromisoformat(END).replace(tzinfo=UTC))
-    app = SimulatorApp(account, token=TOKEN, latency_ms=latency_ms, rate_limit_rpm=rate_limit,
-                       cache_records=predictions + 1000)
+    account = SimulatedAccount(
+        seed=SEED,
+        predictions=predictions,
+        trainings=0,
+        end=datetime.fromisoformat(END).replace(tzinfo=UTC),
+    )
+    app = SimulatorApp(
+        account,
+        token=TOKEN,
+        latency_ms=latency_ms,
+        rate_limit_rpm=rate_limit,
+        cache_records=predictions + 1000,
+    )
     app.warm()  # render every record now: the clients are measured, not the simulator
     server = SimulatorServer(app)
     print(server.base_url, flush=True)
@@ -65,8 +74,14 @@ class Simulator:
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     def start(self) -> Simulator:
-        command = [sys.executable, str(Path(__file__)), "serve", str(self.predictions),
-                   str(self.latency_ms), str(self.rate_limit or 0)]
+        command = [
+            sys.executable,
+            str(Path(__file__)),
+            "serve",
+            str(self.predictions),
+            str(self.latency_ms),
+            str(self.rate_limit or 0),
+        ]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline().strip()
         if not line.startswith("http"):
@@ -96,8 +111,9 @@ class Simulator:
 
 
 @contextmanager
-def simulator(predictions: int, latency_ms: float = 0.0,
-              rate_limit: float | None = None) -> Iterator[Simulator]:
+def simulator(
+    predictions: int, latency_ms: float = 0.0, rate_limit: float | None = None
+) -> Iterator[Simulator]:
     """Start a simulator child (its records already rendered) for the duration of the block."""
     sim = Simulator(predictions, latency_ms, rate_limit).start()
     try:
@@ -112,12 +128,25 @@ def run_peer(peer: str, base_url: str, db: Path, *extra: str, timeout: float = 3
 
     `wall_seconds` is the whole child process, interpreter start and imports included.
     """
-    command = [sys.executable, str(PEERS_SCRIPT), peer, "--base-url", base_url, "--db", str(db),
-               "--token", TOKEN, *extra]
-    env = dict(os.environ, RUNTIME__DLTHUB_TELEMETRY="false")  # no internet: dlt must not phone home
+    command = [
+        sys.executable,
+        str(PEERS_SCRIPT),
+        peer,
+        "--base-url",
+        base_url,
+        "--db",
+        str(db),
+        "--token",
+        TOKEN,
+        *extra,
+    ]
+    env = dict(
+        os.environ, RUNTIME__DLTHUB_TELEMETRY="false"
+    )  # no internet: dlt must not phone home
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env,
-                          cwd=db.parent)
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, env=env, cwd=db.parent
+    )
     wall_seconds = time.perf_counter() - started
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
@@ -147,8 +176,10 @@ class Spread:
 
     def fmt(self, digits: int = 0, unit: str = "") -> str:
         """'median (min-max)' with thousands separators."""
+
         def one(value: float) -> str:
             return f"{value:,.{digits}f}"
+
         if len(self.values) == 1:
             return f"{one(self.values[0])}{unit} (1 run)"
         return f"{one(self.median)}{unit} ({one(self.low)}–{one(self.high)})"
@@ -176,26 +207,59 @@ def machine() -> dict[str, str]:
         os_name = platform.freedesktop_os_release().get("PRETTY_NAME", platform.platform())
     except OSError:
         os_name = platform.platform()
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "ram": ram,
-            "os": f"{os_name}, Linux {platform.release()}" if sys.platform == "linux" else os_name,
-            "load": " ".join(f"{v:.2f}" for v in os.getloadavg())}
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "ram": ram,
+        "os": f"{os_name}, Linux {platform.release()}" if sys.platform == "linux" else os_name,
+        "load": " ".join(f"{v:.2f}" for v in os.getloadavg()),
+    }
 
 
 def git_commit() -> str:
     """The project's commit, with '+changes' when replicost's own code differs from it."""
     root = BENCH_DIR.parent
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "replicost", "analytics", "cli",
-                                "codegen", "generated"], cwd=root, capture_output=True, text=True).stdout
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--",
+                "replicost",
+                "analytics",
+                "cli",
+                "codegen",
+                "generated",
+            ],
+            cwd=root,
+            capture_output=True,
+            text=True,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return commit + ("+changes" if dirty.strip() else "")
 
 
-VERSIONED = ("replicost", "duckdb", "polars", "httpx", "orjson", "replicate", "dlt", "pandas",
-             "pyarrow", "openapi-python-client")
+VERSIONED = (
+    "replicost",
+    "duckdb",
+    "polars",
+    "httpx",
+    "orjson",
+    "replicate",
+    "dlt",
+    "pandas",
+    "pyarrow",
+    "openapi-python-client",
+)
 
 
 def versions() -> dict[str, str]:

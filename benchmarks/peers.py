@@ -55,8 +55,14 @@ TABLES = {
 }
 # Which of the fields a cost report needs each peer keeps ("source" and "deployment" are the ones
 # the official client's model drops).
-KEEPS_SOURCE_AND_DEPLOYMENT = {"replicost": True, "replicost-cli": True, "official": False, "dlt": True, "httpx": True,
-                               "ceiling": True}
+KEEPS_SOURCE_AND_DEPLOYMENT = {
+    "replicost": True,
+    "replicost-cli": True,
+    "official": False,
+    "dlt": True,
+    "httpx": True,
+    "ceiling": True,
+}
 
 
 def _root(base_url: str) -> str:
@@ -68,14 +74,22 @@ def _root(base_url: str) -> str:
 def load_replicost(args: argparse.Namespace) -> dict:
     from replicost.sync import sync_account
 
-    options = {} if args.rpm == "default" else {
-        "requests_per_minute": None if args.rpm == "none" else float(args.rpm)}
+    options = (
+        {}
+        if args.rpm == "default"
+        else {"requests_per_minute": None if args.rpm == "none" else float(args.rpm)}
+    )
     only = tuple(args.only.split(",")) if args.only else None
     if args.concurrency:
         options["concurrency"] = args.concurrency
     summary = sync_account(args.db, token=args.token, base_url=args.base_url, only=only, **options)
-    return {"requests": summary.requests, "retries": summary.retries, "new": summary.new,
-            "updated": summary.updated, "pages": summary.pages}
+    return {
+        "requests": summary.requests,
+        "retries": summary.retries,
+        "new": summary.new,
+        "updated": summary.updated,
+        "pages": summary.pages,
+    }
 
 
 def load_replicost_cli(args: argparse.Namespace) -> dict:
@@ -86,7 +100,16 @@ def load_replicost_cli(args: argparse.Namespace) -> dict:
 
     from replicost.cli.main import main as replicost_main
 
-    argv = ["sync", "--db", str(args.db), "--base-url", args.base_url, "--token", args.token, "--quiet"]
+    argv = [
+        "sync",
+        "--db",
+        str(args.db),
+        "--base-url",
+        args.base_url,
+        "--token",
+        args.token,
+        "--quiet",
+    ]
     if args.only:
         argv += ["--only", args.only]
     printed = io.StringIO()
@@ -97,8 +120,10 @@ def load_replicost_cli(args: argparse.Namespace) -> dict:
             if exit_.code:
                 raise RuntimeError(f"replicost sync exited {exit_.code}") from None
     summary = printed.getvalue()
-    found = {key: int(value.replace(",", "")) for value, key in
-             re.findall(r"([\d,]+) (requests|retries|pages|new|updated)\b", summary)}
+    found = {
+        key: int(value.replace(",", ""))
+        for value, key in re.findall(r"([\d,]+) (requests|retries|pages|new|updated)\b", summary)
+    }
     return found
 
 
@@ -108,6 +133,7 @@ def load_official(args: argparse.Namespace) -> dict:
     import replicate.prediction
 
     if args.widen_status:
+
         class Prediction(replicate.prediction.Prediction):
             status: str  # 1.0.7's Literal does not know "aborted"
 
@@ -119,20 +145,30 @@ def load_official(args: argparse.Namespace) -> dict:
         pages += 1
         for prediction in page.results:
             metrics = prediction.metrics or {}
-            records.append({
-                "id": prediction.id, "model": prediction.model, "version": prediction.version,
-                "status": prediction.status, "created_at": prediction.created_at,
-                "started_at": prediction.started_at, "completed_at": prediction.completed_at,
-                "error": prediction.error, "predict_time": metrics.get("predict_time"),
-                "input": json.dumps(prediction.input), "output": json.dumps(prediction.output),
-                "metrics": json.dumps(metrics),
-            })
+            records.append(
+                {
+                    "id": prediction.id,
+                    "model": prediction.model,
+                    "version": prediction.version,
+                    "status": prediction.status,
+                    "created_at": prediction.created_at,
+                    "started_at": prediction.started_at,
+                    "completed_at": prediction.completed_at,
+                    "error": prediction.error,
+                    "predict_time": metrics.get("predict_time"),
+                    "input": json.dumps(prediction.input),
+                    "output": json.dumps(prediction.output),
+                    "metrics": json.dumps(metrics),
+                }
+            )
     frame = pl.DataFrame(records, infer_schema_length=None)
     con = duckdb.connect(str(args.db))
     con.register("frame", frame)
-    con.execute("CREATE TABLE predictions AS SELECT * REPLACE ("
-                "created_at::TIMESTAMPTZ AS created_at, started_at::TIMESTAMPTZ AS started_at, "
-                "completed_at::TIMESTAMPTZ AS completed_at) FROM frame")
+    con.execute(
+        "CREATE TABLE predictions AS SELECT * REPLACE ("
+        "created_at::TIMESTAMPTZ AS created_at, started_at::TIMESTAMPTZ AS started_at, "
+        "completed_at::TIMESTAMPTZ AS completed_at) FROM frame"
+    )
     con.close()
     return {"requests": pages}
 
@@ -141,17 +177,22 @@ def load_dlt(args: argparse.Namespace) -> dict:
     import dlt
     from dlt.sources.rest_api import rest_api_source
 
-    source = rest_api_source({
-        "client": {
-            "base_url": args.base_url.rstrip("/") + "/",
-            "auth": {"type": "bearer", "token": args.token},
-            "paginator": {"type": "json_link", "next_url_path": "next"},
-        },
-        "resource_defaults": {"primary_key": "id", "write_disposition": "merge"},
-        "resources": [
-            {"name": "predictions", "endpoint": {"path": "predictions", "data_selector": "results"}},
-        ],
-    })
+    source = rest_api_source(
+        {
+            "client": {
+                "base_url": args.base_url.rstrip("/") + "/",
+                "auth": {"type": "bearer", "token": args.token},
+                "paginator": {"type": "json_link", "next_url_path": "next"},
+            },
+            "resource_defaults": {"primary_key": "id", "write_disposition": "merge"},
+            "resources": [
+                {
+                    "name": "predictions",
+                    "endpoint": {"path": "predictions", "data_selector": "results"},
+                },
+            ],
+        }
+    )
     pipeline = dlt.pipeline(
         pipeline_name=f"replicate_{uuid.uuid4().hex[:8]}",
         destination=dlt.destinations.duckdb(str(args.db)),
@@ -167,8 +208,10 @@ def load_httpx(args: argparse.Namespace) -> dict:
 
     lines = args.db.with_suffix(".ndjson")
     url, pages = f"{args.base_url}/predictions", 0
-    with httpx.Client(headers={"Authorization": f"Bearer {args.token}"}, timeout=60) as http, \
-            lines.open("w") as out:
+    with (
+        httpx.Client(headers={"Authorization": f"Bearer {args.token}"}, timeout=60) as http,
+        lines.open("w") as out,
+    ):
         while url:
             response = http.get(url)
             response.raise_for_status()
@@ -179,8 +222,9 @@ def load_httpx(args: argparse.Namespace) -> dict:
             pages += 1
     con = duckdb.connect(str(args.db))
     # sample_size=-1: a key first seen late in the file (a rare `deployment`) must not be an error
-    con.execute("CREATE TABLE predictions AS SELECT * FROM read_ndjson(?, sample_size=-1)",
-                [str(lines)])
+    con.execute(
+        "CREATE TABLE predictions AS SELECT * FROM read_ndjson(?, sample_size=-1)", [str(lines)]
+    )
     con.close()
     lines.unlink()
     return {"requests": pages}
@@ -191,8 +235,10 @@ def fetch_pages(base_url: str, token: str, path: Path) -> int:
     import httpx
 
     url, pages = f"{base_url}/predictions", 0
-    with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=60) as http, \
-            path.open("wb") as out:
+    with (
+        httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=60) as http,
+        path.open("wb") as out,
+    ):
         while url:
             response = http.get(url)
             response.raise_for_status()
@@ -204,9 +250,11 @@ def fetch_pages(base_url: str, token: str, path: Path) -> int:
 
 def load_ceiling(args: argparse.Namespace, pages_file: Path) -> dict:
     con = duckdb.connect(str(args.db))
-    con.execute("CREATE TABLE predictions AS SELECT record.* FROM ("
-                "SELECT unnest(results) AS record FROM read_ndjson(?, maximum_object_size=1000000000))",
-                [str(pages_file)])
+    con.execute(
+        "CREATE TABLE predictions AS SELECT record.* FROM ("
+        "SELECT unnest(results) AS record FROM read_ndjson(?, maximum_object_size=1000000000))",
+        [str(pages_file)],
+    )
     con.close()
     return {}
 
@@ -222,12 +270,22 @@ def load_fetch(args: argparse.Namespace) -> dict:
             digest.extend(record["id"] for record in body["results"])
             url = body["next"]
             pages += 1
-    return {"requests": pages, "rows": rows, "distinct_ids": len(set(digest)),
-            "ids_digest": id_digest(digest)}
+    return {
+        "requests": pages,
+        "rows": rows,
+        "distinct_ids": len(set(digest)),
+        "ids_digest": id_digest(digest),
+    }
 
 
-LOADERS = {"replicost": load_replicost, "replicost-cli": load_replicost_cli, "official": load_official, "dlt": load_dlt,
-           "httpx": load_httpx, "fetch": load_fetch}
+LOADERS = {
+    "replicost": load_replicost,
+    "replicost-cli": load_replicost_cli,
+    "official": load_official,
+    "dlt": load_dlt,
+    "httpx": load_httpx,
+    "fetch": load_fetch,
+}
 
 
 # ----- what was loaded -------------------------------------------------------------------------
@@ -267,18 +325,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--token", required=True)
-    parser.add_argument("--concurrency", type=int, help="replicost: worker threads (default: the library's)")
-    parser.add_argument("--rpm", default="default",
-                        help="replicost: client budget in requests/min, 'none', or 'default'")
-    parser.add_argument("--only", default="predictions",
-                        help="replicost: resources to sync ('' for all, as `replicost sync` does)")
-    parser.add_argument("--widen-status", action="store_true",
-                        help="official: accept statuses its model does not know (see above)")
+    parser.add_argument(
+        "--concurrency", type=int, help="replicost: worker threads (default: the library's)"
+    )
+    parser.add_argument(
+        "--rpm",
+        default="default",
+        help="replicost: client budget in requests/min, 'none', or 'default'",
+    )
+    parser.add_argument(
+        "--only",
+        default="predictions",
+        help="replicost: resources to sync ('' for all, as `replicost sync` does)",
+    )
+    parser.add_argument(
+        "--widen-status",
+        action="store_true",
+        help="official: accept statuses its model does not know (see above)",
+    )
     args = parser.parse_args(argv)
 
     # Import the peer's libraries before the clock starts.
-    preload = {"official": ("polars", "replicate"), "dlt": ("dlt", "dlt.sources.rest_api"),
-               "replicost": ("replicost.sync",), "replicost-cli": ("replicost.sync", "replicost.cli.main"), "httpx": ("httpx",), "fetch": ("httpx",)}
+    preload = {
+        "official": ("polars", "replicate"),
+        "dlt": ("dlt", "dlt.sources.rest_api"),
+        "replicost": ("replicost.sync",),
+        "replicost-cli": ("replicost.sync", "replicost.cli.main"),
+        "httpx": ("httpx",),
+        "fetch": ("httpx",),
+    }
     for module in preload.get(args.peer, ()):
         __import__(module)
     baseline = peak_rss_mb()
@@ -295,8 +370,14 @@ def main(argv: list[str] | None = None) -> int:
         extra = LOADERS[args.peer](args)
         seconds = time.perf_counter() - started
 
-    result = {"peer": args.peer, "ok": True, "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
-              "baseline_rss_mb": baseline, "process_seconds": process_seconds()}
+    result = {
+        "peer": args.peer,
+        "ok": True,
+        "seconds": seconds,
+        "peak_rss_mb": peak_rss_mb(),
+        "baseline_rss_mb": baseline,
+        "process_seconds": process_seconds(),
+    }
     if args.peer != "fetch":
         ids = loaded_ids(args.peer, args.db)
         result |= {"rows": len(ids), "distinct_ids": len(set(ids)), "ids_digest": id_digest(ids)}

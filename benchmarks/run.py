@@ -40,10 +40,20 @@ CEILING_RPM = 3000
 CEILING_ROWS_PER_S = CEILING_RPM / 60 * 100  # 100 records a page
 
 SIZES = {
-    "full": {"s1": 100_000, "s2_replicost": 100_000, "s2_peers": 10_000, "s3": 1_000_000,
-             "s5": (1_000_000, 10_000_000)},
-    "quick": {"s1": 2_000, "s2_replicost": 3_000, "s2_peers": 1_000, "s3": 20_000,
-              "s5": (100_000, 300_000)},
+    "full": {
+        "s1": 100_000,
+        "s2_replicost": 100_000,
+        "s2_peers": 10_000,
+        "s3": 1_000_000,
+        "s5": (1_000_000, 10_000_000),
+    },
+    "quick": {
+        "s1": 2_000,
+        "s2_replicost": 3_000,
+        "s2_peers": 1_000,
+        "s3": 20_000,
+        "s5": (100_000, 300_000),
+    },
 }
 # How each loader is run in scenario 1 (peer name for peers.py, its extra arguments).
 S1_LOADERS = [
@@ -55,8 +65,15 @@ S1_LOADERS = [
     ("DuckDB read_ndjson of the page bytes (ceiling)", "ceiling", ()),
     ("fetch only, sequential (server bound)", "fetch", ()),
 ]
-KEEPS = {"replicost": "yes", "replicost-cli": "yes", "official": "**no**: model drops them",
-         "dlt": "yes", "httpx": "yes", "ceiling": "yes", "fetch": "–"}
+KEEPS = {
+    "replicost": "yes",
+    "replicost-cli": "yes",
+    "official": "**no**: model drops them",
+    "dlt": "yes",
+    "httpx": "yes",
+    "ceiling": "yes",
+    "fetch": "–",
+}
 
 
 def log(message: str) -> None:
@@ -98,14 +115,26 @@ class Bench:
 
     def clean(self, name: str) -> None:
         for stale in self.work.glob(f"{name}*"):
-            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(
+                missing_ok=True
+            )
 
-    def measure(self, label: str, peer: str, base_url: str, name: str, *extra: str,
-                keep: bool = False, db: Path | None = None) -> dict:
+    def measure(
+        self,
+        label: str,
+        peer: str,
+        base_url: str,
+        name: str,
+        *extra: str,
+        keep: bool = False,
+        db: Path | None = None,
+    ) -> dict:
         path = db or self.db(name)
         result = run_peer(peer, base_url, path, *extra)
-        shown = (f"{result.get('rows', 0):,} rows" if result.get("ok") else result.get("error", ""))
-        log(f"  {label}: {result.get('seconds', 0):.2f}s, {shown}, peak {result.get('peak_rss_mb', 0):.0f} MB")
+        shown = f"{result.get('rows', 0):,} rows" if result.get("ok") else result.get("error", "")
+        log(
+            f"  {label}: {result.get('seconds', 0):.2f}s, {shown}, peak {result.get('peak_rss_mb', 0):.0f} MB"
+        )
         if not keep and db is None:
             self.clean(name)
         return result
@@ -126,8 +155,10 @@ class Bench:
         failed = [r for r in results if not r.get("ok")]
         if not failed or len(failed) == len(results):
             return ""
-        return (f" ({len(results) - len(failed)} of {len(results)} runs; "
-                f"failed: {failed[0].get('error', '').strip()[:120]})")
+        return (
+            f" ({len(results) - len(failed)} of {len(results)} runs; "
+            f"failed: {failed[0].get('error', '').strip()[:120]})"
+        )
 
     @staticmethod
     def failure(results: list[dict]) -> str:
@@ -141,13 +172,27 @@ class Bench:
         results: dict[str, list[dict]] = {peer: [] for _, peer, _ in S1_LOADERS}
         memory_runs: list[dict] = []
         with simulator(n) as sim:
-            documented = self.measure("official, as documented", "official", sim.base_url, "s1-official-doc")
+            documented = self.measure(
+                "official, as documented", "official", sim.base_url, "s1-official-doc"
+            )
             for run in range(self.runs):
                 log(f" run {run + 1}/{self.runs}")
                 for label, peer, extra in S1_LOADERS:
-                    results[peer].append(self.measure(label, peer, sim.base_url, f"s1-{peer}", *extra))
-                memory_runs.append(self.measure("replicost sync, all resources (scenario 6)", "replicost",
-                                                sim.base_url, "s6-small", "--rpm", "none", "--only", ""))
+                    results[peer].append(
+                        self.measure(label, peer, sim.base_url, f"s1-{peer}", *extra)
+                    )
+                memory_runs.append(
+                    self.measure(
+                        "replicost sync, all resources (scenario 6)",
+                        "replicost",
+                        sim.base_url,
+                        "s6-small",
+                        "--rpm",
+                        "none",
+                        "--only",
+                        "",
+                    )
+                )
         self.report.raw["s1"] = {"results": results, "official_as_documented": documented}
         self.report.raw["s6_small"] = memory_runs
 
@@ -171,35 +216,60 @@ class Bench:
                 lines.append(f"| {label} | {self.failure(results[peer])} | | | {KEEPS[peer]} | |")
                 continue
             ratio = f"{ours.median / rate.median:.2f}×" if ours and peer != "replicost" else "–"
-            lines.append(f"| {label} | {rate.fmt()}{self.partial(results[peer])} | "
-                         f"{self.spread(results[peer], 'seconds').fmt(2)} | "
-                         f"{self.spread(results[peer], 'peak_rss_mb').fmt()} | {KEEPS[peer]} | {ratio} |")
-        lines += ["", "The official client as its docs show it (`replicate.paginate(client.predictions.list)`): "
-                  + (f"**fails** with pydantic's ValidationError: `{documented.get('error', '').strip()}`. Replicate added the `aborted` status in "
-                     "October 2025; `replicate` 1.0.7's `Prediction.status` is a Literal without it, so the "
-                     "first page holding an aborted prediction raises. The row above subclasses the model "
-                     "with `status: str` to measure the rest of its path."
-                     if not documented.get("ok") else "loaded every record."), ""]
+            lines.append(
+                f"| {label} | {rate.fmt()}{self.partial(results[peer])} | "
+                f"{self.spread(results[peer], 'seconds').fmt(2)} | "
+                f"{self.spread(results[peer], 'peak_rss_mb').fmt()} | {KEEPS[peer]} | {ratio} |"
+            )
+        lines += [
+            "",
+            "The official client as its docs show it (`replicate.paginate(client.predictions.list)`): "
+            + (
+                f"**fails** with pydantic's ValidationError: `{documented.get('error', '').strip()}`. Replicate added the `aborted` status in "
+                "October 2025; `replicate` 1.0.7's `Prediction.status` is a Literal without it, so the "
+                "first page holding an aborted prediction raises. The row above subclasses the model "
+                "with `status: str` to measure the rest of its path."
+                if not documented.get("ok")
+                else "loaded every record."
+            ),
+            "",
+        ]
         self.report.sections[1] = "\n".join(lines)
 
         dlt, official = self.rates(results["dlt"]), self.rates(results["official"])
         if ours and dlt:
-            self.report.targets.append(Target(
-                "zero latency: ≥ 10× dlt `rest_api` rows/s", f"{ours.median / dlt.median:.1f}×",
-                ours.median >= 10 * dlt.median))
+            self.report.targets.append(
+                Target(
+                    "zero latency: ≥ 10× dlt `rest_api` rows/s",
+                    f"{ours.median / dlt.median:.1f}×",
+                    ours.median >= 10 * dlt.median,
+                )
+            )
         if ours and official:
-            self.report.targets.append(Target(
-                "zero latency: ≥ the official client's paginate() → polars", f"{ours.median / official.median:.2f}×",
-                ours.median >= official.median,
-                "the official client also fails outright on `aborted` predictions and drops source/deployment"))
+            self.report.targets.append(
+                Target(
+                    "zero latency: ≥ the official client's paginate() → polars",
+                    f"{ours.median / official.median:.2f}×",
+                    ours.median >= official.median,
+                    "the official client also fails outright on `aborted` predictions and drops source/deployment",
+                )
+            )
 
     # ----- scenario 2 -------------------------------------------------------------------------
     def scenario_2(self) -> None:
         n_ours, n_peers = self.sizes["s2_replicost"], self.sizes["s2_peers"]
         log(f"scenario 2: 150 ms per page, {CEILING_RPM}/min limit ({self.runs} runs)")
         ours_loaders = [
-            (f"replicost sync (CLI defaults: {DEFAULT_BUDGET:,.0f}/min budget)", "replicost-cli", ()),
-            ("replicost, budget set to the limit (3,000/min)", "replicost", ("--rpm", str(CEILING_RPM))),
+            (
+                f"replicost sync (CLI defaults: {DEFAULT_BUDGET:,.0f}/min budget)",
+                "replicost-cli",
+                (),
+            ),
+            (
+                "replicost, budget set to the limit (3,000/min)",
+                "replicost",
+                ("--rpm", str(CEILING_RPM)),
+            ),
         ]
         peer_loaders = [
             ("official replicate.paginate → polars", "official", ("--widen-status",)),
@@ -212,14 +282,16 @@ class Bench:
                 log(f" run {run + 1}/{self.runs} ({n_ours:,} predictions)")
                 for label, peer, extra in ours_loaders:
                     results.setdefault(label, []).append(
-                        self.measure(label, peer, sim.base_url, f"s2-{peer}", *extra))
+                        self.measure(label, peer, sim.base_url, f"s2-{peer}", *extra)
+                    )
                     time.sleep(7)  # let the server's bucket refill (burst 300 at 50/s)
         with simulator(n_peers, latency_ms=150, rate_limit=CEILING_RPM) as sim:
             for run in range(self.runs):
                 log(f" run {run + 1}/{self.runs} ({n_peers:,} predictions)")
                 for label, peer, extra in peer_loaders:
                     results.setdefault(label, []).append(
-                        self.measure(label, peer, sim.base_url, f"s2-{peer}", *extra))
+                        self.measure(label, peer, sim.base_url, f"s2-{peer}", *extra)
+                    )
         self.report.raw["s2"] = results
 
         lines = [
@@ -243,24 +315,34 @@ class Bench:
             pct = Spread([v / CEILING_ROWS_PER_S * 100 for v in rate.values])
             retries = self.spread(rs, "retries")
             requests = self.spread(rs, "requests")
-            lines.append(f"| {label} | {size:,} | {rate.fmt()}{self.partial(rs)} | {pct.fmt(1, '%')} | "
-                         f"{self.spread(rs, 'seconds').fmt(1)} | {requests.fmt() if requests else '–'} | "
-                         f"{retries.fmt() if retries else '–'} |")
+            lines.append(
+                f"| {label} | {size:,} | {rate.fmt()}{self.partial(rs)} | {pct.fmt(1, '%')} | "
+                f"{self.spread(rs, 'seconds').fmt(1)} | {requests.fmt() if requests else '–'} | "
+                f"{retries.fmt() if retries else '–'} |"
+            )
         self.report.sections[2] = "\n".join(lines) + "\n"
 
         cli = self.rates(results[ours_loaders[0][0]])
         if cli:
-            self.report.targets.append(Target(
-                "150 ms/page, 3000/min: ≥ 85% of the ceiling (4,250 rows/s)",
-                f"{cli.median / CEILING_ROWS_PER_S * 100:.1f}% ({cli.median:,.0f} rows/s, CLI defaults)",
-                cli.median >= 0.85 * CEILING_ROWS_PER_S,
-                f"the CLI's client budget is {DEFAULT_BUDGET:,.0f}/min "
-                f"({DEFAULT_BUDGET / CEILING_RPM:.0%} of the limit) so it stays clear of 429s"))
+            self.report.targets.append(
+                Target(
+                    "150 ms/page, 3000/min: ≥ 85% of the ceiling (4,250 rows/s)",
+                    f"{cli.median / CEILING_ROWS_PER_S * 100:.1f}% ({cli.median:,.0f} rows/s, CLI defaults)",
+                    cli.median >= 0.85 * CEILING_ROWS_PER_S,
+                    f"the CLI's client budget is {DEFAULT_BUDGET:,.0f}/min "
+                    f"({DEFAULT_BUDGET / CEILING_RPM:.0%} of the limit) so it stays clear of 429s",
+                )
+            )
         seq = self.rates(results["httpx loop → read_ndjson"])
         if seq:
-            self.report.targets.append(Target(
-                "(context) a sequential pager gets about 650 rows/s", f"{seq.median:,.0f} rows/s (httpx loop)",
-                None, "expected figure, not a target"))
+            self.report.targets.append(
+                Target(
+                    "(context) a sequential pager gets about 650 rows/s",
+                    f"{seq.median:,.0f} rows/s (httpx loop)",
+                    None,
+                    "expected figure, not a target",
+                )
+            )
 
     # ----- scenarios 3 and 6 (1M) -------------------------------------------------------------
     def scenario_3_and_6(self, do3: bool, do6: bool) -> None:
@@ -273,14 +355,41 @@ class Bench:
             for run in range(builds_wanted):
                 name = f"s6-large-{run}"
                 db = base if run == 0 else None
-                builds.append(self.measure(f"full sync {run + 1}/{builds_wanted}", "replicost", sim.base_url,
-                                           name, "--rpm", "none", "--only", "", db=db))
+                builds.append(
+                    self.measure(
+                        f"full sync {run + 1}/{builds_wanted}",
+                        "replicost",
+                        sim.base_url,
+                        name,
+                        "--rpm",
+                        "none",
+                        "--only",
+                        "",
+                        db=db,
+                    )
+                )
             if do3 and builds[0].get("ok"):
-                self.measure("incremental (untimed settle)", "replicost-cli", sim.base_url, "s3", "--only", "",
-                             db=base)
+                self.measure(
+                    "incremental (untimed settle)",
+                    "replicost-cli",
+                    sim.base_url,
+                    "s3",
+                    "--only",
+                    "",
+                    db=base,
+                )
                 for run in range(self.runs):
-                    incremental.append(self.measure(f"no-change incremental {run + 1}/{self.runs}", "replicost-cli",
-                                                    sim.base_url, "s3", "--only", "", db=base))
+                    incremental.append(
+                        self.measure(
+                            f"no-change incremental {run + 1}/{self.runs}",
+                            "replicost-cli",
+                            sim.base_url,
+                            "s3",
+                            "--only",
+                            "",
+                            db=base,
+                        )
+                    )
             size_mb = base.stat().st_size / 1e6 if base.exists() else 0
         self.clean("s3-base")
         self.report.raw["s3"] = incremental
@@ -308,37 +417,54 @@ class Bench:
                     f"| requests | {requests.fmt()} |",
                     f"| peak RSS MB | {self.spread(incremental, 'peak_rss_mb').fmt()} |",
                 ]
-                self.report.targets.append(Target(
-                    f"no-change incremental sync of {n:,}: under 2 s", f"{seconds.median:.2f} s in the sync, "
-                    f"{wall.median:.2f} s whole command, {requests.median:.0f} requests",
-                    wall.median < 2))
+                self.report.targets.append(
+                    Target(
+                        f"no-change incremental sync of {n:,}: under 2 s",
+                        f"{seconds.median:.2f} s in the sync, "
+                        f"{wall.median:.2f} s whole command, {requests.median:.0f} requests",
+                        wall.median < 2,
+                    )
+                )
             self.report.sections[3] = "\n".join(lines) + "\n"
 
         if do6:
             small = self.spread(self.report.raw.get("s6_small", []), "peak_rss_mb")
             large = self.spread(builds, "peak_rss_mb")
-            lines = [f"### 6. Peak RSS of a full sync (all resources) at {self.sizes['s1']:,} and {n:,} predictions",
-                     "",
-                     "Peak resident memory of the whole process (interpreter and libraries included: "
-                     "about 50 MB before the sync starts). No client budget, zero latency.",
-                     "",
-                     "| predictions | peak RSS MB | seconds | rows/s |",
-                     "|---|---|---|---|"]
-            for size, runs in ((self.sizes["s1"], self.report.raw.get("s6_small", [])), (n, builds)):
+            lines = [
+                f"### 6. Peak RSS of a full sync (all resources) at {self.sizes['s1']:,} and {n:,} predictions",
+                "",
+                "Peak resident memory of the whole process (interpreter and libraries included: "
+                "about 50 MB before the sync starts). No client budget, zero latency.",
+                "",
+                "| predictions | peak RSS MB | seconds | rows/s |",
+                "|---|---|---|---|",
+            ]
+            for size, runs in (
+                (self.sizes["s1"], self.report.raw.get("s6_small", [])),
+                (n, builds),
+            ):
                 peak = self.spread(runs, "peak_rss_mb")
                 if peak is None:
-                    lines.append(f"| {size:,} | {self.failure(runs) or 'not run (needs scenario 1)'} | | |")
+                    lines.append(
+                        f"| {size:,} | {self.failure(runs) or 'not run (needs scenario 1)'} | | |"
+                    )
                     continue
-                lines.append(f"| {size:,} | {peak.fmt()} | {self.spread(runs, 'seconds').fmt(1)} | "
-                             f"{self.rates(runs).fmt()} |")
+                lines.append(
+                    f"| {size:,} | {peak.fmt()} | {self.spread(runs, 'seconds').fmt(1)} | "
+                    f"{self.rates(runs).fmt()} |"
+                )
             self.report.sections[6] = "\n".join(lines) + "\n"
             if small and large:
                 growth = large.median / small.median
-                self.report.targets.append(Target(
-                    "peak memory of a full sync independent of history size",
-                    f"{small.median:,.0f} MB at {self.sizes['s1']:,}, {large.median:,.0f} MB at {n:,} "
-                    f"({growth:.2f}×)", growth <= 1.25,
-                    "counted as met when 10× the history costs at most 25% more peak memory"))
+                self.report.targets.append(
+                    Target(
+                        "peak memory of a full sync independent of history size",
+                        f"{small.median:,.0f} MB at {self.sizes['s1']:,}, {large.median:,.0f} MB at {n:,} "
+                        f"({growth:.2f}×)",
+                        growth <= 1.25,
+                        "counted as met when 10× the history costs at most 25% more peak memory",
+                    )
+                )
 
     # ----- scenario 4 -------------------------------------------------------------------------
     def scenario_4(self) -> None:
@@ -348,35 +474,60 @@ class Bench:
             out = self.work / "s4-generated"
             shutil.rmtree(out, ignore_errors=True)
             for bucket in (first, second):
-                command = [sys.executable, "-c", "from replicost.cli.main import main; main()",
-                           "codegen", "--spec", str(SPEC), "--output", str(out)]
+                command = [
+                    sys.executable,
+                    "-c",
+                    "from replicost.cli.main import main; main()",
+                    "codegen",
+                    "--spec",
+                    str(SPEC),
+                    "--output",
+                    str(out),
+                ]
                 started = time.perf_counter()
                 done = subprocess.run(command, capture_output=True, text=True)
                 seconds = time.perf_counter() - started
-                bucket.append({"ok": done.returncode == 0, "seconds": seconds,
-                               "error": (done.stderr.strip().splitlines() or [""])[-1]})
-                log(f"  codegen run {run + 1} ({'first' if bucket is first else 'second'}): {seconds:.2f}s")
+                bucket.append(
+                    {
+                        "ok": done.returncode == 0,
+                        "seconds": seconds,
+                        "error": (done.stderr.strip().splitlines() or [""])[-1],
+                    }
+                )
+                log(
+                    f"  codegen run {run + 1} ({'first' if bucket is first else 'second'}): {seconds:.2f}s"
+                )
         shutil.rmtree(self.work / "s4-generated", ignore_errors=True)
         self.report.raw["s4"] = {"first": first, "second": second}
-        lines = ["### 4. `replicost codegen --spec openapi.json --output DIR`", "",
-                 "Whole command (process start included), Replicate's spec of 2026-03-16.", "",
-                 "| run | seconds |", "|---|---|"]
+        lines = [
+            "### 4. `replicost codegen --spec openapi.json --output DIR`",
+            "",
+            "Whole command (process start included), Replicate's spec of 2026-03-16.",
+            "",
+            "| run | seconds |",
+            "|---|---|",
+        ]
         for name, runs in (("first (empty output folder)", first), ("second (no change)", second)):
             spread = self.spread(runs, "seconds")
             lines.append(f"| {name} | {spread.fmt(2) if spread else self.failure(runs)} |")
         self.report.sections[4] = "\n".join(lines) + "\n"
 
     # ----- scenario 5 -------------------------------------------------------------------------
-    LINE = re.compile(r"^\s{2}(?P<name>\S.*?)\s+by (?P<dim>\w+)\s+(?P<best>[\d.]+)\s+\((?P<median>[\d.]+)\)\s*$")
+    LINE = re.compile(
+        r"^\s{2}(?P<name>\S.*?)\s+by (?P<dim>\w+)\s+(?P<best>[\d.]+)\s+\((?P<median>[\d.]+)\)\s*$"
+    )
 
     def scenario_5(self) -> None:
         script = BENCH_DIR / "reports_bench.py"
-        sections = ["### 5. Spend by model and by day", "",
-                    "Timed by `benchmarks/reports_bench.py` (the reports helper's benchmark), once per run "
-                    "over the same database; seconds, median (min–max). The replicost rows price every "
-                    "record and aggregate (what `replicost report spend` does); the engine rows group "
-                    "already priced rows in memory (pandas and polars get them from DuckDB once, untimed).",
-                    ""]
+        sections = [
+            "### 5. Spend by model and by day",
+            "",
+            "Timed by `benchmarks/reports_bench.py` (the reports helper's benchmark), once per run "
+            "over the same database; seconds, median (min–max). The replicost rows price every "
+            "record and aggregate (what `replicost report spend` does); the engine rows group "
+            "already priced rows in memory (pandas and polars get them from DuckDB once, untimed).",
+            "",
+        ]
         self.report.raw["s5"] = {}
         for n in self.sizes["s5"]:
             log(f"scenario 5: {n:,} predictions ({self.runs} runs)")
@@ -384,8 +535,20 @@ class Bench:
             timings: dict[tuple[str, str], list[float]] = {}
             failed = ""
             for run in range(self.runs):
-                done = subprocess.run([sys.executable, str(script), "--rows", str(n), "--repeat", "1",
-                                       "--db", str(db)], capture_output=True, text=True)
+                done = subprocess.run(
+                    [
+                        sys.executable,
+                        str(script),
+                        "--rows",
+                        str(n),
+                        "--repeat",
+                        "1",
+                        "--db",
+                        str(db),
+                    ],
+                    capture_output=True,
+                    text=True,
+                )
                 if done.returncode != 0:
                     failed = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
                     log(f"  reports_bench failed: {failed}")
@@ -393,34 +556,63 @@ class Bench:
                 for line in done.stdout.splitlines():
                     match = self.LINE.match(line)
                     if match:
-                        timings.setdefault((match["name"], match["dim"]), []).append(float(match["median"]))
-                log(f"  run {run + 1}: " + ", ".join(f"{k[0][:20]}/{k[1]} {v[-1]:.3f}" for k, v in timings.items()))
+                        timings.setdefault((match["name"], match["dim"]), []).append(
+                            float(match["median"])
+                        )
+                log(
+                    f"  run {run + 1}: "
+                    + ", ".join(f"{k[0][:20]}/{k[1]} {v[-1]:.3f}" for k, v in timings.items())
+                )
             self.clean(f"s5-{n}")
             self.report.raw["s5"][n] = {f"{k[0]} | {k[1]}": v for k, v in timings.items()}
-            sections += [f"{n:,} predictions:", "", "| engine | by model (s) | by day (s) |", "|---|---|---|"]
+            sections += [
+                f"{n:,} predictions:",
+                "",
+                "| engine | by model (s) | by day (s) |",
+                "|---|---|---|",
+            ]
             if failed:
                 sections += [f"| failed: {failed} | | |", ""]
                 continue
             names = list(dict.fromkeys(name for name, _ in timings))
             for name in names:
-                cells = [Spread(timings[(name, dim)]).fmt(3) if (name, dim) in timings else "–"
-                         for dim in ("model", "day")]
+                cells = [
+                    Spread(timings[(name, dim)]).fmt(3) if (name, dim) in timings else "–"
+                    for dim in ("model", "day")
+                ]
                 sections.append(f"| {name} | {cells[0]} | {cells[1]} |")
             sections.append("")
-            ours = [(dim, Spread(timings[(k, dim)])) for k in names if k.startswith("replicost report (")
-                    for dim in ("model", "day") if (k, dim) in timings]
+            ours = [
+                (dim, Spread(timings[(k, dim)]))
+                for k in names
+                if k.startswith("replicost report (")
+                for dim in ("model", "day")
+                if (k, dim) in timings
+            ]
             # the same query in pandas (price every record, then group) when the bench has it
-            pandas_rows = sorted((k for k in names if k.startswith("pandas")),
-                                 key=lambda k: "same query" not in k)
-            pandas = {dim: (k, Spread(timings[(k, dim)])) for k in reversed(pandas_rows)
-                      for dim in ("model", "day") if (k, dim) in timings}
+            pandas_rows = sorted(
+                (k for k in names if k.startswith("pandas")), key=lambda k: "same query" not in k
+            )
+            pandas = {
+                dim: (k, Spread(timings[(k, dim)]))
+                for k in reversed(pandas_rows)
+                for dim in ("model", "day")
+                if (k, dim) in timings
+            }
             if n == max(self.sizes["s5"]) and ours:
                 for dim, spread in ours:
-                    beside = (f"; {pandas[dim][0]}: {pandas[dim][1].median:.3f} s" if dim in pandas else "")
-                    self.report.targets.append(Target(
-                        f"spend by {dim} over {n:,} predictions: under 1 s",
-                        f"{spread.median:.3f} s (replicost report, price + aggregate){beside}",
-                        spread.median < 1.0))
+                    beside = (
+                        f"; {pandas[dim][0]}: {pandas[dim][1].median:.3f} s"
+                        if dim in pandas
+                        else ""
+                    )
+                    self.report.targets.append(
+                        Target(
+                            f"spend by {dim} over {n:,} predictions: under 1 s",
+                            f"{spread.median:.3f} s (replicost report, price + aggregate){beside}",
+                            spread.median < 1.0,
+                        )
+                    )
         self.report.sections[5] = "\n".join(sections)
 
     # ----- output -----------------------------------------------------------------------------
@@ -437,21 +629,34 @@ class Bench:
             "",
             f"- Machine: {box['cpu']}, {box['cores']} cores, {box['ram']} RAM, {box['os']}; "
             f"load average at the end {box['load']} (other work shared the machine: figures are noisy)",
-            "- Versions: " + ", ".join(f"{k} {v}" for k, v in vers.items())
+            "- Versions: "
+            + ", ".join(f"{k} {v}" for k, v in vers.items())
             + f"; replicost tree at {self.commit_at_start}"
-            + ("" if git_commit() == self.commit_at_start
-               else f" at the start, {git_commit()} at the end (the code changed during the run)"),
+            + (
+                ""
+                if git_commit() == self.commit_at_start
+                else f" at the start, {git_commit()} at the end (the code changed during the run)"
+            ),
             "- Simulator: replicost's simulated Replicate API in its own process (seed 7, history ending "
             "2026-11-01, frozen clock, every record rendered before the clock starts), on loopback.",
             "",
         ]
         if self.report.targets:
-            lines += ["## Targets (issues 4 and 6)", "", "| target | measured | met |", "|---|---|---|"]
+            lines += [
+                "## Targets (issues 4 and 6)",
+                "",
+                "| target | measured | met |",
+                "|---|---|---|",
+            ]
             for t in self.report.targets:
                 met = "–" if t.met is None else ("**yes**" if t.met else "**no**")
-                lines.append(f"| {t.text} | {t.measured}{f' ({t.note})' if t.note else ''} | {met} |")
+                lines.append(
+                    f"| {t.text} | {t.measured}{f' ({t.note})' if t.note else ''} | {met} |"
+                )
             lines.append("")
-        lines += ["## Scenarios", ""] + [self.report.sections[k] for k in sorted(self.report.sections)]
+        lines += ["## Scenarios", ""] + [
+            self.report.sections[k] for k in sorted(self.report.sections)
+        ]
         lines += [
             "## What a peer cannot do",
             "",
@@ -473,20 +678,41 @@ class Bench:
         output = self.args.output
         output.write_text("\n".join(lines))
         raw = output.with_suffix(".json")
-        raw.write_text(json.dumps({"machine": box, "versions": vers, "sizes": self.sizes, "runs": self.runs,
-                                   "results": self.report.raw}, indent=1, default=str))
+        raw.write_text(
+            json.dumps(
+                {
+                    "machine": box,
+                    "versions": vers,
+                    "sizes": self.sizes,
+                    "runs": self.runs,
+                    "results": self.report.raw,
+                },
+                indent=1,
+                default=str,
+            )
+        )
         return output
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a few minutes")
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes: a smoke run of a few minutes"
+    )
     parser.add_argument("--scenarios", default="1,2,3,4,5,6", help="comma-separated subset of 1-6")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (default 3)")
-    parser.add_argument("--output", type=Path, help="results file (default benchmarks/RESULTS.md; "
-                        "--quick: benchmarks/_work/RESULTS-quick.md)")
-    parser.add_argument("--workdir", type=Path, default=BENCH_DIR / "_work",
-                        help="scratch folder for databases (default benchmarks/_work, git-ignored)")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="results file (default benchmarks/RESULTS.md; "
+        "--quick: benchmarks/_work/RESULTS-quick.md)",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=BENCH_DIR / "_work",
+        help="scratch folder for databases (default benchmarks/_work, git-ignored)",
+    )
     args = parser.parse_args(argv)
     try:
         scenarios = {int(part) for part in args.scenarios.split(",") if part.strip()}
@@ -500,18 +726,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.output is None:
         args.output = args.workdir / "RESULTS-quick.md" if args.quick else BENCH_DIR / "RESULTS.md"
 
-    log(f"benchmarks: scenarios {sorted(scenarios)}, {args.runs} runs, "
+    log(
+        f"benchmarks: scenarios {sorted(scenarios)}, {args.runs} runs, "
         f"{'quick' if args.quick else 'full'} sizes; expect about "
-        f"{'2' if args.quick else '25'} minutes for everything on 2 cores")
+        f"{'2' if args.quick else '25'} minutes for everything on 2 cores"
+    )
     bench = Bench(args)
     started = time.perf_counter()
-    steps = [({1, 6}, bench.scenario_1), ({2}, bench.scenario_2),
-             ({3, 6}, lambda: bench.scenario_3_and_6(3 in scenarios, 6 in scenarios)),
-             ({4}, bench.scenario_4), ({5}, bench.scenario_5)]
+    steps = [
+        ({1, 6}, bench.scenario_1),
+        ({2}, bench.scenario_2),
+        ({3, 6}, lambda: bench.scenario_3_and_6(3 in scenarios, 6 in scenarios)),
+        ({4}, bench.scenario_4),
+        ({5}, bench.scenario_5),
+    ]
     for wanted, step in steps:
         if wanted & scenarios:
             step()
-            output = bench.write(started, scenarios)  # after each step: a late failure keeps the rest
+            output = bench.write(
+                started, scenarios
+            )  # after each step: a late failure keeps the rest
     log(f"wrote {output}")
     return 0
 

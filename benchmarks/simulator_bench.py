@@ -39,8 +39,10 @@ def fetch_all(client: httpx.Client, url: str) -> tuple[int, int, float]:
 
 
 def report(label: str, pages: int, rows: int, seconds: float) -> None:
-    print(f"{label:<34} {pages:>6} pages {rows:>8} rows {seconds:7.2f} s "
-          f"{pages / seconds:8.0f} pages/s {rows / seconds:9.0f} rows/s")
+    print(
+        f"{label:<34} {pages:>6} pages {rows:>8} rows {seconds:7.2f} s "
+        f"{pages / seconds:8.0f} pages/s {rows / seconds:9.0f} rows/s"
+    )
 
 
 def main() -> None:
@@ -50,9 +52,21 @@ def main() -> None:
     args = parser.parse_args()
     end = "2026-11-01"
 
-    command = [sys.executable, "-c", "from replicost.cli.main import main; main()", "simulate",
-               "serve", "--predictions", str(args.predictions), "--trainings", "10",
-               "--seed", str(args.seed), "--end", end]
+    command = [
+        sys.executable,
+        "-c",
+        "from replicost.cli.main import main; main()",
+        "simulate",
+        "serve",
+        "--predictions",
+        str(args.predictions),
+        "--trainings",
+        "10",
+        "--seed",
+        str(args.seed),
+        "--end",
+        end,
+    ]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         base_url = server.stdout.readline().strip()
@@ -63,11 +77,16 @@ def main() -> None:
         server.terminate()
         server.wait()
 
-    account = SimulatedAccount(seed=args.seed, predictions=args.predictions, trainings=10,
-                               end=datetime(2026, 11, 1, tzinfo=UTC))
+    account = SimulatedAccount(
+        seed=args.seed,
+        predictions=args.predictions,
+        trainings=10,
+        end=datetime(2026, 11, 1, tzinfo=UTC),
+    )
     app = SimulatorApp(account)
-    with httpx.Client(transport=app.httpx_transport(), base_url="http://sim/v1",
-                      headers=AUTH) as client:
+    with httpx.Client(
+        transport=app.httpx_transport(), base_url="http://sim/v1", headers=AUTH
+    ) as client:
         report("in-process transport, cold", *fetch_all(client, "/predictions"))
         report("in-process transport, warm", *fetch_all(client, "/predictions"))
 

@@ -41,8 +41,13 @@ def serve_forever(predictions: int, latency_ms: float, rate_limit: float | None)
     from replicost.simulator import SimulatedAccount, SimulatorApp, SimulatorServer
 
     account = SimulatedAccount(seed=7, predictions=predictions, trainings=200, end=END)
-    app = SimulatorApp(account, token=TOKEN, latency_ms=latency_ms, rate_limit_rpm=rate_limit,
-                       cache_records=predictions + 1000)
+    app = SimulatorApp(
+        account,
+        token=TOKEN,
+        latency_ms=latency_ms,
+        rate_limit_rpm=rate_limit,
+        cache_records=predictions + 1000,
+    )
     app.warm()
     server = SimulatorServer(app)
     print(server.base_url, flush=True)
@@ -53,19 +58,49 @@ def child_sync(base_url: str, db: str, concurrency: int, budget: str, only: str)
     """Child process: one sync; print its figures and this process's peak RSS as JSON."""
     from replicost.sync import sync_account
 
-    options = {} if budget == "default" else {"requests_per_minute": None if budget == "none" else float(budget)}
+    options = (
+        {}
+        if budget == "default"
+        else {"requests_per_minute": None if budget == "none" else float(budget)}
+    )
     started = time.perf_counter()
-    summary = sync_account(db, token=TOKEN, base_url=base_url, concurrency=concurrency,
-                           only=tuple(only.split(",")) if only else None, **options)
+    summary = sync_account(
+        db,
+        token=TOKEN,
+        base_url=base_url,
+        concurrency=concurrency,
+        only=tuple(only.split(",")) if only else None,
+        **options,
+    )
     seconds = time.perf_counter() - started
-    print(json.dumps({"new": summary.new, "updated": summary.updated, "seconds": seconds,
-                      "requests": summary.requests, "retries": summary.retries,
-                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(
+        json.dumps(
+            {
+                "new": summary.new,
+                "updated": summary.updated,
+                "seconds": seconds,
+                "requests": summary.requests,
+                "retries": summary.retries,
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def run_sync(base_url: str, db: Path, args: argparse.Namespace, only: str) -> dict:
-    command = [sys.executable, __file__, "--child-sync", base_url, str(db), "--concurrency",
-               str(args.concurrency), "--budget", args.budget, "--only", only]
+    command = [
+        sys.executable,
+        __file__,
+        "--child-sync",
+        base_url,
+        str(db),
+        "--concurrency",
+        str(args.concurrency),
+        "--budget",
+        args.budget,
+        "--only",
+        only,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"sync failed: {done.stderr.strip().splitlines()[-1:]}")
@@ -92,7 +127,9 @@ def pad(db: Path, rows: int) -> None:
         "INSERT INTO predictions SELECT 'pad' || i::VARCHAR, account, model, version, 'succeeded', source, "
         "deployment, created_at - INTERVAL 800 DAY - i * INTERVAL 1 SECOND, started_at, completed_at, predict_time, "
         "total_time, input_token_count, output_token_count, image_count, error, data_removed, raw, synced_at "
-        "FROM (SELECT * FROM predictions WHERE status = 'succeeded' LIMIT 1) CROSS JOIN range(?) t(i)", [rows])
+        "FROM (SELECT * FROM predictions WHERE status = 'succeeded' LIMIT 1) CROSS JOIN range(?) t(i)",
+        [rows],
+    )
     total = con.execute("SELECT count(*) FROM predictions").fetchone()[0]
     con.close()
     print(f"padded the database to {total:,} predictions")
@@ -103,12 +140,21 @@ def main() -> None:
     parser.add_argument("--predictions", type=int, default=20000)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--rate-limit", type=float, default=None, help="simulator's requests/min")
-    parser.add_argument("--budget", default="none",
-                        help="replicost's requests/min: a number, 'default' (2,700) or 'none'")
+    parser.add_argument(
+        "--budget",
+        default="none",
+        help="replicost's requests/min: a number, 'default' (2,700) or 'none'",
+    )
     parser.add_argument("--concurrency", type=int, default=12)
-    parser.add_argument("--skip-fetch", action="store_true", help="skip the sequential fetch (slow with latency)")
-    parser.add_argument("--history", type=int, default=0,
-                        help="pad the database to this many predictions before the no-change incremental sync")
+    parser.add_argument(
+        "--skip-fetch", action="store_true", help="skip the sequential fetch (slow with latency)"
+    )
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="pad the database to this many predictions before the no-change incremental sync",
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-sync", nargs=2, metavar=("URL", "DB"), help=argparse.SUPPRESS)
     parser.add_argument("--only", default="predictions", help=argparse.SUPPRESS)
@@ -120,8 +166,15 @@ def main() -> None:
         child_sync(*args.child_sync, args.concurrency, args.budget, args.only)
         return
 
-    command = [sys.executable, __file__, "--serve", "--predictions", str(args.predictions),
-               "--latency-ms", str(args.latency_ms)]
+    command = [
+        sys.executable,
+        __file__,
+        "--serve",
+        "--predictions",
+        str(args.predictions),
+        "--latency-ms",
+        str(args.latency_ms),
+    ]
     if args.rate_limit:
         command += ["--rate-limit", str(args.rate_limit)]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -134,16 +187,24 @@ def main() -> None:
             db = Path(folder) / "bench.duckdb"
             result = run_sync(base_url, db, args, "predictions")
             rate = result["new"] / result["seconds"]
-            ceiling = f", {rate / (args.rate_limit / 60 * 100):.1%} of the ceiling" if args.rate_limit else ""
-            print(f"full sync, concurrency {args.concurrency}, budget {args.budget}: {result['new']:,} rows in "
-                  f"{result['seconds']:.2f}s = {rate:,.0f} rows/s{ceiling} ({result['requests']} requests, "
-                  f"{result['retries']} retries), peak RSS {result['peak_rss_mb']:.0f} MB")
+            ceiling = (
+                f", {rate / (args.rate_limit / 60 * 100):.1%} of the ceiling"
+                if args.rate_limit
+                else ""
+            )
+            print(
+                f"full sync, concurrency {args.concurrency}, budget {args.budget}: {result['new']:,} rows in "
+                f"{result['seconds']:.2f}s = {rate:,.0f} rows/s{ceiling} ({result['requests']} requests, "
+                f"{result['retries']} retries), peak RSS {result['peak_rss_mb']:.0f} MB"
+            )
             run_sync(base_url, db, args, "")  # the other resources, once
             if args.history > result["new"]:
                 pad(db, args.history - result["new"])
             result = run_sync(base_url, db, args, "")
-            print(f"incremental sync (no new predictions): {result['seconds']:.2f}s, {result['requests']} requests, "
-                  f"{result['new']} new, {result['updated']} updated; db {os.path.getsize(db) / 1e6:.1f} MB")
+            print(
+                f"incremental sync (no new predictions): {result['seconds']:.2f}s, {result['requests']} requests, "
+                f"{result['new']} new, {result['updated']} updated; db {os.path.getsize(db) / 1e6:.1f} MB"
+            )
     finally:
         server.terminate()
         server.wait()

@@ -98,10 +98,20 @@ def build_demo(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the demo database here (default: a new temporary folder). Must not exist yet.",
 )
-@click.option("--predictions", type=click.IntRange(0, 2_000_000), default=20_000, show_default=True,
-              help="Predictions in the simulated account's history.")
-@click.option("--trainings", type=click.IntRange(0, 100_000), default=120, show_default=True,
-              help="Trainings in the simulated account's history.")
+@click.option(
+    "--predictions",
+    type=click.IntRange(0, 2_000_000),
+    default=20_000,
+    show_default=True,
+    help="Predictions in the simulated account's history.",
+)
+@click.option(
+    "--trainings",
+    type=click.IntRange(0, 100_000),
+    default=120,
+    show_default=True,
+    help="Trainings in the simulated account's history.",
+)
 @click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same account.")
 @click.option(
     "--end",

@@ -11,8 +11,12 @@ from .report_cmd import db_option, load_settings, pricing_options
 
 @click.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True,
-    help="Parquet partitioned by month (hive style), or one CSV file."
+    "--format",
+    "fmt",
+    type=click.Choice(["parquet", "csv"]),
+    default="parquet",
+    show_default=True,
+    help="Parquet partitioned by month (hive style), or one CSV file.",
 )
 @click.option(
     "--out",

@@ -87,13 +87,17 @@ def database_damage(exc: BaseException) -> str | None:
             first = text.splitlines()[0] if text else type(current).__name__
             kind = classify_failure(text)
             if kind == "full":
-                return ("no space left on the device holding the database; free some space and run the "
-                        "command again (every page committed before is kept)")
+                return (
+                    "no space left on the device holding the database; free some space and run the "
+                    "command again (every page committed before is kept)"
+                )
             if kind == "read-only":
                 return f"cannot write the database ({first})"
             if kind in ("damaged", "truncated"):
-                return (f"the database file is {kind} ({first}); restore it from a copy or sync into a "
-                        "new file")
+                return (
+                    f"the database file is {kind} ({first}); restore it from a copy or sync into a "
+                    "new file"
+                )
         current = current.__cause__ or current.__context__
     return None
 
@@ -134,7 +138,9 @@ def run(argv: list[str] | None = None) -> int:
         if damaged:
             click.echo(f"error: {one_line(redact(damaged))}", err=True)
             return 2
-        click.echo(f"error: unexpected {type(exc).__name__}: {one_line(redact(str(exc)))}", err=True)
+        click.echo(
+            f"error: unexpected {type(exc).__name__}: {one_line(redact(str(exc)))}", err=True
+        )
         return 1
 
 

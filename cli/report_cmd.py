@@ -100,8 +100,14 @@ def report() -> None:
 @click.option("--kind", type=click.Choice(["prediction", "training"]), help="Only this kind.")
 @click.option("--account", help="Only this account (username).")
 @click.option("--top", type=click.IntRange(min=1), help="Keep N rows; fold the rest into (other).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Output format (parquet needs --output).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output format (parquet needs --output).",
+)
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -157,15 +163,26 @@ def spend(by, since, until, tz, model, version_, deployment, source, status, kin
 
 @report.command()
 @click.option("--tz", default="UTC", show_default=True, help="Time zone for days and months.")
-@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
-              help="How many models and deployments to list.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="How many models and deployments to list.",
+)
 @click.option(
     "--now",
     "now_text",
     help="Report as of this instant (ISO 8601, default: now); for replays and reproducible output.",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="A rich table, or one JSON object.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="A rich table, or one JSON object.",
+)
 @pricing_options
 @db_option
 def summary(tz, top, now_text, fmt, pricing_file, config_path, db_path) -> None:

@@ -10,20 +10,43 @@ import click
 from replicost.errors import InputError
 
 
-def _build_app(seed, predictions, trainings, username, end, token, latency_ms, rate_limit,
-               fault_rate, faults, data_url_rate, low_credit):
+def _build_app(
+    seed,
+    predictions,
+    trainings,
+    username,
+    end,
+    token,
+    latency_ms,
+    rate_limit,
+    fault_rate,
+    faults,
+    data_url_rate,
+    low_credit,
+):
     from replicost.simulator import FAULT_KINDS, FaultConfig, SimulatedAccount, SimulatorApp
 
     kinds = tuple(k.strip() for k in faults.split(",") if k.strip()) if faults else FAULT_KINDS
     try:
         fault_config = FaultConfig(rate=fault_rate, kinds=kinds, seed=seed)
         account = SimulatedAccount(
-            seed=seed, predictions=predictions, trainings=trainings, username=username,
-            end=end.replace(tzinfo=UTC) if end else None, data_url_rate=data_url_rate)
+            seed=seed,
+            predictions=predictions,
+            trainings=trainings,
+            username=username,
+            end=end.replace(tzinfo=UTC) if end else None,
+            data_url_rate=data_url_rate,
+        )
     except ValueError as exc:
         raise InputError(str(exc)) from None
-    return SimulatorApp(account, token=token, latency_ms=latency_ms, rate_limit_rpm=rate_limit,
-                        faults=fault_config, low_credit=low_credit)
+    return SimulatorApp(
+        account,
+        token=token,
+        latency_ms=latency_ms,
+        rate_limit_rpm=rate_limit,
+        faults=fault_config,
+        low_credit=low_credit,
+    )
 
 
 def _write_dump(account, path: Path) -> int:
@@ -42,18 +65,45 @@ def _write_dump(account, path: Path) -> int:
 
 def _account_options(command):
     options = [
-        click.option("--seed", type=int, default=7, show_default=True,
-                     help="Seed of the synthetic account (same seed, same account)."),
-        click.option("--predictions", type=click.IntRange(min=0), default=5000, show_default=True,
-                     help="Number of predictions in the account's history."),
-        click.option("--trainings", type=click.IntRange(min=0), default=200, show_default=True,
-                     help="Number of trainings in the account's history."),
-        click.option("--username", default="acme-ai", show_default=True,
-                     help="Username of the simulated account."),
-        click.option("--end", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-                     help="When the history ends (UTC); default now."),
-        click.option("--data-url-rate", type=click.FloatRange(0, 1), default=0.0002,
-                     show_default=True, help="Share of records carrying a data URL of 100-400 KB."),
+        click.option(
+            "--seed",
+            type=int,
+            default=7,
+            show_default=True,
+            help="Seed of the synthetic account (same seed, same account).",
+        ),
+        click.option(
+            "--predictions",
+            type=click.IntRange(min=0),
+            default=5000,
+            show_default=True,
+            help="Number of predictions in the account's history.",
+        ),
+        click.option(
+            "--trainings",
+            type=click.IntRange(min=0),
+            default=200,
+            show_default=True,
+            help="Number of trainings in the account's history.",
+        ),
+        click.option(
+            "--username",
+            default="acme-ai",
+            show_default=True,
+            help="Username of the simulated account.",
+        ),
+        click.option(
+            "--end",
+            type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+            help="When the history ends (UTC); default now.",
+        ),
+        click.option(
+            "--data-url-rate",
+            type=click.FloatRange(0, 1),
+            default=0.0002,
+            show_default=True,
+            help="Share of records carrying a data URL of 100-400 KB.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -68,31 +118,84 @@ def simulate() -> None:
 @simulate.command()
 @_account_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=0,
-              help="Port to listen on (default: any free port).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Port to listen on (default: any free port).",
+)
 @click.option("--token", help="Accept only this API token (default: any bearer token).")
 @click.option("--latency-ms", type=click.FloatRange(min=0), default=0, help="Delay every response.")
-@click.option("--rate-limit", type=click.FloatRange(min=0, min_open=True),
-              help="Requests per minute before 429 (token bucket).")
-@click.option("--fault-rate", type=click.FloatRange(0, 1), default=0.0,
-              help="Share of requests that get a fault (5xx, 429, slow, dropped, truncated, non-JSON).")
+@click.option(
+    "--rate-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Requests per minute before 429 (token bucket).",
+)
+@click.option(
+    "--fault-rate",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    help="Share of requests that get a fault (5xx, 429, slow, dropped, truncated, non-JSON).",
+)
 @click.option("--faults", help="Comma-separated fault kinds to draw from (default: all).")
-@click.option("--low-credit", is_flag=True, help="429 bodies carry retry_after, as for low-credit accounts.")
-@click.option("--dump", "dump", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the ground truth (JSON lines) to this file before serving.")
-@click.option("--cache-records", type=click.IntRange(min=0), default=50_000, show_default=True,
-              help="Finished records kept serialized in memory (about 800 bytes each).")
-@click.option("--warm", is_flag=True,
-              help="Serialize the newest --cache-records predictions before printing the URL, "
-                   "so a benchmark measures its client, not the simulator.")
-def serve(seed, predictions, trainings, username, end, data_url_rate, host, port, token,
-          latency_ms, rate_limit, fault_rate, faults, low_credit, dump, cache_records,
-          warm) -> None:
+@click.option(
+    "--low-credit", is_flag=True, help="429 bodies carry retry_after, as for low-credit accounts."
+)
+@click.option(
+    "--dump",
+    "dump",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the ground truth (JSON lines) to this file before serving.",
+)
+@click.option(
+    "--cache-records",
+    type=click.IntRange(min=0),
+    default=50_000,
+    show_default=True,
+    help="Finished records kept serialized in memory (about 800 bytes each).",
+)
+@click.option(
+    "--warm",
+    is_flag=True,
+    help="Serialize the newest --cache-records predictions before printing the URL, "
+    "so a benchmark measures its client, not the simulator.",
+)
+def serve(
+    seed,
+    predictions,
+    trainings,
+    username,
+    end,
+    data_url_rate,
+    host,
+    port,
+    token,
+    latency_ms,
+    rate_limit,
+    fault_rate,
+    faults,
+    low_credit,
+    dump,
+    cache_records,
+    warm,
+) -> None:
     """Serve the simulated API on loopback until Ctrl-C; prints the base URL."""
     from replicost.simulator import SimulatorServer
 
-    app = _build_app(seed, predictions, trainings, username, end, token, latency_ms, rate_limit,
-                     fault_rate, faults, data_url_rate, low_credit)
+    app = _build_app(
+        seed,
+        predictions,
+        trainings,
+        username,
+        end,
+        token,
+        latency_ms,
+        rate_limit,
+        fault_rate,
+        faults,
+        data_url_rate,
+        low_credit,
+    )
     app.cache_records = cache_records
     if warm:
         click.echo(f"warmed {app.warm()} predictions", err=True)
@@ -105,8 +208,12 @@ def serve(seed, predictions, trainings, username, end, data_url_rate, host, port
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     click.echo(server.base_url)
-    click.echo("serving until Ctrl-C; any bearer token is accepted" if token is None
-               else "serving until Ctrl-C", err=True)
+    click.echo(
+        "serving until Ctrl-C; any bearer token is accepted"
+        if token is None
+        else "serving until Ctrl-C",
+        err=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -120,7 +227,8 @@ def serve(seed, predictions, trainings, username, end, data_url_rate, host, port
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def dump(seed, predictions, trainings, username, end, data_url_rate, file) -> None:
     """Write the synthetic account's ground truth (JSON lines) to FILE and exit."""
-    app = _build_app(seed, predictions, trainings, username, end, None, 0, None, 0.0, None,
-                     data_url_rate, False)
+    app = _build_app(
+        seed, predictions, trainings, username, end, None, 0, None, 0.0, None, data_url_rate, False
+    )
     rows = _write_dump(app.account, file)
     click.echo(f"wrote {rows} ground-truth rows to {file}", err=True)

@@ -17,29 +17,78 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 
 
 @click.command()
-@click.option("--db", "db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Database file (default: $REPLICOST_DB or the user data directory).")
-@click.option("--base-url", default=None, metavar="URL",
-              help="API base URL (default: $REPLICATE_API_BASE_URL or https://api.replicate.com/v1).")
-@click.option("--token", default=None, metavar="T", help="API token (default: $REPLICATE_API_TOKEN).")
-@click.option("--since", callback=_since, metavar="ISO_DATE",
-              help="Only predictions and trainings created at or after this date.")
-@click.option("--full", is_flag=True, help="Fetch everything again, ignoring the last sync's high-water mark.")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=12, show_default=True,
-              help="Time windows paged at once (requests stay within --requests-per-minute).")
-@click.option("--requests-per-minute", "requests_per_minute", type=click.IntRange(1, 100_000), default=2700,
-              show_default=True, metavar="N",
-              help="Request budget shared by all workers (Replicate allows 3000/min for list endpoints).")
-@click.option("--only", default=None, metavar="LIST",
-              help="Comma-separated subset of predictions,trainings,deployments,hardware,models,account.")
+@click.option(
+    "--db",
+    "db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Database file (default: $REPLICOST_DB or the user data directory).",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="API base URL (default: $REPLICATE_API_BASE_URL or https://api.replicate.com/v1).",
+)
+@click.option(
+    "--token", default=None, metavar="T", help="API token (default: $REPLICATE_API_TOKEN)."
+)
+@click.option(
+    "--since",
+    callback=_since,
+    metavar="ISO_DATE",
+    help="Only predictions and trainings created at or after this date.",
+)
+@click.option(
+    "--full", is_flag=True, help="Fetch everything again, ignoring the last sync's high-water mark."
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    default=12,
+    show_default=True,
+    help="Time windows paged at once (requests stay within --requests-per-minute).",
+)
+@click.option(
+    "--requests-per-minute",
+    "requests_per_minute",
+    type=click.IntRange(1, 100_000),
+    default=2700,
+    show_default=True,
+    metavar="N",
+    help="Request budget shared by all workers (Replicate allows 3000/min for list endpoints).",
+)
+@click.option(
+    "--only",
+    default=None,
+    metavar="LIST",
+    help="Comma-separated subset of predictions,trainings,deployments,hardware,models,account.",
+)
 @click.option("--quiet", is_flag=True, help="No progress output; only the final summary line.")
-def sync(db: Path | None, base_url: str | None, token: str | None, since: datetime | None, full: bool,
-         concurrency: int, requests_per_minute: int, only: str | None, quiet: bool) -> None:
+def sync(
+    db: Path | None,
+    base_url: str | None,
+    token: str | None,
+    since: datetime | None,
+    full: bool,
+    concurrency: int,
+    requests_per_minute: int,
+    only: str | None,
+    quiet: bool,
+) -> None:
     """Sync your Replicate account (predictions, trainings, deployments, hardware, models) into DuckDB."""
     from replicost.sync import make_progress, parse_only, sync_account
 
     resources = parse_only(only)
-    summary = sync_account(database_path(db), token=token, base_url=base_url, since=since, full=full,
-                           concurrency=concurrency, requests_per_minute=requests_per_minute,
-                           only=resources, progress=make_progress(quiet))
+    summary = sync_account(
+        database_path(db),
+        token=token,
+        base_url=base_url,
+        since=since,
+        full=full,
+        concurrency=concurrency,
+        requests_per_minute=requests_per_minute,
+        only=resources,
+        progress=make_progress(quiet),
+    )
     click.echo(summary.line())

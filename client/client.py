@@ -57,15 +57,23 @@ def _generated_models() -> Any:
     except ImportError:
         models = None
     if models is None or not hasattr(models, "PredictionResponse"):
-        raise ReplicostError("the generated client (replicost_api) is missing; run `replicost codegen`")
+        raise ReplicostError(
+            "the generated client (replicost_api) is missing; run `replicost codegen`"
+        )
     return models
 
 
 class _Resource:
     """One list/get endpoint family; `model` names the generated class records become."""
 
-    def __init__(self, client: ReplicateClient, path: str, model: str, filters: tuple[str, ...] = (),
-                 key_field: str | None = "id") -> None:
+    def __init__(
+        self,
+        client: ReplicateClient,
+        path: str,
+        model: str,
+        filters: tuple[str, ...] = (),
+        key_field: str | None = "id",
+    ) -> None:
         self._client, self.path, self.model, self.filters = client, path, model, filters
         self.key_field = key_field
 
@@ -77,8 +85,13 @@ class _Resource:
 
     def pager(self, *, cursor_url: str | None = None, **filters: Any) -> CursorPager:
         """A fresh pager over this list (or resuming from a saved `next` URL)."""
-        return CursorPager(self.path, self._params(filters), cursor_url=cursor_url,
-                           origin=self._client.origin, key_field=self.key_field)
+        return CursorPager(
+            self.path,
+            self._params(filters),
+            cursor_url=cursor_url,
+            origin=self._client.origin,
+            key_field=self.key_field,
+        )
 
     def iter_pages(self, **filters: Any) -> Iterator[Page]:
         """Every page of the list, newest first, as raw dicts."""
@@ -162,7 +175,9 @@ class ReplicateClient:
             raise InputError("no API token: set REPLICATE_API_TOKEN or pass --token")
         register_secret(token)
         self._token = token
-        self.base_url = (base_url or os.environ.get("REPLICATE_API_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        self.base_url = (
+            base_url or os.environ.get("REPLICATE_API_BASE_URL") or DEFAULT_BASE_URL
+        ).rstrip("/")
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise InputError(f"bad base URL {self.base_url!r}: expected http(s)://host[/path]")
@@ -172,19 +187,30 @@ class ReplicateClient:
         self.budget = RequestBudget(requests_per_minute, clock=self.retry.clock)
         self._on_retry = on_retry
         self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self._headers = {"Authorization": f"Bearer {token}", "User-Agent": f"replicost/{__version__}"}
-        self._limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        self._headers = {
+            "Authorization": f"Bearer {token}",
+            "User-Agent": f"replicost/{__version__}",
+        }
+        self._limits = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        )
         inner = transport or httpx.HTTPTransport(limits=self._limits)
         self.http = httpx.Client(
-            base_url=self.base_url + "/", headers=self._headers, timeout=self._timeout,
+            base_url=self.base_url + "/",
+            headers=self._headers,
+            timeout=self._timeout,
             transport=RetryingTransport(inner, self.retry, self.budget, self.stats, on_retry),
         )
         self._async_inner = async_transport
         self._ahttp: httpx.AsyncClient | None = None
         self._generated: Any = None
 
-        self.predictions = _Resource(self, "predictions", "PredictionResponse",
-                                     filters=("created_after", "created_before", "source"))
+        self.predictions = _Resource(
+            self,
+            "predictions",
+            "PredictionResponse",
+            filters=("created_after", "created_before", "source"),
+        )
         self.trainings = _Resource(self, "trainings", "TrainingResponse")
         self.deployments = _Resource(self, "deployments", "DeploymentResponse", key_field="name")
         self.models = _Resource(self, "models", "ModelResponse", key_field="name")
@@ -195,8 +221,12 @@ class ReplicateClient:
         if self._ahttp is None:
             inner = self._async_inner or httpx.AsyncHTTPTransport(limits=self._limits)
             self._ahttp = httpx.AsyncClient(
-                base_url=self.base_url + "/", headers=self._headers, timeout=self._timeout,
-                transport=AsyncRetryingTransport(inner, self.retry, self.budget, self.stats, self._on_retry),
+                base_url=self.base_url + "/",
+                headers=self._headers,
+                timeout=self._timeout,
+                transport=AsyncRetryingTransport(
+                    inner, self.retry, self.budget, self.stats, self._on_retry
+                ),
             )
         return self._ahttp
 

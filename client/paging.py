@@ -65,13 +65,19 @@ def raise_for_status(response: httpx.Response) -> None:
     if status == 401:
         raise AuthenticationError(
             f"token rejected by {urlsplit(url).netloc} (HTTP 401); check REPLICATE_API_TOKEN or --token",
-            url=url, status=status)
+            url=url,
+            status=status,
+        )
     if status == 404:
         raise NotFoundError(f"not found: {where}", url=url, status=status)
     if status == 429:
-        raise RateLimitedError(f"still rate limited after retries: {where}{detail}", url=url, status=status)
+        raise RateLimitedError(
+            f"still rate limited after retries: {where}{detail}", url=url, status=status
+        )
     if status >= 500:
-        raise ServerError(f"server error HTTP {status} after retries: {where}", url=url, status=status)
+        raise ServerError(
+            f"server error HTTP {status} after retries: {where}", url=url, status=status
+        )
     raise APIError(f"HTTP {status} from {where}{detail}", url=url, status=status)
 
 
@@ -85,7 +91,9 @@ def parsed_body(response: httpx.Response) -> Any:
     except orjson.JSONDecodeError:
         raise BadResponseError(
             f"the API returned a body that is not JSON (truncated?) for {_describe(str(response.request.url))}",
-            url=str(response.request.url), status=response.status_code) from None
+            url=str(response.request.url),
+            status=response.status_code,
+        ) from None
 
 
 def network_error(exc: httpx.HTTPError, url: str) -> NetworkError:
@@ -99,8 +107,15 @@ def network_error(exc: httpx.HTTPError, url: str) -> NetworkError:
 class CursorPager:
     """Paging protocol over `next` cursors: `first_request`, `read_page`, `next_request`, `has_next`."""
 
-    def __init__(self, url: str, params: dict[str, str] | None = None, *, cursor_url: str | None = None,
-                 origin: str | None = None, key_field: str | None = "id") -> None:
+    def __init__(
+        self,
+        url: str,
+        params: dict[str, str] | None = None,
+        *,
+        cursor_url: str | None = None,
+        origin: str | None = None,
+        key_field: str | None = "id",
+    ) -> None:
         self.url = url
         self.key_field = key_field
         self.params = {k: v for k, v in (params or {}).items() if v is not None}
@@ -118,18 +133,24 @@ class CursorPager:
     def read_page(self, request_url: str, body: Any) -> Page:
         """Validate a page's shape; a wrong shape raises BadResponseError naming the URL."""
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
-            raise BadResponseError(f"malformed page (no results list) from {_describe(request_url)}",
-                                   url=request_url)
+            raise BadResponseError(
+                f"malformed page (no results list) from {_describe(request_url)}", url=request_url
+            )
         next_url = body.get("next")
         if next_url is not None and not isinstance(next_url, str):
-            raise BadResponseError(f"malformed page (bad next cursor) from {_describe(request_url)}",
-                                   url=request_url)
+            raise BadResponseError(
+                f"malformed page (bad next cursor) from {_describe(request_url)}", url=request_url
+            )
         key = self.key_field
         # the key must be a string: an id of null, 7 or [] would reach the database writer
-        if any(not isinstance(record, dict) or (key and not isinstance(record.get(key), str))
-               for record in body["results"]):
-            raise BadResponseError(f"malformed page (a record without a string {key}) from {_describe(request_url)}",
-                                   url=request_url)
+        if any(
+            not isinstance(record, dict) or (key and not isinstance(record.get(key), str))
+            for record in body["results"]
+        ):
+            raise BadResponseError(
+                f"malformed page (a record without a string {key}) from {_describe(request_url)}",
+                url=request_url,
+            )
         self.started = True
         self.next_url = rebase(next_url, self.origin) if next_url else None
         return Page(url=request_url, results=body["results"], next_url=self.next_url)

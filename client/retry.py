@@ -85,8 +85,13 @@ class RequestBudget:
     (2,745 of Replicate's 3,000).
     """
 
-    def __init__(self, per_minute: float | None, *, burst: float | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_minute: float | None,
+        *,
+        burst: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.per_second = per_minute / 60.0 if per_minute else None
         self.capacity = burst if burst is not None else max(1.0, self.per_second or 1.0)
         self.tokens = self.capacity
@@ -163,12 +168,18 @@ def _judge(response: httpx.Response) -> str | None:
 class _Retrier:
     """The decision logic shared by the sync and async transports."""
 
-    def __init__(self, policy: RetryPolicy, budget: RequestBudget, stats: RequestStats,
-                 on_retry: Callable[[str], None] | None) -> None:
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        budget: RequestBudget,
+        stats: RequestStats,
+        on_retry: Callable[[str], None] | None,
+    ) -> None:
         self.policy, self.budget, self.stats, self.on_retry = policy, budget, stats, on_retry
 
-    def delay_after_response(self, attempt: int, started: float, reason: str,
-                             response: httpx.Response) -> float | None:
+    def delay_after_response(
+        self, attempt: int, started: float, reason: str, response: httpx.Response
+    ) -> float | None:
         asked = requested_wait(response) if response.status_code in (429, 503) else None
         delay = asked if asked is not None else self.policy.backoff(attempt)
         if response.status_code == 429:
@@ -182,7 +193,9 @@ class _Retrier:
         reason = type(exc).__name__
         return self._allowed(attempt, started, self.policy.backoff(attempt), reason, limit)
 
-    def _allowed(self, attempt: int, started: float, delay: float, reason: str, limit: int) -> float | None:
+    def _allowed(
+        self, attempt: int, started: float, delay: float, reason: str, limit: int
+    ) -> float | None:
         if attempt >= limit:
             return None
         if self.policy.clock() - started + delay > self.policy.max_total_seconds:
@@ -200,8 +213,14 @@ RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProt
 class RetryingTransport(httpx.BaseTransport):
     """Wrap a transport with the request budget and the retry policy (threads share one instance)."""
 
-    def __init__(self, inner: httpx.BaseTransport, policy: RetryPolicy, budget: RequestBudget,
-                 stats: RequestStats, on_retry: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        policy: RetryPolicy,
+        budget: RequestBudget,
+        stats: RequestStats,
+        on_retry: Callable[[str], None] | None = None,
+    ) -> None:
         self.inner = inner
         self.retrier = _Retrier(policy, budget, stats, on_retry)
 
@@ -241,8 +260,14 @@ class RetryingTransport(httpx.BaseTransport):
 class AsyncRetryingTransport(httpx.AsyncBaseTransport):
     """The async twin of `RetryingTransport` (same policy, budget and counters)."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, policy: RetryPolicy, budget: RequestBudget,
-                 stats: RequestStats, on_retry: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        policy: RetryPolicy,
+        budget: RequestBudget,
+        stats: RequestStats,
+        on_retry: Callable[[str], None] | None = None,
+    ) -> None:
         self.inner = inner
         self.retrier = _Retrier(policy, budget, stats, on_retry)
 

@@ -121,8 +121,9 @@ def prepare(loaded: spec.LoadedSpec) -> patches.PatchResult:
         # the patches expect the document's basic shape; when it is broken, the validator names
         # the first broken place better than the patch that stumbled on it
         spec.validate(loaded.document, loaded.source)
-        raise InputError(f"spec {loaded.source} has a shape codegen cannot read "
-                         f"({type(exc).__name__}: {exc})") from None
+        raise InputError(
+            f"spec {loaded.source} has a shape codegen cannot read ({type(exc).__name__}: {exc})"
+        ) from None
     spec.validate(patched.document, loaded.source)
     return patched
 

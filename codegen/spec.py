@@ -123,7 +123,9 @@ def validate(document: dict[str, Any], source: str) -> None:
         detail = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
         if len(detail) > 160:
             detail = detail[:157] + "..."
-        raise InputError(f"spec {source} cannot be validated ({type(exc).__name__}: {detail})") from None
+        raise InputError(
+            f"spec {source} cannot be validated ({type(exc).__name__}: {detail})"
+        ) from None
     if errors:
         first = errors[0]
         where = "/".join(str(part) for part in first.absolute_path) or "(document root)"

@@ -177,8 +177,9 @@ class SimulatedAccount:
         self.deployments = catalog.build_deployments(username, self._models_by_name)
         self.trainers = catalog.build_trainers(username)
         self._release_ns = {
-            dep.name: [self._fraction_to_ns(r.since, ("release", dep.name, r.number))
-                       for r in dep.releases]
+            dep.name: [
+                self._fraction_to_ns(r.since, ("release", dep.name, r.number)) for r in dep.releases
+            ]
             for dep in self.deployments
         }
         # Non-terminal records at `end`: the newest few sit in the last minute.
@@ -279,8 +280,9 @@ class SimulatedAccount:
     def _created(self, kind: str, index: int, draws: _Draws | None = None):
         """(created_ns, digits, python_style) of a generated record."""
         if draws is None:
-            draws = _Draws(self._key + (b"p:" if kind == "prediction" else b"t:")
-                           + str(index).encode())
+            draws = _Draws(
+                self._key + (b"p:" if kind == "prediction" else b"t:") + str(index).encode()
+            )
         count = self._counts[kind]
         tail = self._tail[kind]
         base_count = count - tail
@@ -380,15 +382,45 @@ class SimulatedAccount:
             source = None  # the oldest records predate the `source` field
         tail = index >= self.predictions - self._tail["prediction"]
         return self._build_prediction(
-            draws, index, created_ns, self._fmt(created_ns, digits, python_style), model,
-            version, hardware, deployment, source, None, fraction, tail,
+            draws,
+            index,
+            created_ns,
+            self._fmt(created_ns, digits, python_style),
+            model,
+            version,
+            hardware,
+            deployment,
+            source,
+            None,
+            fraction,
+            tail,
         )
 
-    def _build_prediction(self, draws, index, created_ns, created_at, model, version, hardware,
-                          deployment, source, given_input, fraction, tail) -> _Plan:
+    def _build_prediction(
+        self,
+        draws,
+        index,
+        created_ns,
+        created_at,
+        model,
+        version,
+        hardware,
+        deployment,
+        source,
+        given_input,
+        fraction,
+        tail,
+    ) -> _Plan:
         roll = draws.next()
-        status = ("succeeded" if roll < 0.90 else "failed" if roll < 0.955
-                  else "canceled" if roll < 0.985 else "aborted")
+        status = (
+            "succeeded"
+            if roll < 0.90
+            else "failed"
+            if roll < 0.955
+            else "canceled"
+            if roll < 0.985
+            else "aborted"
+        )
         if tail:
             status = "succeeded"
         cold = (model.cold_boot or deployment) and draws.next() < 0.04
@@ -402,7 +434,11 @@ class SimulatedAccount:
         started = status != "aborted"
         if status == "failed":
             error = draws.pick(_ERRORS)
-            predict_s = (int(draws.next() * 9) + 1) * 1e-6 if draws.next() < 0.3 else predict_s * draws.next()
+            predict_s = (
+                (int(draws.next() * 9) + 1) * 1e-6
+                if draws.next() < 0.3
+                else predict_s * draws.next()
+            )
         elif status == "canceled":
             if draws.next() < 0.3:
                 started = False
@@ -411,7 +447,9 @@ class SimulatedAccount:
 
         started_ns = started_at = None
         if started:
-            started_ns, started_at = self._timestamp(draws, created_ns + int(queue_s * NS_PER_SECOND))
+            started_ns, started_at = self._timestamp(
+                draws, created_ns + int(queue_s * NS_PER_SECOND)
+            )
             done_ns = started_ns + int((predict_s + overhead_s) * NS_PER_SECOND)
         else:
             done_ns = created_ns + int(queue_s * NS_PER_SECOND)
@@ -429,8 +467,10 @@ class SimulatedAccount:
         if given_input is not None:
             input_ = given_input
         if started:
-            metrics = {"predict_time": predict_time,
-                       "total_time": round((completed_ns - created_ns) / NS_PER_SECOND, 6)}
+            metrics = {
+                "predict_time": predict_time,
+                "total_time": round((completed_ns - created_ns) / NS_PER_SECOND, 6),
+            }
             if model.billing == "per_unit" and status in ("succeeded", "canceled"):
                 if model.output_kind == "image" and status == "succeeded":
                     count = len(output) if isinstance(output, list) else 1
@@ -450,25 +490,50 @@ class SimulatedAccount:
                 metrics, predict_time = {}, None  # recorded quirk: metrics == {}
         if status != "succeeded":
             output = None
-        logs = (f"Using seed: {seed_value}\nPrompt: {prompt}\n"
-                + ("" if status == "succeeded" else f"{error or status}\n"))
+        logs = f"Using seed: {seed_value}\nPrompt: {prompt}\n" + (
+            "" if status == "succeeded" else f"{error or status}\n"
+        )
         return _Plan(
-            kind="prediction", index=index, id=draws.id, created_ns=created_ns,
-            created_at=created_at, model=model.name, version=version, deployment=deployment,
-            hardware=hardware, billing=model.billing, source=source, final_status=status,
-            started_ns=started_ns, started_at=started_at, completed_ns=completed_ns,
-            completed_at=completed_at, predict_time=predict_time, metrics=metrics,
-            input=input_, output=output, error=error, logs=logs,
-            omit_data_removed=fraction < 0.1 and draws.next() < 0.2, stream=stream, extra=None,
+            kind="prediction",
+            index=index,
+            id=draws.id,
+            created_ns=created_ns,
+            created_at=created_at,
+            model=model.name,
+            version=version,
+            deployment=deployment,
+            hardware=hardware,
+            billing=model.billing,
+            source=source,
+            final_status=status,
+            started_ns=started_ns,
+            started_at=started_at,
+            completed_ns=completed_ns,
+            completed_at=completed_at,
+            predict_time=predict_time,
+            metrics=metrics,
+            input=input_,
+            output=output,
+            error=error,
+            logs=logs,
+            omit_data_removed=fraction < 0.1 and draws.next() < 0.2,
+            stream=stream,
+            extra=None,
         )
 
     def _input_output(self, draws, model, prompt, seed_value, data_url, index):
         files = f"https://replicate.delivery/xezq/{draws.id[:20]}"
         kind = model.output_kind
         if kind == "image":
-            count = 1 if model.name.endswith("pro") or draws.next() < 0.7 else int(draws.next() * 3) + 2
-            input_ = {"prompt": prompt, "num_outputs": count, "aspect_ratio": draws.pick(
-                ("1:1", "16:9", "3:2", "9:16")), "seed": seed_value}
+            count = (
+                1 if model.name.endswith("pro") or draws.next() < 0.7 else int(draws.next() * 3) + 2
+            )
+            input_ = {
+                "prompt": prompt,
+                "num_outputs": count,
+                "aspect_ratio": draws.pick(("1:1", "16:9", "3:2", "9:16")),
+                "seed": seed_value,
+            }
             output: Any = [f"{files}/out-{n}.webp" for n in range(count)]
             if data_url:
                 output = [self._data_url(draws, "image/webp")]
@@ -483,11 +548,17 @@ class SimulatedAccount:
         elif kind == "transcript":
             audio = self._data_url(draws, "audio/mpeg") if data_url else f"{files}/audio.mp3"
             input_ = {"audio": audio, "model": "large-v3", "language": "auto"}
-            output = {"detected_language": "english", "transcription": prompt,
-                      "segments": [{"id": 0, "start": 0.0, "end": 4.2, "text": prompt}]}
+            output = {
+                "detected_language": "english",
+                "transcription": prompt,
+                "segments": [{"id": 0, "start": 0.0, "end": 4.2, "text": prompt}],
+            }
         elif kind == "audio":
-            input_ = {"prompt": prompt, "duration": draws.pick((8, 15, 30)),
-                      "model_version": "stereo-large"}
+            input_ = {
+                "prompt": prompt,
+                "duration": draws.pick((8, 15, 30)),
+                "model_version": "stereo-large",
+            }
             output = f"{files}/out.wav"
         elif kind == "vector":
             input_ = {"text": prompt}
@@ -507,8 +578,9 @@ class SimulatedAccount:
         for trainer in self.trainers:
             total += trainer.weight
             cumulative.append(total / sum(t.weight for t in self.trainers))
-        trainer = self.trainers[min(bisect.bisect_left(cumulative, draws.next()),
-                                    len(self.trainers) - 1)]
+        trainer = self.trainers[
+            min(bisect.bisect_left(cumulative, draws.next()), len(self.trainers) - 1)
+        ]
         tail = index >= self.trainings - self._tail["training"]
         roll = draws.next()
         status = "succeeded" if tail or roll < 0.85 else "failed" if roll < 0.95 else "canceled"
@@ -520,29 +592,55 @@ class SimulatedAccount:
             queue_s, train_s = 2.0, max(train_s, 900.0)
         started_ns, started_at = self._timestamp(draws, created_ns + int(queue_s * NS_PER_SECOND))
         completed_ns, completed_at = self._timestamp(
-            draws, started_ns + int((train_s + 5.0) * NS_PER_SECOND))
+            draws, started_ns + int((train_s + 5.0) * NS_PER_SECOND)
+        )
         predict_time = round(train_s, 6)
-        metrics = {"predict_time": predict_time,
-                   "total_time": round((completed_ns - created_ns) / NS_PER_SECOND, 6)}
+        metrics = {
+            "predict_time": predict_time,
+            "total_time": round((completed_ns - created_ns) / NS_PER_SECOND, 6),
+        }
         trained_version = catalog.hex_id(self.username, "trained", index)
         files = f"https://replicate.delivery/xezq/{draws.id[:20]}"
         output = None
         if status == "succeeded":
-            output = {"version": f"{trainer.destination}:{trained_version}",
-                      "weights": f"{files}/trained_model.tar"}
+            output = {
+                "version": f"{trainer.destination}:{trained_version}",
+                "weights": f"{files}/trained_model.tar",
+            }
         error = "Training failed: loss diverged" if status == "failed" else None
         source = "web" if draws.next() < 0.3 else "api"
-        input_ = {"input_images": f"{files}/images.zip", "steps": draws.pick((500, 1000, 2000)),
-                  "lora_rank": 16, "trigger_word": "TOK"}
+        input_ = {
+            "input_images": f"{files}/images.zip",
+            "steps": draws.pick((500, 1000, 2000)),
+            "lora_rank": 16,
+            "trigger_word": "TOK",
+        }
         return _Plan(
-            kind="training", index=index, id=draws.id, created_ns=created_ns,
-            created_at=self._fmt(created_ns, digits, python_style), model=trainer.name,
-            version=trainer.version, deployment=None, hardware=trainer.hardware,
-            billing="per_second", source=source, final_status=status, started_ns=started_ns,
-            started_at=started_at, completed_ns=completed_ns, completed_at=completed_at,
-            predict_time=predict_time, metrics=metrics, input=input_, output=output,
-            error=error, logs=f"Training {trainer.name} for {input_['steps']} steps\n",
-            omit_data_removed=True, stream=False, extra={"destination": trainer.destination},
+            kind="training",
+            index=index,
+            id=draws.id,
+            created_ns=created_ns,
+            created_at=self._fmt(created_ns, digits, python_style),
+            model=trainer.name,
+            version=trainer.version,
+            deployment=None,
+            hardware=trainer.hardware,
+            billing="per_second",
+            source=source,
+            final_status=status,
+            started_ns=started_ns,
+            started_at=started_at,
+            completed_ns=completed_ns,
+            completed_at=completed_at,
+            predict_time=predict_time,
+            metrics=metrics,
+            input=input_,
+            output=output,
+            error=error,
+            logs=f"Training {trainer.name} for {input_['steps']} steps\n",
+            omit_data_removed=True,
+            stream=False,
+            extra={"destination": trainer.destination},
         )
 
     def plan(self, kind: str, index: int) -> _Plan:
@@ -557,8 +655,12 @@ class SimulatedAccount:
         finished = now_ns >= plan.completed_ns
         running = plan.started_ns is not None and now_ns >= plan.started_ns
         status = plan.final_status if finished else "processing" if running else "starting"
-        removed = (finished and plan.kind == "prediction" and plan.source != "web"
-                   and now_ns >= plan.completed_ns + DATA_REMOVAL_NS)
+        removed = (
+            finished
+            and plan.kind == "prediction"
+            and plan.source != "web"
+            and now_ns >= plan.completed_ns + DATA_REMOVAL_NS
+        )
         stable = removed or (finished and (plan.kind == "training" or plan.source == "web"))
         record: dict[str, Any] = {}
         if finished:
@@ -588,8 +690,10 @@ class SimulatedAccount:
             record["started_at"] = plan.started_at
         record["status"] = status
         # trainings' urls point at /v1/predictions/{id}: a quirk of Replicate's API
-        urls = {"cancel": f"{API}/predictions/{plan.id}/cancel",
-                "get": f"{API}/predictions/{plan.id}"}
+        urls = {
+            "cancel": f"{API}/predictions/{plan.id}/cancel",
+            "get": f"{API}/predictions/{plan.id}",
+        }
         if plan.stream and not finished:
             urls["stream"] = f"https://stream.replicate.com/v1/files/{plan.id}"
         urls["web"] = f"{WEB}/{plan.id}"
@@ -640,15 +744,18 @@ class SimulatedAccount:
             dep_name = None
             if deployment:
                 spec = self.deployment_spec(deployment.split("/")[-1])
-                if spec is None or (deployment.count("/") and not deployment.startswith(
-                        self.username + "/")):
+                if spec is None or (
+                    deployment.count("/") and not deployment.startswith(self.username + "/")
+                ):
                     raise LookupError(f"deployment {deployment} not found")
                 release = self._release_at(spec, created_ns)
                 model_spec = self._models_by_name[release.model]
                 version_id, hardware = release.version, release.hardware
                 dep_name = f"{self.username}/{spec.name}"
             else:
-                model_spec = self.model_spec(model) if model else self.model_for_version(version or "")
+                model_spec = (
+                    self.model_spec(model) if model else self.model_for_version(version or "")
+                )
                 if model_spec is None:
                     raise LookupError(f"model {model or version} not found")
                 era = model_spec.era_at(min(fraction, 1.0))
@@ -659,8 +766,18 @@ class SimulatedAccount:
                     era = matching[0]
                 version_id, hardware = era.version, era.hardware
             plan = self._build_prediction(
-                draws, index, created_ns, format_ns(created_ns, 6, strip=False), model_spec,
-                version_id, hardware, dep_name, source, input or {}, 1.0, False,
+                draws,
+                index,
+                created_ns,
+                format_ns(created_ns, 6, strip=False),
+                model_spec,
+                version_id,
+                hardware,
+                dep_name,
+                source,
+                input or {},
+                1.0,
+                False,
             )
             plan.omit_data_removed = False
             self._appended.append(plan)
@@ -682,8 +799,10 @@ class SimulatedAccount:
         if "image_count" in metrics:
             units = {"image": metrics["image_count"]}
         elif "input_token_count" in metrics:
-            units = {"input_token": metrics["input_token_count"],
-                     "output_token": metrics["output_token_count"]}
+            units = {
+                "input_token": metrics["input_token_count"],
+                "output_token": metrics["output_token_count"],
+            }
         return {
             "id": served["id"],
             "kind": plan.kind,
@@ -705,21 +824,25 @@ class SimulatedAccount:
         rows = []
         for dep in self.deployments:
             for release, release_ns in zip(dep.releases, self._release_ns[dep.name], strict=True):
-                rows.append({
-                    "owner": self.username,
-                    "name": dep.name,
-                    "number": release.number,
-                    "model": release.model,
-                    "version": release.version,
-                    "hardware": release.hardware,
-                    "min_instances": release.min_instances,
-                    "max_instances": release.max_instances,
-                    "created_at": format_ns(release_ns, 6, strip=False),
-                    "created_ns": release_ns,
-                })
+                rows.append(
+                    {
+                        "owner": self.username,
+                        "name": dep.name,
+                        "number": release.number,
+                        "model": release.model,
+                        "version": release.version,
+                        "hardware": release.hardware,
+                        "min_instances": release.min_instances,
+                        "max_instances": release.max_instances,
+                        "created_at": format_ns(release_ns, 6, strip=False),
+                        "created_ns": release_ns,
+                    }
+                )
         return rows
 
-    def current_release(self, dep: catalog.DeploymentSpec, now_ns: int) -> tuple[catalog.Release, int] | None:
+    def current_release(
+        self, dep: catalog.DeploymentSpec, now_ns: int
+    ) -> tuple[catalog.Release, int] | None:
         """The release in force at `now_ns` and its creation instant, or None before the first."""
         times = self._release_ns[dep.name]
         position = bisect.bisect_right(times, now_ns) - 1

@@ -67,8 +67,12 @@ class _ApiError(Exception):
     def __init__(self, status: int, detail: str, title: str | None = None) -> None:
         super().__init__(detail)
         self.status, self.detail = status, detail
-        self.title = title or {400: "Bad request", 404: "Not found",
-                               405: "Method not allowed", 422: "Invalid input"}.get(status, "Error")
+        self.title = title or {
+            400: "Bad request",
+            404: "Not found",
+            405: "Method not allowed",
+            422: "Invalid input",
+        }.get(status, "Error")
 
 
 class SimulatorApp:
@@ -94,8 +98,11 @@ class SimulatorApp:
         self.stats = Stats()
         self._stats_lock = threading.Lock()
         self._faults = FaultInjector(faults or FaultConfig())
-        self._bucket = (TokenBucket(rate_limit_rpm, rate_limit_burst, self._limiter_clock)
-                        if rate_limit_rpm else None)
+        self._bucket = (
+            TokenBucket(rate_limit_rpm, rate_limit_burst, self._limiter_clock)
+            if rate_limit_rpm
+            else None
+        )
         self._cache: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
         self._ids: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -193,8 +200,12 @@ class SimulatorApp:
         if fault == fault_kinds.SERVER_ERROR:
             return self._server_error()
         if fault == fault_kinds.NON_JSON:
-            return SimulatedResponse(200, b"<html><body><h1>Down for maintenance</h1></body></html>",
-                                     "text/html; charset=utf-8", fault=fault)
+            return SimulatedResponse(
+                200,
+                b"<html><body><h1>Down for maintenance</h1></body></html>",
+                "text/html; charset=utf-8",
+                fault=fault,
+            )
         if fault == fault_kinds.SLOW:
             time.sleep(self.faults.slow_ms / 1000)
         try:
@@ -202,8 +213,11 @@ class SimulatorApp:
                 raise _ApiError(404, "The requested resource could not be found.")
             response = handler(params, _parse_query(query), body, base)
         except _ApiError as exc:
-            return _json_response(exc.status, {"title": exc.title, "detail": exc.detail,
-                                               "status": exc.status}, _PROBLEM)
+            return _json_response(
+                exc.status,
+                {"title": exc.title, "detail": exc.detail, "status": exc.status},
+                _PROBLEM,
+            )
         if fault == fault_kinds.DROP:
             response.fault = fault
         elif fault == fault_kinds.TRUNCATE:
@@ -222,7 +236,9 @@ class SimulatorApp:
 
     def _throttled(self, seconds: int, fault: str | None = None) -> SimulatedResponse:
         unit = "second" if seconds == 1 else "seconds"
-        payload: dict = {"detail": f"Request was throttled. Expected available in {seconds} {unit}."}
+        payload: dict = {
+            "detail": f"Request was throttled. Expected available in {seconds} {unit}."
+        }
         if self.low_credit:
             payload["retry_after"] = seconds
         response = _json_response(429, payload)
@@ -233,15 +249,23 @@ class SimulatorApp:
     def _server_error(self) -> SimulatedResponse:
         status = (500, 502, 503)[self._faults.draw(str(self.stats.requests)) % 3]
         if status == 500:
-            response = _json_response(500, {"title": "Internal Server Error",
-                                            "detail": "An unexpected error occurred.",
-                                            "status": 500}, _PROBLEM)
+            response = _json_response(
+                500,
+                {
+                    "title": "Internal Server Error",
+                    "detail": "An unexpected error occurred.",
+                    "status": 500,
+                },
+                _PROBLEM,
+            )
         else:  # what a load balancer in front of the API answers
             reason = "Bad Gateway" if status == 502 else "Service Unavailable"
             response = SimulatedResponse(
-                status, f"<html><head><title>{status} {reason}</title></head><body><center><h1>"
-                        f"{status} {reason}</h1></center></body></html>".encode(),
-                "text/html")
+                status,
+                f"<html><head><title>{status} {reason}</title></head><body><center><h1>"
+                f"{status} {reason}</h1></center></body></html>".encode(),
+                "text/html",
+            )
         response.fault = fault_kinds.SERVER_ERROR
         return response
 
@@ -265,7 +289,11 @@ class SimulatorApp:
                 return f"{parts[0]}.get", handler, (parts[1], parts[2])
         if len(parts) == 4 and parts[0] in ("deployments", "models") and parts[3] == "predictions":
             if method == "POST":
-                return f"{parts[0]}.predictions.create", self._post_prediction, (parts[0], parts[1], parts[2])
+                return (
+                    f"{parts[0]}.predictions.create",
+                    self._post_prediction,
+                    (parts[0], parts[1], parts[2]),
+                )
         return "unknown", None, ()
 
     # ----- records and pages -------------------------------------------------------------
@@ -340,10 +368,17 @@ class SimulatorApp:
                 previous_url = _page_url(base, path, query, True, account.created_ns(kind, newest))
         with self._stats_lock:
             self.stats.rows += len(picked)
-        body = b"".join((
-            b'{"next":', orjson.dumps(next_url), b',"previous":', orjson.dumps(previous_url),
-            b',"results":[', b",".join(data for _, data in picked), b"]}",
-        ))
+        body = b"".join(
+            (
+                b'{"next":',
+                orjson.dumps(next_url),
+                b',"previous":',
+                orjson.dumps(previous_url),
+                b',"results":[',
+                b",".join(data for _, data in picked),
+                b"]}",
+            )
+        )
         return SimulatedResponse(200, body)
 
     def _list_predictions(self, params, query, body, base):
@@ -351,8 +386,12 @@ class SimulatorApp:
 
     def _list_trainings(self, params, query, body, base):
         # GET /v1/trainings takes no filters: only the cursor means something
-        return self._page("training", {"cursor": query.get("cursor")} if "cursor" in query else {},
-                          base, "/v1/trainings")
+        return self._page(
+            "training",
+            {"cursor": query.get("cursor")} if "cursor" in query else {},
+            base,
+            "/v1/trainings",
+        )
 
     def _get_record(self, params, query, body, base):
         kind, record_id = params
@@ -387,7 +426,8 @@ class SimulatorApp:
                 model, version = version, None
         try:
             record = self.account.create_prediction(
-                model=model, version=version, deployment=deployment, input=payload["input"])
+                model=model, version=version, deployment=deployment, input=payload["input"]
+            )
         except LookupError as exc:
             raise _ApiError(404 if params else 422, str(exc)) from None
         return _json_response(201, record)
@@ -421,18 +461,23 @@ class SimulatorApp:
                 "version": release.version,
                 "created_at": format_ns(created_ns, 6, strip=False),
                 "created_by": self._owner(),
-                "configuration": {"hardware": release.hardware,
-                                  "min_instances": release.min_instances,
-                                  "max_instances": release.max_instances},
+                "configuration": {
+                    "hardware": release.hardware,
+                    "min_instances": release.min_instances,
+                    "max_instances": release.max_instances,
+                },
             },
         }
 
     def _owner(self) -> dict:
         username = self.account.username
-        return {"type": "organization", "username": username,
-                "name": username.replace("-", " ").title(),
-                "avatar_url": f"https://cdn.replicate.com/avatars/{username}.png",
-                "github_url": f"https://github.com/{username}"}
+        return {
+            "type": "organization",
+            "username": username,
+            "name": username.replace("-", " ").title(),
+            "avatar_url": f"https://cdn.replicate.com/avatars/{username}.png",
+            "github_url": f"https://github.com/{username}",
+        }
 
     def _account(self, params, query, body, base):
         return _json_response(200, self._owner())
@@ -446,40 +491,57 @@ class SimulatorApp:
         latest = None
         if spec is not None:
             era = spec.eras[-1]
-            description, visibility, official = spec.description, spec.visibility, spec.kind == "official"
+            description, visibility, official = (
+                spec.description,
+                spec.visibility,
+                spec.kind == "official",
+            )
             if era.version != "hidden":
                 span = self.account.end_ns - self.account.start_ns
                 created = self.account.start_ns + int(era.since * span)
-                latest = {"id": era.version, "cog_version": "0.9.6", "openapi_schema": None,
-                          "created_at": format_ns(created // 1000 * 1000, 6, strip=False)}
+                latest = {
+                    "id": era.version,
+                    "cog_version": "0.9.6",
+                    "openapi_schema": None,
+                    "created_at": format_ns(created // 1000 * 1000, 6, strip=False),
+                }
         else:
             # trainers and the private models trainings push versions to
-            trainer = next((t for t in self.account.trainers if name in (t.name, t.destination)), None)
+            trainer = next(
+                (t for t in self.account.trainers if name in (t.name, t.destination)), None
+            )
             if trainer is None:
                 raise _ApiError(404, "Model not found.")
             official = False
             if name == trainer.name:
                 description, visibility = "Fine-tune a model on your own images", "public"
-                latest = {"id": trainer.version, "cog_version": "0.9.6", "openapi_schema": None,
-                          "created_at": format_ns(self.account.start_ns // 10**9 * 10**9, 6)}
+                latest = {
+                    "id": trainer.version,
+                    "cog_version": "0.9.6",
+                    "openapi_schema": None,
+                    "created_at": format_ns(self.account.start_ns // 10**9 * 10**9, 6),
+                }
             else:
                 description, visibility = f"Trained with {trainer.name}", "private"
         owner, model_name = name.split("/")
-        return _json_response(200, {
-            "url": f"https://replicate.com/{name}",
-            "owner": owner,
-            "name": model_name,
-            "description": description or None,
-            "visibility": visibility,
-            "github_url": None,
-            "paper_url": None,
-            "license_url": None,
-            "run_count": 1000 + sum(ord(c) for c in name) * 997,
-            "cover_image_url": None,
-            "default_example": None,
-            "latest_version": latest,
-            "is_official": official,
-        })
+        return _json_response(
+            200,
+            {
+                "url": f"https://replicate.com/{name}",
+                "owner": owner,
+                "name": model_name,
+                "description": description or None,
+                "visibility": visibility,
+                "github_url": None,
+                "paper_url": None,
+                "license_url": None,
+                "run_count": 1000 + sum(ord(c) for c in name) * 997,
+                "cover_image_url": None,
+                "default_example": None,
+                "latest_version": latest,
+                "is_official": official,
+            },
+        )
 
 
 def _json_response(status: int, payload, content_type: str = _JSON) -> SimulatedResponse:

@@ -25,7 +25,9 @@ class TokenBucket:
         """Take a token: 0.0 if granted, else the seconds until one is available."""
         with self._lock:
             now = self._clock()
-            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate_per_second)
+            self._tokens = min(
+                self.burst, self._tokens + (now - self._updated) * self.rate_per_second
+            )
             self._updated = now
             if self._tokens >= 1.0:
                 self._tokens -= 1.0

@@ -38,8 +38,11 @@ class _Handler(BaseHTTPRequestHandler):
             reason = HTTPStatus(result.status).phrase
         except ValueError:
             reason = ""
-        lines = [f"HTTP/1.1 {result.status} {reason}", f"Content-Type: {result.content_type}",
-                 f"Content-Length: {len(result.body)}"]
+        lines = [
+            f"HTTP/1.1 {result.status} {reason}",
+            f"Content-Type: {result.content_type}",
+            f"Content-Length: {len(result.body)}",
+        ]
         lines.extend(f"{key}: {value}" for key, value in result.headers.items())
         if result.fault == "drop":
             lines.append("Connection: close")
@@ -86,9 +89,9 @@ class SimulatorServer:
 
     def start(self) -> SimulatorServer:
         """Serve in a background thread."""
-        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
-                                        name="replicost-simulator",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, args=(0.05,), name="replicost-simulator", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -35,14 +35,23 @@ def _serve(app: SimulatorApp, request: httpx.Request, body: bytes) -> httpx.Resp
     base = f"{url.scheme}://{url.netloc.decode('ascii')}"
     headers = {key.lower(): value for key, value in request.headers.items()}
     result: SimulatedResponse = app.handle(
-        request.method, url.path, url.query.decode("ascii"), headers, body, base)
-    response_headers = {"Content-Type": result.content_type, **result.headers,
-                        "Content-Length": str(len(result.body))}
+        request.method, url.path, url.query.decode("ascii"), headers, body, base
+    )
+    response_headers = {
+        "Content-Type": result.content_type,
+        **result.headers,
+        "Content-Length": str(len(result.body)),
+    }
     if result.fault == "drop":
-        return httpx.Response(result.status, headers=response_headers,
-                              stream=_DroppedStream(result.body), request=request)
-    return httpx.Response(result.status, headers=response_headers, content=result.body,
-                          request=request)
+        return httpx.Response(
+            result.status,
+            headers=response_headers,
+            stream=_DroppedStream(result.body),
+            request=request,
+        )
+    return httpx.Response(
+        result.status, headers=response_headers, content=result.body, request=request
+    )
 
 
 class SimulatorTransport(httpx.BaseTransport):

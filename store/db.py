@@ -26,8 +26,11 @@ def classify_failure(text: str) -> str | None:
     """
     if "Could not set lock" in text or "Conflicting lock" in text:
         return "busy"
-    if "not a valid DuckDB database" in text or "Corrupt" in text or "corrupt" in text or (
-        "checksum" in text and "does not match" in text
+    if (
+        "not a valid DuckDB database" in text
+        or "Corrupt" in text
+        or "corrupt" in text
+        or ("checksum" in text and "does not match" in text)
     ):
         return "damaged"
     if "Could not read enough bytes" in text:  # cut short: a copy that did not finish, a full disk
@@ -52,10 +55,14 @@ def _translate(exc: Exception, path: Path) -> DatabaseError:
     if kind == "damaged":
         return DatabaseError(f"{path} is not a readable replicost database (corrupt or not DuckDB)")
     if kind == "truncated":
-        return DatabaseError(f"{path} is truncated (shorter than its own header says); "
-                             "restore it or sync into a new file")
+        return DatabaseError(
+            f"{path} is truncated (shorter than its own header says); "
+            "restore it or sync into a new file"
+        )
     if "does not exist" in text:
-        return DatabaseError(f"no database at {path}; run `replicost sync` (or `replicost demo`) first")
+        return DatabaseError(
+            f"no database at {path}; run `replicost sync` (or `replicost demo`) first"
+        )
     if kind == "read-only":
         return DatabaseError(f"cannot write {path}: permission denied")
     if kind == "full":
@@ -100,18 +107,26 @@ def connect(path: str | Path, *, migrate_schema: bool = True) -> duckdb.DuckDBPy
 def _refuse_foreign(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Refuse a DuckDB file that holds tables but no replicost schema: someone else's data, which a
     migration would otherwise change (or fail half-way into, on a table of the same name)."""
-    tables = {name for (name,) in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()").fetchall()}
+    tables = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()"
+        ).fetchall()
+    }
     if tables and "schema_migrations" not in tables:
-        raise DatabaseError(f"{path} is a DuckDB file but not a replicost database (no schema_migrations); "
-                            "name another file with --db")
+        raise DatabaseError(
+            f"{path} is a DuckDB file but not a replicost database (no schema_migrations); "
+            "name another file with --db"
+        )
 
 
 def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
     """Open an existing database for reading; refuse a missing, corrupt or newer one clearly."""
     path = Path(path)
     if not path.exists():
-        raise DatabaseError(f"no database at {path}; run `replicost sync` (or `replicost demo`) first")
+        raise DatabaseError(
+            f"no database at {path}; run `replicost sync` (or `replicost demo`) first"
+        )
     if path.is_dir():
         raise DatabaseError(f"{path} is a directory, not a database file")
     try:
@@ -125,5 +140,7 @@ def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
         raise _translate(exc, path) from None
     if not applied:
         con.close()
-        raise DatabaseError(f"{path} is a DuckDB file but not a replicost database (no schema_migrations)")
+        raise DatabaseError(
+            f"{path} is a DuckDB file but not a replicost database (no schema_migrations)"
+        )
     return con

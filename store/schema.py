@@ -153,7 +153,9 @@ def raw_compression(con: duckdb.DuckDBPyConnection) -> str:
     but stores the column uncompressed, so it is left out there.
     """
     try:
-        version = con.execute("SELECT current_setting('storage_compatibility_version')").fetchone()[0]
+        version = con.execute("SELECT current_setting('storage_compatibility_version')").fetchone()[
+            0
+        ]
     except duckdb.Error:
         return ""
     if version == "latest":
@@ -179,7 +181,9 @@ def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     ).fetchone()[0]
     if not exists:
         return []
-    return [row[0] for row in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+    return [
+        row[0] for row in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+    ]
 
 
 def check_not_newer(con: duckdb.DuckDBPyConnection, db_label: str) -> list[str]:

@@ -57,8 +57,10 @@ class SyncSummary:
     by_resource: dict[str, Totals] = field(default_factory=dict)
 
     def line(self) -> str:
-        return (f"synced {self.account}: {self.new:,} new, {self.updated:,} updated, {self.pages:,} pages, "
-                f"{self.requests:,} requests, {self.retries} retries in {self.seconds:.1f}s")
+        return (
+            f"synced {self.account}: {self.new:,} new, {self.updated:,} updated, {self.pages:,} pages, "
+            f"{self.requests:,} requests, {self.retries} retries in {self.seconds:.1f}s"
+        )
 
 
 def parse_only(text: str | None) -> tuple[str, ...]:
@@ -68,23 +70,45 @@ def parse_only(text: str | None) -> tuple[str, ...]:
     names = tuple(part.strip() for part in text.split(",") if part.strip())
     unknown = [name for name in names if name not in RESOURCES]
     if unknown:
-        raise InputError(f"--only: unknown resource {unknown[0]!r}; choose from {', '.join(RESOURCES)}")
+        raise InputError(
+            f"--only: unknown resource {unknown[0]!r}; choose from {', '.join(RESOURCES)}"
+        )
     return names
 
 
 def _log_start(con: duckdb.DuckDBPyConnection, run_id: str, account: str, resource: str) -> None:
-    con.execute("INSERT INTO sync_log (run_id, account, resource, started_at, status) "
-                "VALUES (?, ?, ?, now(), 'running')", [run_id, account, resource])
+    con.execute(
+        "INSERT INTO sync_log (run_id, account, resource, started_at, status) "
+        "VALUES (?, ?, ?, now(), 'running')",
+        [run_id, account, resource],
+    )
 
 
-def _log_end(con: duckdb.DuckDBPyConnection, run_id: str, resource: str, totals: Totals | None,
-             requests: int, retries: int, error: str | None) -> None:
+def _log_end(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    resource: str,
+    totals: Totals | None,
+    requests: int,
+    retries: int,
+    error: str | None,
+) -> None:
     totals = totals or Totals()
     con.execute(
         "UPDATE sync_log SET finished_at = now(), status = ?, new_rows = ?, updated_rows = ?, pages = ?, "
         "requests = ?, retries = ?, message = ? WHERE run_id = ? AND resource = ?",
-        ["failed" if error else "succeeded", totals.new, totals.updated, totals.pages, requests, retries,
-         error, run_id, resource])
+        [
+            "failed" if error else "succeeded",
+            totals.new,
+            totals.updated,
+            totals.pages,
+            requests,
+            retries,
+            error,
+            run_id,
+            resource,
+        ],
+    )
 
 
 def sync_account(
@@ -107,15 +131,23 @@ def sync_account(
     resources = tuple(only) if only is not None else RESOURCES
     progress = progress or Progress()
     started = time.monotonic()
-    client = ReplicateClient(token, base_url=base_url, transport=transport, retry=retry,
-                             requests_per_minute=requests_per_minute,
-                             max_connections=max(8, concurrency * 2), on_retry=progress.retry)
+    client = ReplicateClient(
+        token,
+        base_url=base_url,
+        transport=transport,
+        retry=retry,
+        requests_per_minute=requests_per_minute,
+        max_connections=max(8, concurrency * 2),
+        on_retry=progress.retry,
+    )
     try:
         con = connect(db or default_db_path())  # a second sync fails here: DuckDB's file lock
     except BaseException:
         client.close()
         raise
-    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would garble ours on a terminal
+    con.execute(
+        "SET enable_progress_bar = false"
+    )  # DuckDB's own bar would garble ours on a terminal
     fit_memory_limit(con)  # peak memory: a fixed buffer pool plus the key index (writer.py)
     summary = SyncSummary()
     run_id = uuid.uuid4().hex
@@ -140,10 +172,13 @@ def sync_account(
         summary.account = account
         steps = {
             "hardware": lambda: sync_hardware(client, con, progress, prefetched("hardware")),
-            "deployments": lambda: sync_deployments(client, con, account, progress, prefetched("deployments")),
+            "deployments": lambda: sync_deployments(
+                client, con, account, progress, prefetched("deployments")
+            ),
             "predictions": lambda: PredictionSync(client, con, account, request, progress).run(),
-            "trainings": lambda: sync_trainings(client, con, account, request, progress,
-                                                prefetched("trainings")),
+            "trainings": lambda: sync_trainings(
+                client, con, account, request, progress, prefetched("trainings")
+            ),
             "models": lambda: sync_models(client, con, account, progress, concurrency),
         }
         for resource in RESOURCES[1:]:
@@ -155,17 +190,35 @@ def sync_account(
             try:
                 totals = steps[resource]()
             except BaseException as exc:
-                message = redact(str(exc)) if isinstance(exc, ReplicostError) else type(exc).__name__
-                _log_end(con, run_id, resource, None, client.stats.requests - requests_before,
-                         client.stats.retries - retries_before, message)
+                message = (
+                    redact(str(exc)) if isinstance(exc, ReplicostError) else type(exc).__name__
+                )
+                _log_end(
+                    con,
+                    run_id,
+                    resource,
+                    None,
+                    client.stats.requests - requests_before,
+                    client.stats.retries - retries_before,
+                    message,
+                )
                 if isinstance(exc, ReplicostError):
                     # the one line a user sees says how hard the sync tried and that a rerun resumes
-                    exc.args = (f"{exc} (stopped after {client.stats.requests:,} requests and "
-                                f"{client.stats.retries:,} retries; committed pages are kept: run "
-                                "the sync again to resume)",)
+                    exc.args = (
+                        f"{exc} (stopped after {client.stats.requests:,} requests and "
+                        f"{client.stats.retries:,} retries; committed pages are kept: run "
+                        "the sync again to resume)",
+                    )
                 raise
-            _log_end(con, run_id, resource, totals, client.stats.requests - requests_before,
-                     client.stats.retries - retries_before, None)
+            _log_end(
+                con,
+                run_id,
+                resource,
+                totals,
+                client.stats.requests - requests_before,
+                client.stats.retries - retries_before,
+                None,
+            )
             summary.by_resource[resource] = totals
             summary.new += totals.new
             summary.updated += totals.updated

@@ -80,8 +80,14 @@ class SyncRequest:
 class PredictionSync:
     """One account's predictions into DuckDB; `run()` plans or resumes, pages, refreshes, finishes."""
 
-    def __init__(self, client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str,
-                 request: SyncRequest, progress: Progress) -> None:
+    def __init__(
+        self,
+        client: ReplicateClient,
+        con: duckdb.DuckDBPyConnection,
+        account: str,
+        request: SyncRequest,
+        progress: Progress,
+    ) -> None:
         self.client, self.con, self.account = client, con, account
         self.request, self.progress = request, progress
         self.writer = RecordWriter(con, "predictions", account)
@@ -104,13 +110,16 @@ class PredictionSync:
         count, oldest_us = self.con.execute(
             f"SELECT count(*), epoch_us(min(created_at)) FROM predictions WHERE account = ? "
             f"AND created_at < ?::TIMESTAMPTZ AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL}))",
-            [self.account, low_text]).fetchone()
+            [self.account, low_text],
+        ).fetchone()
         if not count:
             return 0, None, 0
         oldest = from_epoch_us(oldest_us)
         between = self.con.execute(
             "SELECT count(*) FROM predictions WHERE account = ? AND created_at >= ?::TIMESTAMPTZ "
-            "AND created_at < ?::TIMESTAMPTZ", [self.account, format_timestamp(oldest), low_text]).fetchone()[0]
+            "AND created_at < ?::TIMESTAMPTZ",
+            [self.account, format_timestamp(oldest), low_text],
+        ).fetchone()[0]
         return count, oldest, between
 
     def _probe(self, **filters: Any) -> Page:
@@ -168,22 +177,36 @@ class PredictionSync:
         page_span = max(newest - page_oldest, timedelta(milliseconds=1))
         floor = low or self._find_oldest(newest, page_span * PAGES_PER_WINDOW)
         estimated_pages = (newest - floor) / page_span
-        count = int(min(self.request.concurrency * WINDOWS_PER_WORKER,
-                        max(1.0, estimated_pages / PAGES_PER_WINDOW)))
+        count = int(
+            min(
+                self.request.concurrency * WINDOWS_PER_WORKER,
+                max(1.0, estimated_pages / PAGES_PER_WINDOW),
+            )
+        )
         step = (newest - floor) / count
         edges = [format_timestamp(floor + step * i) for i in range(1, count)]
         afters = [low_text, *edges]
         befores = [*edges, None]
-        windows = [{"id": i, "after": a, "before": b} for i, (a, b) in enumerate(zip(afters, befores, strict=True))]
+        windows = [
+            {"id": i, "after": a, "before": b}
+            for i, (a, b) in enumerate(zip(afters, befores, strict=True))
+        ]
         self._mark_fresh(windows)
         # The probe is the top window's first page: it continues from the probe's cursor, which
         # has no created_after, so it stops at its lower edge like a split window (windows.py).
         top = windows[-1]
-        kept, first_state = probe.results, {"cursor": probe.next_url, "done": probe.next_url is None}
+        kept, first_state = (
+            probe.results,
+            {"cursor": probe.next_url, "done": probe.next_url is None},
+        )
         if top["after"] != low_text:
             top["stop_at"] = top["after"]
             edge = parse_timestamp(top["after"])
-            kept = [r for r in probe.results if (moment := moment_of(r.get("created_at"))) is None or moment >= edge]
+            kept = [
+                r
+                for r in probe.results
+                if (moment := moment_of(r.get("created_at"))) is None or moment >= edge
+            ]
             if len(kept) < len(probe.results):
                 first_state["done"] = True
         run = {"mode": mode, "low": low_text, "floor": format_timestamp(floor), "windows": windows}
@@ -207,8 +230,13 @@ class PredictionSync:
                 params.append(window["before"])
             window["fresh"] = self.con.execute(sql, params).fetchone()[0] == 0
 
-    def _commit_plan(self, run: dict[str, Any], probe: Page | None, first_state: dict | None,
-                     first_window: int = 0) -> None:
+    def _commit_plan(
+        self,
+        run: dict[str, Any],
+        probe: Page | None,
+        first_state: dict | None,
+        first_window: int = 0,
+    ) -> None:
         state: dict[tuple[str, str], str | None] = {(RESOURCE, "run"): st.dumps(run)}
         for window in run["windows"]:
             state[(RESOURCE, window_key(window["id"]))] = st.dumps({"cursor": None, "done": False})
@@ -240,7 +268,8 @@ class PredictionSync:
         rows = self.con.execute(
             f"SELECT id FROM predictions WHERE account = ? AND created_at < ?::TIMESTAMPTZ "
             f"AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL})) ORDER BY created_at",
-            [self.account, run["low"]]).fetchall()
+            [self.account, run["low"]],
+        ).fetchall()
         ids = [row[0] for row in rows]
         if not ids:
             return
@@ -251,7 +280,9 @@ class PredictionSync:
             except NotFoundError:
                 return None  # deleted upstream: keep what we have
 
-        with ThreadPoolExecutor(max_workers=max(1, min(self.request.concurrency, len(ids)))) as pool:
+        with ThreadPoolExecutor(
+            max_workers=max(1, min(self.request.concurrency, len(ids)))
+        ) as pool:
             fresh = [record for record in pool.map(get, ids) if record and "id" in record]
         self.totals.add(self.writer.write(fresh), 0)
         self.progress.advance(len(fresh), 0)
@@ -259,12 +290,15 @@ class PredictionSync:
     def finish(self) -> None:
         """Move the high-water mark and drop the plan, in one transaction."""
         newest_us = self.con.execute(
-            "SELECT epoch_us(max(created_at)) FROM predictions WHERE account = ?", [self.account]).fetchone()[0]
+            "SELECT epoch_us(max(created_at)) FROM predictions WHERE account = ?", [self.account]
+        ).fetchone()[0]
         newest = from_epoch_us(newest_us) if newest_us is not None else None
         self.con.execute("BEGIN TRANSACTION")
         try:
             if newest is not None:
-                st.put_state(self.con, self.account, RESOURCE, "high_water_mark", format_timestamp(newest))
+                st.put_state(
+                    self.con, self.account, RESOURCE, "high_water_mark", format_timestamp(newest)
+                )
             st.put_state(self.con, self.account, RESOURCE, "run", None)
             st.clear_prefix(self.con, self.account, RESOURCE, "window:")
             self.con.execute("COMMIT")

@@ -66,8 +66,10 @@ class PlainProgress(Progress):
         now = time.monotonic()
         if now - self.last >= self.every:
             self.last = now
-            self.message(f"{self.resource}: {self.records} records, {self.pages} pages, "
-                         f"{self.rate():,.0f} records/s, {self.retries} retries")
+            self.message(
+                f"{self.resource}: {self.records} records, {self.pages} pages, "
+                f"{self.rate():,.0f} records/s, {self.retries} retries"
+            )
 
     def message(self, text: str) -> None:
         print(redact(text), file=self.stream, flush=True)
@@ -83,9 +85,14 @@ class RichProgress(Progress):
         from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self.console = Console(stderr=True)
-        self.bar = Bar(SpinnerColumn(), TextColumn("{task.description}"),
-                       TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
-                       console=self.console, transient=True)
+        self.bar = Bar(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.fields[detail]}"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+        )
         self.task = self.bar.add_task("sync", detail="", total=None)
         self.bar.start()
 
@@ -101,9 +108,12 @@ class RichProgress(Progress):
         super().retry(reason)
 
     def _refresh(self) -> None:
-        self.bar.update(self.task, description=f"syncing {self.resource}",
-                        detail=f"{self.records:,} records  {self.pages:,} pages  "
-                               f"{self.rate():,.0f}/s  {self.retries} retries")
+        self.bar.update(
+            self.task,
+            description=f"syncing {self.resource}",
+            detail=f"{self.records:,} records  {self.pages:,} pages  "
+            f"{self.rate():,.0f}/s  {self.retries} retries",
+        )
 
     def message(self, text: str) -> None:
         self.console.print(redact(text), markup=False, highlight=False)

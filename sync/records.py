@@ -23,10 +23,23 @@ _DATA_MARKER = b'"data:'
 
 # Columns shared by predictions and trainings, in INSERT order; metrics keys map 1:1.
 RECORD_COLUMNS = (
-    "id", "model", "version", "status", "source", "deployment",
-    "created_at", "started_at", "completed_at",
-    "predict_time", "total_time", "input_token_count", "output_token_count", "image_count",
-    "error", "data_removed", "raw",
+    "id",
+    "model",
+    "version",
+    "status",
+    "source",
+    "deployment",
+    "created_at",
+    "started_at",
+    "completed_at",
+    "predict_time",
+    "total_time",
+    "input_token_count",
+    "output_token_count",
+    "image_count",
+    "error",
+    "data_removed",
+    "raw",
 )
 TRAINING_EXTRA_COLUMNS = ("destination", "output_version")
 TERMINAL_STATUSES = ("succeeded", "failed", "canceled", "aborted")
@@ -34,7 +47,7 @@ TERMINAL_STATUSES = ("succeeded", "failed", "canceled", "aborted")
 
 def placeholder(url: str) -> dict[str, Any]:
     """The small object stored instead of a large data URL."""
-    media_type = url[5:url.find(";")] if ";" in url[:200] else url[5:url.find(",")][:100]
+    media_type = url[5 : url.find(";")] if ";" in url[:200] else url[5 : url.find(",")][:100]
     return {
         "replicost_placeholder": "data-url",
         "media_type": media_type,
@@ -89,8 +102,25 @@ def columns(records: list[dict[str, Any]], *, training: bool = False) -> dict[st
     """Column lists (one per table column) for a batch of records, ready for a vectorized INSERT."""
     names = RECORD_COLUMNS + (TRAINING_EXTRA_COLUMNS if training else ())
     cols: dict[str, list[Any]] = {name: [] for name in names}
-    (ids, models, versions, statuses, sources, deployments, created, started, completed,
-     predict, total, tokens_in, tokens_out, images, errors, removed, raws) = (cols[n] for n in RECORD_COLUMNS)
+    (
+        ids,
+        models,
+        versions,
+        statuses,
+        sources,
+        deployments,
+        created,
+        started,
+        completed,
+        predict,
+        total,
+        tokens_in,
+        tokens_out,
+        images,
+        errors,
+        removed,
+        raws,
+    ) = (cols[n] for n in RECORD_COLUMNS)
     for record in records:
         get = record.get
         metrics = get("metrics")
@@ -118,5 +148,6 @@ def columns(records: list[dict[str, Any]], *, training: bool = False) -> dict[st
             output = get("output")
             cols["destination"].append(_text(get("destination")))
             cols["output_version"].append(
-                _text(output.get("version")) if isinstance(output, dict) else None)
+                _text(output.get("version")) if isinstance(output, dict) else None
+            )
     return cols

@@ -56,7 +56,14 @@ def upsert_account(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> st
             "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, now(), now()) ON CONFLICT (account) DO UPDATE SET "
             "type = excluded.type, name = excluded.name, github_url = excluded.github_url, "
             "raw = excluded.raw, last_synced_at = now()",
-            [username, record.get("type"), record.get("name"), record.get("github_url"), st.dumps(record)])
+            [
+                username,
+                record.get("type"),
+                record.get("name"),
+                record.get("github_url"),
+                st.dumps(record),
+            ],
+        )
     return username
 
 
@@ -68,13 +75,21 @@ def first_trainings_page(client: ReplicateClient) -> tuple[CursorPager, Page]:
 
 def trainings_run_pending(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether an interrupted trainings run waits to resume (it starts from its saved cursor)."""
-    return bool(con.execute(
-        "SELECT count(*) FROM sync_state WHERE resource = 'trainings' AND key = 'run'").fetchone()[0])
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM sync_state WHERE resource = 'trainings' AND key = 'run'"
+        ).fetchone()[0]
+    )
 
 
-def sync_trainings(client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str,
-                   request: SyncRequest, progress: Progress,
-                   first: tuple[CursorPager, Page] | None = None) -> Totals:
+def sync_trainings(
+    client: ReplicateClient,
+    con: duckdb.DuckDBPyConnection,
+    account: str,
+    request: SyncRequest,
+    progress: Progress,
+    first: tuple[CursorPager, Page] | None = None,
+) -> Totals:
     """Page trainings newest first down to the high-water mark (minus overlap), then refresh.
 
     `first`: the newest page, already fetched (`first_trainings_page`), when no run was pending.
@@ -100,17 +115,27 @@ def sync_trainings(client: ReplicateClient, con: duckdb.DuckDBPyConnection, acco
     while not run.get("finished") and (prefetched is not None or pager.has_next()):
         page, prefetched = prefetched or fetch_page(client.http, pager), None
         older = low is not None and all(
-            parse_timestamp(r["created_at"]) < low for r in page.results if isinstance(r.get("created_at"), str))
+            parse_timestamp(r["created_at"]) < low
+            for r in page.results
+            if isinstance(r.get("created_at"), str)
+        )
         finished = older or page.next_url is None
-        state = {(resource, "run"): st.dumps({**run, "cursor": page.next_url, "finished": finished})}
+        state = {
+            (resource, "run"): st.dumps({**run, "cursor": page.next_url, "finished": finished})
+        }
         totals.add(writer.write(page.results, state), 1)
         progress.advance(len(page.results), 1)
         if older:
             break
     if low is not None:
-        stale = [row[0] for row in con.execute(
-            f"SELECT id FROM trainings WHERE account = ? AND created_at < ?::TIMESTAMPTZ "
-            f"AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL}))", [account, run["low"]]).fetchall()]
+        stale = [
+            row[0]
+            for row in con.execute(
+                f"SELECT id FROM trainings WHERE account = ? AND created_at < ?::TIMESTAMPTZ "
+                f"AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL}))",
+                [account, run["low"]],
+            ).fetchall()
+        ]
         fresh = []
         for record_id in stale:
             try:
@@ -118,11 +143,14 @@ def sync_trainings(client: ReplicateClient, con: duckdb.DuckDBPyConnection, acco
             except NotFoundError:
                 continue
         totals.add(writer.write(fresh))
-    newest = con.execute("SELECT epoch_us(max(created_at)) FROM trainings WHERE account = ?",
-                         [account]).fetchone()[0]
+    newest = con.execute(
+        "SELECT epoch_us(max(created_at)) FROM trainings WHERE account = ?", [account]
+    ).fetchone()[0]
     with _transaction(con):
         if newest is not None:
-            st.put_state(con, account, resource, "high_water_mark", format_timestamp(from_epoch_us(newest)))
+            st.put_state(
+                con, account, resource, "high_water_mark", format_timestamp(from_epoch_us(newest))
+            )
         st.put_state(con, account, resource, "run", None)
     return totals
 
@@ -136,8 +164,13 @@ def fetch_deployments(client: ReplicateClient) -> tuple[list[dict[str, Any]], in
     return deployments, pages
 
 
-def sync_deployments(client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str,
-                     progress: Progress, fetched: tuple[list[dict[str, Any]], int] | None = None) -> Totals:
+def sync_deployments(
+    client: ReplicateClient,
+    con: duckdb.DuckDBPyConnection,
+    account: str,
+    progress: Progress,
+    fetched: tuple[list[dict[str, Any]], int] | None = None,
+) -> Totals:
     """Upsert every deployment; insert each current release not seen before."""
     totals = Totals()
     deployments, totals.pages = fetched if fetched is not None else fetch_deployments(client)
@@ -155,7 +188,8 @@ def sync_deployments(client: ReplicateClient, con: duckdb.DuckDBPyConnection, ac
                 "INSERT INTO deployments VALUES (?, ?, ?, ?, ?, ?, now()) ON CONFLICT (deployment) DO UPDATE SET "
                 "account = excluded.account, current_release_number = excluded.current_release_number, "
                 "raw = excluded.raw, synced_at = now()",
-                [key, account, owner, name, release.get("number"), raw])
+                [key, account, owner, name, release.get("number"), raw],
+            )
             totals.add(WriteResult(new=0 if old else 1, updated=1 if old and old[0] != raw else 0))
             if release.get("number") is None:
                 continue
@@ -163,15 +197,26 @@ def sync_deployments(client: ReplicateClient, con: duckdb.DuckDBPyConnection, ac
             con.execute(
                 "INSERT INTO deployment_releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, TRY_CAST(? AS TIMESTAMPTZ), ?, now()) "
                 "ON CONFLICT (deployment, number) DO NOTHING",
-                [key, release["number"], account, release.get("model"), release.get("version"),
-                 config.get("hardware"), config.get("min_instances"), config.get("max_instances"),
-                 release.get("created_at"), created_by.get("username")])
+                [
+                    key,
+                    release["number"],
+                    account,
+                    release.get("model"),
+                    release.get("version"),
+                    config.get("hardware"),
+                    config.get("min_instances"),
+                    config.get("max_instances"),
+                    release.get("created_at"),
+                    created_by.get("username"),
+                ],
+            )
     progress.advance(len(deployments), totals.pages)
     return totals
 
 
-def sync_hardware(client: ReplicateClient, con: duckdb.DuckDBPyConnection, progress: Progress,
-                  items: Any = None) -> Totals:
+def sync_hardware(
+    client: ReplicateClient, con: duckdb.DuckDBPyConnection, progress: Progress, items: Any = None
+) -> Totals:
     """Upsert the hardware SKUs and their names (`items`: GET /hardware's answer, if prefetched)."""
     if items is None:
         items = client.hardware()
@@ -181,22 +226,39 @@ def sync_hardware(client: ReplicateClient, con: duckdb.DuckDBPyConnection, progr
             if not isinstance(item, dict) or not item.get("sku"):
                 continue
             old = con.execute("SELECT name FROM hardware WHERE sku = ?", [item["sku"]]).fetchone()
-            con.execute("INSERT INTO hardware VALUES (?, ?, now()) ON CONFLICT (sku) DO UPDATE SET "
-                        "name = excluded.name, synced_at = now()", [item["sku"], item.get("name")])
-            totals.add(WriteResult(new=0 if old else 1, updated=1 if old and old[0] != item.get("name") else 0))
+            con.execute(
+                "INSERT INTO hardware VALUES (?, ?, now()) ON CONFLICT (sku) DO UPDATE SET "
+                "name = excluded.name, synced_at = now()",
+                [item["sku"], item.get("name")],
+            )
+            totals.add(
+                WriteResult(
+                    new=0 if old else 1, updated=1 if old and old[0] != item.get("name") else 0
+                )
+            )
     progress.advance(len(items) if isinstance(items, list) else 0, 1)
     return totals
 
 
-def sync_models(client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str,
-                progress: Progress, concurrency: int = 12) -> Totals:
+def sync_models(
+    client: ReplicateClient,
+    con: duckdb.DuckDBPyConnection,
+    account: str,
+    progress: Progress,
+    concurrency: int = 12,
+) -> Totals:
     """Fetch each model seen in the account's history that the database does not know yet."""
-    names = [row[0] for row in con.execute(
-        "SELECT DISTINCT model FROM (SELECT model FROM predictions WHERE account = $1 "
-        "UNION ALL SELECT model FROM trainings WHERE account = $1 "
-        "UNION ALL SELECT model FROM deployment_releases WHERE account = $1) "
-        "WHERE model IS NOT NULL AND model LIKE '%/%' AND model NOT IN (SELECT model FROM models) "
-        "ORDER BY model", [account]).fetchall()]
+    names = [
+        row[0]
+        for row in con.execute(
+            "SELECT DISTINCT model FROM (SELECT model FROM predictions WHERE account = $1 "
+            "UNION ALL SELECT model FROM trainings WHERE account = $1 "
+            "UNION ALL SELECT model FROM deployment_releases WHERE account = $1) "
+            "WHERE model IS NOT NULL AND model LIKE '%/%' AND model NOT IN (SELECT model FROM models) "
+            "ORDER BY model",
+            [account],
+        ).fetchall()
+    ]
     totals = Totals()
 
     def fetch(name: str) -> dict[str, Any] | None:
@@ -218,10 +280,17 @@ def sync_models(client: ReplicateClient, con: duckdb.DuckDBPyConnection, account
                 "visibility = excluded.visibility, is_official = excluded.is_official, "
                 "latest_version = excluded.latest_version, run_count = excluded.run_count, "
                 "raw = excluded.raw, synced_at = now()",
-                [name, (item or {}).get("owner", owner), (item or {}).get("name", short),
-                 (item or {}).get("visibility"), (item or {}).get("is_official"),
-                 latest.get("id") if isinstance(latest, dict) else None,
-                 (item or {}).get("run_count"), st.dumps(item) if item else None])
+                [
+                    name,
+                    (item or {}).get("owner", owner),
+                    (item or {}).get("name", short),
+                    (item or {}).get("visibility"),
+                    (item or {}).get("is_official"),
+                    latest.get("id") if isinstance(latest, dict) else None,
+                    (item or {}).get("run_count"),
+                    st.dumps(item) if item else None,
+                ],
+            )
     totals.new += len(names)
     totals.pages += len(names)
     progress.advance(len(names), len(names))

@@ -19,7 +19,8 @@ import orjson
 def get_state(con: duckdb.DuckDBPyConnection, account: str, resource: str, key: str) -> str | None:
     row = con.execute(
         "SELECT value FROM sync_state WHERE account = ? AND resource = ? AND key = ?",
-        [account, resource, key]).fetchone()
+        [account, resource, key],
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -28,21 +29,26 @@ def get_json(con: duckdb.DuckDBPyConnection, account: str, resource: str, key: s
     return orjson.loads(value) if value is not None else None
 
 
-def put_state(con: duckdb.DuckDBPyConnection, account: str, resource: str, key: str,
-              value: str | None) -> None:
+def put_state(
+    con: duckdb.DuckDBPyConnection, account: str, resource: str, key: str, value: str | None
+) -> None:
     """Set (or with None, delete) one entry; the caller decides the transaction."""
     if value is None:
-        con.execute("DELETE FROM sync_state WHERE account = ? AND resource = ? AND key = ?",
-                    [account, resource, key])
+        con.execute(
+            "DELETE FROM sync_state WHERE account = ? AND resource = ? AND key = ?",
+            [account, resource, key],
+        )
         return
     con.execute(
         "INSERT INTO sync_state VALUES (?, ?, ?, ?, now()) "
         "ON CONFLICT (account, resource, key) DO UPDATE SET value = excluded.value, updated_at = now()",
-        [account, resource, key, value])
+        [account, resource, key, value],
+    )
 
 
-def put_states(con: duckdb.DuckDBPyConnection, account: str,
-               entries: dict[tuple[str, str], str | None]) -> None:
+def put_states(
+    con: duckdb.DuckDBPyConnection, account: str, entries: dict[tuple[str, str], str | None]
+) -> None:
     """Set or delete many (resource, key) entries with two statements (one ON CONFLICT per key
     costs milliseconds; a writer commits a dozen window cursors at a time)."""
     if not entries:
@@ -51,18 +57,25 @@ def put_states(con: duckdb.DuckDBPyConnection, account: str,
     keys = [key for _, key in entries]
     con.execute(
         "DELETE FROM sync_state WHERE account = $1 AND (resource, key) IN "
-        "(SELECT (unnest($2::VARCHAR[]), unnest($3::VARCHAR[])))", [account, resources, keys])
-    kept = [(resource, key, value) for (resource, key), value in entries.items() if value is not None]
+        "(SELECT (unnest($2::VARCHAR[]), unnest($3::VARCHAR[])))",
+        [account, resources, keys],
+    )
+    kept = [
+        (resource, key, value) for (resource, key), value in entries.items() if value is not None
+    ]
     if kept:
         con.execute(
             "INSERT INTO sync_state SELECT $1, unnest($2::VARCHAR[]), unnest($3::VARCHAR[]), "
             "unnest($4::VARCHAR[]), now()",
-            [account, [k[0] for k in kept], [k[1] for k in kept], [k[2] for k in kept]])
+            [account, [k[0] for k in kept], [k[1] for k in kept], [k[2] for k in kept]],
+        )
 
 
 def clear_prefix(con: duckdb.DuckDBPyConnection, account: str, resource: str, prefix: str) -> None:
-    con.execute("DELETE FROM sync_state WHERE account = ? AND resource = ? AND starts_with(key, ?)",
-                [account, resource, prefix])
+    con.execute(
+        "DELETE FROM sync_state WHERE account = ? AND resource = ? AND starts_with(key, ?)",
+        [account, resource, prefix],
+    )
 
 
 def dumps(value: Any) -> str:

@@ -81,13 +81,19 @@ class WindowRun:
         self.floor = moment_of(run.get("floor"))
         self.lives: list[_Live] = []
         for window in run["windows"]:
-            progress = st.get_json(job.con, job.account, "predictions", window_key(window["id"])) or {}
+            progress = (
+                st.get_json(job.con, job.account, "predictions", window_key(window["id"])) or {}
+            )
             if not progress.get("done"):
-                self.lives.append(_Live(window, progress.get("cursor"), moment_of(window.get("stop_at"))))
+                self.lives.append(
+                    _Live(window, progress.get("cursor"), moment_of(window.get("stop_at")))
+                )
         self.next_id = max((window["id"] for window in run["windows"]), default=-1) + 1
         self.workers = max(1, min(job.request.concurrency, len(self.lives)))
         self.work: queue.Queue = queue.Queue()
-        self.pages: queue.Queue = queue.Queue(maxsize=self.workers * 4)  # bounded: memory stays flat
+        self.pages: queue.Queue = queue.Queue(
+            maxsize=self.workers * 4
+        )  # bounded: memory stays flat
         self.stop = threading.Event()
         self.state: dict[tuple[str, str], str | None] = {}  # what the next commit writes
         self.waiting = 0  # idle pagers not yet given a window
@@ -100,13 +106,18 @@ class WindowRun:
             try:
                 live = self.work.get_nowait()
             except queue.Empty:
-                self.pages.put(_IDLE)  # the writer answers with a split window (None: the run is over)
+                self.pages.put(
+                    _IDLE
+                )  # the writer answers with a split window (None: the run is over)
                 live = self.work.get()
             if live is None:
                 return
             window = live.window
-            pager = client.predictions.pager(cursor_url=live.cursor, created_after=window["after"],
-                                             created_before=window["before"])
+            pager = client.predictions.pager(
+                cursor_url=live.cursor,
+                created_after=window["after"],
+                created_before=window["before"],
+            )
             while pager.has_next() and not self.stop.is_set():
                 try:
                     page = fetch_page(client.http, pager)
@@ -127,8 +138,10 @@ class WindowRun:
             return
         for live in self.lives:
             self.work.put(live)
-        threads = [threading.Thread(target=self._pager, daemon=True, name=f"replicost-pager-{i}")
-                   for i in range(self.workers)]
+        threads = [
+            threading.Thread(target=self._pager, daemon=True, name=f"replicost-pager-{i}")
+            for i in range(self.workers)
+        ]
         for thread in threads:
             thread.start()
         writer = self.job.writer
@@ -156,9 +169,13 @@ class WindowRun:
                 now = time.monotonic()
                 if deadline is None and self.state:
                     opened, deadline = now, now + COMMIT_SECONDS
-                if self.state and (error is not None or not remaining or now >= deadline
-                                   or writer.pending_rows >= COMMIT_ROWS
-                                   or (self.pages.empty() and now - opened >= COMMIT_IDLE_SECONDS)):
+                if self.state and (
+                    error is not None
+                    or not remaining
+                    or now >= deadline
+                    or writer.pending_rows >= COMMIT_ROWS
+                    or (self.pages.empty() and now - opened >= COMMIT_IDLE_SECONDS)
+                ):
                     self._commit()
                     deadline = None
                 if error is not None:
@@ -192,7 +209,9 @@ class WindowRun:
             page, done = self._cut(live, next_url, page)
             group.append(page)
             fresh = fresh and bool(live.window.get("fresh"))
-            self.state[("predictions", window_key(live.window["id"]))] = st.dumps({"cursor": next_url, "done": done})
+            self.state[("predictions", window_key(live.window["id"]))] = st.dumps(
+                {"cursor": next_url, "done": done}
+            )
             self.pages_pending += 1
             if done:
                 live.done = True
@@ -211,8 +230,11 @@ class WindowRun:
         if live.stop is not None and page.created:
             oldest = moment_of(page.created[-1])
             if oldest is not None and oldest < live.stop:
-                keep = [i for i, created in enumerate(page.created)
-                        if (moment := moment_of(created)) is None or moment >= live.stop]
+                keep = [
+                    i
+                    for i, created in enumerate(page.created)
+                    if (moment := moment_of(created)) is None or moment >= live.stop
+                ]
                 page, done = page.select(keep), True
         if page.created:
             newest, oldest = moment_of(page.created[0]), moment_of(page.created[-1])
@@ -244,8 +266,12 @@ class WindowRun:
         mid = best_lower + (best.position - best_lower) / 2
         mid_text = format_timestamp(mid)
         old = best.window
-        new = {"id": self.next_id, "after": old.get("stop_at") or old["after"], "before": mid_text,
-               "fresh": bool(old.get("fresh"))}
+        new = {
+            "id": self.next_id,
+            "after": old.get("stop_at") or old["after"],
+            "before": mid_text,
+            "fresh": bool(old.get("fresh")),
+        }
         self.next_id += 1
         old["stop_at"] = mid_text
         best.stop = parse_timestamp(mid_text)
@@ -253,7 +279,9 @@ class WindowRun:
         live = _Live(new, None, None)
         self.lives.append(live)
         self.state[("predictions", "run")] = st.dumps(self.run_plan)
-        self.state[("predictions", window_key(new["id"]))] = st.dumps({"cursor": None, "done": False})
+        self.state[("predictions", window_key(new["id"]))] = st.dumps(
+            {"cursor": None, "done": False}
+        )
         self.work.put(live)
         return True
 

@@ -35,21 +35,33 @@ import duckdb
 from replicost.sync import records as rec
 from replicost.sync.state import put_states
 
-_DELETE_CHUNK = 1000  # ids per IN list of bound literals: uses the primary-key index, a join would scan
+_DELETE_CHUNK = (
+    1000  # ids per IN list of bound literals: uses the primary-key index, a join would scan
+)
 _STAGE = "replicost_batch"  # TEMP tables of the careful path: the batch,
 _MATCHES = "replicost_batch_matches"  # and its ids already stored (same: raw unchanged)
 
 # JSON paths of the columns, in `records.RECORD_COLUMNS` order (raw excluded); extracted in one
 # json_extract call per record, then typed exactly as `records.columns` types them.
 _PATHS = {
-    "id": "$.id", "model": "$.model", "version": "$.version", "status": "$.status",
-    "source": "$.source", "deployment": "$.deployment", "created_at": "$.created_at",
-    "started_at": "$.started_at", "completed_at": "$.completed_at",
-    "predict_time": "$.metrics.predict_time", "total_time": "$.metrics.total_time",
+    "id": "$.id",
+    "model": "$.model",
+    "version": "$.version",
+    "status": "$.status",
+    "source": "$.source",
+    "deployment": "$.deployment",
+    "created_at": "$.created_at",
+    "started_at": "$.started_at",
+    "completed_at": "$.completed_at",
+    "predict_time": "$.metrics.predict_time",
+    "total_time": "$.metrics.total_time",
     "input_token_count": "$.metrics.input_token_count",
-    "output_token_count": "$.metrics.output_token_count", "image_count": "$.metrics.image_count",
-    "error": "$.error", "data_removed": "$.data_removed",
-    "destination": "$.destination", "output_version": "$.output.version",
+    "output_token_count": "$.metrics.output_token_count",
+    "image_count": "$.metrics.image_count",
+    "error": "$.error",
+    "data_removed": "$.data_removed",
+    "destination": "$.destination",
+    "output_version": "$.output.version",
 }
 _TIMESTAMPS = {"created_at", "started_at", "completed_at"}
 _NUMBERS = {"predict_time", "total_time"}  # records._number: int or float, never bool
@@ -63,10 +75,12 @@ def _typed(name: str, value: str) -> str:
     if name in _NUMBERS:
         return f"CASE WHEN json_type({value}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN {value}::DOUBLE END"
     if name in _COUNTS:
-        return (f"CASE json_type({value}) WHEN 'BIGINT' THEN {value}::BIGINT "
-                f"WHEN 'UBIGINT' THEN TRY_CAST({value}::UBIGINT AS BIGINT) "
-                f"WHEN 'DOUBLE' THEN CASE WHEN {value}::DOUBLE = floor({value}::DOUBLE) "
-                f"THEN TRY_CAST({value}::DOUBLE AS BIGINT) END END")
+        return (
+            f"CASE json_type({value}) WHEN 'BIGINT' THEN {value}::BIGINT "
+            f"WHEN 'UBIGINT' THEN TRY_CAST({value}::UBIGINT AS BIGINT) "
+            f"WHEN 'DOUBLE' THEN CASE WHEN {value}::DOUBLE = floor({value}::DOUBLE) "
+            f"THEN TRY_CAST({value}::DOUBLE AS BIGINT) END END"
+        )
     if name == "data_removed":
         return f"CASE WHEN json_type({value}) = 'BOOLEAN' THEN {value}::BOOLEAN END"
     return f"{value} ->> '$'"  # text as is; any other JSON value as its JSON text
@@ -76,7 +90,10 @@ def _select_sql(names: tuple[str, ...]) -> str:
     """SELECT every column of `names` (+ account, synced_at) from $1 account, $2 page texts."""
     fields = [name for name in names if name != "raw"]
     paths = ", ".join(f"'{_PATHS[name]}'" for name in fields)
-    selects = [f"{_typed(name, f'j[{position}]')} AS {name}" for position, name in enumerate(fields, start=1)]
+    selects = [
+        f"{_typed(name, f'j[{position}]')} AS {name}"
+        for position, name in enumerate(fields, start=1)
+    ]
     return (
         f"SELECT $1 AS account, {', '.join(selects)}, raw, now() AS synced_at FROM ("
         f"SELECT raw, json_extract(raw, [{paths}]) AS j FROM ("
@@ -99,14 +116,20 @@ class Encoded:
     def select(self, keep: list[int]) -> Encoded:
         """Only the records at the positions `keep`."""
         lines = self.text.split("\n")
-        return Encoded([self.ids[i] for i in keep], "\n".join(lines[i] for i in keep),
-                       [self.created[i] for i in keep])
+        return Encoded(
+            [self.ids[i] for i in keep],
+            "\n".join(lines[i] for i in keep),
+            [self.created[i] for i in keep],
+        )
 
 
 def encode(records: list[dict[str, Any]]) -> Encoded:
     """JSON lines of `records` (orjson never writes a raw newline: strings escape it)."""
-    return Encoded([record["id"] for record in records], "\n".join(map(rec.raw_json, records)),
-                   [record.get("created_at") for record in records])
+    return Encoded(
+        [record["id"] for record in records],
+        "\n".join(map(rec.raw_json, records)),
+        [record.get("created_at") for record in records],
+    )
 
 
 # DuckDB's memory during a sync: a fixed buffer pool (it caches blocks it wrote or read; left at
@@ -119,8 +142,10 @@ INDEX_BYTES_PER_ROW = 100
 
 def fit_memory_limit(con: duckdb.DuckDBPyConnection) -> int:
     """Set DuckDB's memory limit for the rows stored now (plus a commit's worth); return it in MB."""
-    rows = con.execute("SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables() "
-                       "WHERE schema_name = 'main' AND table_name IN ('predictions', 'trainings')").fetchone()[0]
+    rows = con.execute(
+        "SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables() "
+        "WHERE schema_name = 'main' AND table_name IN ('predictions', 'trainings')"
+    ).fetchone()[0]
     limit = MEMORY_BASE_MB + (rows + 50_000) * INDEX_BYTES_PER_ROW // 2**20
     con.execute(f"SET memory_limit = '{limit}MB'")
     return limit
@@ -159,13 +184,21 @@ class RecordWriter:
         self._result = WriteResult()
         self.pending_rows = 0
 
-    def write(self, records: list[dict[str, Any]], state: dict[tuple[str, str], str | None] | None = None,
-              ) -> WriteResult:
+    def write(
+        self,
+        records: list[dict[str, Any]],
+        state: dict[tuple[str, str], str | None] | None = None,
+    ) -> WriteResult:
         """Upsert `records` and the (resource, key) -> value `state` entries in one transaction."""
         return self.write_encoded([encode(records)] if records else [], state)
 
-    def write_encoded(self, pages: list[Encoded], state: dict[tuple[str, str], str | None] | None = None,
-                      *, fresh: bool = False) -> WriteResult:
+    def write_encoded(
+        self,
+        pages: list[Encoded],
+        state: dict[tuple[str, str], str | None] | None = None,
+        *,
+        fresh: bool = False,
+    ) -> WriteResult:
         """Write encoded pages and `state` in one transaction (see the module doc for `fresh`)."""
         self.add(pages, fresh=fresh)
         return self.commit(state)
@@ -238,7 +271,9 @@ class RecordWriter:
                 raise
 
     def _insert_fresh(self, pages: list[Encoded]) -> None:
-        inserted = self.con.execute(self._insert_sql, [self.account, [page.text for page in pages]]).fetchone()[0]
+        inserted = self.con.execute(
+            self._insert_sql, [self.account, [page.text for page in pages]]
+        ).fetchone()[0]
         self._result.new += inserted
 
     def _upsert(self, pages: list[Encoded], *, within_range: bool) -> None:
@@ -246,18 +281,30 @@ class RecordWriter:
         con.execute(self._stage_sql, [self.account, _unique_texts(pages)])
         low, high, unreadable = con.execute(
             f"SELECT epoch_us(min(created_at)), epoch_us(max(created_at)), count(*) - count(created_at) "
-            f"FROM {_STAGE}").fetchone()
-        lookup = (f"CREATE OR REPLACE TEMP TABLE {_MATCHES} AS SELECT b.id, t.raw IS NOT DISTINCT FROM b.raw AS same "
-                  f"FROM {self.table} t JOIN {_STAGE} b ON t.id = b.id")
+            f"FROM {_STAGE}"
+        ).fetchone()
+        lookup = (
+            f"CREATE OR REPLACE TEMP TABLE {_MATCHES} AS SELECT b.id, t.raw IS NOT DISTINCT FROM b.raw AS same "
+            f"FROM {self.table} t JOIN {_STAGE} b ON t.id = b.id"
+        )
         if within_range and not unreadable:
-            con.execute(lookup + " WHERE t.created_at BETWEEN make_timestamptz(?) AND make_timestamptz(?)", [low, high])
+            con.execute(
+                lookup + " WHERE t.created_at BETWEEN make_timestamptz(?) AND make_timestamptz(?)",
+                [low, high],
+            )
         else:  # a record without a readable created_at: the range says nothing, look up by id
             con.execute(lookup)
-        unchanged = con.execute(f"DELETE FROM {_STAGE} WHERE id IN (SELECT id FROM {_MATCHES} WHERE same)").fetchone()[0]
-        changed = [row[0] for row in con.execute(f"SELECT id FROM {_MATCHES} WHERE NOT same").fetchall()]
+        unchanged = con.execute(
+            f"DELETE FROM {_STAGE} WHERE id IN (SELECT id FROM {_MATCHES} WHERE same)"
+        ).fetchone()[0]
+        changed = [
+            row[0] for row in con.execute(f"SELECT id FROM {_MATCHES} WHERE NOT same").fetchall()
+        ]
         for start in range(0, len(changed), _DELETE_CHUNK):
-            chunk = changed[start:start + _DELETE_CHUNK]
-            con.execute(f"DELETE FROM {self.table} WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            chunk = changed[start : start + _DELETE_CHUNK]
+            con.execute(
+                f"DELETE FROM {self.table} WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
         inserted = con.execute(self._from_stage_sql).fetchone()[0]
         self._result.new += inserted - len(changed)
         self._result.updated += len(changed)

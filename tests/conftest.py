@@ -15,7 +15,12 @@ SPECS_DIR = SHARED / "replicate-openapi"
 def _isolated_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("replicost-home")
     monkeypatch.setenv("REPLICOST_HOME", str(home))
-    for var in ("REPLICOST_DB", "REPLICOST_CONFIG", "REPLICATE_API_TOKEN", "REPLICATE_API_BASE_URL"):
+    for var in (
+        "REPLICOST_DB",
+        "REPLICOST_CONFIG",
+        "REPLICATE_API_TOKEN",
+        "REPLICATE_API_BASE_URL",
+    ):
         monkeypatch.delenv(var, raising=False)
     yield home
 

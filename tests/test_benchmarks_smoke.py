@@ -34,8 +34,12 @@ def sim():
 def expected_ids() -> set[str]:
     from replicost.simulator import SimulatedAccount
 
-    account = SimulatedAccount(seed=_common.SEED, predictions=PREDICTIONS, trainings=0,
-                               end=datetime.fromisoformat(_common.END).replace(tzinfo=UTC))
+    account = SimulatedAccount(
+        seed=_common.SEED,
+        predictions=PREDICTIONS,
+        trainings=0,
+        end=datetime.fromisoformat(_common.END).replace(tzinfo=UTC),
+    )
     return {row["id"] for row in account.ground_truth() if row["kind"] == "prediction"}
 
 
@@ -44,14 +48,17 @@ def _needs(module: str) -> None:
         pytest.skip(f"{module} is not installed (it is in the bench extra)")
 
 
-@pytest.mark.parametrize(("peer", "extra", "needs"), [
-    ("replicost", ("--rpm", "none"), None),
-    ("replicost-cli", (), None),
-    ("httpx", (), None),
-    ("ceiling", (), None),
-    ("official", ("--widen-status",), "replicate"),
-    pytest.param("dlt", (), "dlt", marks=pytest.mark.slow),
-])
+@pytest.mark.parametrize(
+    ("peer", "extra", "needs"),
+    [
+        ("replicost", ("--rpm", "none"), None),
+        ("replicost-cli", (), None),
+        ("httpx", (), None),
+        ("ceiling", (), None),
+        ("official", ("--widen-status",), "replicate"),
+        pytest.param("dlt", (), "dlt", marks=pytest.mark.slow),
+    ],
+)
 def test_every_loader_loads_the_same_rows(sim, expected_ids, tmp_path, peer, extra, needs):
     if needs:
         _needs(needs)
@@ -70,8 +77,12 @@ def test_official_client_as_documented_stops_on_aborted(sim, expected_ids, tmp_p
     _needs("replicate")
     from replicost.simulator import SimulatedAccount
 
-    account = SimulatedAccount(seed=_common.SEED, predictions=PREDICTIONS, trainings=0,
-                               end=datetime.fromisoformat(_common.END).replace(tzinfo=UTC))
+    account = SimulatedAccount(
+        seed=_common.SEED,
+        predictions=PREDICTIONS,
+        trainings=0,
+        end=datetime.fromisoformat(_common.END).replace(tzinfo=UTC),
+    )
     if not any(row["status"] == "aborted" for row in account.ground_truth()):
         pytest.skip("this small account has no aborted prediction")
     result = _common.run_peer("official", sim.base_url, tmp_path / "doc.duckdb")
@@ -92,8 +103,22 @@ def test_quick_harness_writes_results(tmp_path):
     import run
 
     output = tmp_path / "RESULTS.md"
-    assert run.main(["--quick", "--runs", "1", "--scenarios", "4", "--workdir", str(tmp_path),
-                     "--output", str(output)]) == 0
+    assert (
+        run.main(
+            [
+                "--quick",
+                "--runs",
+                "1",
+                "--scenarios",
+                "4",
+                "--workdir",
+                str(tmp_path),
+                "--output",
+                str(output),
+            ]
+        )
+        == 0
+    )
     text = output.read_text()
     assert "Machine:" in text and "duckdb" in text and "### 4." in text
     raw = json.loads(output.with_suffix(".json").read_text())

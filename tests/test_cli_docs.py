@@ -33,7 +33,9 @@ def test_every_listed_command_is_built():
 @pytest.mark.parametrize("path,command", ALL, ids=[" ".join(p) for p, _ in ALL])
 def test_command_has_help_and_is_in_the_readme(path, command):
     assert (command.help or "").strip(), f"replicost {' '.join(path)} has no help text"
-    assert f"replicost {' '.join(path)}" in README, f"`replicost {' '.join(path)}` is not in README.md"
+    assert f"replicost {' '.join(path)}" in README, (
+        f"`replicost {' '.join(path)}` is not in README.md"
+    )
     for param in command.params:
         if isinstance(param, click.Option) and not param.hidden and param.name != "help":
             assert (param.help or "").strip() or param.is_flag, (

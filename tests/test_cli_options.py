@@ -31,17 +31,22 @@ def test_parse_instant_reads_dates_offsets_and_z():
     plus2 = parse_instant("2025-03-01T12:00:00+02:00", "--now")
     assert plus2 == datetime(2025, 3, 1, 10, tzinfo=UTC) and plus2.utcoffset() == timedelta(hours=2)
     assert parse_instant(None, "--now") is None
-    assert parse_instant("2025-03-01T12:00:00-05:00", "--now").tzinfo == timezone(timedelta(hours=-5))
+    assert parse_instant("2025-03-01T12:00:00-05:00", "--now").tzinfo == timezone(
+        timedelta(hours=-5)
+    )
     with pytest.raises(InputError, match="--end 'soon' is not an ISO 8601"):
         parse_instant("soon", "--end")
 
 
-@pytest.mark.parametrize("args,flag", [
-    (["sync", "--since", "yesterday"], "--since"),
-    (["report", "summary", "--now", "noon"], "--now"),
-    (["budget", "check", "--monthly", "10", "--now", "noon"], "--now"),
-    (["demo", "--end", "later", "--quiet"], "--end"),
-])
+@pytest.mark.parametrize(
+    "args,flag",
+    [
+        (["sync", "--since", "yesterday"], "--since"),
+        (["report", "summary", "--now", "noon"], "--now"),
+        (["budget", "check", "--monthly", "10", "--now", "noon"], "--now"),
+        (["demo", "--end", "later", "--quiet"], "--end"),
+    ],
+)
 def test_each_command_names_the_flag_it_could_not_read(args, flag, capsys):
     assert run(args) == 2
     err = capsys.readouterr().err

@@ -57,10 +57,16 @@ class FakeClock:
 
 def make_client(handler, sleeps: list[float] | None = None, **policy) -> ReplicateClient:
     clock = FakeClock(sleeps if sleeps is not None else [])
-    retry = RetryPolicy(sleep=clock.sleep, clock=clock,
-                        **({"backoff_base": 0.01, "backoff_cap": 0.05} | policy))
-    return ReplicateClient(token=TOKEN, base_url=BASE, transport=httpx.MockTransport(handler),
-                           retry=retry, requests_per_minute=None)
+    retry = RetryPolicy(
+        sleep=clock.sleep, clock=clock, **({"backoff_base": 0.01, "backoff_cap": 0.05} | policy)
+    )
+    return ReplicateClient(
+        token=TOKEN,
+        base_url=BASE,
+        transport=httpx.MockTransport(handler),
+        retry=retry,
+        requests_per_minute=None,
+    )
 
 
 def page(results, next_url=None):
@@ -68,10 +74,15 @@ def page(results, next_url=None):
 
 
 def test_429_waits_exactly_what_the_server_asks_in_each_of_its_three_ways():
-    throttled_header = httpx.Response(429, headers={"Retry-After": "7"}, json={"detail": "slow down"})
-    throttled_body = httpx.Response(429, json={"detail": "Request was throttled.", "retry_after": 3})
+    throttled_header = httpx.Response(
+        429, headers={"Retry-After": "7"}, json={"detail": "slow down"}
+    )
+    throttled_body = httpx.Response(
+        429, json={"detail": "Request was throttled.", "retry_after": 3}
+    )
     throttled_text = httpx.Response(
-        429, json={"detail": "Request was throttled. Expected available in 2 seconds."})
+        429, json={"detail": "Request was throttled. Expected available in 2 seconds."}
+    )
     recorder = Recorder([throttled_header, throttled_body, throttled_text, page([{"id": "a"}])])
     sleeps: list[float] = []
     client = make_client(recorder, sleeps)
@@ -83,14 +94,25 @@ def test_429_waits_exactly_what_the_server_asks_in_each_of_its_three_ways():
 def test_requested_wait_reads_header_body_and_detail_text():
     assert requested_wait(httpx.Response(429, headers={"Retry-After": "5"})) == 5
     assert requested_wait(httpx.Response(429, json={"retry_after": 9})) == 9
-    assert requested_wait(httpx.Response(
-        429, json={"detail": "Request was throttled. Expected available in 1 second."})) == 1
+    assert (
+        requested_wait(
+            httpx.Response(
+                429, json={"detail": "Request was throttled. Expected available in 1 second."}
+            )
+        )
+        == 1
+    )
     assert requested_wait(httpx.Response(429, json={"detail": "no hint"})) is None
 
 
 def test_5xx_is_retried_then_succeeds_and_is_bounded():
-    recorder = Recorder([httpx.Response(502, text="<html>Bad Gateway</html>"), httpx.Response(500, json={}),
-                         page([{"id": "x"}])])
+    recorder = Recorder(
+        [
+            httpx.Response(502, text="<html>Bad Gateway</html>"),
+            httpx.Response(500, json={}),
+            page([{"id": "x"}]),
+        ]
+    )
     client = make_client(recorder)
     assert [r["id"] for r in client.predictions.iter_raw()] == ["x"]
     assert client.stats.retries == 2
@@ -104,7 +126,9 @@ def test_5xx_is_retried_then_succeeds_and_is_bounded():
 
 
 def test_401_is_an_input_error_without_retry_and_without_the_token():
-    recorder = Recorder([httpx.Response(401, json={"detail": "You did not pass a valid authentication token"})])
+    recorder = Recorder(
+        [httpx.Response(401, json={"detail": "You did not pass a valid authentication token"})]
+    )
     client = make_client(recorder)
     with pytest.raises(AuthenticationError) as caught:
         client.account()
@@ -122,14 +146,30 @@ def test_404_is_not_found():
 
 def test_truncated_or_non_json_bodies_are_retried_then_reported_with_the_url():
     good = page([{"id": "p1"}])
-    recorder = Recorder([httpx.Response(200, content=b'{"results": [{"id"', headers={"content-type": "application/json"}),
-                         httpx.Response(200, content=b"<html>maintenance</html>",
-                                        headers={"content-type": "application/json"}), good])
+    recorder = Recorder(
+        [
+            httpx.Response(
+                200, content=b'{"results": [{"id"', headers={"content-type": "application/json"}
+            ),
+            httpx.Response(
+                200,
+                content=b"<html>maintenance</html>",
+                headers={"content-type": "application/json"},
+            ),
+            good,
+        ]
+    )
     client = make_client(recorder)
     assert [r["id"] for r in client.predictions.iter_raw()] == ["p1"]
     assert client.stats.retries == 2
 
-    broken = Recorder([httpx.Response(200, content=b'{"results": [', headers={"content-type": "application/json"})])
+    broken = Recorder(
+        [
+            httpx.Response(
+                200, content=b'{"results": [', headers={"content-type": "application/json"}
+            )
+        ]
+    )
     client = make_client(broken, max_attempts=2)
     with pytest.raises(BadResponseError) as caught:
         list(client.predictions.iter_raw(created_after="2025-01-01T00:00:00Z"))
@@ -177,7 +217,9 @@ def test_pages_follow_next_urls_and_send_the_token_only_in_the_header():
 def test_saved_cursors_are_rebased_onto_the_current_origin():
     recorder = Recorder([page([{"id": "z"}])])
     client = make_client(recorder)
-    pager = client.predictions.pager(cursor_url="https://api.replicate.com/v1/predictions?cursor=q1")
+    pager = client.predictions.pager(
+        cursor_url="https://api.replicate.com/v1/predictions?cursor=q1"
+    )
     from replicost.client.paging import fetch_page
 
     fetch_page(client.http, pager)
@@ -185,9 +227,18 @@ def test_saved_cursors_are_rebased_onto_the_current_origin():
 
 
 def _prediction(pid: str) -> dict:
-    return {"id": pid, "model": "a/b", "version": "hidden", "input": {}, "output": None, "error": None,
-            "status": "succeeded", "created_at": "2025-01-01T00:00:00.123456789Z",
-            "urls": {"get": "g", "cancel": "c", "web": "w"}, "metrics": {"predict_time": 1.5}}
+    return {
+        "id": pid,
+        "model": "a/b",
+        "version": "hidden",
+        "input": {},
+        "output": None,
+        "error": None,
+        "status": "succeeded",
+        "created_at": "2025-01-01T00:00:00.123456789Z",
+        "urls": {"get": "g", "cancel": "c", "web": "w"},
+        "metrics": {"predict_time": 1.5},
+    }
 
 
 def test_typed_iterators_sync_and_async_build_generated_models():
@@ -200,8 +251,11 @@ def test_typed_iterators_sync_and_async_build_generated_models():
 
     async def collect():
         aclient = ReplicateClient(
-            token=TOKEN, base_url=BASE, requests_per_minute=None,
-            async_transport=httpx.MockTransport(lambda request: httpx.Response(200, json=body)))
+            token=TOKEN,
+            base_url=BASE,
+            requests_per_minute=None,
+            async_transport=httpx.MockTransport(lambda request: httpx.Response(200, json=body)),
+        )
         try:
             return [p.id async for p in aclient.predictions.aiter_all()]
         finally:

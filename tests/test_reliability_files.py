@@ -51,10 +51,19 @@ def test_a_block_damaged_mid_file_is_exit_2_not_an_unexpected_error(synced_db, t
     damaged = tmp_path / "damaged.duckdb"
     data = bytearray(synced_db.read_bytes())
     outcomes = set()
-    for fraction in (0.1, 0.2, 0.3, 0.45, 0.6, 0.7, 0.8, 0.9):  # some of these blocks hold rows a report reads
+    for fraction in (
+        0.1,
+        0.2,
+        0.3,
+        0.45,
+        0.6,
+        0.7,
+        0.8,
+        0.9,
+    ):  # some of these blocks hold rows a report reads
         start = int(len(data) * fraction)
         copy = bytearray(data)
-        copy[start:start + 8192] = os.urandom(8192)
+        copy[start : start + 8192] = os.urandom(8192)
         damaged.write_bytes(bytes(copy))
         code, _, err = campaign.cli(["report", "spend", "--by", "model", "--db", str(damaged)])
         outcomes.add(code)
@@ -70,8 +79,18 @@ def test_another_programs_duckdb_file_is_refused_and_not_migrated(tmp_path):
     con.execute("CREATE TABLE predictions (id INTEGER)")
     con.close()
     before = foreign.read_bytes()
-    code, _, err = campaign.cli(["sync", "--db", str(foreign), "--token", campaign.TOKEN,
-                                 "--base-url", "http://127.0.0.1:9/v1", "--quiet"])
+    code, _, err = campaign.cli(
+        [
+            "sync",
+            "--db",
+            str(foreign),
+            "--token",
+            campaign.TOKEN,
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+            "--quiet",
+        ]
+    )
     assert code == 2 and "not a replicost database" in err and campaign.one_clear_line(err) is None
     assert foreign.read_bytes() == before
 
@@ -84,7 +103,9 @@ def test_a_usage_error_is_one_line_with_where_to_look(tmp_path):
 
 # ----- pricing and config files --------------------------------------------------------------------
 @pytest.mark.slow
-def test_bad_and_fuzzed_pricing_and_config_files_are_one_line_exit_2_and_never_touch_the_db(synced_db, tmp_path):
+def test_bad_and_fuzzed_pricing_and_config_files_are_one_line_exit_2_and_never_touch_the_db(
+    synced_db, tmp_path
+):
     result = campaign.bad_settings_files(workdir=tmp_path, examples=10, db=synced_db)
     assert_clean(result, runs=len(campaign.BAD_SETTINGS_FILES) * 4)
 
@@ -96,17 +117,26 @@ def test_control_characters_in_a_pricing_key_are_escaped_not_sent_to_the_termina
     assert code == 2
     assert "\x1b" not in out + err and "\r" not in out + err
     assert "gpu\\nt4\\x1b[31m" in out  # the key as written, escaped, on the problem's line
-    assert "models: 'a/b\\n' is not owner/name" in out  # a trailing newline no longer passes for owner/name
+    assert (
+        "models: 'a/b\\n' is not owner/name" in out
+    )  # a trailing newline no longer passes for owner/name
     assert len(out.splitlines()) == 2
 
 
 def test_toml_nested_too_deeply_is_a_syntax_error_not_a_recursion_error(tmp_path):
     deep = tmp_path / "deep.toml"
     deep.write_text(campaign.BAD_SETTINGS_FILES["deeply nested"])
-    for args in (["pricing", "validate", str(deep)], ["pricing", "show", "--pricing", str(deep)],
-                 ["pricing", "show", "--config", str(deep)]):
-        code, out, err = campaign.cli(args)  # validate lists the problem on stdout, the verdict on stderr
-        assert code == 2 and "nested too deeply" in out + err and campaign.one_clear_line(err) is None, err
+    for args in (
+        ["pricing", "validate", str(deep)],
+        ["pricing", "show", "--pricing", str(deep)],
+        ["pricing", "show", "--config", str(deep)],
+    ):
+        code, out, err = campaign.cli(
+            args
+        )  # validate lists the problem on stdout, the verdict on stderr
+        assert (
+            code == 2 and "nested too deeply" in out + err and campaign.one_clear_line(err) is None
+        ), err
 
 
 # ----- pages -------------------------------------------------------------------------------------
@@ -115,11 +145,15 @@ def test_fuzzed_pages_are_refused_with_their_url_or_written_whole(tmp_path):
     assert result.failures == []
 
 
-@pytest.mark.parametrize("record_id", [None, 7, [], {"a": 1}], ids=["null", "number", "list", "object"])
+@pytest.mark.parametrize(
+    "record_id", [None, 7, [], {"a": 1}], ids=["null", "number", "list", "object"]
+)
 def test_a_record_whose_id_is_not_a_string_makes_a_malformed_page(record_id):
     pager = CursorPager("http://127.0.0.1:1/v1/predictions", origin="http://127.0.0.1:1")
     with pytest.raises(BadResponseError, match="malformed page"):
-        pager.read_page("http://127.0.0.1:1/v1/predictions", {"results": [{"id": record_id}], "next": None})
+        pager.read_page(
+            "http://127.0.0.1:1/v1/predictions", {"results": [{"id": record_id}], "next": None}
+        )
 
 
 # ----- codegen -------------------------------------------------------------------------------------
@@ -174,7 +208,19 @@ def test_a_read_only_folder_without_root_tricks_is_a_clear_error(tmp_path):
     """Without mounts: a file where the database's folder should be (chmod does not stop root)."""
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    result = subprocess.run([*campaign.CLI, "sync", "--db", str(blocker / "r.duckdb"), "--token", campaign.TOKEN,
-                             "--base-url", "http://127.0.0.1:9/v1"], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            *campaign.CLI,
+            "sync",
+            "--db",
+            str(blocker / "r.duckdb"),
+            "--token",
+            campaign.TOKEN,
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and campaign.one_clear_line(result.stderr) is None, result.stderr
     assert "is a file, not a folder" in result.stderr

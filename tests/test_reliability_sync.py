@@ -31,16 +31,18 @@ def test_kill_9_anywhere_then_rerun_equals_the_uninterrupted_sync_in_every_colum
 
 @pytest.mark.parametrize("hint", ["header", "body", "text"])
 def test_a_429_burst_with_each_form_of_retry_hint_is_waited_out(tmp_path, hint):
-    result = campaign.hostile_network(1, predictions=600, workdir=tmp_path,
-                                      only=lambda weather: weather.hint == hint)
+    result = campaign.hostile_network(
+        1, predictions=600, workdir=tmp_path, only=lambda weather: weather.hint == hint
+    )
     assert_clean(result, runs=1)
     assert "2 retries" in result.notes[-1]  # a burst of two 429s: two retries in the summary line
 
 
 @pytest.mark.slow
 def test_5xx_timeouts_drops_and_truncated_json_are_survived_with_exact_retry_counts(tmp_path):
-    result = campaign.hostile_network(1, predictions=800, workdir=tmp_path,
-                                      only=lambda weather: weather.hint is None)
+    result = campaign.hostile_network(
+        1, predictions=800, workdir=tmp_path, only=lambda weather: weather.hint is None
+    )
     assert_clean(result, runs=5)
 
 

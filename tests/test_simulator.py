@@ -22,8 +22,17 @@ from replicost.simulator import FaultConfig, SimulatedAccount, SimulatorApp
 END = datetime(2026, 11, 1, tzinfo=UTC)
 AUTH = {"Authorization": "Bearer r8_test_token"}
 ID_PATTERN = re.compile(r"^[a-z2-7]{26}$")
-SKUS = {"cpu", "gpu-t4", "gpu-a40-small", "gpu-a40-large", "gpu-l40s", "gpu-l40s-2x",
-        "gpu-a100-large", "gpu-a100-large-2x", "gpu-h100"}
+SKUS = {
+    "cpu",
+    "gpu-t4",
+    "gpu-a40-small",
+    "gpu-a40-large",
+    "gpu-l40s",
+    "gpu-l40s-2x",
+    "gpu-a100-large",
+    "gpu-a100-large-2x",
+    "gpu-h100",
+}
 
 
 def ns_of(text: str) -> int:
@@ -37,14 +46,16 @@ def ns_of(text: str) -> int:
 
 def make_app(predictions=1250, trainings=130, **kwargs) -> SimulatorApp:
     account_args = {k: kwargs.pop(k) for k in ("seed", "username", "data_url_rate") if k in kwargs}
-    account = SimulatedAccount(predictions=predictions, trainings=trainings, end=END,
-                               **{"seed": 7, **account_args})
+    account = SimulatedAccount(
+        predictions=predictions, trainings=trainings, end=END, **{"seed": 7, **account_args}
+    )
     return SimulatorApp(account, **kwargs)
 
 
 def client(app: SimulatorApp, headers=AUTH) -> httpx.Client:
-    return httpx.Client(transport=app.httpx_transport(), base_url="http://replicate.test/v1",
-                        headers=headers)
+    return httpx.Client(
+        transport=app.httpx_transport(), base_url="http://replicate.test/v1", headers=headers
+    )
 
 
 def page_all(http: httpx.Client, url: str) -> tuple[list[dict], int]:
@@ -107,11 +118,18 @@ def test_created_filters_select_exactly_the_matching_records(app, listed):
     expected = {r["id"] for r in listed if after_ns <= ns_of(r["created_at"]) < before_ns}
     assert len(expected) == 600  # created_after is inclusive, created_before exclusive
     with client(app) as http:
-        got, _ = page_all(http, httpx.URL("/predictions", params={
-            "created_after": after, "created_before": before}))
+        got, _ = page_all(
+            http,
+            httpx.URL("/predictions", params={"created_after": after, "created_before": before}),
+        )
         only_after, _ = page_all(http, httpx.URL("/predictions", params={"created_after": after}))
-        offset_form, _ = page_all(http, httpx.URL("/predictions", params={
-            "created_after": _as_offset(after), "created_before": _as_offset(before)}))
+        offset_form, _ = page_all(
+            http,
+            httpx.URL(
+                "/predictions",
+                params={"created_after": _as_offset(after), "created_before": _as_offset(before)},
+            ),
+        )
     assert [r["id"] for r in got] == [r["id"] for r in listed if r["id"] in expected]
     assert len(only_after) == 901
     assert {r["id"] for r in offset_form} == expected
@@ -128,8 +146,9 @@ def _as_offset(text: str) -> str:
 def test_source_web_returns_web_predictions_of_the_last_14_days(app, listed):
     end_ns = int(END.timestamp()) * 10**9
     window = end_ns - 14 * 86400 * 10**9
-    expected = [r["id"] for r in listed
-                if r.get("source") == "web" and ns_of(r["created_at"]) >= window]
+    expected = [
+        r["id"] for r in listed if r.get("source") == "web" and ns_of(r["created_at"]) >= window
+    ]
     with client(app) as http:
         got, _ = page_all(http, "/predictions?source=web")
         bad = http.get("/predictions?source=api")
@@ -151,8 +170,9 @@ def test_cursor_taken_before_growth_still_pages_the_same_records():
         first = http.get("/predictions").json()
         app.advance(120)
         for n in range(150):
-            app.create_prediction(model="black-forest-labs/flux-schnell",
-                                  input={"prompt": f"growth {n}"})
+            app.create_prediction(
+                model="black-forest-labs/flux-schnell", input={"prompt": f"growth {n}"}
+            )
         rest, _ = page_all(http, first["next"])
         fresh, _ = page_all(http, "/predictions")
     resumed = [r["id"] for r in first["results"]] + [r["id"] for r in rest]
@@ -169,10 +189,12 @@ def test_post_predictions_creates_starting_records_that_finish(app_factory=make_
     version = app.account.model_spec("stability-ai/sdxl").eras[-1].version
     with client(app) as http:
         by_version = http.post("/predictions", json={"version": version, "input": {"prompt": "a"}})
-        by_model = http.post("/models/meta/meta-llama-3-8b-instruct/predictions",
-                             json={"input": {"prompt": "hi"}})
-        by_deployment = http.post("/deployments/acme-ai/image-gen/predictions",
-                                  json={"input": {"prompt": "b"}})
+        by_model = http.post(
+            "/models/meta/meta-llama-3-8b-instruct/predictions", json={"input": {"prompt": "hi"}}
+        )
+        by_deployment = http.post(
+            "/deployments/acme-ai/image-gen/predictions", json={"input": {"prompt": "b"}}
+        )
         unknown = http.post("/predictions", json={"version": "f" * 64, "input": {}})
         missing_input = http.post("/predictions", json={"version": version})
         assert [r.status_code for r in (by_version, by_model, by_deployment)] == [201] * 3
@@ -194,8 +216,11 @@ def test_running_predictions_finish_when_the_clock_advances():
     statuses = Counter(row["status"] for row in app.account.ground_truth())
     assert statuses["starting"] + statuses["processing"] >= 3
     with client(app) as http:
-        running = [r for r in http.get("/predictions").json()["results"]
-                   if r["status"] in ("starting", "processing")]
+        running = [
+            r
+            for r in http.get("/predictions").json()["results"]
+            if r["status"] in ("starting", "processing")
+        ]
         assert all("completed_at" not in r and "metrics" not in r for r in running)
         assert any(r["status"] == "processing" and "started_at" in r for r in running)
         app.advance(3600)
@@ -223,8 +248,10 @@ def test_ground_truth_agrees_with_what_the_api_serves(app, listed):
         if "image_count" in metrics:
             assert row["units"] == {"image": metrics["image_count"]}
         elif "input_token_count" in metrics:
-            assert row["units"] == {"input_token": metrics["input_token_count"],
-                                    "output_token": metrics["output_token_count"]}
+            assert row["units"] == {
+                "input_token": metrics["input_token_count"],
+                "output_token": metrics["output_token_count"],
+            }
         else:
             assert row["units"] == {}
         assert row["billing"] == ("per_unit" if record["version"] == "hidden" else "per_second")
@@ -285,7 +312,9 @@ def test_records_carry_the_recorded_quirks():
     assert all(r["created_at"].endswith("Z") for r in listed)
     metrics = [r.get("metrics") for r in listed]
     assert {} in metrics and None in metrics
-    assert any(m and m.get("predict_time") is not None and m["predict_time"] < 1e-5 for m in metrics)
+    assert any(
+        m and m.get("predict_time") is not None and m["predict_time"] < 1e-5 for m in metrics
+    )
     assert any("data_removed" not in r for r in listed)
     assert any("source" not in r for r in listed)
     assert all(r["status"] != "aborted" or "started_at" not in r for r in listed)
@@ -301,9 +330,16 @@ def test_records_carry_the_recorded_quirks():
     assert "logs" in single_training and single_training["id"] == trainings[3]["id"]
     big = [r for r in listed if len(orjson.dumps(r)) > 100_000]
     assert big and all(b"data:" in orjson.dumps(r) for r in big)
-    llama = [r for r in listed if r["model"].startswith("meta/meta-llama-3") and r["status"] == "succeeded"]
-    assert llama and all({"input_token_count", "output_token_count", "tokens_per_second",
-                          "time_to_first_token"} <= set(r["metrics"]) for r in llama)
+    llama = [
+        r
+        for r in listed
+        if r["model"].startswith("meta/meta-llama-3") and r["status"] == "succeeded"
+    ]
+    assert llama and all(
+        {"input_token_count", "output_token_count", "tokens_per_second", "time_to_first_token"}
+        <= set(r["metrics"])
+        for r in llama
+    )
 
 
 def test_accounts_are_deterministic_and_ids_differ_across_accounts():
@@ -346,8 +382,11 @@ def test_auth_rejects_missing_and_wrong_tokens():
         right = http.get("/account", headers={"Authorization": "Bearer r8_right"})
     for response in (missing, wrong):
         assert response.status_code == 401
-        assert response.json() == {"title": "Unauthenticated", "detail":
-                                   "You did not pass a valid authentication token", "status": 401}
+        assert response.json() == {
+            "title": "Unauthenticated",
+            "detail": "You did not pass a valid authentication token",
+            "status": 401,
+        }
     assert right.status_code == 200 and right.json()["username"] == "acme-ai"
     anyone = make_app(predictions=50)
     with client(anyone, headers={"Authorization": "Bearer whatever"}) as http:
@@ -365,8 +404,9 @@ def test_rate_limit_answers_429_with_retry_after_until_tokens_refill():
     assert statuses[:2] == [200, 200] and statuses[2] == 429
     assert throttled.status_code == 429
     assert int(throttled.headers["Retry-After"]) >= 1
-    assert re.fullmatch(r"Request was throttled\. Expected available in \d+ seconds?\.",
-                        throttled.json()["detail"])
+    assert re.fullmatch(
+        r"Request was throttled\. Expected available in \d+ seconds?\.", throttled.json()["detail"]
+    )
     assert "retry_after" not in throttled.json()
     assert after.status_code == 200
     low = make_app(predictions=10, rate_limit_rpm=6, rate_limit_burst=1, low_credit=True)
@@ -377,10 +417,16 @@ def test_rate_limit_answers_429_with_retry_after_until_tokens_refill():
 
 
 def test_scripted_faults_behave_as_on_the_wire():
-    app = make_app(predictions=300, faults=FaultConfig(
-        # a throttle fault answers `burst` requests in a row without consuming script entries
-        script=("server_error", "throttle", None, "drop", "truncate", "non_json", "slow"),
-        burst=3, retry_after=2, slow_ms=10))
+    app = make_app(
+        predictions=300,
+        faults=FaultConfig(
+            # a throttle fault answers `burst` requests in a row without consuming script entries
+            script=("server_error", "throttle", None, "drop", "truncate", "non_json", "slow"),
+            burst=3,
+            retry_after=2,
+            slow_ms=10,
+        ),
+    )
     with client(app) as http:
         server_error = http.get("/predictions")
         throttled = [http.get("/predictions") for _ in range(3)]
@@ -394,7 +440,9 @@ def test_scripted_faults_behave_as_on_the_wire():
     assert server_error.status_code in (500, 502, 503)
     assert [r.status_code for r in throttled] == [429, 429, 429]
     assert all(r.headers["Retry-After"] == "2" for r in throttled)
-    assert throttled[0].json()["detail"] == "Request was throttled. Expected available in 2 seconds."
+    assert (
+        throttled[0].json()["detail"] == "Request was throttled. Expected available in 2 seconds."
+    )
     assert ok.status_code == 200 and len(ok.json()["results"]) == 100
     assert truncated.status_code == 200
     assert int(truncated.headers["Content-Length"]) == len(truncated.content)
@@ -402,8 +450,9 @@ def test_scripted_faults_behave_as_on_the_wire():
         truncated.json()
     assert html.status_code == 200 and html.headers["Content-Type"].startswith("text/html")
     assert slow.status_code == 200 and clean.json()["results"] == ok.json()["results"]
-    assert app.stats.faults == Counter({"throttle": 3, "server_error": 1, "drop": 1,
-                                        "truncate": 1, "non_json": 1, "slow": 1})
+    assert app.stats.faults == Counter(
+        {"throttle": 3, "server_error": 1, "drop": 1, "truncate": 1, "non_json": 1, "slow": 1}
+    )
     assert app.stats.by_route["predictions.list"] == app.stats.requests == 10
 
 
@@ -426,8 +475,10 @@ def test_random_faults_are_deterministic_for_a_seed_and_can_be_switched_off():
     app = make_app(predictions=10, faults=config)
     app.faults = FaultConfig()
     assert set(statuses(app)) == {200}
-    routed = make_app(predictions=10, faults=FaultConfig(script=("server_error",) * 5,
-                                                         routes=frozenset({"trainings.list"})))
+    routed = make_app(
+        predictions=10,
+        faults=FaultConfig(script=("server_error",) * 5, routes=frozenset({"trainings.list"})),
+    )
     with client(routed) as http:
         assert http.get("/account").status_code == 200
         assert http.get("/trainings").status_code in (500, 502, 503)
@@ -440,8 +491,11 @@ def test_small_resources_and_unknown_paths(app, listed):
         private = http.get("/models/acme-ai/embeddings-worker").json()
         missing_model = http.get("/models/nobody/nothing")
         named = {r["model"] for r in listed} | {r["model"] for r in page_all(http, "/trainings")[0]}
-        named |= {r["output"]["version"].split(":")[0]
-                  for r in page_all(http, "/trainings")[0] if r.get("output")}
+        named |= {
+            r["output"]["version"].split(":")[0]
+            for r in page_all(http, "/trainings")[0]
+            if r.get("output")
+        }
         served = {name: http.get(f"/models/{name}").status_code for name in named}
         missing_prediction = http.get("/predictions/aaaaaaaaaaaaaaaaaaaaaaaaaa")
         unknown = http.get("/nothing-here")
@@ -478,8 +532,9 @@ def _ns_text(ns: int) -> str:
 
 def test_async_transport_serves_the_same_pages(app):
     async def first_two_pages():
-        async with httpx.AsyncClient(transport=app.httpx_async_transport(),
-                                     base_url="http://replicate.test/v1", headers=AUTH) as http:
+        async with httpx.AsyncClient(
+            transport=app.httpx_async_transport(), base_url="http://replicate.test/v1", headers=AUTH
+        ) as http:
             first = (await http.get("/predictions")).json()
             second = (await http.get(first["next"])).json()
             return first["results"] + second["results"]

@@ -52,25 +52,38 @@ def validators(specs_dir):
 
     def response(path: str, method: str = "get", status: str = "200") -> Draft202012Validator:
         escaped = path.replace("~", "~0").replace("/", "~1")
-        return validator(f"/paths/{escaped}/{method}/responses/{status}/content/application~1json/schema")
+        return validator(
+            f"/paths/{escaped}/{method}/responses/{status}/content/application~1json/schema"
+        )
 
     return response
 
 
 @pytest.fixture(scope="module")
 def http():
-    account = SimulatedAccount(seed=5, predictions=2500, trainings=150, username="acme-ai",
-                               end=datetime(2026, 11, 1, tzinfo=UTC), data_url_rate=0.002)
+    account = SimulatedAccount(
+        seed=5,
+        predictions=2500,
+        trainings=150,
+        username="acme-ai",
+        end=datetime(2026, 11, 1, tzinfo=UTC),
+        data_url_rate=0.002,
+    )
     app = SimulatorApp(account)
-    with httpx.Client(transport=app.httpx_transport(), base_url="http://replicate.test/v1",
-                      headers={"Authorization": "Bearer r8_contract"}) as client:
+    with httpx.Client(
+        transport=app.httpx_transport(),
+        base_url="http://replicate.test/v1",
+        headers={"Authorization": "Bearer r8_contract"},
+    ) as client:
         client.app = app
         yield client
 
 
 def _errors(validator, document) -> list[str]:
-    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
-            for error in validator.iter_errors(document)]
+    return [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in validator.iter_errors(document)
+    ]
 
 
 def _all_pages(http, url):
@@ -90,8 +103,9 @@ def test_prediction_list_pages_validate(http, validators):
             # Replicate's recorded quirk: old predictions have no data_removed
             assert error.endswith("'data_removed' is a required property"), error
             allowed.append(error)
-    filtered = http.get("/predictions", params={"created_after": "2026-06-01T00:00:00Z",
-                                                "source": "web"}).json()
+    filtered = http.get(
+        "/predictions", params={"created_after": "2026-06-01T00:00:00Z", "source": "web"}
+    ).json()
     assert _errors(schema, filtered) == []
     assert pages == 25 and allowed  # the quirk is modelled, and it is the only deviation
 
@@ -102,20 +116,42 @@ def test_single_prediction_and_created_prediction_validate(http, validators):
     running = [r for r in newest if r["status"] in ("starting", "processing")]
     assert running
     assert _errors(validators("/predictions/{prediction_id}"), single) == []
-    assert _errors(validators("/predictions/{prediction_id}"),
-                   http.get(f"/predictions/{running[0]['id']}").json()) == []
-    created = http.post("/predictions", json={
-        "version": "black-forest-labs/flux-schnell", "input": {"prompt": "contract"}})
+    assert (
+        _errors(
+            validators("/predictions/{prediction_id}"),
+            http.get(f"/predictions/{running[0]['id']}").json(),
+        )
+        == []
+    )
+    created = http.post(
+        "/predictions",
+        json={"version": "black-forest-labs/flux-schnell", "input": {"prompt": "contract"}},
+    )
     assert created.status_code == 201
     assert _errors(validators("/predictions", "post", "201"), created.json()) == []
-    via_model = http.post("/models/meta/meta-llama-3-8b-instruct/predictions",
-                          json={"input": {"prompt": "hi"}})
-    assert _errors(validators("/models/{model_owner}/{model_name}/predictions", "post", "201"),
-                   via_model.json()) == []
-    via_deployment = http.post("/deployments/acme-ai/upscaler/predictions",
-                               json={"input": {"image": "https://example.com/a.png"}})
-    assert _errors(validators("/deployments/{deployment_owner}/{deployment_name}/predictions",
-                              "post", "201"), via_deployment.json()) == []
+    via_model = http.post(
+        "/models/meta/meta-llama-3-8b-instruct/predictions", json={"input": {"prompt": "hi"}}
+    )
+    assert (
+        _errors(
+            validators("/models/{model_owner}/{model_name}/predictions", "post", "201"),
+            via_model.json(),
+        )
+        == []
+    )
+    via_deployment = http.post(
+        "/deployments/acme-ai/upscaler/predictions",
+        json={"input": {"image": "https://example.com/a.png"}},
+    )
+    assert (
+        _errors(
+            validators(
+                "/deployments/{deployment_owner}/{deployment_name}/predictions", "post", "201"
+            ),
+            via_deployment.json(),
+        )
+        == []
+    )
 
 
 def test_trainings_validate(http, validators):
@@ -135,8 +171,13 @@ def test_deployments_hardware_account_and_models_validate(http, validators):
     assert _errors(validators("/deployments/{deployment_owner}/{deployment_name}"), one) == []
     assert _errors(validators("/hardware"), http.get("/hardware").json()) == []
     assert _errors(validators("/account"), http.get("/account").json()) == []
-    for name in ("black-forest-labs/flux-dev", "stability-ai/sdxl", "acme-ai/flux-lora-brand",
-                 "ostris/flux-dev-lora-trainer", "acme-ai/sdxl-style"):
+    for name in (
+        "black-forest-labs/flux-dev",
+        "stability-ai/sdxl",
+        "acme-ai/flux-lora-brand",
+        "ostris/flux-dev-lora-trainer",
+        "acme-ai/sdxl-style",
+    ):
         model = http.get(f"/models/{name}").json()
         assert _errors(validators("/models/{model_owner}/{model_name}"), model) == []
 

@@ -21,8 +21,9 @@ AUTH = {"Authorization": "Bearer r8_socket"}
 
 
 def make_app(predictions=620, **kwargs) -> SimulatorApp:
-    return SimulatorApp(SimulatedAccount(seed=9, predictions=predictions, trainings=30, end=END),
-                        **kwargs)
+    return SimulatorApp(
+        SimulatedAccount(seed=9, predictions=predictions, trainings=30, end=END), **kwargs
+    )
 
 
 def test_paging_over_the_socket_with_keep_alive_matches_the_truth():
@@ -44,8 +45,12 @@ def test_paging_over_the_socket_with_keep_alive_matches_the_truth():
 
 
 def test_faults_over_the_socket():
-    app = make_app(predictions=250, faults=FaultConfig(
-        script=("drop", None, "truncate", "non_json", "server_error", "throttle"), burst=1))
+    app = make_app(
+        predictions=250,
+        faults=FaultConfig(
+            script=("drop", None, "truncate", "non_json", "server_error", "throttle"), burst=1
+        ),
+    )
     with serve(app) as server, httpx.Client(base_url=server.base_url, headers=AUTH) as http:
         with pytest.raises(httpx.RemoteProtocolError):
             http.get("/predictions")
@@ -85,9 +90,25 @@ def _replicost(*args: str) -> list[str]:
 def test_simulate_serve_prints_the_url_serves_and_stops_cleanly_on_ctrl_c(tmp_path):
     dump = tmp_path / "truth.jsonl"
     process = subprocess.Popen(
-        _replicost("simulate", "serve", "--predictions", "300", "--trainings", "12", "--seed",
-                   "4", "--end", "2026-11-01", "--dump", str(dump)),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+        _replicost(
+            "simulate",
+            "serve",
+            "--predictions",
+            "300",
+            "--trainings",
+            "12",
+            "--seed",
+            "4",
+            "--end",
+            "2026-11-01",
+            "--dump",
+            str(dump),
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
     try:
         base_url = process.stdout.readline().strip()
         assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
@@ -111,8 +132,21 @@ def test_simulate_serve_prints_the_url_serves_and_stops_cleanly_on_ctrl_c(tmp_pa
 def test_simulate_dump_writes_the_ground_truth(tmp_path):
     target = tmp_path / "truth.jsonl"
     with pytest.raises(SystemExit) as exit_info:
-        main(["simulate", "dump", str(target), "--predictions", "150", "--trainings", "20",
-              "--seed", "2", "--end", "2026-11-01"])
+        main(
+            [
+                "simulate",
+                "dump",
+                str(target),
+                "--predictions",
+                "150",
+                "--trainings",
+                "20",
+                "--seed",
+                "2",
+                "--end",
+                "2026-11-01",
+            ]
+        )
     assert exit_info.value.code == 0
     rows = [orjson.loads(line) for line in target.read_text().splitlines()]
     assert len(rows) == 170

@@ -8,12 +8,33 @@ from replicost.store import MIGRATIONS, connect, open_readonly
 
 CONTRACT_COLUMNS = {
     "predictions": {
-        "id", "account", "model", "version", "status", "source", "deployment", "created_at",
-        "started_at", "completed_at", "predict_time", "total_time", "input_token_count",
-        "output_token_count", "image_count", "error", "data_removed", "raw",
+        "id",
+        "account",
+        "model",
+        "version",
+        "status",
+        "source",
+        "deployment",
+        "created_at",
+        "started_at",
+        "completed_at",
+        "predict_time",
+        "total_time",
+        "input_token_count",
+        "output_token_count",
+        "image_count",
+        "error",
+        "data_removed",
+        "raw",
     },
     "deployment_releases": {
-        "deployment", "number", "model", "version", "hardware", "min_instances", "max_instances",
+        "deployment",
+        "number",
+        "model",
+        "version",
+        "hardware",
+        "min_instances",
+        "max_instances",
         "created_at",
     },
 }
@@ -25,13 +46,19 @@ def test_migrations_create_contract_tables_once(tmp_path):
     for table, expected in CONTRACT_COLUMNS.items():
         cols = {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
         assert expected <= cols, expected - cols
-    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                             "WHERE table_name='predictions'").fetchall())
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name='predictions'"
+        ).fetchall()
+    )
     assert types["created_at"] == "TIMESTAMP WITH TIME ZONE"
     assert types["predict_time"] == "DOUBLE"
     con.close()
     con = connect(db)  # second open applies nothing new
-    names = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+    names = [
+        r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+    ]
     assert names == [name for name, _ in MIGRATIONS]
     con.close()
 

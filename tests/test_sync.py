@@ -29,7 +29,9 @@ FAST = RetryPolicy(backoff_base=0.01, backoff_cap=0.05)
 
 
 def make_app(predictions=2500, trainings=120, faults=None, **account_args) -> SimulatorApp:
-    account = SimulatedAccount(seed=11, predictions=predictions, trainings=trainings, end=END, **account_args)
+    account = SimulatedAccount(
+        seed=11, predictions=predictions, trainings=trainings, end=END, **account_args
+    )
     return SimulatorApp(account, token=TOKEN, faults=faults)
 
 
@@ -40,7 +42,9 @@ def truth(app: SimulatorApp, kind: str = "prediction") -> dict[str, dict]:
 def stored(db: Path, table: str = "predictions") -> dict[str, tuple]:
     con = connect(db)
     try:
-        rows = con.execute(f"SELECT id, account, model, status, predict_time, source, deployment FROM {table}").fetchall()
+        rows = con.execute(
+            f"SELECT id, account, model, status, predict_time, source, deployment FROM {table}"
+        ).fetchall()
     finally:
         con.close()
     return {row[0]: row[1:] for row in rows}
@@ -75,12 +79,18 @@ def test_full_sync_counts_and_predict_time_per_model_equal_the_ground_truth(tmp_
         assert math.isclose(per_model_db[model][1], seconds, rel_tol=1e-12, abs_tol=1e-9)
     for record_id, (account, _, status, _, source, deployment) in rows.items():
         assert account == app.account.username
-        assert (status, source, deployment) == (expected[record_id]["status"], expected[record_id]["source"],
-                                                expected[record_id]["deployment"])
+        assert (status, source, deployment) == (
+            expected[record_id]["status"],
+            expected[record_id]["source"],
+            expected[record_id]["deployment"],
+        )
     assert set(stored(db, "trainings")) == set(truth(app, "training"))
 
     con = connect(db)
-    releases = {(d, n) for d, n in con.execute("SELECT deployment, number FROM deployment_releases").fetchall()}
+    releases = {
+        (d, n)
+        for d, n in con.execute("SELECT deployment, number FROM deployment_releases").fetchall()
+    }
     now = app.account.now_ns()
     current: dict[str, int] = {}
     for release in app.account.deployment_history():
@@ -95,7 +105,9 @@ def test_full_sync_counts_and_predict_time_per_model_equal_the_ground_truth(tmp_
     # every model a prediction names is served by the simulator: its is_official is known
     assert all(models[row["model"]] is not None for row in expected.values())
     assert con.execute("SELECT count(*) FROM hardware").fetchone()[0] > 0
-    assert con.execute("SELECT count(*) FROM sync_log WHERE status = 'succeeded'").fetchone()[0] == 5
+    assert (
+        con.execute("SELECT count(*) FROM sync_log WHERE status = 'succeeded'").fetchone()[0] == 5
+    )
     con.close()
 
 
@@ -110,11 +122,15 @@ def test_second_sync_is_incremental_and_refreshes_what_was_running(tmp_path):
         assert app.stats.requests - before <= 6
         assert (summary.new, summary.updated) == (0, 0)
 
-        running = {i for i, row in truth(app).items() if row["status"] in ("starting", "processing")}
+        running = {
+            i for i, row in truth(app).items() if row["status"] in ("starting", "processing")
+        }
         assert running, "the simulated account should end with running predictions"
         app.advance(3 * 3600)  # they finish; new ones are created after
-        created = [app.create_prediction(model="stability-ai/sdxl", input={"prompt": f"p{i}"})["id"]
-                   for i in range(3)]
+        created = [
+            app.create_prediction(model="stability-ai/sdxl", input={"prompt": f"p{i}"})["id"]
+            for i in range(3)
+        ]
         app.advance(3 * 3600)
         before = app.stats.requests
         summary = sync(server, db)
@@ -134,9 +150,13 @@ def test_stale_records_older_than_the_overlap_are_refreshed_by_id(tmp_path):
         sync(server, db)
         # pretend a sync long ago left an old record unfinished
         con = connect(db)
-        old_id = con.execute("SELECT id FROM predictions WHERE status = 'succeeded' "
-                             "ORDER BY created_at LIMIT 1 OFFSET 100").fetchone()[0]
-        con.execute("UPDATE predictions SET status = 'processing', raw = '{}' WHERE id = ?", [old_id])
+        old_id = con.execute(
+            "SELECT id FROM predictions WHERE status = 'succeeded' "
+            "ORDER BY created_at LIMIT 1 OFFSET 100"
+        ).fetchone()[0]
+        con.execute(
+            "UPDATE predictions SET status = 'processing', raw = '{}' WHERE id = ?", [old_id]
+        )
         con.close()
         before = app.stats.by_route["predictions.get"]
         summary = sync(server, db)
@@ -154,12 +174,18 @@ def test_window_edges_lose_and_duplicate_nothing(tmp_path, layout):
         edges = [created[i] for i in (150, 151, 600, 999)]
     else:  # one window with almost everything, empty and one-record windows around it
         edges = [created[0], created[1], created[1190], created[-1]]
-    windows = [{"id": i, "after": a, "before": b}
-               for i, (a, b) in enumerate(zip([None, *edges], [*edges, None], strict=True))]
+    windows = [
+        {"id": i, "after": a, "before": b}
+        for i, (a, b) in enumerate(zip([None, *edges], [*edges, None], strict=True))
+    ]
     with serve(app) as server:
-        client = ReplicateClient(TOKEN, base_url=server.base_url, requests_per_minute=None, retry=FAST)
+        client = ReplicateClient(
+            TOKEN, base_url=server.base_url, requests_per_minute=None, retry=FAST
+        )
         con = connect(db)
-        job = PredictionSync(client, con, app.account.username, SyncRequest(concurrency=4), Progress())
+        job = PredictionSync(
+            client, con, app.account.username, SyncRequest(concurrency=4), Progress()
+        )
         run = {"mode": "full", "low": None, "windows": windows}
         job._commit_plan(run, None, None)
         job.run_windows(run)
@@ -170,8 +196,12 @@ def test_window_edges_lose_and_duplicate_nothing(tmp_path, layout):
 
 
 def test_5xx_drops_truncation_slowness_and_html_are_survived(tmp_path):
-    faults = FaultConfig(rate=0.25, seed=3, slow_ms=100,
-                         kinds=("server_error", "drop", "truncate", "non_json", "slow"))
+    faults = FaultConfig(
+        rate=0.25,
+        seed=3,
+        slow_ms=100,
+        kinds=("server_error", "drop", "truncate", "non_json", "slow"),
+    )
     app = make_app(predictions=2000, faults=faults)
     db = tmp_path / "r.duckdb"
     with serve(app) as server:
@@ -183,7 +213,9 @@ def test_5xx_drops_truncation_slowness_and_html_are_survived(tmp_path):
 
 
 def test_a_429_storm_waits_as_told_and_completes(tmp_path):
-    faults = FaultConfig(script=(None, "throttle"), burst=3, retry_after=1, routes=frozenset({"predictions.list"}))
+    faults = FaultConfig(
+        script=(None, "throttle"), burst=3, retry_after=1, routes=frozenset({"predictions.list"})
+    )
     app = make_app(predictions=800, faults=faults)
     db = tmp_path / "r.duckdb"
     with serve(app) as server:
@@ -195,7 +227,9 @@ def test_a_429_storm_waits_as_told_and_completes(tmp_path):
 
 def test_a_malformed_page_stops_the_sync_with_its_url_and_keeps_earlier_pages(tmp_path):
     good_pages = 5
-    faults = FaultConfig(script=(None,) * good_pages + ("non_json",) * 100, routes=frozenset({"predictions.list"}))
+    faults = FaultConfig(
+        script=(None,) * good_pages + ("non_json",) * 100, routes=frozenset({"predictions.list"})
+    )
     app = make_app(predictions=1000, faults=faults)
     db = tmp_path / "r.duckdb"
     with serve(app) as server:
@@ -204,7 +238,7 @@ def test_a_malformed_page_stops_the_sync_with_its_url_and_keeps_earlier_pages(tm
         assert "/v1/predictions?cursor=" in str(caught.value)
         assert TOKEN not in str(caught.value)
         newest_first = sorted(truth(app).values(), key=lambda row: row["created_at"], reverse=True)
-        assert set(stored(db)) == {row["id"] for row in newest_first[:good_pages * 100]}
+        assert set(stored(db)) == {row["id"] for row in newest_first[: good_pages * 100]}
         app.faults = FaultConfig()
         sync(server, db, concurrency=1)  # resumes at the page that failed
     assert set(stored(db)) == set(truth(app))
@@ -219,7 +253,9 @@ def test_large_data_urls_become_placeholders_and_the_rest_of_raw_is_kept(tmp_pat
         served = {r["id"]: r for r in client.predictions.iter_raw()}
         client.close()
     con = connect(db)
-    raws = {i: orjson.loads(raw) for i, raw in con.execute("SELECT id, raw FROM predictions").fetchall()}
+    raws = {
+        i: orjson.loads(raw) for i, raw in con.execute("SELECT id, raw FROM predictions").fetchall()
+    }
     con.close()
     replaced = 0
     for record_id, record in served.items():
@@ -227,7 +263,11 @@ def test_large_data_urls_become_placeholders_and_the_rest_of_raw_is_kept(tmp_pat
             value = record.get(key)
             items = value.items() if isinstance(value, dict) else []
             for name, item in items:
-                if isinstance(item, str) and item.startswith("data:") and len(item) > DATA_URL_THRESHOLD:
+                if (
+                    isinstance(item, str)
+                    and item.startswith("data:")
+                    and len(item) > DATA_URL_THRESHOLD
+                ):
                     holder = raws[record_id][key][name]
                     assert holder["replicost_placeholder"] == "data-url"
                     assert holder["bytes"] == len(item)
@@ -249,12 +289,21 @@ def test_token_is_in_neither_the_database_file_nor_the_output(tmp_path):
     app = make_app(predictions=600)
     db = tmp_path / "r.duckdb"
     with serve(app) as server:
-        result = _run_cli(["sync", "--db", str(db), "--base-url", server.base_url],
-                          {"REPLICATE_API_TOKEN": TOKEN})
-        bad = _run_cli(["sync", "--db", str(db), "--base-url", server.base_url, "--token", TOKEN + "x"])
+        result = _run_cli(
+            ["sync", "--db", str(db), "--base-url", server.base_url], {"REPLICATE_API_TOKEN": TOKEN}
+        )
+        bad = _run_cli(
+            ["sync", "--db", str(db), "--base-url", server.base_url, "--token", TOKEN + "x"]
+        )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"synced {app.account.username}: ") and " new, " in result.stdout
-    assert bad.returncode == 2 and "error: token rejected by" in bad.stderr and "Traceback" not in bad.stderr
+    assert (
+        result.stdout.startswith(f"synced {app.account.username}: ") and " new, " in result.stdout
+    )
+    assert (
+        bad.returncode == 2
+        and "error: token rejected by" in bad.stderr
+        and "Traceback" not in bad.stderr
+    )
     for text in (result.stdout, result.stderr, bad.stdout, bad.stderr):
         assert TOKEN not in text
     for path in tmp_path.iterdir():
@@ -265,18 +314,31 @@ def test_a_second_sync_on_the_same_database_is_refused_at_once(tmp_path):
     db = tmp_path / "r.duckdb"
     connect(db).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from replicost.store import connect; "
-         "c = connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)", str(db)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from replicost.store import connect; "
+            "c = connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         app = make_app(predictions=10)
         with serve(app) as server:
             with pytest.raises(DatabaseBusyError) as caught:
                 sync(server, db)
-            result = _run_cli(["sync", "--db", str(db), "--base-url", server.base_url, "--token", TOKEN])
+            result = _run_cli(
+                ["sync", "--db", str(db), "--base-url", server.base_url, "--token", TOKEN]
+            )
         assert "in use by another replicost process" in str(caught.value)
-        assert result.returncode == 1 and "in use" in result.stderr and "Traceback" not in result.stderr
+        assert (
+            result.returncode == 1
+            and "in use" in result.stderr
+            and "Traceback" not in result.stderr
+        )
     finally:
         holder.kill()
         holder.wait()
@@ -290,8 +352,11 @@ def test_only_and_since_limit_what_is_synced(tmp_path):
     with serve(app) as server:
         sync(server, db, only=("predictions",), since=since)
     rows = stored(db)
-    expected = {i for i, row in truth(app).items()
-                if datetime.fromisoformat(row["created_at"].replace("Z", "+00:00")) >= since}
+    expected = {
+        i
+        for i, row in truth(app).items()
+        if datetime.fromisoformat(row["created_at"].replace("Z", "+00:00")) >= since
+    }
     # --since is inclusive; created_at is compared at microsecond precision
     assert set(rows) == expected
     assert stored(db, "trainings") == {}
@@ -317,17 +382,26 @@ def test_idle_pagers_split_the_biggest_window_and_a_resumed_split_run_is_exact(t
     created = sorted(row["created_at"] for row in truth(app).values())
     # one window holds 2,990 records, four others five at most: the idle pagers must steal
     edges = [created[1], created[2], created[2992], created[2996]]
-    windows = [{"id": i, "after": a, "before": b, "fresh": True}
-               for i, (a, b) in enumerate(zip([None, *edges], [*edges, None], strict=True))]
+    windows = [
+        {"id": i, "after": a, "before": b, "fresh": True}
+        for i, (a, b) in enumerate(zip([None, *edges], [*edges, None], strict=True))
+    ]
     db = tmp_path / "r.duckdb"
     planned = {window["before"] for window in windows}
     run = {"mode": "full", "low": None, "windows": windows}
 
     def page(transport):
-        client = ReplicateClient(TOKEN, base_url="http://sim/v1", transport=transport,
-                                 requests_per_minute=None, retry=FAST)
+        client = ReplicateClient(
+            TOKEN,
+            base_url="http://sim/v1",
+            transport=transport,
+            requests_per_minute=None,
+            retry=FAST,
+        )
         con = connect(db)
-        job = PredictionSync(client, con, app.account.username, SyncRequest(concurrency=4), Progress())
+        job = PredictionSync(
+            client, con, app.account.username, SyncRequest(concurrency=4), Progress()
+        )
         try:
             stored_run = st.get_json(con, app.account.username, "predictions", "run")
             if stored_run is None:
@@ -353,12 +427,26 @@ def test_requests_per_minute_flag_keeps_the_sync_under_the_servers_limit(tmp_pat
     # the server allows 120/min (burst 12); a budget of 100/min must never be throttled
     from replicost.cli.main import main
 
-    app = SimulatorApp(SimulatedAccount(seed=3, predictions=900, trainings=20, end=END), rate_limit_rpm=120)
+    app = SimulatorApp(
+        SimulatedAccount(seed=3, predictions=900, trainings=20, end=END), rate_limit_rpm=120
+    )
     db = tmp_path / "r.duckdb"
     with serve(app) as server:
         with pytest.raises(SystemExit) as exited:
-            main(["sync", "--db", str(db), "--base-url", server.base_url, "--token", "t-rpm-1234",
-                  "--requests-per-minute", "100", "--quiet"])
+            main(
+                [
+                    "sync",
+                    "--db",
+                    str(db),
+                    "--base-url",
+                    server.base_url,
+                    "--token",
+                    "t-rpm-1234",
+                    "--requests-per-minute",
+                    "100",
+                    "--quiet",
+                ]
+            )
     assert exited.value.code == 0, capsys.readouterr().err
     assert app.stats.by_status.get(429, 0) == 0
     assert len(stored(db)) == 900

@@ -28,8 +28,10 @@ def snapshot(db) -> dict[str, dict]:
         columns = {  # what a sync stores, without the moments it stored them at
             "predictions": ("id", "raw, status, predict_time"),
             "trainings": ("id", "raw, status"),
-            "deployment_releases": ("deployment || '#' || number",
-                                    "model, version, hardware, min_instances, max_instances, created_at::VARCHAR"),
+            "deployment_releases": (
+                "deployment || '#' || number",
+                "model, version, hardware, min_instances, max_instances, created_at::VARCHAR",
+            ),
             "models": ("model", "raw, is_official"),
             "hardware": ("sku", "name"),
         }
@@ -37,7 +39,9 @@ def snapshot(db) -> dict[str, dict]:
             rows = con.execute(f"SELECT {key}, {column} FROM {table}").fetchall()
             assert len(rows) == len({row[0] for row in rows}), f"duplicate keys in {table}"
             tables[table] = {row[0]: row[1:] for row in rows}
-        leftovers = con.execute("SELECT key FROM sync_state WHERE key <> 'high_water_mark'").fetchall()
+        leftovers = con.execute(
+            "SELECT key FROM sync_state WHERE key <> 'high_water_mark'"
+        ).fetchall()
         assert leftovers == [], "a finished sync leaves no run state behind"
         return tables
     finally:
@@ -59,20 +63,41 @@ def count_rows(db) -> int:
 def test_kill_9_at_random_moments_then_rerun_gives_exactly_the_uninterrupted_rows(tmp_path):
     seed = int(os.environ.get("REPLICOST_RESUME_SEED", random.randrange(1_000_000)))
     chance = random.Random(seed)
-    account = SimulatedAccount(seed=5, predictions=6000, trainings=300, end=datetime(2026, 11, 1, tzinfo=UTC))
+    account = SimulatedAccount(
+        seed=5, predictions=6000, trainings=300, end=datetime(2026, 11, 1, tzinfo=UTC)
+    )
     app = SimulatorApp(account, token=TOKEN, latency_ms=15)  # slow enough to be killed mid-sync
     reference, resumed = tmp_path / "reference.duckdb", tmp_path / "resumed.duckdb"
     with serve(app) as server:
-        sync_account(reference, token=TOKEN, base_url=server.base_url, concurrency=3,
-                     requests_per_minute=None, retry=RetryPolicy(backoff_base=0.01))
-        command = [sys.executable, "-c", SYNC, "sync", "--db", str(resumed), "--base-url", server.base_url,
-                   "--concurrency", "3", "--quiet"]
+        sync_account(
+            reference,
+            token=TOKEN,
+            base_url=server.base_url,
+            concurrency=3,
+            requests_per_minute=None,
+            retry=RetryPolicy(backoff_base=0.01),
+        )
+        command = [
+            sys.executable,
+            "-c",
+            SYNC,
+            "sync",
+            "--db",
+            str(resumed),
+            "--base-url",
+            server.base_url,
+            "--concurrency",
+            "3",
+            "--quiet",
+        ]
         env = {**os.environ, "REPLICATE_API_TOKEN": TOKEN}
         kills = 0
         partial: list[int] = []
         delay = 0.5
         for _ in range(8):
-            process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            process = subprocess.Popen(
+                command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
             deadline = time.monotonic() + 30
             while not resumed.exists() and process.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.02)  # the database exists: the sync is past its imports
@@ -91,7 +116,9 @@ def test_kill_9_at_random_moments_then_rerun_gives_exactly_the_uninterrupted_row
     assert final.returncode == 0, final.stderr
     assert kills >= 1, f"no run was interrupted (seed {seed})"
     # at least one kill landed mid-way through the predictions (not before or after them)
-    assert any(0 < rows < 6000 for rows in partial), f"rows after each kill: {partial} (seed {seed})"
+    assert any(0 < rows < 6000 for rows in partial), (
+        f"rows after each kill: {partial} (seed {seed})"
+    )
     print(f"rows after each kill: {partial}")
     expected, got = snapshot(reference), snapshot(resumed)
     for table in expected:

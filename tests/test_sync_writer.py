@@ -11,8 +11,15 @@ from replicost.store import connect
 from replicost.sync import records as rec
 from replicost.sync.writer import RecordWriter, encode
 
-BASE = {"id": "p0", "model": "acme/m", "version": "v1", "status": "succeeded", "source": "api",
-        "created_at": "2026-01-02T03:04:05.123456Z", "metrics": {"predict_time": 1.5}}
+BASE = {
+    "id": "p0",
+    "model": "acme/m",
+    "version": "v1",
+    "status": "succeeded",
+    "source": "api",
+    "created_at": "2026-01-02T03:04:05.123456Z",
+    "metrics": {"predict_time": 1.5},
+}
 
 ODD = [
     {},  # as BASE
@@ -21,13 +28,24 @@ ODD = [
     {"metrics": [1, 2]},
     {"metrics": {"predict_time": True, "total_time": 3, "image_count": 2.0}},
     {"metrics": {"predict_time": "1.5", "image_count": 2.5, "input_token_count": False}},
-    {"metrics": {"predict_time": 2e-06, "total_time": 0, "input_token_count": 12, "output_token_count": -3}},
+    {
+        "metrics": {
+            "predict_time": 2e-06,
+            "total_time": 0,
+            "input_token_count": 12,
+            "output_token_count": -3,
+        }
+    },
     {"metrics": {"image_count": 1e300, "output_token_count": 9007199254740993}},
     {"model": {"owner": "x"}, "version": 5, "status": None, "deployment": "acme/dep"},
     {"source": "web", "data_removed": True, "error": 'line one\nline "two" \\ é ✓'},
     {"data_removed": "yes"},
     {"data_removed": 1},
-    {"data_removed": False, "started_at": "2026-01-02T03:04:05Z", "completed_at": "2026-01-02T03:04:06.123456789Z"},
+    {
+        "data_removed": False,
+        "started_at": "2026-01-02T03:04:05Z",
+        "completed_at": "2026-01-02T03:04:06.123456789Z",
+    },
     {"created_at": "2026-01-02T05:04:05.1+02:00"},
     {"created_at": "not a date"},
     {"created_at": None},
@@ -57,9 +75,14 @@ def expected_rows(con, records: list[dict], training: bool) -> dict[str, tuple]:
         for name in names:
             value = cols[name][position]
             if name in ("created_at", "started_at", "completed_at"):
-                value = con.execute("SELECT TRY_CAST(?::VARCHAR AS TIMESTAMPTZ)", [value]).fetchone()[0]
-            elif name in ("input_token_count", "output_token_count", "image_count") and value is not None:
-                value = value if -2**63 <= value < 2**63 else None  # out of BIGINT: no count
+                value = con.execute(
+                    "SELECT TRY_CAST(?::VARCHAR AS TIMESTAMPTZ)", [value]
+                ).fetchone()[0]
+            elif (
+                name in ("input_token_count", "output_token_count", "image_count")
+                and value is not None
+            ):
+                value = value if -(2**63) <= value < 2**63 else None  # out of BIGINT: no count
             values.append(value)
         rows[record_id] = tuple(values)
     return rows
@@ -69,8 +92,9 @@ def expected_rows(con, records: list[dict], training: bool) -> dict[str, tuple]:
 def test_sql_extraction_equals_records_columns(tmp_path, table):
     records = odd_records()
     if table == "trainings":
-        for record, output in zip(records, [{"version": "acme/t:abc", "weights": "w"}, ["x"], None, "s"] * 9,
-                                  strict=False):
+        for record, output in zip(
+            records, [{"version": "acme/t:abc", "weights": "w"}, ["x"], None, "s"] * 9, strict=False
+        ):
             record["output"] = output
             record["destination"] = "acme/trained"
         records[1]["destination"] = {"odd": True}
@@ -79,7 +103,9 @@ def test_sql_extraction_equals_records_columns(tmp_path, table):
     result = writer.write(records)
     assert (result.new, result.updated, result.unchanged) == (len(records), 0, 0)
     names = writer.names
-    stored = {row[0]: row for row in con.execute(f"SELECT {', '.join(names)} FROM {table}").fetchall()}
+    stored = {
+        row[0]: row for row in con.execute(f"SELECT {', '.join(names)} FROM {table}").fetchall()
+    }
     expected = expected_rows(con, records, table == "trainings")
     assert stored.keys() == expected.keys()
     for record_id, row in expected.items():
@@ -102,13 +128,22 @@ def test_fresh_insert_falls_back_when_an_id_exists_or_repeats(tmp_path):
     assert counts(writer.write(records[:3])) == (3, 0, 0)
     changed = {**records[0], "status": "failed"}
     # p0 changed, p1 unchanged, p3..p5 new, and p5 twice (the last copy wins)
-    pages = [encode([changed, records[1], records[3]]), encode([records[4], records[5]]),
-             encode([{**records[5], "status": "canceled"}])]
+    pages = [
+        encode([changed, records[1], records[3]]),
+        encode([records[4], records[5]]),
+        encode([{**records[5], "status": "canceled"}]),
+    ]
     result = writer.write_encoded(pages, {("predictions", "window:0"): "w"}, fresh=True)
     assert counts(result) == (3, 1, 1)
     rows = dict(con.execute("SELECT id, status FROM predictions").fetchall())
-    assert rows == {"p0": "failed", "p1": "succeeded", "p2": "succeeded", "p3": "succeeded",
-                    "p4": "succeeded", "p5": "canceled"}
+    assert rows == {
+        "p0": "failed",
+        "p1": "succeeded",
+        "p2": "succeeded",
+        "p3": "succeeded",
+        "p4": "succeeded",
+        "p5": "canceled",
+    }
     assert con.execute("SELECT value FROM sync_state WHERE key = 'window:0'").fetchone()[0] == "w"
     con.close()
 
