@@ -28,7 +28,8 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     "--base-url",
     default=None,
     metavar="URL",
-    help="API base URL (default: $REPLICATE_API_BASE_URL or https://api.replicate.com/v1).",
+    help="API root, with or without /v1 (default: $REPLICATE_API_BASE_URL, then "
+    "$REPLICATE_BASE_URL, then https://api.replicate.com/v1).",
 )
 @click.option(
     "--token", default=None, metavar="T", help="API token (default: $REPLICATE_API_TOKEN)."

@@ -20,12 +20,14 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
 from replicost import __version__
-from replicost.client.errors import BadResponseError
+from replicost.client import base_url as base_urls
+from replicost.client.base_url import DEFAULT_BASE_URL
+from replicost.client.errors import BadResponseError, NotFoundError
 from replicost.client.paging import (
     CursorPager,
     Page,
@@ -42,9 +44,9 @@ from replicost.client.retry import (
     RetryPolicy,
 )
 from replicost.errors import InputError, ReplicostError
-from replicost.redact import register_secret
+from replicost.redact import redact, register_secret
 
-DEFAULT_BASE_URL = "https://api.replicate.com/v1"
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_REQUESTS_PER_MINUTE", "ReplicateClient", "to_model"]
 # Replicate documents 3000 requests/min for list endpoints: stay 10% under it by default (90% of
 # the ceiling is still reached when pages are slow, see benchmarks/sync_bench.py).
 DEFAULT_REQUESTS_PER_MINUTE = 2700
@@ -175,13 +177,11 @@ class ReplicateClient:
             raise InputError("no API token: set REPLICATE_API_TOKEN or pass --token")
         register_secret(token)
         self._token = token
-        self.base_url = (
-            base_url or os.environ.get("REPLICATE_API_BASE_URL") or DEFAULT_BASE_URL
-        ).rstrip("/")
-        parts = urlsplit(self.base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise InputError(f"bad base URL {self.base_url!r}: expected http(s)://host[/path]")
-        self.origin = f"{parts.scheme}://{parts.netloc}"
+        # with or without /v1; --base-url > $REPLICATE_API_BASE_URL > $REPLICATE_BASE_URL
+        self.base = base_urls.resolve(base_url)
+        self.base_url = self.base.url
+        self.origin = self.base.origin
+        self._root_confirmed = False  # set by the first 2xx: a later 404 is about a record
         self.retry = retry or RetryPolicy()
         self.stats = RequestStats()
         self.budget = RequestBudget(requests_per_minute, clock=self.retry.clock)
@@ -200,6 +200,7 @@ class ReplicateClient:
             headers=self._headers,
             timeout=self._timeout,
             transport=RetryingTransport(inner, self.retry, self.budget, self.stats, on_retry),
+            event_hooks={"response": [self._check_root]},
         )
         self._async_inner = async_transport
         self._ahttp: httpx.AsyncClient | None = None
@@ -215,6 +216,34 @@ class ReplicateClient:
         self.deployments = _Resource(self, "deployments", "DeploymentResponse", key_field="name")
         self.models = _Resource(self, "models", "ModelResponse", key_field="name")
 
+    def _root_error(self, response: httpx.Response) -> NotFoundError | None:
+        """Until an answer succeeds, a 404 on a top-level endpoint means the base URL is wrong."""
+        if self._root_confirmed:
+            return None
+        if response.is_success:
+            self._root_confirmed = True
+            return None
+        if response.status_code != 404:
+            return None
+        tried = str(response.request.url.copy_with(query=None))
+        if not tried.startswith(self.base_url + "/") or "/" in tried[len(self.base_url) + 1 :]:
+            return None  # a record (predictions/ID) may well not exist: not the root's fault
+        return NotFoundError(
+            redact(base_urls.wrong_root_hint(tried, self.base)), url=tried, status=404
+        )
+
+    def _check_root(self, response: httpx.Response) -> None:
+        error = self._root_error(response)
+        if error is not None:
+            response.close()
+            raise error
+
+    async def _acheck_root(self, response: httpx.Response) -> None:
+        error = self._root_error(response)
+        if error is not None:
+            await response.aclose()
+            raise error
+
     @property
     def ahttp(self) -> httpx.AsyncClient:
         """The async `httpx.AsyncClient`, created on first use (same policy, budget and counters)."""
@@ -227,6 +256,7 @@ class ReplicateClient:
                 transport=AsyncRetryingTransport(
                     inner, self.retry, self.budget, self.stats, self._on_retry
                 ),
+                event_hooks={"response": [self._acheck_root]},
             )
         return self._ahttp
 
