@@ -7,9 +7,18 @@ from pathlib import Path
 
 import click
 
-from replicost.errors import ReplicostError
+from replicost.errors import InputError, ReplicostError
 
 SPEC_HELP = "Spec URL or local path (default: https://api.replicate.com/openapi.json)."
+FAIL_ON_CHOICES = click.Choice(["breaking", "any", "none"])
+
+
+def _fail(report, fail_on: str, what: str) -> None:
+    """Exit 1 (one error line; the report above is the details) when `fail_on` is met."""
+    if report.fails(fail_on):
+        count = len(report.breaking) if fail_on == "breaking" else len(report.changes)
+        kind = "breaking change(s)" if fail_on == "breaking" else "change(s)"
+        raise ReplicostError(f"{what}: {count} {kind} (--fail-on {fail_on})")
 
 
 @click.group(invoke_without_command=True)
@@ -24,11 +33,24 @@ SPEC_HELP = "Spec URL or local path (default: https://api.replicate.com/openapi.
     "--check",
     "check_only",
     is_flag=True,
-    help="Generate nothing: exit 0 if generated/ matches the spec, 1 with the change report if not.",
+    help="Generate nothing: compare the spec with what generated/ was built from and print the "
+    "change report; exit 1 as --fail-on says.",
+)
+@click.option(
+    "--fail-on",
+    type=FAIL_ON_CHOICES,
+    default=None,
+    help="With --check: exit 1 on `any` difference from the spec generated/ was built from "
+    "(default: regenerate whenever Replicate's spec moved), only on `breaking` changes, or "
+    "`none` (report only).",
 )
 @click.pass_context
 def codegen(
-    ctx: click.Context, spec_source: str | None, output: Path | None, check_only: bool
+    ctx: click.Context,
+    spec_source: str | None,
+    output: Path | None,
+    check_only: bool,
+    fail_on: str | None,
 ) -> None:
     """Regenerate the typed Replicate client (replicost_api) from Replicate's OpenAPI spec."""
     if ctx.invoked_subcommand is not None:
@@ -36,19 +58,11 @@ def codegen(
     from replicost.codegen import generator, spec
 
     source = spec_source or spec.DEFAULT_SPEC_URL
+    if fail_on is not None and not check_only:
+        raise InputError("--fail-on applies to --check (and to `replicost codegen diff`)")
     if check_only:
-        result = generator.check(source, output)
-        if result.matches:
-            click.echo(
-                f"up to date: {source} is the spec {result.spec_sha256[:12]} the client was built from"
-            )
-            return
-        click.echo(result.report.render())
-        # an error line (and exit 1) rather than ctx.exit: the report above is the details
-        raise ReplicostError(
-            f"out of date: spec {result.spec_sha256[:12]} differs from the one the client was "
-            f"built from ({result.built_from_sha256[:12] or 'unknown'}); run `replicost codegen`"
-        )
+        _check(source, output, fail_on or "any")
+        return
 
     started = time.perf_counter()
     result = generator.generate(source, output)
@@ -65,12 +79,40 @@ def codegen(
     )
 
 
+def _check(source: str, output: Path | None, fail_on: str) -> None:
+    from replicost.codegen import generator
+
+    result = generator.check(source, output)
+    if result.matches:
+        click.echo(
+            f"up to date: {source} is the spec {result.spec_sha256[:12]} the client was built from"
+        )
+        return
+    click.echo(result.report.render())
+    moved = (
+        f"out of date: spec {result.spec_sha256[:12]} differs from the one the client was "
+        f"built from ({result.built_from_sha256[:12] or 'unknown'}); run `replicost codegen`"
+    )
+    if fail_on == "any":  # the spec moved, even where the API surface did not
+        raise ReplicostError(moved)
+    _fail(result.report, fail_on, moved)
+    click.echo(moved, err=True)
+
+
 @codegen.command("diff")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
-def diff_command(old: str, new: str) -> None:
+@click.option(
+    "--fail-on",
+    type=FAIL_ON_CHOICES,
+    default="breaking",
+    show_default=True,
+    help="Exit 1 when the report has a breaking change, any change, or never (none).",
+)
+def diff_command(old: str, new: str, fail_on: str) -> None:
     """Print the API surface change report between two specs (URLs or paths)."""
     from replicost.codegen import generator
 
     report = generator.diff(old, new)
     click.echo(report.render())
+    _fail(report, fail_on, f"{old} -> {new}")

@@ -5,8 +5,13 @@ may fail against the new one, or requests it sends may stop meaning what they di
 a removed operation, parameter, response, request or response field; a type change; a field or
 parameter that became required in a request; a response field that may now be absent or null; an
 enum value removed from what a request may send; a renamed parameter (the name on the wire
-changed). Not breaking: additions, relaxed requirements, new enum values in responses (the
-generated enums pass unknown values through).
+changed); a value added to an enum the API sends (a response field): strict clients reject values
+they do not list (replicate 1.0.7's pydantic models raised on `status: aborted` in October 2025),
+even though replicost's generated enums pass unknown values through. Not breaking: additions,
+relaxed requirements, new enum values a request may send.
+
+`ChangeReport.fails(fail_on)` is the exit rule of `codegen diff` and `codegen --check`:
+`breaking` (any breaking change), `any` (any change at all) or `none` (report only).
 
 Renames are found by structure, not by reference: a schema removed under one name and added under
 another with identical fields (Replicate's December 2024 `schemas_` prefix) is one rename, and
@@ -47,6 +52,13 @@ class Change:
         return f"{mark}  {self.kind} {self.action}: {subject}{detail}"
 
 
+FAIL_ON = ("breaking", "any", "none")
+STRICT_ENUM_NOTE = (
+    "breaking for strict clients: replicate 1.0.7's pydantic models raise on values they do not "
+    "list; replicost_api's enums accept them"
+)
+
+
 @dataclass
 class ChangeReport:
     """All changes between two surfaces, in a stable order."""
@@ -58,6 +70,14 @@ class ChangeReport:
     @property
     def breaking(self) -> list[Change]:
         return [c for c in self.changes if c.breaking]
+
+    def fails(self, fail_on: str) -> bool:
+        """Whether this report meets a `--fail-on` level: breaking, any or none."""
+        if fail_on not in FAIL_ON:
+            raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+        if fail_on == "breaking":
+            return bool(self.breaking)
+        return fail_on == "any" and bool(self.changes)
 
     def render(self) -> str:
         """A human-readable report: a summary line, then one line per change."""
@@ -326,9 +346,10 @@ class _Comparison:
                 self.add(kind, "changed", where, name, detail, "enum" in new and in_request)
                 return
             if gained:
-                self.add(
-                    kind, "changed", where, name, "enum values added: " + ", ".join(gained), False
-                )
+                detail = "enum values added: " + ", ".join(gained)
+                if in_response:  # the client receives a value its enum may not know
+                    detail += "; " + STRICT_ENUM_NOTE
+                self.add(kind, "changed", where, name, detail, in_response)
             if lost:
                 self.add(
                     kind,

@@ -382,7 +382,12 @@ def test_regeneration_appends_dated_change_report_and_check_exit_codes(tmp_path,
         ["codegen", "--check", "--spec", str(with_aborted), "--output", str(output)], capsys
     )
     assert code == 1
-    assert "out of date" in err and "status (enum values added: aborted)" in out
+    assert "out of date" in err and "status (enum values added: aborted; breaking" in out
+    for fail_on, expected in (("any", 1), ("breaking", 1), ("none", 0)):
+        args = ["codegen", "--check", "--spec", str(with_aborted), "--output", str(output)]
+        code, out, err = run_cli([*args, "--fail-on", fail_on], capsys)
+        assert code == expected, (fail_on, err)
+        assert "out of date" in err and "2 breaking" in out
     assert not (output / "models" / "prediction_response_status.py").read_text().count("ABORTED")
 
     result = generator.generate(with_aborted, output, today=date(2026, 1, 2))
@@ -416,7 +421,7 @@ def test_diff_command_reports_the_october_2025_header_rename(specs_dir, capsys):
         ],
         capsys,
     )
-    assert code == 0, err
+    assert code == 1 and "3 breaking change(s) (--fail-on breaking)" in err  # the default
     renamed = [
         line
         for line in out.splitlines()

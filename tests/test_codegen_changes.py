@@ -207,6 +207,21 @@ def test_rules_for_request_fields():
 
     assert changed(add_required) == [("field", "added", "color", True)]
 
+    def request_enum(d):
+        request_schema(d)["properties"]["kind"] = {"type": "string", "enum": ["a"]}
+
+    def request_enum_grows(d):
+        request_enum(d)
+        request_schema(d)["properties"]["kind"]["enum"].append("b")
+
+    # a value a request may now send breaks nobody
+    base = copy.deepcopy(BASE)
+    request_enum(base)
+    grown = copy.deepcopy(BASE)
+    request_enum_grows(grown)
+    report = compare(build_surface(base), build_surface(grown))
+    assert [(c.name, c.breaking) for c in report.changes] == [("kind", False)]
+
 
 def thing(d):
     return d["components"]["schemas"]["thing"]
@@ -222,8 +237,9 @@ def test_rules_for_response_fields():
     assert changed(lambda d: thing(d)["properties"]["id"].update(type="integer")) == [
         ("field", "changed", "id", True)
     ]
+    # a value the API may now send: strict clients (replicate 1.0.7's pydantic models) raise
     assert changed(lambda d: thing(d)["properties"]["status"]["enum"].append("aborted")) == [
-        ("field", "changed", "status", False)
+        ("field", "changed", "status", True)
     ]
     assert changed(lambda d: thing(d)["required"].remove("id")) == [
         ("field", "changed", "id", True)
@@ -251,3 +267,114 @@ def test_inline_response_moved_to_a_component_is_no_change():
     assert compare(build_surface(BASE), build_surface(inlined)).changes == []
     # a copy under a new name while the old one stays: only the new schema is reported
     assert changed(to_other_component) == [("schema", "added", "thing_v2", False)]
+
+
+# -- the October 2025 `aborted` status and --fail-on ------------------------------------------
+
+BEFORE_ABORTED = HISTORY / "2025-10-22_edf2c237ea9e.json"
+WITH_ABORTED = HISTORY / "2025-10-23_988ee7851fe9.json"
+needs_history = pytest.mark.skipif(
+    not WITH_ABORTED.is_file(),
+    reason="../shared/replicate-openapi/history is not beside the checkout",
+)
+
+
+@needs_history
+def test_the_aborted_status_is_breaking_for_strict_clients_and_says_why():
+    old, new = (json.loads(p.read_text()) for p in (BEFORE_ABORTED, WITH_ABORTED))
+    report = compare(build_surface(old), build_surface(new))
+    # read independently: the only difference is `aborted` in the two response status enums
+    assert [(c.kind, c.action, c.name, c.breaking) for c in report.changes] == [
+        ("field", "changed", "status", True),
+        ("field", "changed", "status", True),
+    ]
+    lines = report.render().splitlines()
+    assert lines[0] == "API surface: 2 breaking, 0 non-breaking change(s)"
+    for line in lines[1:]:
+        assert line.strip().startswith("BREAKING")
+        assert "enum values added: aborted; breaking for strict clients" in line
+        assert "replicate 1.0.7's pydantic models" in line
+
+
+def test_fail_on_levels():
+    empty = ChangeReport()
+    only_additions = compare(BASE_SURFACE(), build_surface(with_new_field()))
+    assert only_additions.changes and not only_additions.breaking
+    breaking = compare(BASE_SURFACE(), build_surface(without_note()))
+    assert breaking.breaking
+    table = {
+        "breaking": (False, False, True),
+        "any": (False, True, True),
+        "none": (False, False, False),
+    }
+    for level, expected in table.items():
+        assert tuple(r.fails(level) for r in (empty, only_additions, breaking)) == expected
+    with pytest.raises(ValueError):
+        empty.fails("sometimes")
+
+
+def BASE_SURFACE():  # noqa: N802 - reads as a constant
+    return build_surface(BASE)
+
+
+def with_new_field():
+    new = copy.deepcopy(BASE)
+    thing(new)["properties"]["size"] = {"type": "integer"}
+    return new
+
+
+def without_note():
+    new = copy.deepcopy(BASE)
+    thing(new)["properties"].pop("note")
+    return new
+
+
+def run_cli(args, capsys):
+    from replicost.cli.main import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out, captured.err
+
+
+@needs_history
+@pytest.mark.parametrize(
+    ("flags", "code"),
+    [
+        ([], 1),
+        (["--fail-on", "breaking"], 1),
+        (["--fail-on", "any"], 1),
+        (["--fail-on", "none"], 0),
+    ],
+)
+def test_codegen_diff_exit_codes_follow_fail_on(flags, code, capsys):
+    status, out, err = run_cli(
+        ["codegen", "diff", str(BEFORE_ABORTED), str(WITH_ABORTED), *flags], capsys
+    )
+    assert status == code, err
+    assert "2 breaking" in out
+    if code:
+        assert err.strip().splitlines()[-1].endswith(
+            "2 breaking change(s) (--fail-on breaking)"
+        ) or (err.strip().endswith("2 change(s) (--fail-on any)"))
+        assert "Traceback" not in err
+
+
+@needs_history
+def test_codegen_diff_of_additions_only_passes_breaking_and_fails_any(tmp_path, capsys):
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    document = json.loads(WITH_ABORTED.read_text())
+    old.write_text(json.dumps(document))
+    schemas = document["components"]["schemas"]
+    schemas["schemas_prediction_response"]["properties"]["deadline_hint"] = {"type": "string"}
+    new.write_text(json.dumps(document))
+    assert run_cli(["codegen", "diff", str(old), str(new)], capsys)[0] == 0
+    status, _, err = run_cli(["codegen", "diff", str(old), str(new), "--fail-on", "any"], capsys)
+    assert status == 1 and err.strip().endswith("1 change(s) (--fail-on any)")
+    assert run_cli(["codegen", "diff", str(old), str(old), "--fail-on", "any"], capsys)[0] == 0
+
+
+def test_fail_on_without_check_is_bad_input(capsys):
+    status, _, err = run_cli(["codegen", "--fail-on", "any"], capsys)
+    assert status == 2 and "--fail-on applies to --check" in err
