@@ -1,131 +1,201 @@
-"""Charts of a spend report: a PNG for slides and chat, a self-contained HTML page for sharing.
+"""Charts of a spend report, with no plotting library: one layout, drawn as SVG or as PNG.
 
-matplotlib draws both (the Agg backend, so no display is ever needed); the HTML page embeds the
-chart as inline SVG plus the same table the terminal shows, with no script and no external file,
-so it can be mailed or attached to a ticket as is. Time dimensions draw as bars in time order;
-other dimensions as horizontal bars, largest first.
+Why not matplotlib: with numpy, fontTools and kiwisolver it is about 120 MB installed, for bar
+charts. A spend chart is rectangles, lines and text, so `chart_layout` lays it out once as a
+list of shapes and two small backends draw the shapes: SVG text (for the HTML report and
+`--chart x.svg`), and PNG through Pillow (7 MB, a core dependency: `--chart x.png` works from
+the README's install). The same shapes give the same chart in both.
+
+What the chart shows (issue #14):
+* A time dimension (`day`, `week`, `month`) is a date axis: every period in the range has its
+  slot (a day without spend is an empty slot, not a missing one) and ticks fall on calendar
+  boundaries, not on every bar.
+* Time x another dimension draws stacked bars: one stack per period, one colour per value of the
+  other dimension (the largest few; the rest is one grey "(other)" series).
+* Other dimensions draw horizontal bars, largest first, stacked by a second dimension if any.
+* Money is in dollars and cents. Unpriced records (no known price, not in the bars) are drawn
+  as their own grey strip of counts under the time axis, or as "+ N unpriced" after a bar.
 """
 
 from __future__ import annotations
 
-import html
-import io
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from replicost.errors import InputError
 
-from .reports import SpendReport, money_str
+from . import chart_draw
+from .chart_layout import SINGLE, layout, money
+from .reports import OTHER, TIME_DIMENSIONS, SpendReport
 
-FORMATS = (".png", ".html", ".htm")
-
-
-def _label(row: dict, by: tuple[str, ...]) -> str:
-    return " / ".join("(none)" if row[d] is None else str(row[d]) for d in by)
-
-
-def _figure(report: SpendReport):
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    from matplotlib.figure import Figure
-
-    rows = list(report.rows.iter_rows(named=True))
-    labels = [_label(r, report.by) for r in rows]
-    values = [float(r["cost_usd"]) for r in rows]
-    is_time = report.by[0] in ("day", "week", "month")
-    title = f"Spend by {', '.join(report.by)} (USD, total ${money_str(report.totals.cost_usd)})"
-    if is_time:
-        fig = Figure(figsize=(max(6.0, min(16.0, 0.35 * len(rows) + 3)), 4.5))
-        ax = fig.add_subplot()
-        ax.bar(range(len(values)), values, color="#3b6ea8")
-        ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
-        ax.set_ylabel("USD")
-    else:
-        fig = Figure(figsize=(9.0, max(3.0, 0.4 * len(rows) + 1.5)))
-        ax = fig.add_subplot()
-        ax.barh(range(len(values)), values, color="#3b6ea8")
-        ax.set_yticks(range(len(labels)), labels, fontsize=8)
-        ax.invert_yaxis()  # largest first, at the top
-        ax.set_xlabel("USD")
-    if not rows:
-        ax.text(0.5, 0.5, "no records in range", ha="center", va="center", transform=ax.transAxes)
-    ax.set_title(title, fontsize=10)
-    ax.grid(axis="x" if not is_time else "y", alpha=0.3)
-    fig.tight_layout()
-    return fig
+FORMATS = (".png", ".svg", ".html", ".htm")
+MAX_SERIES = 8  # coloured series in a stack; the rest is "(other)"
+MAX_CATEGORIES = 30  # bars of a non-time chart; the rest is "(other)"
 
 
-def render_png(report: SpendReport) -> bytes:
-    """The report's chart as PNG bytes."""
-    buffer = io.BytesIO()
-    _figure(report).savefig(buffer, format="png", dpi=120)
-    return buffer.getvalue()
+@dataclass
+class Chart:
+    """What to draw, independent of the drawing: categories x series of exact amounts."""
+
+    title: str
+    categories: list[str]  # x periods (ISO text) or bar labels, in drawing order
+    series: list[str]  # stack order, bottom to top
+    values: list[list[Decimal]]  # values[category][series], USD
+    unpriced: list[int]  # unpriced records per category
+    time_unit: str | None = None  # "day", "week", "month", or None for a category chart
+    notes: list[str] = field(default_factory=list)
+
+    def total(self) -> Decimal:
+        return sum((sum(row, Decimal(0)) for row in self.values), Decimal(0))
+
+    def category_totals(self) -> list[Decimal]:
+        return [sum(row, Decimal(0)) for row in self.values]
 
 
-def render_svg(report: SpendReport) -> str:
-    """The report's chart as an SVG document (text)."""
-    buffer = io.StringIO()
-    _figure(report).savefig(buffer, format="svg")
-    return buffer.getvalue()
+def _text(value: object) -> str:
+    return "(none)" if value is None else str(value)
 
 
-def render_html(report: SpendReport) -> str:
-    """A self-contained HTML page: the SVG chart, the table with totals, and the labelled notes."""
-    svg = render_svg(report)
-    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: inline SVG needs neither
-    esc = html.escape
-    head = "".join(f"<th>{esc(d)}</th>" for d in report.by)
-    body = []
+def _periods(unit: str, first: str, last: str) -> list[str]:
+    """Every period from `first` to `last` (ISO text as the reports write it), in order."""
+    if unit == "month":
+        year, month = (int(p) for p in first.split("-"))
+        end = tuple(int(p) for p in last.split("-"))
+        out = []
+        while (year, month) <= end:
+            out.append(f"{year:04d}-{month:02d}")
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return out
+    step = dt.timedelta(days=7 if unit == "week" else 1)
+    day, end_day = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    out = []
+    while day <= end_day:
+        out.append(day.isoformat())
+        day += step
+    return out
+
+
+def _fold(totals: dict[str, Decimal], keep: int) -> list[str]:
+    """The `keep` largest keys (cost descending, then name); the others fold into OTHER."""
+    ranked = sorted(totals, key=lambda k: (-totals[k], k))
+    return ranked if len(ranked) <= keep + 1 else ranked[:keep]
+
+
+def chart_from_report(report: SpendReport, *, top: int | None = None) -> Chart:
+    """Arrange a spend report for drawing (see the module docstring for the rules).
+
+    Pass a report computed without `--top`: a time axis cannot place a folded "(other)" period;
+    `top` here limits the series (time charts) or bars (other charts) instead.
+    """
+    by = report.by
+    time_dim = next((d for d in by if d in TIME_DIMENSIONS), None)
+    x_dim = time_dim or by[0]
+    stack_dims = [d for d in by if d != x_dim]
+    cells: dict[tuple[str, str], Decimal] = {}
+    unpriced: dict[str, int] = {}
+    folded = Decimal(0)
     for row in report.rows.iter_rows(named=True):
-        cells = "".join(f"<td>{esc(_label(row, (d,)))}</td>" for d in report.by)
-        body.append(
-            f"<tr>{cells}<td class=n>{row['count']}</td>"
-            f"<td class=n>{money_str(row['cost_usd'])}</td><td class=n>{row['unpriced_count']}</td></tr>"
-        )
-    totals = report.totals
+        x = _text(row[x_dim])
+        if time_dim and x == OTHER:
+            folded += row["cost_usd"]
+            continue
+        key = " / ".join(_text(row[d]) for d in stack_dims) or SINGLE
+        cells[(x, key)] = cells.get((x, key), Decimal(0)) + row["cost_usd"]
+        unpriced[x] = unpriced.get(x, 0) + row["unpriced_count"]
+    series_totals: dict[str, Decimal] = {}
+    x_totals: dict[str, Decimal] = {}
+    for (x, key), value in cells.items():
+        series_totals[key] = series_totals.get(key, Decimal(0)) + value
+        x_totals[x] = x_totals.get(x, Decimal(0)) + value
+    series = _fold(series_totals, min(top or MAX_SERIES, MAX_SERIES))
+    if len(series) < len(series_totals):
+        series.append(OTHER)
+    if time_dim:
+        categories = _periods(time_dim, min(x_totals), max(x_totals)) if x_totals else []
+    else:
+        categories = _fold(x_totals, top or MAX_CATEGORIES)
+        if len(categories) < len(x_totals):
+            categories.append(OTHER)
+    chart = _fill(report, categories, series, cells, unpriced, time_dim)
+    if folded:
+        chart.notes.append(f"{money(folded)} folded into (other) by --top is not on the time axis")
+    return chart
+
+
+def _fill(report, categories, series, cells, unpriced, time_dim) -> Chart:
+    index_x = {x: i for i, x in enumerate(categories)}
+    index_s = {s: i for i, s in enumerate(series)}
+    values = [[Decimal(0)] * len(series) for _ in categories]
+    counts = [0] * len(categories)
+    for (x, key), value in cells.items():
+        i = index_x.get(x, index_x.get(OTHER))
+        j = index_s.get(key, index_s.get(OTHER))
+        if i is not None and j is not None:
+            values[i][j] += value
+    for x, n in unpriced.items():
+        i = index_x.get(x, index_x.get(OTHER))
+        if i is not None:
+            counts[i] += n
+    # a stack reads bottom-up from the largest series; "(other)" stays on top
+    order = sorted(
+        range(len(series)),
+        key=lambda j: (series[j] == OTHER, -sum(row[j] for row in values), series[j]),
+    )
+    title = f"Spend by {', '.join(report.by)} (USD), total {money(report.totals.cost_usd)}"
     notes = []
-    if totals.unpriced_count:
-        reasons = ", ".join(f"{esc(r)} ({n})" for r, n in report.unpriced_reasons[:5])
+    if report.totals.unpriced_count:
         notes.append(
-            f"<p><b>Unpriced:</b> {totals.unpriced_count} records have no price and add $0 "
-            f"to the totals: {reasons}</p>"
+            f"{report.totals.unpriced_count:,} records have no known price and are not in the bars"
         )
-    if report.uptime_total:
-        notes.append(
-            f"<p><b>Deployment always-on estimate (not in the totals):</b> "
-            f"${money_str(report.uptime_total)}</p>"
-        )
-    filters = ", ".join(f"{k}={v}" for k, v in report.filters.to_dict().items()) or "none"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>replicost: spend by {esc(", ".join(report.by))}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{padding:2px 10px;border-bottom:1px solid #ddd}}.n{{text-align:right}}
-tfoot td{{font-weight:bold}}</style></head><body>
-<h1>Spend by {esc(", ".join(report.by))}</h1>
-<p>Currency USD. Filters: {esc(filters)}.</p>
-{svg}
-<table><thead><tr>{head}<th>count</th><th>cost_usd</th><th>unpriced</th></tr></thead>
-<tbody>{"".join(body)}</tbody>
-<tfoot><tr><td colspan={len(report.by)}>Total</td><td class=n>{totals.count}</td>
-<td class=n>{money_str(totals.cost_usd)}</td><td class=n>{totals.unpriced_count}</td></tr></tfoot>
-</table>
-{"".join(notes)}
-</body></html>
-"""
+    return Chart(
+        title=title,
+        categories=list(categories),
+        series=[series[j] for j in order],
+        values=[[row[j] for j in order] for row in values],
+        unpriced=counts,
+        time_unit=time_dim,
+        notes=notes,
+    )
 
 
-def write_chart(report: SpendReport, path: str | Path) -> Path:
-    """Write the chart to `path`, choosing PNG or HTML by its extension."""
+def render_svg(report: SpendReport | Chart, *, top: int | None = None) -> str:
+    """The chart as a standalone SVG document (text)."""
+    chart = report if isinstance(report, Chart) else chart_from_report(report, top=top)
+    return chart_draw.svg(layout(chart))
+
+
+def render_png(report: SpendReport | Chart, *, top: int | None = None) -> bytes:
+    """The chart as PNG bytes (drawn with Pillow at twice the SVG's pixel size)."""
+    chart = report if isinstance(report, Chart) else chart_from_report(report, top=top)
+    return chart_draw.png(layout(chart))
+
+
+def render_html(report: SpendReport, *, top: int | None = None) -> str:
+    """A self-contained page: the SVG chart, then the figures it is drawn from (no script)."""
+    from .html_report import chart_page
+
+    return chart_page(report, render_svg(report, top=top))
+
+
+def write_chart(report: SpendReport, path: str | Path, *, top: int | None = None) -> Path:
+    """Write the chart to `path`: PNG, SVG or a self-contained HTML page, by its extension."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"--chart {path}: use a .png or .html file name")
+        raise InputError(f"--chart {path}: use a .png, .svg or .html file name")
+    if suffix == ".png":
+        data: bytes | str = render_png(report, top=top)
+    elif suffix == ".svg":
+        data = render_svg(report, top=top)
+    else:
+        data = render_html(report, top=top)
     try:
-        if suffix == ".png":
-            path.write_bytes(render_png(report))
+        if isinstance(data, bytes):
+            path.write_bytes(data)
         else:
-            path.write_text(render_html(report), encoding="utf-8")
+            path.write_text(data, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write chart {path}: {exc.strerror}") from None
     return path

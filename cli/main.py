@@ -1,7 +1,7 @@
 """Entry point of the `replicost` command.
 
 Commands are loaded lazily (each lives in its own module and imports only what it needs, so
-`replicost sync` never pays for polars or matplotlib). Every library error becomes one line on
+`replicost sync` never pays for polars or Pillow). Every library error becomes one line on
 stderr with the documented exit code; tracebacks are shown only with REPLICOST_DEBUG=1.
 """
 

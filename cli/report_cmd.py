@@ -116,7 +116,7 @@ def report() -> None:
 @click.option(
     "--chart",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also draw the report: FILE.png, or FILE.html (self-contained, SVG).",
+    help="Also draw the report: FILE.png, FILE.svg, or FILE.html (self-contained, SVG).",
 )
 @pricing_options
 @db_option
@@ -143,7 +143,13 @@ def spend(by, since, until, tz, model, version_, deployment, source, status, kin
     if chart is not None:
         from replicost.analytics import charts
 
-        charts.write_chart(result, chart)
+        # a chart folds series itself (--top limits them): a time axis cannot place "(other)"
+        unfolded = (
+            result
+            if top is None
+            else reports.spend(db, by, filters=filters, pricing_file=pricing_file, config=config)
+        )
+        charts.write_chart(unfolded, chart, top=top)
     if fmt == "parquet":
         _write_parquet(result, output)
     elif fmt == "table":

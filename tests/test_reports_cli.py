@@ -147,7 +147,7 @@ def test_default_db_path_comes_from_replicost_home(capsys, _isolated_home):
         (["--by", "colour"], "unknown dimension"),
         (["--since", "2025-13-01"], "not a date"),
         (["--tz", "Nowhere/Land"], "unknown time zone"),
-        (["--chart", "out.gif"], ".png or .html"),
+        (["--chart", "out.gif"], ".png, .svg or .html"),
     ],
 )
 def test_bad_flags_exit_2_with_one_line(capsys, db_args, argv, message):
