@@ -18,13 +18,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from replicost.errors import InputError
 
-from .reports import Summary, summary
+from .reports import ConfigLike, Summary, summary
 
 OK, WARNING, OVER = 0, 1, 2
 
@@ -55,7 +54,7 @@ def check(
     now: dt.datetime | None = None,
     tz: str = "UTC",
     pricing_file: str | Path | None = None,
-    config: Any = None,
+    config: ConfigLike = None,
     include_uptime: bool = True,
 ) -> BudgetCheck:
     """Check this month's actual and projected spend against a monthly budget in USD."""

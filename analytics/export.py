@@ -15,7 +15,7 @@ import duckdb
 
 from replicost.errors import InputError
 
-from .reports import priced_connection
+from .reports import ConfigLike, priced_connection
 
 FORMATS = ("parquet", "csv")
 
@@ -47,7 +47,7 @@ def export(
     format: str = "parquet",
     overwrite: bool = False,
     pricing_file: str | Path | None = None,
-    config: str | Path | None = None,
+    config: ConfigLike = None,
 ) -> ExportResult:
     """Write priced records to `out` (a directory) as month-partitioned Parquet or one CSV."""
     if format not in FORMATS:

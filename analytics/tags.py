@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from replicost.config import Config, load_config
 from replicost.errors import InputError
 
 UNTAGGED = "(untagged)"
@@ -60,13 +62,11 @@ def parse_rules(section: Mapping[str, Any], origin: str = "[tags]") -> list[TagR
     return rules
 
 
-def load_rules(config: Any = None) -> list[TagRule]:
+def load_rules(config: Config | Mapping[str, Any] | str | Path | None = None) -> list[TagRule]:
     """Rules from a `replicost.config.Config`, a config file path (None: the default config file,
     absent means no rules) or an already parsed mapping with a `tags` key."""
     if isinstance(config, Mapping):
         return parse_rules(config.get("tags", {}))
-    from replicost.config import Config, load_config
-
     if not isinstance(config, Config):
         config = load_config(config)
     origin = f"{config.path} [tags]" if config.path else "[tags]"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from decimal import Decimal, InvalidOperation
 
 import click
 
 from replicost.errors import InputError
 
-from .options import parse_instant
-from .report_cmd import db_option, load_settings, pricing_options
+from .options import db_option, load_settings, parse_instant, pricing_options
 
 
 @click.group()
@@ -35,7 +33,7 @@ def budget() -> None:
     help="Leave out the deployments' always-on estimate (it overlaps their predictions' cost).",
 )
 @pricing_options
-@db_option
+@db_option()
 def check(
     monthly, warn_at, tz, now_text, exclude_uptime, pricing_file, config_path, db_path
 ) -> None:
@@ -58,4 +56,4 @@ def check(
         include_uptime=not exclude_uptime,
     )
     click.echo(result.message)
-    sys.exit(result.exit_code)
+    click.get_current_context().exit(result.exit_code)

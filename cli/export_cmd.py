@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .report_cmd import db_option, load_settings, pricing_options
+from .options import db_option, load_settings, pricing_options
 
 
 @click.command()
@@ -26,7 +26,7 @@ from .report_cmd import db_option, load_settings, pricing_options
 )
 @click.option("--overwrite", is_flag=True, help="Replace a previous export in --out.")
 @pricing_options
-@db_option
+@db_option()
 def export(fmt, out, overwrite, pricing_file, config_path, db_path) -> None:
     """Export priced predictions and trainings for DuckDB, polars, Spark, Trino or BigQuery."""
     from replicost.analytics import export as export_lib

@@ -67,41 +67,6 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text.strip())
 
 
-def database_damage(exc: BaseException) -> str | None:
-    """The message for a DuckDB error that means the file or its disk failed, else None.
-
-    DuckDB reads blocks lazily and checks each block's checksum as it reads it, so a file damaged in
-    the middle opens fine and fails inside whatever query first touches the bad block (a report, a
-    sync's upsert). A full disk fails a COMMIT, and a ROLLBACK after it then fails too, hiding the
-    cause: the whole chain of exceptions is searched. Both are the file's or the disk's problem
-    (exit 2), not a bug in replicost.
-    """
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if type(current).__module__.startswith(("duckdb", "_duckdb")):
-            from replicost.store.db import classify_failure
-
-            text = str(current).strip()
-            first = text.splitlines()[0] if text else type(current).__name__
-            kind = classify_failure(text)
-            if kind == "full":
-                return (
-                    "no space left on the device holding the database; free some space and run the "
-                    "command again (every page committed before is kept)"
-                )
-            if kind == "read-only":
-                return f"cannot write the database ({first})"
-            if kind in ("damaged", "truncated"):
-                return (
-                    f"the database file is {kind} ({first}); restore it from a copy or sync into a "
-                    "new file"
-                )
-        current = current.__cause__ or current.__context__
-    return None
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI, turning errors into one line and an exit code (0 ok, 2 bad input, 1 failure)."""
     sys.exit(run(argv))
@@ -134,7 +99,9 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line unless debugging
         if os.environ.get("REPLICOST_DEBUG"):
             raise
-        damaged = database_damage(exc)
+        from replicost.store.db import damage_message
+
+        damaged = damage_message(exc)
         if damaged:
             click.echo(f"error: {one_line(redact(damaged))}", err=True)
             return 2

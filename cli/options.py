@@ -1,10 +1,25 @@
-"""Option parsing shared by several commands (kept free of heavy imports: `sync` loads it too)."""
+"""Options shared by several commands, declared once (kept free of heavy imports: `sync` loads it).
+
+`--db` (every command that reads or writes a database), `--pricing`/`--config` (every command that
+prices records) and the settings they resolve to; typed instants (`--now`, `--since`, `--end`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
 
 from replicost.errors import InputError
+
+if TYPE_CHECKING:
+    from replicost.config import Config
+
+F = TypeVar("F", bound=Callable[..., Any])
+DB_HELP = "Database file (default: $REPLICOST_DB or the user data directory)."
 
 
 def parse_instant(text: str | None, flag: str) -> datetime | None:
@@ -18,3 +33,41 @@ def parse_instant(text: str | None, flag: str) -> datetime | None:
             f"{flag} {text!r} is not an ISO 8601 date or date-time like 2025-03-01 or 2025-03-01T12:00:00Z"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def db_option(dest: str = "db_path", help: str = DB_HELP) -> Callable[[F], F]:
+    """`--db FILE`, passed to the command as `dest`."""
+    return click.option(
+        "--db",
+        dest,
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=help,
+    )
+
+
+def pricing_options(func: F) -> F:
+    """`--pricing FILE` and `--config FILE`; both files are checked when read (one line, exit 2)."""
+    func = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Config file (default: $REPLICOST_CONFIG or the user config directory): "
+        "db, pricing, inline pricing sections and [tags] rules.",
+    )(func)
+    return click.option(
+        "--pricing",
+        "pricing_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Pricing overrides file (TOML) merged over the shipped catalog.",
+    )(func)
+
+
+def load_settings(db_path: Path | None, config_path: Path | None) -> tuple[Path, Config]:
+    """The database path (`replicost.config.database_path`'s rule) and the parsed config."""
+    from replicost.config import database_path, load_config
+
+    config = load_config(config_path)
+    return database_path(db_path, config), config

@@ -9,6 +9,8 @@ import click
 
 from replicost.errors import InputError
 
+from .options import pricing_options
+
 
 @click.group()
 def pricing() -> None:
@@ -16,20 +18,7 @@ def pricing() -> None:
 
 
 @pricing.command()
-@click.option(
-    "--pricing",
-    "pricing_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Pricing overrides file (TOML) merged over the shipped catalog.",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Config file (default: $REPLICOST_CONFIG or the user config directory).",
-)
+@pricing_options
 @click.option("--json", "as_json", is_flag=True, help="Print the merged catalog as JSON.")
 def show(pricing_file: Path | None, config_path: Path | None, as_json: bool) -> None:
     """Print the merged catalog: shipped prices with their sources, then your overrides."""

@@ -9,7 +9,7 @@ import click
 
 from replicost.config import database_path
 
-from .options import parse_instant
+from .options import db_option, parse_instant
 
 
 def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -17,13 +17,7 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 
 
 @click.command()
-@click.option(
-    "--db",
-    "db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Database file (default: $REPLICOST_DB or the user data directory).",
-)
+@db_option("db")
 @click.option(
     "--base-url",
     default=None,

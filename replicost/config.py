@@ -11,19 +11,25 @@ is an error. Keys:
     [tags]                            # passed through raw to replicost.analytics.tags
 
 Inline pricing sections rank below a pricing file: shipped catalog < config sections < pricing file.
+This module only reads the file (it is the bottom layer): `replicost.analytics.pricing.config_layer`
+builds the pricing layer from `Config.data`/`Config.text`, and reports its errors with their lines.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from replicost import paths
 from replicost.errors import InputError
+from replicost.tomlfile import parse_toml, read_text
 
 CONFIG_KEYS = ("db", "pricing", "tags")
+# the pricing sections a config file may hold inline (read by replicost.analytics.pricing)
+PRICING_SECTIONS = ("hardware", "hardware_prices", "models", "units", "deployments")
 
 
 @dataclass
@@ -33,9 +39,23 @@ class Config:
     path: Path | None = None
     db: Path | None = None
     pricing: Path | None = None
-    pricing_overrides: Any = None  # an analytics.pricing.Catalog layer, or None
     tags: dict[str, Any] = field(default_factory=dict)
-    raw: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)  # the parsed file (exact decimals)
+    text: str = ""  # the file's text, for the line numbers of pricing problems
+
+    @property
+    def has_pricing(self) -> bool:
+        """Whether the file writes pricing sections inline."""
+        return any(key in self.raw for key in PRICING_SECTIONS)
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line where top-level `key` is written (`key =` or `[key`), 0 when not found."""
+    pattern = re.compile(rf"^\s*(\[+\s*)?[\"']?{re.escape(key)}[\"']?\s*[=.\]]")
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.match(line):
+            return number
+    return 0
 
 
 def _path_setting(data: dict, key: str, base: Path, label: str) -> Path | None:
@@ -50,8 +70,6 @@ def _path_setting(data: dict, key: str, base: Path, label: str) -> Path | None:
 
 def load_config(path: str | Path | None = None) -> Config:
     """Read the config file (the default one when `path` is None; absent default = empty config)."""
-    from replicost.analytics import pricing
-
     explicit = path is not None
     path = Path(path).expanduser() if explicit else paths.default_config_path()
     if not path.exists():
@@ -59,11 +77,16 @@ def load_config(path: str | Path | None = None) -> Config:
             raise InputError(f"config file {path} does not exist")
         return Config()
     label = str(path)
-    text = pricing.read_text(path)
-    data = pricing.parse_toml(text, label)
-    layer, problems = pricing.parse_pricing(data, text, label, extra_keys=CONFIG_KEYS)
-    pricing.raise_on_errors(problems, label)
-    has_pricing = any(key in data for key in pricing.PRICING_KEYS)
+    text = read_text(path, "config file")
+    data = parse_toml(text, label)
+    allowed = (*CONFIG_KEYS, *PRICING_SECTIONS)
+    for key in data:
+        if key not in allowed:
+            line = _line_of(text, key)
+            where = f"{label}:{line}" if line else label
+            raise InputError(
+                f"{where}: error: unknown key '{key}' (expected one of: {', '.join(sorted(allowed))})"
+            )
     tags = data.get("tags", {})
     if not isinstance(tags, dict):
         raise InputError(f"{label}: tags must be a table ([tags])")
@@ -71,9 +94,9 @@ def load_config(path: str | Path | None = None) -> Config:
         path=path,
         db=_path_setting(data, "db", path.parent, label),
         pricing=_path_setting(data, "pricing", path.parent, label),
-        pricing_overrides=layer if has_pricing else None,
         tags=tags,
         raw=data,
+        text=text,
     )
 
 

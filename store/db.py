@@ -144,3 +144,36 @@ def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
             f"{path} is a DuckDB file but not a replicost database (no schema_migrations)"
         )
     return con
+
+
+def damage_message(exc: BaseException) -> str | None:
+    """The message for a DuckDB error that means the file or its disk failed, else None.
+
+    DuckDB reads blocks lazily and checks each block's checksum as it reads it, so a file damaged in
+    the middle opens fine and fails inside whatever query first touches the bad block (a report, a
+    sync's upsert). A full disk fails a COMMIT, and a ROLLBACK after it then fails too, hiding the
+    cause: the whole chain of exceptions is searched. Both are the file's or the disk's problem
+    (exit 2), not a bug in replicost. The CLI's last-resort handler prints it.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if type(current).__module__.startswith(("duckdb", "_duckdb")):
+            text = str(current).strip()
+            first = text.splitlines()[0] if text else type(current).__name__
+            kind = classify_failure(text)
+            if kind == "full":
+                return (
+                    "no space left on the device holding the database; free some space and run the "
+                    "command again (every page committed before is kept)"
+                )
+            if kind == "read-only":
+                return f"cannot write the database ({first})"
+            if kind in ("damaged", "truncated"):
+                return (
+                    f"the database file is {kind} ({first}); restore it from a copy or sync into a "
+                    "new file"
+                )
+        current = current.__cause__ or current.__context__
+    return None

@@ -88,3 +88,10 @@ def test_cli_empty_database_is_ok(capsys, tmp_path):
     db = build_db(tmp_path / "empty.duckdb", records=[])
     code, out, _ = run(capsys, "budget", "check", "--monthly", "10", "--db", str(db))
     assert code == 0 and out.startswith("ok: $0.00 spent")
+
+
+def test_budget_check_returns_its_exit_code_from_run(capsys, db, prices):
+    from replicost.cli.main import run as run_cli
+
+    common = ["--db", str(db), "--pricing", str(prices), "--now", "2025-03-20T12:00:00Z"]
+    assert run_cli(["budget", "check", "--monthly", "$0.04", *common]) == 2

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from replicost.cli.demo_cmd import DEMO_USER, LEFT_OUT, build_demo
+from replicost.analytics.demo import DEMO_USER, LEFT_OUT, build_demo
 from replicost.cli.main import main
 from replicost.simulator import SimulatedAccount
 

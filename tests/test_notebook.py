@@ -12,7 +12,7 @@ import pytest
 from nbclient import NotebookClient
 from test_demo import DEMO_USER, END, LEFT_OUT, truth_by_model
 
-from replicost.cli.demo_cmd import build_demo
+from replicost.analytics.demo import build_demo
 from replicost.simulator import SimulatedAccount
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "cost_overview.ipynb"

@@ -290,3 +290,14 @@ def test_pricing_show_prints_the_merged_catalog_with_sources(tmp_path):
     assert "acme/upscaler:abc123" in result.output and "gpu-l40s-2x" in result.output
     as_json = CliRunner().invoke(cli, ["pricing", "show", "--json"])
     assert '"usd_per_second": "0.000975"' in as_json.output
+
+
+def test_input_files_over_the_size_cap_are_refused_in_one_line(tmp_path):
+    from replicost import tomlfile
+
+    big = tmp_path / "huge.toml"
+    big.write_bytes(b"# " + b"x" * tomlfile.MAX_BYTES + b"\n")
+    with pytest.raises(InputError, match=r"huge.toml is over 10 MB"):
+        pricing.load_catalog(big)
+    with pytest.raises(InputError, match=r"config file .*huge.toml is over 10 MB"):
+        load_config(big)

@@ -1,0 +1,210 @@
+"""Loading and merging: the shipped catalog, the config file's sections, the user's pricing file.
+
+Precedence, lowest first: shipped catalog, sections written in the config file, the pricing file.
+The user's entry for a key replaces the shipped entry for that key as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from datetime import datetime, time
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from replicost.config import CONFIG_KEYS, Config, load_config
+from replicost.errors import InputError
+from replicost.tomlfile import TOO_DEEP, parse_toml, read_text
+
+from .catalog import BEGINNING, Catalog
+from .lines import LineIndex, Problem
+from .validator import _Reader
+
+
+def parse_pricing(
+    data: dict, text: str, label: str, *, extra_keys: Iterable[str] = (), shipped: bool = False
+) -> tuple[Catalog, list[Problem]]:
+    """Read pricing sections from parsed TOML; returns the layer and every problem found."""
+    reader = _Reader(text, label, require_source=shipped)
+    catalog = reader.read(data, extra_keys)
+    return catalog, reader.problems
+
+
+def _syntax_problem(label: str, exc: tomllib.TOMLDecodeError) -> Problem:
+    match = re.search(r"at line (\d+)", str(exc))
+    return Problem(label, int(match.group(1)) if match else 0, f"not valid TOML: {exc}")
+
+
+def shipped_catalog() -> Catalog:
+    """The catalog shipped in the package (catalog.toml), with a source on every price."""
+    text = (
+        resources.files("replicost.analytics").joinpath("catalog.toml").read_text(encoding="utf-8")
+    )
+    catalog, problems = parse_pricing(
+        parse_toml(text, "catalog.toml"), text, "catalog.toml", shipped=True
+    )
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:  # a packaging bug, but say where
+        raise InputError(f"shipped price catalog is invalid: {errors[0]}")
+    catalog.layers = ["shipped catalog"]
+    return catalog
+
+
+def _unknown_sku_warnings(merged: Catalog, layer: Catalog, text: str, label: str) -> list[Problem]:
+    lines = LineIndex(text)
+    warnings = []
+    for ref, sku in layer.models.items():
+        if not merged.knows_sku(sku):
+            warnings.append(
+                Problem(
+                    label,
+                    lines.line_of(("models", ref)),
+                    f"models.{ref}: hardware {sku} has no price; add it under [hardware]",
+                    "warning",
+                )
+            )
+    for name, history in layer.deployments.items():
+        for row in history:
+            if not merged.knows_sku(row.hardware):
+                warnings.append(
+                    Problem(
+                        label,
+                        lines.line_of(("deployments", name)),
+                        f"deployments.{name}: hardware {row.hardware} has no price; add it under [hardware]",
+                        "warning",
+                    )
+                )
+    return warnings
+
+
+def validate_text(text: str, label: str, *, extra_keys: Iterable[str] = ()) -> list[Problem]:
+    """Every problem of a pricing file's text (errors and warnings), in line order."""
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        return [_syntax_problem(label, exc)]
+    except RecursionError:
+        return [Problem(label, 0, f"not valid TOML: {TOO_DEEP}")]
+    layer, problems = parse_pricing(data, text, label, extra_keys=extra_keys)
+    problems += _unknown_sku_warnings(shipped_catalog().merge(layer), layer, text, label)
+    return sorted(problems, key=lambda problem: problem.line)
+
+
+def validate_file(path: str | Path) -> list[Problem]:
+    """Every problem of a pricing file, each with its line number."""
+    return validate_text(read_text(path), str(path))
+
+
+def load_layer(path: str | Path) -> Catalog:
+    """Read one pricing file; refuse it (InputError naming file and line) if it has any error."""
+    return _layer_from_text(read_text(path), str(path))
+
+
+def _layer_from_text(text: str, label: str) -> Catalog:
+    data = parse_toml(text, label)
+    layer, problems = parse_pricing(data, text, label)
+    raise_on_errors(problems, label)
+    layer.warnings = [problem for problem in problems if problem.severity == "warning"]
+    return layer
+
+
+def raise_on_errors(problems: list[Problem], label: str) -> None:
+    errors = sorted(
+        (problem for problem in problems if problem.severity == "error"), key=lambda p: p.line
+    )
+    if errors:
+        more = (
+            f" (and {len(errors) - 1} more; run `replicost pricing validate {label}`)"
+            if len(errors) > 1
+            else ""
+        )
+        raise InputError(f"{errors[0]}{more}")
+
+
+def config_layer(config: Config) -> Catalog | None:
+    """The pricing sections written in the config file, as a layer (None when it has none).
+
+    Problems are refused here, one line naming the config file and the line (exit 2).
+    """
+    if not config.has_pricing:
+        return None
+    label = str(config.path)
+    layer, problems = parse_pricing(config.raw, config.text, label, extra_keys=CONFIG_KEYS)
+    raise_on_errors(problems, label)
+    return layer
+
+
+def load_catalog(pricing_file: str | Path | None = None, config: Config | None = None) -> Catalog:
+    """The shipped catalog merged with the config file's pricing sections, then the pricing file.
+
+    `config` is None to read the default config file (if any).
+    The pricing file is `pricing_file` when given, else the config's `pricing` setting.
+    Precedence, lowest first: shipped catalog, sections written in the config, the pricing file.
+    """
+    if config is None:
+        config = load_config()
+    catalog = shipped_catalog()
+    layer = config_layer(config)
+    if layer is not None:
+        catalog = catalog.merge(layer)
+    path = pricing_file if pricing_file is not None else config.pricing
+    if path is not None:
+        text = read_text(path)
+        layer = _layer_from_text(text, str(path))
+        catalog = catalog.merge(layer)
+        catalog.warnings += _unknown_sku_warnings(catalog, layer, text, str(path))
+    return catalog
+
+
+def describe(catalog: Catalog) -> dict[str, Any]:
+    """The merged catalog as plain data (for `pricing show` and JSON output)."""
+
+    def day(moment: datetime) -> str | None:
+        return (
+            None
+            if moment == BEGINNING
+            else moment.date().isoformat()
+            if moment.time() == time(0)
+            else moment.isoformat()
+        )
+
+    return {
+        "layers": list(catalog.layers),
+        "hardware": [
+            {
+                "sku": row.sku,
+                "usd_per_second": format(row.usd_per_second, "f"),
+                "effective_from": day(row.effective_from),
+                "source": row.source,
+                "note": row.note,
+            }
+            for sku in sorted(catalog.hardware)
+            for row in catalog.hardware[sku]
+        ],
+        "units": [
+            {
+                "model": row.model,
+                "unit": row.unit,
+                "usd_per_unit": format(row.usd_per_unit, "f"),
+                "effective_from": day(row.effective_from),
+                "source": row.source,
+            }
+            for key in sorted(catalog.units)
+            for row in catalog.units[key]
+        ],
+        "models": dict(sorted(catalog.models.items())),
+        "deployments": [
+            {
+                "deployment": row.deployment,
+                "hardware": row.hardware,
+                "effective_from": day(row.effective_from),
+                "min_instances": row.min_instances,
+            }
+            for name in sorted(catalog.deployments)
+            for row in catalog.deployments[name]
+        ],
+        "note": catalog.meta.get("note", ""),
+    }

@@ -1,0 +1,353 @@
+"""`spend`: records grouped by dimensions, exact totals, unpriced reasons, uptime estimates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from replicost.errors import InputError
+
+from .connection import ConfigLike, Database, _has_view, load_config, priced_connection
+from .filters import (
+    _DIMENSION_SQL,
+    _RECORD_ONLY_FILTERS,
+    _TIME_SQL,
+    DAY,
+    LOWER_BOUND_NOTE,
+    MONEY,
+    OTHER,
+    QUARTER_HOUR,
+    TIME_DIMENSIONS,
+    Filters,
+    _sql,
+    _where,
+    money_str,
+    parse_dimensions,
+    usd,
+)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Grand totals of a report: record count, predict seconds, exact cost, unpriced records."""
+
+    count: int = 0
+    predict_seconds: Decimal = Decimal(0)
+    cost_usd: Decimal = Decimal(0)
+    unpriced_count: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "predict_seconds": float(self.predict_seconds),
+            "cost_usd": money_str(self.cost_usd),
+            "unpriced_count": self.unpriced_count,
+        }
+
+
+@dataclass(frozen=True)
+class SpendReport:
+    """Spend grouped by dimensions: `rows` (polars), exact `totals`, unpriced reasons, uptime."""
+
+    by: tuple[str, ...]
+    filters: Filters
+    rows: pl.DataFrame
+    totals: Totals
+    unpriced_reasons: list[tuple[str, int]] = field(default_factory=list)
+    # None when a filter makes deployment uptime meaningless (e.g. --model); else per deployment.
+    uptime_estimates: pl.DataFrame | None = None
+    # Records whose cost counts active time only (private models, deployments): see costs.py.
+    lower_bound_count: int = 0
+    lower_bound_cost: Decimal = Decimal(0)
+
+    @property
+    def uptime_total(self) -> Decimal:
+        if self.uptime_estimates is None or self.uptime_estimates.is_empty():
+            return Decimal(0)
+        return sum(self.uptime_estimates["cost_usd"].to_list(), Decimal(0))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON object (see the module docstring)."""
+        rows = []
+        for row in self.rows.iter_rows(named=True):
+            out = {dim: row[dim] for dim in self.by}
+            out.update(
+                count=row["count"],
+                predict_seconds=float(row["predict_seconds"]),
+                cost_usd=money_str(row["cost_usd"]),
+                unpriced_count=row["unpriced_count"],
+            )
+            rows.append(out)
+        uptime = None
+        if self.uptime_estimates is not None:
+            uptime = {
+                "included_in_totals": False,
+                "cost_usd": money_str(self.uptime_total),
+                "rows": [
+                    {
+                        "deployment": r["deployment"],
+                        "hardware": r["hardware"],
+                        "days": r["days"],
+                        "uptime_seconds": r["uptime_seconds"],
+                        "cost_usd": money_str(r["cost_usd"]),
+                    }
+                    for r in self.uptime_estimates.iter_rows(named=True)
+                ],
+            }
+        return {
+            "currency": "USD",
+            "by": list(self.by),
+            "filters": self.filters.to_dict(),
+            "rows": rows,
+            "totals": self.totals.to_dict(),
+            "unpriced": {
+                "count": self.totals.unpriced_count,
+                "reasons": [{"reason": r, "count": n} for r, n in self.unpriced_reasons],
+            },
+            "uptime_estimates": uptime,
+            "lower_bound": {
+                "count": self.lower_bound_count,
+                "cost_usd": money_str(self.lower_bound_cost),
+                "note": LOWER_BOUND_NOTE,
+            },
+        }
+
+
+def spend(
+    db: Database,
+    by: str | Sequence[str] = ("model",),
+    *,
+    filters: Filters | None = None,
+    top: int | None = None,
+    pricing_file: str | Path | None = None,
+    config: ConfigLike = None,
+    tag_rules: Sequence[Any] | None = None,
+    **filter_values: Any,
+) -> SpendReport:
+    """Spend grouped by dimensions, e.g. `spend(db, by=["model"], since=date(2025, 3, 1))`.
+
+    Filters come either as a `Filters` object or as keyword arguments (since, until, tz, model,
+    version, deployment, source, status, kind, account). `--by tag` uses `tag_rules`, or the
+    `[tags]` section of `config` when none are given.
+    """
+    dims = parse_dimensions(by)
+    if filters is None:
+        filters = Filters(**filter_values)
+    elif filter_values:
+        raise TypeError("pass filters either as Filters or as keywords, not both")
+    if top is not None and top < 1:
+        raise InputError("--top must be at least 1")
+    query, params = _spend_query(dims, filters, config, tag_rules)
+    with priced_connection(db, pricing_file=pricing_file, config=config) as con:
+        result = con.execute(query, params).fetchall()
+        uptime = _uptime(con, filters)
+    groups, reasons, lower_count, lower_cost = _add_up(result, len(dims))
+    rows = [{**dict(zip(dims, key, strict=True)), **values} for key, values in groups.items()]
+    totals = Totals(
+        count=sum(r["count"] for r in rows),
+        predict_seconds=sum((r["predict_seconds"] for r in rows), Decimal(0)),
+        cost_usd=sum((r["cost_usd"] for r in rows), Decimal(0)),
+        unpriced_count=sum(r["unpriced_count"] for r in rows),
+    )
+    frame = _frame(_order(rows, dims, top), dims)
+    return SpendReport(dims, filters, frame, totals, reasons, uptime, lower_count, lower_cost)
+
+
+def _spend_query(
+    dims: tuple[str, ...],
+    filters: Filters,
+    config: ConfigLike,
+    tag_rules: Sequence[Any] | None,
+) -> tuple[str, dict[str, Any]]:
+    """The `spend_by` query for `dims` and its bound parameters (see sql/spend_by.sql)."""
+    params: dict[str, Any] = {}
+    inner, outer = [], []
+    for i, dim in enumerate(dims):
+        if dim in TIME_DIMENSIONS:
+            outer.append(f"CAST({_TIME_SQL[dim]} AS VARCHAR) AS d{i}")
+            continue
+        if dim == "tag":
+            from replicost.analytics import tags
+
+            rules = tags.load_rules(load_config(config)) if tag_rules is None else list(tag_rules)
+            expression = tags.case_expression(rules, params)
+        else:
+            expression = _DIMENSION_SQL[dim]
+        inner.append(f"CAST({expression} AS VARCHAR) AS d{i}")
+        outer.append(f"d{i}")
+    if any(d in TIME_DIMENSIONS for d in dims):
+        # In UTC a day, ISO week or month starts at a UTC midnight: day buckets are exact and make
+        # the first aggregation ~100x smaller than quarter hours.
+        bucket_seconds = DAY if filters.tz == "UTC" else QUARTER_HOUR
+        inner.append("epoch_us(created_at) // $bucket_us AS bucket")
+        params.update(
+            tz=filters.tz, bucket_seconds=bucket_seconds, bucket_us=bucket_seconds * 1_000_000
+        )
+    query = _sql("spend_by").format(
+        inner_columns=",\n           ".join(inner),
+        inner_names=", ".join(c.rsplit(" AS ", 1)[-1] for c in inner),
+        outer_columns=", ".join(outer),
+        where=_where(filters, params),
+    )
+    return query, params
+
+
+def _add_up(
+    result: list[tuple], width: int
+) -> tuple[dict[tuple, dict[str, Any]], list[tuple[str, int]], int, Decimal]:
+    """Add the query's rows up in Python, exactly: per group, per reason, and the lower bounds."""
+    groups: dict[tuple, dict[str, Any]] = {}
+    reason_counts: dict[str, int] = {}
+    lower_count, lower_cost = 0, Decimal(0)
+    for record in result:
+        key = tuple(record[:width])
+        reason, count, predict_micro, cost, unpriced, lower_n, lower_usd = record[width:]
+        lower_count += lower_n or 0
+        lower_cost += Decimal(lower_usd or 0)
+        group = groups.setdefault(
+            key,
+            {
+                "count": 0,
+                "predict_seconds": Decimal(0),
+                "cost_usd": Decimal(0),
+                "unpriced_count": 0,
+            },
+        )
+        group["count"] += count
+        group["predict_seconds"] += Decimal(predict_micro or 0).scaleb(-6)
+        group["cost_usd"] += Decimal(cost or 0)
+        group["unpriced_count"] += unpriced
+        if reason is not None:
+            reason_counts[reason] = reason_counts.get(reason, 0) + count
+    reasons = sorted(reason_counts.items(), key=lambda item: (-item[1], item[0]))
+    return groups, reasons, lower_count, lower_cost
+
+
+def _frame(rows: list[dict[str, Any]], dims: tuple[str, ...]) -> pl.DataFrame:
+    schema: dict[str, Any] = {dim: pl.Utf8 for dim in dims}
+    schema.update(count=pl.Int64, predict_seconds=MONEY, cost_usd=MONEY, unpriced_count=pl.Int64)
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def _order(rows: list[dict[str, Any]], dims: tuple[str, ...], top: int | None) -> list[dict]:
+    """Cost descending (ties by dimension values); then fold past `top` into one "(other)" row."""
+    rows.sort(key=lambda r: tuple(r[d] or "" for d in dims))
+    rows.sort(key=lambda r: r["cost_usd"], reverse=True)
+    if top is not None and len(rows) > top:
+        rest = rows[top:]
+        other = {dim: OTHER for dim in dims}
+        other.update(
+            count=sum(r["count"] for r in rest),
+            predict_seconds=sum((r["predict_seconds"] for r in rest), Decimal(0)),
+            cost_usd=sum((r["cost_usd"] for r in rest), Decimal(0)),
+            unpriced_count=sum(r["unpriced_count"] for r in rest),
+        )
+        rows = rows[:top]
+    else:
+        other = None
+    time_dims = [d for d in dims if d in TIME_DIMENSIONS]
+    if time_dims:
+        # Time reads left to right: ascending by time, cost descending within one period.
+        rows.sort(key=lambda r: tuple(r[d] or "" for d in time_dims))
+    return rows + ([other] if other else [])
+
+
+def _uptime(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame | None:
+    schema = {
+        "deployment": pl.Utf8,
+        "hardware": pl.Utf8,
+        "days": pl.Int64,
+        "uptime_seconds": pl.Float64,
+        "cost_usd": MONEY,
+    }
+    if any(getattr(filters, name) is not None for name in _RECORD_ONLY_FILTERS):
+        return None
+    if filters.kind == "training" or not _has_view(con, "deployment_uptime_costs"):
+        return None
+    params: dict[str, Any] = {}
+    clauses = ["TRUE"]
+    # Uptime is kept per UTC day by the cost views; the report's days select them as dates.
+    if filters.since:
+        clauses.append("day >= $since_day")
+        params["since_day"] = filters.since
+    if filters.until:
+        clauses.append("day <= $until_day")
+        params["until_day"] = filters.until
+    if filters.deployment:
+        clauses.append("deployment GLOB $deployment")
+        params["deployment"] = filters.deployment
+    if filters.account:
+        clauses.append("account = $account")
+        params["account"] = filters.account
+    rows = con.execute(
+        _sql("uptime_estimates").format(where=" AND ".join(clauses)), params
+    ).fetchall()
+    data = [(d, h, int(days), float(secs or 0), Decimal(cost)) for d, h, days, secs, cost in rows]
+    return pl.DataFrame(data, schema=schema, orient="row") if data else pl.DataFrame(schema=schema)
+
+
+def unpriced_records(
+    db: Database,
+    *,
+    limit: int = 100,
+    filters: Filters | None = None,
+    pricing_file: str | Path | None = None,
+    config: ConfigLike = None,
+    **filter_values: Any,
+) -> pl.DataFrame:
+    """The records without a price (newest first, at most `limit`), each with its reason."""
+    filters = filters or Filters(**filter_values)
+    params: dict[str, Any] = {"limit": limit}
+    query = _sql("unpriced_records").format(where=_where(filters, params))
+    schema = {
+        "kind": pl.Utf8,
+        "id": pl.Utf8,
+        "model": pl.Utf8,
+        "version": pl.Utf8,
+        "deployment": pl.Utf8,
+        "status": pl.Utf8,
+        "created_at": pl.Utf8,
+        "predict_time": pl.Float64,
+        "reason": pl.Utf8,
+    }
+    with priced_connection(db, pricing_file=pricing_file, config=config) as con:
+        rows = con.execute(query, params).fetchall()
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+def spend_notes(result: SpendReport) -> list[str]:
+    """The labelled notes that sit outside the totals: unpriced records, uptime estimates.
+
+    One string per note (a note may span lines), so Markdown keeps each as one paragraph.
+    """
+    lines = []
+    if result.totals.count == 0:
+        lines.append("No records match (empty database or filters exclude everything).")
+    if result.totals.unpriced_count:
+        reasons = "; ".join(f"{r} ({n})" for r, n in result.unpriced_reasons[:3])
+        lines.append(
+            f"Unpriced: {result.totals.unpriced_count:,} records have no known price and add $0 "
+            f"to the totals. Reasons: {reasons}. Add prices with --pricing FILE."
+        )
+    if result.lower_bound_count:
+        lines.append(
+            f"Lower bounds: {result.lower_bound_count:,} records ({usd(result.lower_bound_cost)} of the "
+            f"total) count {LOWER_BOUND_NOTE}."
+        )
+    if result.uptime_estimates is not None and not result.uptime_estimates.is_empty():
+        lines.append(
+            f"Deployment always-on estimate (NOT in the totals): {usd(result.uptime_total)} for "
+            "instances kept running by min_instances > 0:"
+        )
+        for row in result.uptime_estimates.iter_rows(named=True):
+            lines[-1] += (
+                f"\n  {row['deployment']}  {row['hardware'] or '(unknown hardware)'}  "
+                f"{row['days']} days  {usd(row['cost_usd'])}"
+            )
+    return lines

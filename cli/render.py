@@ -1,0 +1,169 @@
+"""Rendering reports for people and documents: rich tables, JSON, CSV, Markdown, Parquet.
+
+Presentation only: every figure comes from the library's report objects (`SpendReport`, `Summary`,
+`BudgetCheck`). The notes that sit beside the totals (unpriced records, lower bounds, deployment
+estimates) are built once in `spend_notes` and shared by the table and Markdown renderers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from replicost.analytics.reports import spend_notes, usd
+from replicost.errors import InputError
+
+__all__ = ["spend_notes", "usd"]  # re-exported: built by the library, used by every renderer
+
+
+def emit(draw, output: Path | None) -> None:
+    from rich.console import Console
+
+    if output is None:
+        draw(Console())
+        return
+    buffer = io.StringIO()
+    draw(Console(file=buffer, width=120, no_color=True, force_terminal=False))
+    write_text(output, buffer.getvalue())
+
+
+def write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def write_parquet(result, path: Path) -> None:
+    try:
+        result.rows.write_parquet(path)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def _cell(value) -> str:
+    return "(none)" if value is None else str(value)
+
+
+def render_spend_table(result, console) -> None:
+    """Rich table: one row per group, a totals row, money right-aligned, then labelled notes."""
+    from rich.table import Table
+
+    table = Table(title=f"Spend by {', '.join(result.by)} (USD)", show_footer=False)
+    for dim in result.by:
+        table.add_column(dim)
+    table.add_column("records", justify="right")
+    table.add_column("predict s", justify="right")
+    table.add_column("cost", justify="right")
+    table.add_column("unpriced", justify="right")
+    last = len(result.rows) - 1
+    for i, row in enumerate(result.rows.iter_rows(named=True)):
+        table.add_row(
+            *(_cell(row[d]) for d in result.by),
+            f"{row['count']:,}",
+            f"{row['predict_seconds']:,.1f}",
+            usd(row["cost_usd"]),
+            f"{row['unpriced_count']:,}" if row["unpriced_count"] else "",
+            end_section=i == last,
+        )
+    totals = result.totals
+    table.add_row(
+        "Total",
+        *([""] * (len(result.by) - 1)),
+        f"{totals.count:,}",
+        f"{totals.predict_seconds:,.1f}",
+        usd(totals.cost_usd),
+        f"{totals.unpriced_count:,}",
+        style="bold",
+    )
+    console.print(table)
+    for line in spend_notes(result):
+        console.print(line, highlight=False, markup=False)
+
+
+def spend_json(result) -> str:
+    return json.dumps(result.to_dict(), indent=2) + "\n"
+
+
+def spend_csv(result) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*result.by, "count", "predict_seconds", "cost_usd", "unpriced_count"])
+    for row in result.to_dict()["rows"]:
+        writer.writerow([row[d] for d in result.by] + [row["count"], row["predict_seconds"],
+                        row["cost_usd"], row["unpriced_count"]])  # fmt: skip
+    return buffer.getvalue()
+
+
+def spend_markdown(result) -> str:
+    def esc(text) -> str:
+        return _cell(text).replace("|", "\\|")
+
+    head = [*result.by, "records", "predict s", "cost (USD)", "unpriced"]
+    align = ["---"] * len(result.by) + ["---:"] * 4
+    lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(align) + " |"]
+    for row in result.to_dict()["rows"]:
+        cells = [esc(row[d]) for d in result.by]
+        cells += [str(row["count"]), f"{row['predict_seconds']:.1f}", row["cost_usd"],
+                  str(row["unpriced_count"])]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    totals = result.totals.to_dict()
+    first = ["**Total**"] + [""] * (len(result.by) - 1)
+    lines.append("| " + " | ".join(first + [f"**{totals['count']}**",
+                 f"**{totals['predict_seconds']:.1f}**", f"**{totals['cost_usd']}**",
+                 f"**{totals['unpriced_count']}**"]) + " |")  # fmt: skip
+    notes = spend_notes(result)
+    return "\n".join(lines) + "\n" + ("\n" + "\n\n".join(notes) + "\n" if notes else "")
+
+
+def render_summary(result, console) -> None:
+    """Rich rendering of a `reports.Summary`."""
+    from rich.table import Table
+
+    console.print(
+        f"[bold]Replicate spend[/bold] as of {result.now:%Y-%m-%d %H:%M} {result.tz}",
+        highlight=False,
+    )
+    console.print(
+        f"  Month to date ({result.month}): [bold]{usd(result.month_to_date)}[/bold]    "
+        f"Last month ({result.last_month}): {usd(result.last_month_total)}",
+        highlight=False,
+    )
+    console.print(
+        f"  Forecast for {result.month}: [bold]{usd(result.forecast_month_end)}[/bold]  "
+        f"({result.forecast_method}: {usd(result.month_to_date)} + {usd(result.run_rate_daily)}/day "
+        f"x {result.days_left:.1f} days)",
+        highlight=False,
+    )
+    first, last = result.daily["day"][0], result.daily["day"][-1]
+    peak = max(result.daily["cost_usd"].to_list())
+    console.print(
+        f"  Last 30 days {first} .. {last}: {result.sparkline}  (peak {usd(peak)}/day)",
+        highlight=False,
+    )
+    if result.uptime_month_to_date:
+        console.print(
+            f"  Deployment always-on estimate this month (not in the figures above): "
+            f"{usd(result.uptime_month_to_date)}",
+            highlight=False,
+        )
+    for title, frame, key in (
+        ("Top models, last 30 days", result.top_models, "model"),
+        ("Top deployments, last 30 days", result.top_deployments, "deployment"),
+    ):
+        table = Table(title=title, title_justify="left")
+        table.add_column(key)
+        table.add_column("records", justify="right")
+        table.add_column("cost", justify="right")
+        for row in frame.iter_rows(named=True):
+            table.add_row(_cell(row[key]), f"{row['count']:,}", usd(row["cost_usd"]))
+        if frame.is_empty():
+            table.add_row("(none)", "", "")
+        console.print(table)
+    share = f"{result.unpriced_share:.1%}"
+    line = f"  Unpriced, last 30 days: {result.unpriced_30d:,} of {result.records_30d:,} records ({share})"
+    if result.unpriced_reasons:
+        line += ": " + "; ".join(f"{r} ({n})" for r, n in result.unpriced_reasons)
+    console.print(line, highlight=False, markup=False)
