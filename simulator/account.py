@@ -21,12 +21,13 @@ import itertools
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from replicost.simulator import catalog
+from replicost.simulator.scenarios import Planted, Scenario
 from replicost.simulator.timefmt import (
     NS_PER_SECOND,
     ceil_to_digits,
@@ -157,6 +158,7 @@ class SimulatedAccount:
         months: float = 18.0,
         running: int = 3,
         data_url_rate: float = 0.0002,
+        scenarios: Sequence[Scenario] = (),
     ) -> None:
         if predictions < 0 or trainings < 0:
             raise ValueError("predictions and trainings must be >= 0")
@@ -172,9 +174,17 @@ class SimulatedAccount:
         self._span_ns = self.end_ns - self.start_ns
         self._key = f"{seed}:{username}:".encode()
 
+        # planted findings (opt-in: without them the account is drawn exactly as before)
+        self._planted = Planted(scenarios, self.start_ns, self._span_ns) if scenarios else None
         self.models = catalog.build_models(username)
+        if self._planted:
+            self.models = self._planted.shape_models(self.models)
         self._models_by_name = {model.name: model for model in self.models}
         self.deployments = catalog.build_deployments(username, self._models_by_name)
+        if self._planted:
+            self.deployments = self._planted.shape_deployments(
+                self.deployments, self._models_by_name
+            )
         self.trainers = catalog.build_trainers(username)
         self._release_ns = {
             dep.name: [
@@ -380,8 +390,12 @@ class SimulatedAccount:
             source = "web" if draws.next() < model.web_share else "api"
         if fraction < 0.1 and draws.next() < 0.5:
             source = None  # the oldest records predate the `source` field
+        if self._planted:
+            model, version, hardware, deployment, source = self._planted.steer(
+                self, draws.id, created_ns, (model, version, hardware, deployment, source)
+            )
         tail = index >= self.predictions - self._tail["prediction"]
-        return self._build_prediction(
+        plan = self._build_prediction(
             draws,
             index,
             created_ns,
@@ -395,6 +409,7 @@ class SimulatedAccount:
             fraction,
             tail,
         )
+        return self._planted.adjust(plan) if self._planted else plan
 
     def _build_prediction(
         self,
