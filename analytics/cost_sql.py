@@ -217,7 +217,7 @@ WITH records AS (
     -- Per-record values computed on the scan, before the lookup. A record still in flight looks
     -- nothing up (NULL key): it is unpriced whatever it ran on.
     SELECT id, account, model, version, source, deployment, status, created_at, predict_time,
-           image_count, input_token_count, output_token_count,
+           image_count, input_token_count, output_token_count, error,
            CASE WHEN status NOT IN {in_flight} OR status IS NULL THEN coalesce(deployment, model) END
                AS lookup_name,
            deployment IS NOT NULL AS through_deployment,
@@ -271,7 +271,7 @@ costed AS (
         END AS cost_micro
     FROM ruled
 )
-SELECT id, account, model, version, source, deployment, status, created_at, predict_time,
+SELECT id, account, model, version, source, deployment, status, created_at, predict_time, error,
     CASE
         WHEN cost_micro IS NOT NULL THEN CAST(cost_micro AS DECIMAL(18,0)) * 0.000001::DECIMAL(6,6)
         WHEN per_second THEN CAST(round(
@@ -322,11 +322,13 @@ FROM costed
 _PRICED_RECORDS = """
 CREATE OR REPLACE TEMP VIEW priced_records AS
 SELECT 'prediction' AS kind, id, account, model, version, source, deployment, status, created_at,
-       predict_time, hardware, basis, unit, units, unit_price, cost_usd, reason, lower_bound, billing_note
+       predict_time, hardware, basis, unit, units, unit_price, cost_usd, reason, lower_bound, billing_note,
+       error
 FROM prediction_costs
 UNION ALL
 SELECT 'training' AS kind, id, account, model, version, source, deployment, status, created_at,
-       predict_time, hardware, basis, unit, units, unit_price, cost_usd, reason, lower_bound, billing_note
+       predict_time, hardware, basis, unit, units, unit_price, cost_usd, reason, lower_bound, billing_note,
+       error
 FROM training_costs;
 """
 
