@@ -171,3 +171,9 @@ def summary(tz, top, now_text, fmt, pricing_file, config_path, db_path) -> None:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         emit(lambda console: render_summary(result, console), None)
+
+
+# `report insights` lives in its own module (it imports `_day` above)
+from .insights_cmd import insights as _insights_command  # noqa: E402
+
+report.add_command(_insights_command)

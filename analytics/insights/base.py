@@ -1,0 +1,139 @@
+"""What every insight is made of, and the one scan of the priced records that the finders share.
+
+An insight is one finding with the dollars it is about, the evidence behind them and what to do.
+The dollars carry a kind, as every figure of the bill does: `exact` (records priced per second on
+known hardware or per unit at known prices), `estimated` (deployments' uptime, private models'
+active time, counterfactuals built from recorded facts) or `what-if` (a bound under stated
+assumptions, not a promise).
+
+Speed: every finder but the idle-deployment one reads `insight_facts`, a TEMP table that one scan
+of `priced_records` fills with per-day aggregates (a few hundred thousand rows for ten million
+records), so pricing the records, the expensive part, happens once per report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from replicost.analytics.reports import money_str
+
+KINDS = ("waste", "idle-deployment", "spike", "what-if-hardware", "unpriced")
+USD_KINDS = ("exact", "estimated", "what-if")
+WASTE_STATUSES = ("failed", "canceled", "aborted")
+
+
+@dataclass(frozen=True)
+class Insight:
+    """One finding: `usd` (a Decimal) of `usd_kind`, the evidence behind it, and what to do."""
+
+    kind: str
+    title: str
+    usd: Decimal
+    usd_kind: str
+    evidence: dict[str, Any]
+    action: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS or self.usd_kind not in USD_KINDS:
+            raise ValueError(f"unknown insight kind {self.kind!r} / {self.usd_kind!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "usd": money_str(self.usd),
+            "usd_kind": self.usd_kind,
+            "evidence": _plain(self.evidence),
+            "action": self.action,
+        }
+
+
+def _plain(value: Any) -> Any:
+    """Evidence as JSON values: money as six-decimal strings, dates as ISO text."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Decimal):
+        return money_str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class Period:
+    """The report's period as UTC instants [start, end) and inclusive UTC days (None: open)."""
+
+    start: dt.datetime | None
+    end: dt.datetime | None
+    first_day: dt.date | None
+    last_day: dt.date | None
+
+    def day_params(self) -> dict[str, Any]:
+        """Bound parameters for SQL over days: $first_day, $last_day (open ends as far dates)."""
+        return {
+            "first_day": self.first_day or dt.date(1, 1, 1),
+            "last_day": self.last_day or dt.date(9999, 12, 31),
+        }
+
+
+def usd_kind(all_exact: bool) -> str:
+    return "exact" if all_exact else "estimated"
+
+
+def usd(value: Decimal) -> str:
+    """Dollars for a sentence: cents, or more digits below a cent."""
+    if value and abs(value) < Decimal("0.01"):
+        return f"${value:.6f}".rstrip("0")
+    return f"${value:,.2f}"
+
+
+# A record's kind on the bill: unpriced; estimated where Replicate bills more than active time
+# (private models, deployments: `lower_bound`); else exact.
+COST_KIND_SQL = """CASE WHEN basis = 'unpriced' THEN 'unpriced'
+     WHEN lower_bound OR deployment IS NOT NULL THEN 'estimated' ELSE 'exact' END"""
+
+# Similar error texts as one class: the first line and sentence, numbers as N, at most 80 chars.
+ERROR_CLASS_SQL = r"""CASE status
+    WHEN 'canceled' THEN '(canceled)' WHEN 'aborted' THEN '(aborted)'
+    ELSE coalesce(nullif(trim(left(regexp_replace(regexp_replace(
+             split_part(split_part(coalesce(error, ''), chr(10), 1), '. ', 1),
+             '[0-9]+([.,][0-9]+)*', 'N', 'g'), '\s+', ' ', 'g'), 80)), ''), '(no error text)')
+END"""
+
+# Shape: one row per (kind, model, version, deployment, source, status, hardware, basis, reason,
+# cost kind, error class, UTC day) of the records created before the period's end (all history:
+# spikes need the 28 days before the period, version changes the versions before it).
+FACTS_SQL = f"""
+CREATE OR REPLACE TEMP TABLE insight_facts AS
+SELECT kind, model, version, deployment, source, status, hardware, basis, reason,
+       {COST_KIND_SQL} AS cost_kind,
+       CASE WHEN status IN ('failed', 'canceled', 'aborted') THEN {ERROR_CLASS_SQL} END AS error_class,
+       CAST(timezone('UTC', created_at) AS DATE) AS day,
+       count(*) AS records,
+       sum(cost_usd) AS cost_usd,
+       sum(coalesce(predict_time, 0)) AS seconds,
+       count(predict_time) FILTER (WHERE status = 'succeeded') AS timed_ok,
+       sum(predict_time) FILTER (WHERE status = 'succeeded') AS seconds_ok,
+       min(created_at) AS first_at
+FROM priced_records
+WHERE created_at IS NOT NULL AND created_at < $end_utc
+GROUP BY ALL
+"""
+
+
+def build_facts(con: duckdb.DuckDBPyConnection, period: Period) -> None:
+    """Fill `insight_facts` for `period` (one scan of `priced_records`)."""
+    end = period.end or dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+    con.execute(FACTS_SQL, {"end_utc": end})
+
+
+def in_period_sql(column: str = "day") -> str:
+    """A WHERE clause over a day column for the period's bound $first_day/$last_day parameters."""
+    return f"{column} BETWEEN $first_day AND $last_day"

@@ -1,0 +1,106 @@
+"""`replicost report insights`: where the money leaks, as a thin command over `analytics.insights`.
+
+The library finds and ranks the insights; this module parses the options and formats the result:
+a rich table for people, one JSON object for scripts, Markdown for documents.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .options import db_option, load_settings, pricing_options
+from .report_cmd import _day
+
+FORMATS = ("table", "json", "markdown")
+
+
+@click.command()
+@click.option("--since", callback=_day, help="First day, inclusive (YYYY-MM-DD, UTC).")
+@click.option("--until", callback=_day, help="Last day, inclusive (YYYY-MM-DD, UTC).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="A rich table, one JSON object, or Markdown.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many insights to show, largest dollars first.",
+)
+@pricing_options
+@db_option()
+def insights(since, until, fmt, top, pricing_file, config_path, db_path) -> None:
+    """Where the money leaks: billed waste, idle deployments, spikes, cheaper hardware, unpriced gaps."""
+    from replicost.analytics import insights as library
+
+    db, config = load_settings(db_path, config_path)
+    result = library.insights(
+        db, since=since, until=until, top=top, pricing_file=pricing_file, config=config
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    elif fmt == "markdown":
+        click.echo(insights_markdown(result), nl=False)
+    else:
+        from rich.console import Console
+
+        render_insights(result, Console())
+
+
+def _heading(result) -> str:
+    filters = result.filters
+    span = f"{filters.since or 'the beginning'} .. {filters.until or 'the last sync'}"
+    shown = f"top {len(result.insights)} of {result.found}" if result.found else "none found"
+    return f"Where the money leaks, {span} (USD; {shown})"
+
+
+def render_insights(result, console) -> None:
+    """Rich table: one row per insight (dollars, their kind, the finding and what to do)."""
+    from rich.table import Table
+
+    from replicost.analytics.insights.base import usd
+
+    table = Table(title=_heading(result), title_justify="left", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("USD", justify="right")
+    table.add_column("kind")
+    table.add_column("finding, and what to do")
+    for number, insight in enumerate(result.insights, start=1):
+        table.add_row(
+            str(number),
+            usd(insight.usd),
+            f"{insight.kind}\n({insight.usd_kind})",
+            f"{insight.title}\n-> {insight.action}",
+        )
+    console.print(table)
+    if not result.insights:
+        console.print("No insights: nothing billed was wasted, idle, spiking or unpriced.")
+    console.print(
+        "exact: priced records; estimated: uptime and counterfactuals (see each evidence); "
+        "what-if: a bound, not a promise. `--format json` prints the evidence.",
+        highlight=False,
+        markup=False,
+    )
+
+
+def insights_markdown(result) -> str:
+    """A numbered Markdown list: dollars, kind, finding, action."""
+    from replicost.analytics.insights.base import usd
+
+    lines = [f"**{_heading(result)}**", ""]
+    for number, insight in enumerate(result.insights, start=1):
+        title = insight.title.replace("|", "\\|")
+        lines.append(
+            f"{number}. **{usd(insight.usd)}** ({insight.usd_kind}, `{insight.kind}`) {title}  \n"
+            f"   {insight.action}"
+        )
+    if not result.insights:
+        lines.append("No insights: nothing billed was wasted, idle, spiking or unpriced.")
+    return "\n".join(lines) + "\n"
