@@ -179,7 +179,13 @@ def serve(
     cache_records,
     warm,
 ) -> None:
-    """Serve the simulated API on loopback until Ctrl-C; prints the base URL."""
+    """Serve the simulated API on loopback until Ctrl-C; prints the base URL.
+
+    The first line on stdout is the API root (http://127.0.0.1:PORT/v1); official clients take
+    the host part (REPLICATE_BASE_URL=http://127.0.0.1:PORT). Operations of Replicate's spec the
+    simulator does not serve (files, webhooks, creating or changing models and deployments)
+    answer 501 with their name.
+    """
     from replicost.simulator import SimulatorServer
 
     app = _build_app(
@@ -208,6 +214,11 @@ def serve(
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     click.echo(server.base_url)
+    host_url = server.base_url.removesuffix("/v1")
+    click.echo(
+        f"official clients: REPLICATE_BASE_URL={host_url}; replicost: --base-url {host_url}",
+        err=True,
+    )
     click.echo(
         "serving until Ctrl-C; any bearer token is accepted"
         if token is None

@@ -21,7 +21,7 @@ import itertools
 import struct
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -202,6 +202,9 @@ class SimulatedAccount:
 
         self._lock = threading.RLock()
         self._appended: list[_Plan] = []
+        self._appended_trainings: list[_Plan] = []
+        # records changed after they were created (a cancel): (kind, index) -> the new plan
+        self._overrides: dict[tuple[str, int], _Plan] = {}
         self._advanced_ns = 0
         self._found_ids: dict[str, dict[str, int]] = {}
         self._real_time_origin: float | None = None
@@ -239,13 +242,13 @@ class SimulatedAccount:
         """Number of records of `kind` (predictions include the ones created since)."""
         if kind == "prediction":
             return self.predictions + len(self._appended)
-        return self.trainings
+        return self.trainings + len(self._appended_trainings)
 
     def created_ns(self, kind: str, index: int) -> int:
         """`created_at` of record `index` (oldest is 0) in nanoseconds; strictly increasing."""
         base = self._counts[kind]
         if index >= base:
-            return self._appended[index - base].created_ns
+            return self._appended_list(kind)[index - base].created_ns
         return self._created(kind, index)[0]
 
     def first_index_at_or_after(self, kind: str, moment_ns: int) -> int:
@@ -269,10 +272,9 @@ class SimulatedAccount:
         cache = self._found_ids.setdefault(kind, {})
         if wanted in cache:
             return cache[wanted]
-        if kind == "prediction":
-            for plan in self._appended:
-                if plan.id == wanted:
-                    return plan.index
+        for plan in self._appended_list(kind):
+            if plan.id == wanted:
+                return plan.index
         kind_key = self._key + (b"p:" if kind == "prediction" else b"t:")
         for index in range(self._counts[kind] - 1, -1, -1):
             digest = hashlib.blake2b(kind_key + str(index).encode(), digest_size=64).digest()
@@ -660,9 +662,32 @@ class SimulatedAccount:
 
     def plan(self, kind: str, index: int) -> _Plan:
         """The clock-independent facts of record `index` of `kind`."""
+        changed = self._overrides.get((kind, index))
+        if changed is not None:
+            return changed
         if kind == "prediction":
             return self._prediction_plan(index)
+        if index >= self.trainings:
+            return self._appended_trainings[index - self.trainings]
         return self._training_plan(index)
+
+    def _appended_list(self, kind: str) -> list[_Plan]:
+        return self._appended if kind == "prediction" else self._appended_trainings
+
+    def replace_plan(self, plan: _Plan) -> None:
+        """Serve `plan` for its record from now on (a cancel changes how a record ends)."""
+        with self._lock:
+            self._overrides[(plan.kind, plan.index)] = plan
+
+    def append_training(self, build: Callable[[int, int, _Draws], _Plan]) -> _Plan:
+        """Append a training created now; `build(index, created_ns, draws)` makes its plan."""
+        with self._lock:
+            index = self.count("training")
+            last = self.created_ns("training", index - 1) if index else 0
+            created_ns = max(ceil_to_digits(self.now_ns(), 6), last + 1000)
+            plan = build(index, created_ns, _Draws(self._key + b"t:" + str(index).encode()))
+            self._appended_trainings.append(plan)
+            return plan
 
     # ----- rendering ---------------------------------------------------------------------
     def render(self, plan: _Plan, now_ns: int, *, list_item: bool = True) -> tuple[dict, bool]:

@@ -16,15 +16,24 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
 from replicost.simulator import faults as fault_kinds
 from replicost.simulator.account import DAY_NS, SimulatedAccount
-from replicost.simulator.catalog import HARDWARE
+from replicost.simulator.catalog_routes import UNSERVED, CatalogRoutes, unserved
 from replicost.simulator.faults import FaultConfig, FaultInjector
+from replicost.simulator.growth import cancel, create_training, find_trainer
 from replicost.simulator.ratelimit import TokenBucket, retry_after_seconds
+from replicost.simulator.responses import (
+    PROBLEM,
+    ApiError,
+    SimulatedResponse,
+    json_body,
+    json_response,
+)
 from replicost.simulator.timefmt import format_ns, parse_iso_ns
 
 PAGE_SIZE = 100
@@ -34,22 +43,54 @@ UNAUTHENTICATED = {
     "detail": "You did not pass a valid authentication token",
     "status": 401,
 }
-_JSON = "application/json"
-_PROBLEM = "application/problem+json"
 STABLE_CACHE_RECORDS = 50_000  # serialized records that can no longer change (about 40 MB)
 _ID_CACHE_LIMIT = 100_000  # id -> index for records already served in lists
 _CACHEABLE_BYTES = 16_384  # never cache the rare data-URL records
+HIDDEN = "hidden"  # what predictions of official models show as their version
+INVALID_VERSION = "Invalid version or not permitted"
+INVALID_VERSION_DETAIL = (
+    "The specified version does not exist (or perhaps you don't have permission to use it?)"
+)
 
-
-@dataclass
-class SimulatedResponse:
-    """A response before it meets the wire; `fault` tells the adapter to misbehave."""
-
-    status: int
-    body: bytes
-    content_type: str = _JSON
-    headers: dict[str, str] = field(default_factory=dict)
-    fault: str | None = None  # 'drop': send Content-Length of the full body, then close early
+# (method, path under /v1 with "*" for a parameter, operationId, handler): Replicate's spec
+ROUTES: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("GET", ("predictions",), "predictions.list", "_list_predictions"),
+    ("POST", ("predictions",), "predictions.create", "_post_prediction"),
+    ("GET", ("predictions", "*"), "predictions.get", "_get_prediction"),
+    ("POST", ("predictions", "*", "cancel"), "predictions.cancel", "_cancel_prediction"),
+    ("GET", ("trainings",), "trainings.list", "_list_trainings"),
+    ("GET", ("trainings", "*"), "trainings.get", "_get_training"),
+    ("POST", ("trainings", "*", "cancel"), "trainings.cancel", "_cancel_training"),
+    ("GET", ("deployments",), "deployments.list", "_list_deployments"),
+    ("GET", ("deployments", "*", "*"), "deployments.get", "_get_deployment"),
+    (
+        "POST",
+        ("deployments", "*", "*", "predictions"),
+        "deployments.predictions.create",
+        "_post_deployment_prediction",
+    ),
+    ("GET", ("models",), "models.list", "_list_models"),
+    ("QUERY", ("models",), "models.search", "_search_models"),
+    ("GET", ("models", "*", "*"), "models.get", "_get_model"),
+    (
+        "POST",
+        ("models", "*", "*", "predictions"),
+        "models.predictions.create",
+        "_post_model_prediction",
+    ),
+    ("GET", ("models", "*", "*", "versions"), "models.versions.list", "_list_versions"),
+    ("GET", ("models", "*", "*", "versions", "*"), "models.versions.get", "_get_version"),
+    (
+        "POST",
+        ("models", "*", "*", "versions", "*", "trainings"),
+        "trainings.create",
+        "_post_training",
+    ),
+    ("GET", ("collections",), "collections.list", "_list_collections"),
+    ("GET", ("collections", "*"), "collections.get", "_get_collection"),
+    ("GET", ("hardware",), "hardware.list", "_hardware"),
+    ("GET", ("account",), "account.get", "_account"),
+)
 
 
 @dataclass
@@ -63,19 +104,7 @@ class Stats:
     rows: int = 0  # records served in list pages
 
 
-class _ApiError(Exception):
-    def __init__(self, status: int, detail: str, title: str | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.detail = status, detail
-        self.title = title or {
-            400: "Bad request",
-            404: "Not found",
-            405: "Method not allowed",
-            422: "Invalid input",
-        }.get(status, "Error")
-
-
-class SimulatorApp:
+class SimulatorApp(CatalogRoutes):
     """Replicate's HTTP API over a simulated account, with auth, limits and faults."""
 
     def __init__(
@@ -106,14 +135,14 @@ class SimulatorApp:
         self._cache: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
         self._ids: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._routes: dict[tuple[str, str], Callable] = {
-            ("GET", "predictions"): self._list_predictions,
-            ("POST", "predictions"): self._post_prediction,
-            ("GET", "trainings"): self._list_trainings,
-            ("GET", "deployments"): self._list_deployments,
-            ("GET", "hardware"): self._hardware,
-            ("GET", "account"): self._account,
-        }
+        # (method, number of path segments) -> [(pattern, route name, handler)], "*" = a param
+        self._routes: dict[tuple[str, int], list[tuple[tuple[str, ...], str, Callable]]] = {}
+        for method, pattern, name, handler in ROUTES:
+            entry = (pattern, name, getattr(self, handler))
+            self._routes.setdefault((method, len(pattern)), []).append(entry)
+        for method, pattern, name in UNSERVED:
+            entry = (pattern, name, partial(unserved, name))
+            self._routes.setdefault((method, len(pattern)), []).append(entry)
 
     # ----- configuration at run time ------------------------------------------------------
     @property
@@ -189,7 +218,7 @@ class SimulatorApp:
 
     def _respond(self, route, handler, params, method, query, headers, body, base):
         if not self._authorized(headers.get("authorization", "")):
-            return _json_response(401, UNAUTHENTICATED, _PROBLEM)
+            return json_response(401, UNAUTHENTICATED, PROBLEM)
         if self._bucket is not None:
             wait = self._bucket.take()
             if wait:
@@ -210,14 +239,10 @@ class SimulatorApp:
             time.sleep(self.faults.slow_ms / 1000)
         try:
             if handler is None:
-                raise _ApiError(404, "The requested resource could not be found.")
+                raise ApiError(404, "The requested resource could not be found.")
             response = handler(params, _parse_query(query), body, base)
-        except _ApiError as exc:
-            return _json_response(
-                exc.status,
-                {"title": exc.title, "detail": exc.detail, "status": exc.status},
-                _PROBLEM,
-            )
+        except ApiError as exc:
+            return exc.response()
         if fault == fault_kinds.DROP:
             response.fault = fault
         elif fault == fault_kinds.TRUNCATE:
@@ -241,7 +266,7 @@ class SimulatorApp:
         }
         if self.low_credit:
             payload["retry_after"] = seconds
-        response = _json_response(429, payload)
+        response = json_response(429, payload)
         response.headers["Retry-After"] = str(seconds)
         response.fault = fault
         return response
@@ -249,14 +274,14 @@ class SimulatorApp:
     def _server_error(self) -> SimulatedResponse:
         status = (500, 502, 503)[self._faults.draw(str(self.stats.requests)) % 3]
         if status == 500:
-            response = _json_response(
+            response = json_response(
                 500,
                 {
                     "title": "Internal Server Error",
                     "detail": "An unexpected error occurred.",
                     "status": 500,
                 },
-                _PROBLEM,
+                PROBLEM,
             )
         else:  # what a load balancer in front of the API answers
             reason = "Bad Gateway" if status == 502 else "Service Unavailable"
@@ -269,31 +294,16 @@ class SimulatorApp:
         response.fault = fault_kinds.SERVER_ERROR
         return response
 
-    def _route(self, method: str, path: str):
-        """(route name, handler, path params) for a request."""
-        parts = [part for part in path.split("/") if part]
+    def _route(self, method: str, path: str) -> tuple[str, Callable | None, tuple[str, ...]]:
+        """(route name, handler, path params) for a request; ("unknown", None, ()) if none."""
+        parts = tuple(part for part in path.split("/") if part)
         if not parts or parts[0] != "v1":
             return "unknown", None, ()
         parts = parts[1:]
-        if len(parts) == 1:
-            handler = self._routes.get((method, parts[0]))
-            name = f"{parts[0]}.{'create' if method == 'POST' else 'list'}"
-            if parts[0] in ("hardware", "account"):
-                name = f"{parts[0]}.{'list' if parts[0] == 'hardware' else 'get'}"
-            return (name, handler, ()) if handler else ("unknown", None, ())
-        if len(parts) == 2 and method == "GET" and parts[0] in ("predictions", "trainings"):
-            return f"{parts[0]}.get", self._get_record, (parts[0][:-1], parts[1])
-        if len(parts) == 3 and parts[0] in ("deployments", "models"):
-            if method == "GET":
-                handler = self._get_deployment if parts[0] == "deployments" else self._get_model
-                return f"{parts[0]}.get", handler, (parts[1], parts[2])
-        if len(parts) == 4 and parts[0] in ("deployments", "models") and parts[3] == "predictions":
-            if method == "POST":
-                return (
-                    f"{parts[0]}.predictions.create",
-                    self._post_prediction,
-                    (parts[0], parts[1], parts[2]),
-                )
+        for pattern, name, handler in self._routes.get((method, len(parts)), ()):
+            if all(want in ("*", part) for want, part in zip(pattern, parts, strict=True)):
+                params = tuple(p for p, want in zip(parts, pattern, strict=True) if want == "*")
+                return name, handler, params
         return "unknown", None, ()
 
     # ----- records and pages -------------------------------------------------------------
@@ -334,7 +344,7 @@ class SimulatorApp:
             source = query.get("source")
             if source:
                 if source != "web":
-                    raise _ApiError(400, f"Invalid source {source!r}: only 'web' is supported.")
+                    raise ApiError(400, f"Invalid source {source!r}: only 'web' is supported.")
                 web_only = True
                 low = max(low, account.first_index_at_or_after(kind, now - WEB_SOURCE_WINDOW_NS))
         reverse, position = _decode_cursor(query.get("cursor"))
@@ -393,159 +403,106 @@ class SimulatorApp:
             "/v1/trainings",
         )
 
-    def _get_record(self, params, query, body, base):
-        kind, record_id = params
+    def _index(self, kind: str, record_id: str) -> int:
         index = self._ids.get((kind, record_id))
         if index is None:
             index = self.account.find(kind, record_id)
         if index is None:
-            raise _ApiError(404, "Not found.")
-        return _json_response(200, self.account.record(kind, index, list_item=False))
+            raise ApiError(404, "Not found.")
+        return index
+
+    def _get_prediction(self, params, query, body, base):
+        index = self._index("prediction", params[0])
+        return json_response(200, self.account.record("prediction", index, list_item=False))
+
+    def _get_training(self, params, query, body, base):
+        index = self._index("training", params[0])
+        return json_response(200, self.account.record("training", index, list_item=False))
+
+    def _cancel_prediction(self, params, query, body, base):
+        return self._cancel("prediction", params[0])
+
+    def _cancel_training(self, params, query, body, base):
+        return self._cancel("training", params[0])
+
+    def _cancel(self, kind: str, record_id: str) -> SimulatedResponse:
+        # only unfinished records change, and those are never in the cache
+        record = cancel(self.account, kind, record_id)
+        if record is None:
+            raise ApiError(404, "Not found.")
+        return json_response(200, record)
 
     def _post_prediction(self, params, query, body, base):
-        try:
-            payload = orjson.loads(body or b"{}")
-        except orjson.JSONDecodeError:
-            raise _ApiError(400, "The request body is not valid JSON.") from None
-        if not isinstance(payload, dict) or not isinstance(payload.get("input"), dict):
-            raise _ApiError(422, "input is required and must be an object")
-        model = version = deployment = None
-        if params and params[0] == "deployments":
-            if params[1] != self.account.username:
-                raise _ApiError(404, "Deployment not found.")
-            deployment = f"{params[1]}/{params[2]}"
-        elif params and params[0] == "models":
-            model = f"{params[1]}/{params[2]}"
-        else:
-            version = payload.get("version")
-            if not isinstance(version, str) or not version:
-                raise _ApiError(422, "version is required")
-            if ":" in version:
-                model, version = version.split(":", 1)
-            elif "/" in version:
-                model, version = version, None
+        """POST /predictions: `version` is `owner/name` (official models only),
+        `owner/name:VERSION_ID` or `VERSION_ID`, as Replicate takes it."""
+        payload = _prediction_body(body)
+        version = payload.get("version")
+        if not isinstance(version, str) or not version:
+            raise ApiError(422, "- version: version is required\n", "Input validation failed")
+        model: str | None = None
+        if ":" in version:
+            model, version = version.split(":", 1)
+        elif "/" in version:
+            spec = self.account.model_spec(version)
+            if spec is None or spec.kind != "official":  # only official models run by name
+                raise ApiError(422, INVALID_VERSION_DETAIL, INVALID_VERSION)
+            model, version = version, None
+        if version == HIDDEN:  # shown on official models' predictions, never accepted
+            raise ApiError(422, INVALID_VERSION_DETAIL, INVALID_VERSION)
         try:
             record = self.account.create_prediction(
-                model=model, version=version, deployment=deployment, input=payload["input"]
+                model=model, version=version, input=payload["input"]
             )
+        except LookupError:
+            raise ApiError(422, INVALID_VERSION_DETAIL, INVALID_VERSION) from None
+        return json_response(201, record)
+
+    def _post_model_prediction(self, params, query, body, base):
+        payload = _prediction_body(body)
+        try:
+            record = self.account.create_prediction(model="/".join(params), input=payload["input"])
         except LookupError as exc:
-            raise _ApiError(404 if params else 422, str(exc)) from None
-        return _json_response(201, record)
+            raise ApiError(404, str(exc)) from None
+        return json_response(201, record)
 
-    # ----- small resources ---------------------------------------------------------------
-    def _list_deployments(self, params, query, body, base):
-        now = self.account.now_ns()
-        results = [d for d in (self._deployment(dep, now) for dep in self.account.deployments) if d]
-        results.sort(key=lambda d: d["current_release"]["created_at"], reverse=True)
-        return _json_response(200, {"next": None, "previous": None, "results": results})
-
-    def _get_deployment(self, params, query, body, base):
-        owner, name = params
-        spec = self.account.deployment_spec(name) if owner == self.account.username else None
-        found = self._deployment(spec, self.account.now_ns()) if spec else None
-        if not found:
-            raise _ApiError(404, "Deployment not found.")
-        return _json_response(200, found)
-
-    def _deployment(self, spec, now_ns: int) -> dict | None:
-        current = self.account.current_release(spec, now_ns)
-        if current is None:
-            return None
-        release, created_ns = current
-        return {
-            "owner": self.account.username,
-            "name": spec.name,
-            "current_release": {
-                "number": release.number,
-                "model": release.model,
-                "version": release.version,
-                "created_at": format_ns(created_ns, 6, strip=False),
-                "created_by": self._owner(),
-                "configuration": {
-                    "hardware": release.hardware,
-                    "min_instances": release.min_instances,
-                    "max_instances": release.max_instances,
-                },
-            },
-        }
-
-    def _owner(self) -> dict:
-        username = self.account.username
-        return {
-            "type": "organization",
-            "username": username,
-            "name": username.replace("-", " ").title(),
-            "avatar_url": f"https://cdn.replicate.com/avatars/{username}.png",
-            "github_url": f"https://github.com/{username}",
-        }
-
-    def _account(self, params, query, body, base):
-        return _json_response(200, self._owner())
-
-    def _hardware(self, params, query, body, base):
-        return _json_response(200, HARDWARE)
-
-    def _get_model(self, params, query, body, base):
-        name = f"{params[0]}/{params[1]}"
-        spec = self.account.model_spec(name)
-        latest = None
-        if spec is not None:
-            era = spec.eras[-1]
-            description, visibility, official = (
-                spec.description,
-                spec.visibility,
-                spec.kind == "official",
+    def _post_deployment_prediction(self, params, query, body, base):
+        payload = _prediction_body(body)
+        if params[0] != self.account.username:
+            raise ApiError(404, "Deployment not found.")
+        try:
+            record = self.account.create_prediction(
+                deployment="/".join(params), input=payload["input"]
             )
-            if era.version != "hidden":
-                span = self.account.end_ns - self.account.start_ns
-                created = self.account.start_ns + int(era.since * span)
-                latest = {
-                    "id": era.version,
-                    "cog_version": "0.9.6",
-                    "openapi_schema": None,
-                    "created_at": format_ns(created // 1000 * 1000, 6, strip=False),
-                }
-        else:
-            # trainers and the private models trainings push versions to
-            trainer = next(
-                (t for t in self.account.trainers if name in (t.name, t.destination)), None
-            )
-            if trainer is None:
-                raise _ApiError(404, "Model not found.")
-            official = False
-            if name == trainer.name:
-                description, visibility = "Fine-tune a model on your own images", "public"
-                latest = {
-                    "id": trainer.version,
-                    "cog_version": "0.9.6",
-                    "openapi_schema": None,
-                    "created_at": format_ns(self.account.start_ns // 10**9 * 10**9, 6),
-                }
-            else:
-                description, visibility = f"Trained with {trainer.name}", "private"
-        owner, model_name = name.split("/")
-        return _json_response(
-            200,
-            {
-                "url": f"https://replicate.com/{name}",
-                "owner": owner,
-                "name": model_name,
-                "description": description or None,
-                "visibility": visibility,
-                "github_url": None,
-                "paper_url": None,
-                "license_url": None,
-                "run_count": 1000 + sum(ord(c) for c in name) * 997,
-                "cover_image_url": None,
-                "default_example": None,
-                "latest_version": latest,
-                "is_official": official,
-            },
-        )
+        except LookupError:
+            raise ApiError(404, "Deployment not found.") from None
+        return json_response(201, record)
+
+    def _post_training(self, params, query, body, base):
+        owner, name, version = params
+        payload = json_body(body)
+        destination = payload.get("destination")
+        if not isinstance(destination, str) or destination.count("/") != 1:
+            raise ApiError(422, "destination is required, as owner/name")
+        if not isinstance(payload.get("input", {}), dict):
+            raise ApiError(422, "input must be an object")
+        try:
+            trainer = find_trainer(self.account, f"{owner}/{name}", version)
+        except LookupError as exc:
+            raise ApiError(404, str(exc)) from None
+        known = {t.destination for t in self.account.trainers} | {
+            m.name for m in self.account.models if m.kind == "private"
+        }
+        if destination not in known:
+            raise ApiError(404, "The specified training destination does not exist")
+        record = create_training(self.account, trainer, destination, payload.get("input", {}))
+        return json_response(201, record)
 
 
-def _json_response(status: int, payload, content_type: str = _JSON) -> SimulatedResponse:
-    return SimulatedResponse(status, orjson.dumps(payload), content_type)
+def _prediction_body(body: bytes) -> dict:
+    payload = json_body(body)
+    if not isinstance(payload.get("input"), dict):
+        raise ApiError(422, "- input: input is required\n", "Input validation failed")
+    return payload
 
 
 def _parse_query(query: str) -> dict[str, str]:
@@ -556,7 +513,7 @@ def _parse_time(text: str, name: str) -> int:
     try:
         return parse_iso_ns(text)
     except ValueError:
-        raise _ApiError(400, f"Invalid {name}: expected an ISO 8601 date-time.") from None
+        raise ApiError(400, f"Invalid {name}: expected an ISO 8601 date-time.") from None
 
 
 def _decode_cursor(cursor: str | None) -> tuple[bool, int | None]:
@@ -568,7 +525,7 @@ def _decode_cursor(cursor: str | None) -> tuple[bool, int | None]:
         fields = dict(parse_qsl(base64.urlsafe_b64decode(padded).decode("ascii")))
         return fields.get("r") == "1", parse_iso_ns(fields["p"])
     except (ValueError, KeyError, UnicodeDecodeError):
-        raise _ApiError(400, "Invalid cursor") from None
+        raise ApiError(400, "Invalid cursor") from None
 
 
 def _page_url(base: str, path: str, query: dict, reverse: bool, position_ns: int) -> str:

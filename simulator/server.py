@@ -58,7 +58,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.wfile.write(head + result.body)
 
-    do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _serve
+    # QUERY: models.search (an HTTP method OpenAPI 3.2 adds; the official client sends it)
+    do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = do_QUERY = _serve
 
 
 class _QuietServer(ThreadingHTTPServer):

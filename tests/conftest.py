@@ -20,6 +20,7 @@ def _isolated_home(tmp_path_factory, monkeypatch):
         "REPLICOST_CONFIG",
         "REPLICATE_API_TOKEN",
         "REPLICATE_API_BASE_URL",
+        "REPLICATE_BASE_URL",
     ):
         monkeypatch.delenv(var, raising=False)
     yield home

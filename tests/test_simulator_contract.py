@@ -188,3 +188,51 @@ def test_validators_do_reject_a_broken_record(http, validators):
     broken = dict(record, status="running")
     del broken["id"]
     assert len(_errors(validators("/predictions/{prediction_id}"), broken)) == 2
+
+
+def test_catalog_routes_validate(http, validators):
+    models = http.get("/models").json()
+    assert models["results"] and _errors(validators("/models"), models) == []
+    by_creation = http.get(
+        "/models", params={"sort_by": "model_created_at", "sort_direction": "asc"}
+    )
+    assert _errors(validators("/models"), by_creation.json()) == []
+    search = http.request(
+        "QUERY", "/models", content=b"flux", headers={"Content-Type": "text/plain"}
+    )
+    assert search.status_code == 200 and search.json()["results"]
+    assert _errors(validators("/models", "query"), search.json()) == []
+    versions = http.get("/models/stability-ai/sdxl/versions").json()
+    assert _errors(validators("/models/{model_owner}/{model_name}/versions"), versions) == []
+    one = http.get(f"/models/stability-ai/sdxl/versions/{versions['results'][0]['id']}").json()
+    assert one["openapi_schema"]["components"]["schemas"]["Input"]
+    assert (
+        _errors(validators("/models/{model_owner}/{model_name}/versions/{version_id}"), one) == []
+    )
+    collections = http.get("/collections").json()
+    assert _errors(validators("/collections"), collections) == []
+    for item in collections["results"]:
+        collection = http.get(f"/collections/{item['slug']}").json()
+        assert _errors(validators("/collections/{collection_slug}"), collection) == []
+
+
+def test_cancel_and_training_creation_validate(http, validators):
+    created = http.post(
+        "/predictions",
+        json={"version": "black-forest-labs/flux-schnell", "input": {"prompt": "cancel me"}},
+    ).json()
+    canceled = http.post(f"/predictions/{created['id']}/cancel")
+    assert canceled.status_code == 200 and canceled.json()["status"] == "canceled"
+    schema = validators("/predictions/{prediction_id}/cancel", "post")
+    assert _errors(schema, canceled.json()) == []
+    trainer = http.get("/models/ostris/flux-dev-lora-trainer").json()["latest_version"]["id"]
+    training = http.post(
+        f"/models/ostris/flux-dev-lora-trainer/versions/{trainer}/trainings",
+        json={"destination": "acme-ai/flux-lora-brand", "input": {"steps": 500}},
+    )
+    assert training.status_code == 201
+    path = "/models/{model_owner}/{model_name}/versions/{version_id}/trainings"
+    assert _errors(validators(path, "post", "201"), training.json()) == []
+    stopped = http.post(f"/trainings/{training.json()['id']}/cancel").json()
+    assert stopped["status"] == "canceled"
+    assert _errors(validators("/trainings/{training_id}/cancel", "post"), stopped) == []
