@@ -173,10 +173,21 @@ def render_png(report: SpendReport | Chart, *, top: int | None = None) -> bytes:
 
 
 def render_html(report: SpendReport, *, top: int | None = None) -> str:
-    """A self-contained page: the SVG chart, then the figures it is drawn from (no script)."""
+    """A self-contained page: the SVG chart, then the table and notes it is drawn from."""
     from .html_report import chart_page
 
-    return chart_page(report, render_svg(report, top=top))
+    notes = []
+    if report.totals.unpriced_count:
+        reasons = "; ".join(f"{r} ({n:,})" for r, n in report.unpriced_reasons[:5])
+        notes.append(
+            f"Unpriced: {report.totals.unpriced_count:,} records have no known price and add $0 "
+            f"to the totals. Reasons: {reasons}."
+        )
+    if report.uptime_total:
+        notes.append(
+            f"Deployment always-on estimate (NOT in the totals): {money(report.uptime_total)}."
+        )
+    return chart_page(report, render_svg(report, top=top), notes)
 
 
 def write_chart(report: SpendReport, path: str | Path, *, top: int | None = None) -> Path:

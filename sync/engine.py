@@ -170,6 +170,7 @@ def sync_account(
         progress.start("account")
         account = upsert_account(con, client.account())
         summary.account = account
+        progress.end("account", account)
         steps = {
             "hardware": lambda: sync_hardware(client, con, progress, prefetched("hardware")),
             "deployments": lambda: sync_deployments(
@@ -220,6 +221,7 @@ def sync_account(
                 None,
             )
             summary.by_resource[resource] = totals
+            progress.end(resource, totals)
             summary.new += totals.new
             summary.updated += totals.updated
             summary.unchanged += totals.unchanged

@@ -170,6 +170,8 @@ class PredictionSync:
             first_state = {"cursor": probe.next_url, "done": probe.next_url is None}
             self._mark_fresh(windows)
             run = {"mode": mode, "low": low_text, "windows": windows}
+            if probe.results and isinstance(probe.results[0].get("created_at"), str):
+                run["newest"] = probe.results[0]["created_at"]
             self._commit_plan(run, probe, first_state, 0)
             return run
         newest = parse_timestamp(probe.results[0]["created_at"])
@@ -209,7 +211,13 @@ class PredictionSync:
             ]
             if len(kept) < len(probe.results):
                 first_state["done"] = True
-        run = {"mode": mode, "low": low_text, "floor": format_timestamp(floor), "windows": windows}
+        run = {
+            "mode": mode,
+            "low": low_text,
+            "floor": format_timestamp(floor),
+            "newest": format_timestamp(newest),  # with floor: the range progress is measured on
+            "windows": windows,
+        }
         self._commit_plan(run, Page(probe.url, kept, probe.next_url), first_state, top["id"])
         return run
 
@@ -314,6 +322,9 @@ class PredictionSync:
             run = self.plan()
         elif mode != run.get("mode"):
             self.progress.message(f"resuming the interrupted {run.get('mode')} sync of predictions")
+        top, bottom = moment_of(run.get("newest")), moment_of(run.get("floor") or run.get("low"))
+        if top is not None and bottom is not None and top > bottom:
+            self.progress.set_total((top - bottom).total_seconds())  # seconds of history to page
         self.run_windows(run)
         self.refresh_stale(run)
         self.finish()

@@ -269,8 +269,13 @@ def sync_models(
 
     # one GET each, in parallel: sequential GETs would cost a round trip per model (150 ms each
     # on a slow link: seconds for an account of a few dozen models)
+    progress.set_total(len(names) or None)  # models to fetch: the one resource of known size
+    items: list[dict[str, Any] | None] = []
     with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(names)))) as pool:
-        items = list(pool.map(fetch, names))
+        for item in pool.map(fetch, names):
+            items.append(item)
+            progress.advance(1, 1)
+            progress.update(len(items))
     with _transaction(con):
         for name, item in zip(names, items, strict=True):
             owner, _, short = name.partition("/")
@@ -293,5 +298,4 @@ def sync_models(
             )
     totals.new += len(names)
     totals.pages += len(names)
-    progress.advance(len(names), len(names))
     return totals

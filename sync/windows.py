@@ -88,6 +88,9 @@ class WindowRun:
                 self.lives.append(
                     _Live(window, progress.get("cursor"), moment_of(window.get("stop_at")))
                 )
+        self.by_id = {live.window["id"]: live for live in self.lives}
+        self.top = moment_of(run.get("newest"))
+        self.bottom = self.floor or moment_of(run.get("low"))
         self.next_id = max((window["id"] for window in run["windows"]), default=-1) + 1
         self.workers = max(1, min(job.request.concurrency, len(self.lives)))
         self.work: queue.Queue = queue.Queue()
@@ -219,10 +222,33 @@ class WindowRun:
         if group:
             self.job.writer.add(group, fresh=fresh)
             self.job.progress.advance(sum(len(page) for page in group), len(group))
+            self.job.progress.update(self.covered_seconds())
         while self.waiting and self._split():
             self.waiting -= 1
             remaining += 1
         return remaining, error
+
+    def covered_seconds(self) -> float:
+        """Seconds of the plan's history paged so far: each window pages down from its upper edge.
+
+        Windows partition [bottom, top) (a split hands the lower part of one window to a new
+        one), so the sum reaches top - bottom when every window is done.
+        """
+        covered = 0.0
+        for window in self.run_plan["windows"]:
+            upper = moment_of(window.get("before")) or self.top
+            lower = (
+                moment_of(window.get("stop_at")) or moment_of(window.get("after")) or self.bottom
+            )
+            if upper is None or lower is None or upper <= lower:
+                continue
+            span = (upper - lower).total_seconds()
+            live = self.by_id.get(window["id"])
+            if live is None or live.done:  # finished, in this run or before a resume
+                covered += span
+            elif live.position is not None:
+                covered += min(span, max(0.0, (upper - live.position).total_seconds()))
+        return covered
 
     def _cut(self, live: _Live, next_url: str | None, page: Encoded) -> tuple[Encoded, bool]:
         """Drop the records past the window's stop_at; note where the window is. -> (page, done)."""
@@ -278,6 +304,7 @@ class WindowRun:
         self.run_plan["windows"].append(new)
         live = _Live(new, None, None)
         self.lives.append(live)
+        self.by_id[new["id"]] = live
         self.state[("predictions", "run")] = st.dumps(self.run_plan)
         self.state[("predictions", window_key(new["id"]))] = st.dumps(
             {"cursor": None, "done": False}
