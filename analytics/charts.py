@@ -28,7 +28,7 @@ from replicost.errors import InputError
 
 from . import chart_draw
 from .chart_layout import SINGLE, layout, money
-from .reports import OTHER, TIME_DIMENSIONS, SpendReport
+from .reports import OTHER, TIME_DIMENSIONS, SpendReport, spend_notes
 
 FORMATS = (".png", ".svg", ".html", ".htm")
 MAX_SERIES = 8  # coloured series in a stack; the rest is "(other)"
@@ -176,18 +176,7 @@ def render_html(report: SpendReport, *, top: int | None = None) -> str:
     """A self-contained page: the SVG chart, then the table and notes it is drawn from."""
     from .html_report import chart_page
 
-    notes = []
-    if report.totals.unpriced_count:
-        reasons = "; ".join(f"{r} ({n:,})" for r, n in report.unpriced_reasons[:5])
-        notes.append(
-            f"Unpriced: {report.totals.unpriced_count:,} records have no known price and add $0 "
-            f"to the totals. Reasons: {reasons}."
-        )
-    if report.uptime_total:
-        notes.append(
-            f"Deployment always-on estimate (NOT in the totals): {money(report.uptime_total)}."
-        )
-    return chart_page(report, render_svg(report, top=top), notes)
+    return chart_page(report, render_svg(report, top=top), spend_notes(report))
 
 
 def write_chart(report: SpendReport, path: str | Path, *, top: int | None = None) -> Path:

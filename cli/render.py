@@ -47,13 +47,39 @@ def _cell(value) -> str:
     return "(none)" if value is None else str(value)
 
 
+def print_table(console, table) -> None:
+    """Print a rich table; off a terminal at its natural width, so no identifier is cut short.
+
+    On a terminal rich fits the table to the window, and identifier columns fold onto a second
+    line rather than end in an ellipsis. In a pipe or a file there is no window to fit, and
+    rich's 80 columns would print two different models as the same `black-forest-labs/fl…`.
+    """
+    if console.is_terminal:
+        console.print(table)
+        return
+    from rich.measure import Measurement
+
+    natural = Measurement.get(console, console.options.update(max_width=100_000), table).maximum
+    width = console.width
+    console.width = max(width, natural)
+    try:
+        console.print(table)
+    finally:
+        console.width = width
+
+
+def print_note(console, text: str) -> None:
+    """A note line as is: wrapped to a terminal's window, never wrapped in a pipe or a file."""
+    console.print(text, highlight=False, markup=False, soft_wrap=not console.is_terminal)
+
+
 def render_spend_table(result, console) -> None:
     """Rich table: one row per group, a totals row, money right-aligned, then labelled notes."""
     from rich.table import Table
 
     table = Table(title=f"Spend by {', '.join(result.by)} (USD)", show_footer=False)
     for dim in result.by:
-        table.add_column(dim)
+        table.add_column(dim, overflow="fold")
     table.add_column("records", justify="right")
     table.add_column("predict s", justify="right")
     table.add_column("cost", justify="right")
@@ -78,9 +104,9 @@ def render_spend_table(result, console) -> None:
         f"{totals.unpriced_count:,}",
         style="bold",
     )
-    console.print(table)
+    print_table(console, table)
     for line in spend_notes(result):
-        console.print(line, highlight=False, markup=False)
+        print_note(console, line)
 
 
 def spend_json(result) -> str:
@@ -154,16 +180,16 @@ def render_summary(result, console) -> None:
         ("Top deployments, last 30 days", result.top_deployments, "deployment"),
     ):
         table = Table(title=title, title_justify="left")
-        table.add_column(key)
+        table.add_column(key, overflow="fold")
         table.add_column("records", justify="right")
         table.add_column("cost", justify="right")
         for row in frame.iter_rows(named=True):
             table.add_row(_cell(row[key]), f"{row['count']:,}", usd(row["cost_usd"]))
         if frame.is_empty():
             table.add_row("(none)", "", "")
-        console.print(table)
+        print_table(console, table)
     share = f"{result.unpriced_share:.1%}"
     line = f"  Unpriced, last 30 days: {result.unpriced_30d:,} of {result.records_30d:,} records ({share})"
     if result.unpriced_reasons:
         line += ": " + "; ".join(f"{r} ({n})" for r, n in result.unpriced_reasons)
-    console.print(line, highlight=False, markup=False)
+    print_note(console, line)

@@ -1,4 +1,4 @@
-"""`replicost report spend|summary`: thin commands over `replicost.analytics.reports`.
+"""`replicost report spend|summary|html`: thin commands over `replicost.analytics.reports`.
 
 The commands parse options, call one library function and format its result; every figure comes
 from the library (`reports.spend`, `reports.summary`), so Python users get the same numbers.
@@ -171,6 +171,54 @@ def summary(tz, top, now_text, fmt, pricing_file, config_path, db_path) -> None:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         emit(lambda console: render_summary(result, console), None)
+
+
+@report.command()
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write (one self-contained file: no network needed to open it).",
+)
+@click.option("--since", callback=_day, help="First day, inclusive (YYYY-MM-DD).")
+@click.option("--until", callback=_day, help="Last day, inclusive (YYYY-MM-DD).")
+@click.option("--tz", default="UTC", show_default=True, help="Time zone for days and months.")
+@click.option(
+    "--now",
+    "now_text",
+    help="The summary as of this instant (ISO 8601, default: now); for reproducible reports.",
+)
+@click.option(
+    "--time-unit",
+    type=click.Choice(["day", "week", "month"]),
+    help="Bars of the charts (default: days up to 3 months of history, weeks up to 2 years).",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Series per chart; the rest is one (other) series.",
+)
+@pricing_options
+@db_option()
+def html(output, since, until, tz, now_text, time_unit, top, pricing_file, config_path, db_path):
+    """One self-contained HTML report to share: summary, unpriced fixes, charts, sortable table."""
+    from replicost.analytics import reports
+    from replicost.analytics.html_report import build_report
+
+    db, config = load_settings(db_path, config_path)
+    page = build_report(
+        db,
+        filters=reports.Filters(since=since, until=until, tz=tz),
+        now=parse_instant(now_text, "--now"),
+        top=top,
+        time_unit=time_unit,
+        pricing_file=pricing_file,
+        config=config,
+    )
+    write_text(output, page)
+    click.echo(f"wrote {output} ({len(page.encode()) / 1024:,.0f} KB)", err=True)
 
 
 # `report insights` lives in its own module (it imports `_day` above)

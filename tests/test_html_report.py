@@ -1,0 +1,178 @@
+"""`replicost report html`: checked in a real headless Chromium, and its fixes checked to fix.
+
+Expected figures come from the hand-priced records of test_reports_data and from the JSON reports
+(`report spend --format json`, `report summary --format json`) of the same database and pricing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from browser import Browser, find_chromium
+from test_reports_data import RECORDS, build_db, cost, write_pricing
+
+from replicost.analytics.unpriced_fixes import SKU_PLACEHOLDER, pricing_fix
+from replicost.cli.main import run
+
+NOW = "2025-03-20T12:00:00Z"
+
+
+@pytest.fixture
+def setup(tmp_path):
+    db = build_db(tmp_path / "r.duckdb", uptime=True)
+    prices = write_pricing(tmp_path)
+    return tmp_path, ["--db", str(db), "--pricing", str(prices)]
+
+
+def cli_json(capsys, *argv) -> dict:
+    capsys.readouterr()
+    assert run(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def write_report(capsys, directory: Path, args: list[str]) -> Path:
+    page = directory / "report.html"
+    assert run(["report", "html", "--output", str(page), "--now", NOW, *args]) == 0
+    assert f"wrote {page}" in capsys.readouterr().err
+    return page
+
+
+def lookup(data: dict, path: str):
+    value = data
+    for part in path.split("."):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return value
+
+
+def shown(key: str, value) -> str:
+    """How the page should show a JSON figure: money in cents, counts with separators."""
+    if key.endswith("_usd"):
+        return f"${Decimal(value):,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.1f}"
+
+
+FIGURES = """[...document.querySelectorAll('[data-key]')].map(e => ({
+    key: e.dataset.key, value: e.dataset.value, text: e.textContent.trim(),
+    visible: e.getBoundingClientRect().width > 0 && getComputedStyle(e).visibility !== 'hidden'}))"""
+
+COLUMN = """(name) => {
+    const table = document.getElementById('spend');
+    const index = [...table.tHead.rows[0].cells].findIndex(c => c.textContent === name);
+    return [...table.tBodies[0].rows].map(r => r.cells[index].dataset.value);
+}"""
+
+
+def test_the_page_in_a_real_browser_shows_the_json_reports_figures(capsys, setup):
+    chromium, why = find_chromium()
+    if chromium is None:
+        pytest.skip(why)
+    directory, args = setup
+    page = write_report(capsys, directory, args)
+    data = {
+        "spend": cli_json(capsys, "report", "spend", "--format", "json", *args),
+        "summary": cli_json(capsys, "report", "summary", "--format", "json", "--now", NOW, *args),
+    }
+    # the JSON report's total is the hand-computed one
+    assert Decimal(data["spend"]["totals"]["cost_usd"]) == sum(
+        (cost(r) for r in RECORDS), Decimal(0)
+    )
+    with Browser(chromium) as browser:
+        browser.open(page)
+        figures = browser.evaluate(FIGURES)
+        shot = browser.screenshot(directory / "report.png")
+        assert browser.problems() == []  # no console error or warning, no uncaught exception
+        assert browser.requests() == [page.resolve().as_uri()]  # nothing fetched but the file
+        keys = {f["key"] for f in figures}
+        for required in (
+            "spend.totals.cost_usd",
+            "spend.totals.count",
+            "spend.totals.unpriced_count",
+            "spend.totals.predict_seconds",
+            "spend.uptime_estimates.cost_usd",
+            "summary.month_to_date_usd",
+            "summary.forecast.month_end_usd",
+            "summary.unpriced.unpriced_30d",
+        ):
+            assert required in keys, required
+        for figure in figures:
+            want = lookup(data, figure["key"])
+            assert figure["visible"], figure
+            assert figure["value"] == str(want), figure  # exact, as in the JSON
+            assert figure["text"] == shown(figure["key"].rsplit(".", 1)[-1], want), figure
+        # four charts drawn, each with bars and tooltips
+        bars = browser.evaluate(
+            "[...document.querySelectorAll('figure svg')].map(s => s.querySelectorAll('rect title').length)"
+        )
+        assert len(bars) == 4 and all(n > 0 for n in bars)
+        # the table sorts by a column, both ways
+        browser.evaluate("document.querySelector('#spend th:nth-child(7)').click()")
+        header = browser.evaluate("document.querySelector('#spend th:nth-child(7)').textContent")
+        assert header == "cost_usd"
+        up = [Decimal(v) for v in browser.evaluate(f"({COLUMN})('cost_usd')")]
+        assert up == sorted(up) and len(up) > 3
+        browser.evaluate("document.querySelector('#spend th:nth-child(7)').click()")
+        down = [Decimal(v) for v in browser.evaluate(f"({COLUMN})('cost_usd')")]
+        assert down == sorted(up, reverse=True)
+        assert browser.problems() == []
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    keep = os.environ.get("REPLICOST_SCREENSHOTS")  # a folder to keep the screenshot in, to look at
+    if keep:
+        shutil.copy(shot, Path(keep) / "html_report.png")
+
+
+def test_the_page_is_one_file_with_nothing_to_fetch(capsys, setup):
+    directory, args = setup
+    text = write_report(capsys, directory, args).read_text()
+    external = re.findall(r"""(?:src|href)\s*=\s*["']?([^"' >]+)""", text)
+    assert external == []
+    assert "@import" not in text and "url(" not in text
+    embedded = re.search(
+        r'<script type="application/json" id="replicost-data">(.*?)</script>', text, re.S
+    )
+    data = json.loads(embedded.group(1))
+    assert (
+        data["spend"]["totals"]
+        == cli_json(capsys, "report", "spend", "--format", "json", *args)["totals"]
+    )
+
+
+def test_the_suggested_pricing_lines_price_the_unpriced_records(capsys, setup):
+    directory, args = setup
+    before = cli_json(capsys, "report", "spend", "--format", "json", *args)
+    reason = next(r for r in before["unpriced"]["reasons"] if "acme/mystery" in r["reason"])
+    fix = pricing_fix(reason["reason"])
+    assert fix is not None and fix.startswith("[models]\n")
+    text = write_report(capsys, directory, args).read_text()
+    assert "&quot;acme/mystery&quot; = &quot;HARDWARE-SKU&quot;" in text  # shown on the page
+    # the user puts in the hardware: gpu-t4 ($0.000225/s) for p5 (5 s) and p8 (3 s)
+    line = fix.split("\n", 1)[1].replace(SKU_PLACEHOLDER, "gpu-t4")
+    prices = Path(args[3])
+    prices.write_text(prices.read_text().replace("[models]\n", "[models]\n" + line + "\n", 1))
+    after = cli_json(capsys, "report", "spend", "--format", "json", *args)
+    assert after["totals"]["unpriced_count"] == before["totals"]["unpriced_count"] - 2
+    added = Decimal(after["totals"]["cost_usd"]) - Decimal(before["totals"]["cost_usd"])
+    assert added == Decimal("0.001125") + Decimal("0.000675")
+
+
+def test_fixes_for_every_kind_of_reason():
+    assert pricing_fix(
+        "no price in effect for hardware gpu-x9 (model a/b); add it under [hardware] in your pricing file"
+    ).startswith('[hardware]\n# "gpu-x9" = ')
+    deployment = pricing_fix(
+        'no release of deployment acme/chat is known; add its hardware under [deployments] "acme/chat" in your pricing file'
+    )
+    assert deployment.startswith('[deployments]\n"acme/chat" = [{ hardware = ')
+    earlier = pricing_fix(
+        "created before the earliest known release of deployment acme/chat (2025-03-18); add its "
+        'earlier hardware under [deployments] "acme/chat" in your pricing file'
+    )
+    assert "before 2025-03-18" in earlier and '"acme/chat" = [' in earlier
+    assert pricing_fix("still processing at the last sync; priced once it finishes") is None
