@@ -290,7 +290,7 @@ def _unpriced_section(spend_json: dict) -> str:
 
 
 def chart_page(report: SpendReport, svg: str, notes: Sequence[str] = ()) -> str:
-    """`--chart x.html`: the SVG chart, the table it is drawn from, and the labelled notes."""
+    """`--chart x.html`: the SVG chart, the table it is drawn from, the notes; no script at all."""
     data = report.to_dict()
     filters = ", ".join(f"{k}={v}" for k, v in data["filters"].items()) or "none"
     title = f"Spend by {', '.join(report.by)}"
@@ -299,5 +299,5 @@ def chart_page(report: SpendReport, svg: str, notes: Sequence[str] = ()) -> str:
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>replicost: {esc(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{esc(title)}</h1><p class=muted>Currency USD. Filters: {esc(filters)}.</p>"
-        f"{svg}{spend_table(data)}{paragraphs}<script>{SORT_SCRIPT}</script></body></html>\n"
+        f"{svg}{spend_table(data)}{paragraphs}</body></html>\n"
     )
