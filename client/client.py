@@ -75,9 +75,11 @@ class _Resource:
         model: str,
         filters: tuple[str, ...] = (),
         key_field: str | None = "id",
+        get_model: str | None = None,
     ) -> None:
         self._client, self.path, self.model, self.filters = client, path, model, filters
         self.key_field = key_field
+        self.get_model = get_model or model  # a list item and a single object may differ
 
     def _params(self, filters: dict[str, Any]) -> dict[str, str]:
         unknown = set(filters) - set(self.filters)
@@ -128,7 +130,35 @@ class _Resource:
 
     def get(self, key: str) -> Any:
         """One record as a generated model."""
-        return to_model(getattr(_generated_models(), self.model), self.get_raw(key))
+        return to_model(getattr(_generated_models(), self.get_model), self.get_raw(key))
+
+
+class _Models(_Resource):
+    """Models: the public list, one model, its versions, and search (`QUERY /models`)."""
+
+    def versions_raw(self, name: str) -> list[dict[str, Any]]:
+        """Every version of model `owner/name`, newest first, as dicts (official models: 404)."""
+        pager = CursorPager(
+            f"{self.path}/{quote(name, safe='/')}/versions", origin=self._client.origin
+        )
+        return [record for page in iter_pages(self._client.http, pager) for record in page.results]
+
+    def versions(self, name: str) -> list[Any]:
+        """Every version of model `owner/name` as generated `VersionResponse` models."""
+        model = _generated_models().VersionResponse
+        return [to_model(model, record) for record in self.versions_raw(name)]
+
+    def search_raw(self, query: str) -> list[dict[str, Any]]:
+        """Public models matching `query` (Replicate's `QUERY /models`), as dicts."""
+        response = self._client.request(
+            "QUERY", self.path, content=query.encode(), headers={"Content-Type": "text/plain"}
+        )
+        return list(response["results"])
+
+    def search(self, query: str) -> list[Any]:
+        """Public models matching `query`, as generated `ModelResponse` models."""
+        model = getattr(_generated_models(), self.model)
+        return [to_model(model, record) for record in self.search_raw(query)]
 
 
 def to_model(model: Any, record: dict[str, Any]) -> Any:
@@ -214,7 +244,14 @@ class ReplicateClient:
         )
         self.trainings = _Resource(self, "trainings", "TrainingResponse")
         self.deployments = _Resource(self, "deployments", "DeploymentResponse", key_field="name")
-        self.models = _Resource(self, "models", "ModelResponse", key_field="name")
+        self.models = _Models(self, "models", "ModelResponse", key_field="name")
+        self.collections = _Resource(
+            self,
+            "collections",
+            "CollectionListItem",
+            key_field="slug",
+            get_model="CollectionResponse",
+        )
 
     def _root_error(self, response: httpx.Response) -> NotFoundError | None:
         """Until an answer succeeds, a 404 on a top-level endpoint means the base URL is wrong."""
@@ -275,8 +312,12 @@ class ReplicateClient:
 
     def get_json(self, path: str, params: dict[str, str] | None = None) -> Any:
         """GET a path under the base URL and return its JSON, raising typed errors."""
+        return self.request("GET", path, params=params)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Send a request to a path under the base URL and return its JSON, raising typed errors."""
         try:
-            response = self.http.get(path, params=params)
+            response = self.http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise network_error(exc, f"{self.base_url}/{path}") from None
         return parsed_body(response)
