@@ -84,3 +84,20 @@ def build_demo(
     prices = db.with_name(db.stem + "-prices.toml")
     prices.write_text(pricing_text(account), encoding="utf-8")
     return summary, prices
+
+
+def write_demo_files(db: Path, prices: Path, *, end: dt.datetime) -> tuple[Path, Path]:
+    """Beside the demo database: a PNG chart of spend by month and model, and the HTML report.
+
+    So the README's first command alone shows both (the chart needs no extra install, the report
+    no network); returns (chart, report).
+    """
+    from . import charts, reports
+    from .html_report import build_report
+
+    chart = db.with_name(db.stem + "-spend-by-month-model.png")
+    page = db.with_name(db.stem + "-report.html")
+    with reports.priced_connection(db, pricing_file=prices) as con:
+        charts.write_chart(reports.spend(con, ["month", "model"]), chart)
+        page.write_text(build_report(con, now=end, pricing_file=prices), encoding="utf-8")
+    return chart, page

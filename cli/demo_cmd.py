@@ -12,7 +12,13 @@ from pathlib import Path
 
 import click
 
-from replicost.analytics.demo import DEMO_USER, LEFT_OUT, build_demo, pricing_text
+from replicost.analytics.demo import (
+    DEMO_USER,
+    LEFT_OUT,
+    build_demo,
+    pricing_text,
+    write_demo_files,
+)
 
 from .options import db_option
 from .render import render_spend_table, render_summary
@@ -46,7 +52,8 @@ __all__ = ["DEMO_USER", "LEFT_OUT", "build_demo", "demo", "pricing_text"]
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def demo(db_path, predictions, trainings, seed, end_text, quiet) -> None:
-    """Sync a simulated account (no token, no network) and print its cost summary and spend by model."""
+    """Sync a simulated account (no token, no network), print its summary and spend by model, and
+    write a PNG chart and the HTML report beside the database."""
     from rich.console import Console
 
     from replicost.analytics import reports
@@ -59,7 +66,7 @@ def demo(db_path, predictions, trainings, seed, end_text, quiet) -> None:
     elif db_path.exists():
         raise InputError(f"--db {db_path} already exists; the demo writes a new database")
     end = parse_instant(end_text, "--end") or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # paths stay whole in a pipe or a log
     console.print(
         f"Simulating Replicate account [bold]{DEMO_USER}[/bold] on a local socket "
         f"({predictions:,} predictions, {trainings:,} trainings, seed {seed}); no token, no network.",
@@ -82,6 +89,12 @@ def demo(db_path, predictions, trainings, seed, end_text, quiet) -> None:
         render_summary(reports.summary(con, now=end), out)
         out.print()
         render_spend_table(reports.spend(con, ["model"]), out)
+    chart, page = write_demo_files(db_path, prices, end=end)
+    console.print(
+        f"Wrote {chart} (a chart) and {page} (the report to share: open it in a browser).",
+        highlight=False,
+        markup=False,
+    )
     console.print(
         f"Done in {time.monotonic() - started:.1f} s. Explore: replicost report spend --db {db_path} "
         f"--pricing {prices} --by month,model",

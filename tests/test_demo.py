@@ -147,5 +147,10 @@ def test_demo_command_prints_summary_and_spend(capsys, tmp_path):
     assert f"{DEMO_USER}/{LEFT_OUT}" in out and "Unpriced:" in out
     assert "simulator's truth" in err and "no token" in err
     assert (tmp_path / "d-prices.toml").exists()
+    # the README's first command alone shows a PNG chart and the HTML report
+    chart, page = tmp_path / "d-spend-by-month-model.png", tmp_path / "d-report.html"
+    assert f"Wrote {chart} (a chart) and {page}" in err
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert 'id="replicost-data"' in page.read_text() and page.read_text().count("<svg") == 4
     code, _, err = run(capsys, "demo", "--db", str(db))
     assert code == 2 and "already exists" in err
