@@ -186,8 +186,6 @@ def serve(
     simulator does not serve (files, webhooks, creating or changing models and deployments)
     answer 501 with their name.
     """
-    from replicost.simulator import SimulatorServer
-
     app = _build_app(
         seed,
         predictions,
@@ -209,6 +207,12 @@ def serve(
         rows = _write_dump(app.account, dump)
         click.echo(f"wrote {rows} ground-truth rows to {dump}", err=True)
     app.account.follow_real_time()
+    _serve_until_interrupted(app, host, port, token)
+
+
+def _serve_until_interrupted(app, host: str, port: int, token: str | None) -> None:
+    from replicost.simulator import SimulatorServer
+
     try:
         server = SimulatorServer(app, host, port)
     except OSError as exc:

@@ -236,6 +236,9 @@ class ReplicateClient:
         self._ahttp: httpx.AsyncClient | None = None
         self._generated: Any = None
 
+        self._add_resources()
+
+    def _add_resources(self) -> None:
         self.predictions = _Resource(
             self,
             "predictions",

@@ -148,6 +148,10 @@ class _Plan:
 class SimulatedAccount:
     """A deterministic, lazily generated Replicate account for a seed and a username."""
 
+    _appended: list[_Plan]  # predictions created after the history (POST)
+    _appended_trainings: list[_Plan]  # trainings created after the history
+    _overrides: dict[tuple[str, int], _Plan]  # (kind, index) -> its plan after a cancel
+
     def __init__(
         self,
         seed: int = 7,
@@ -201,10 +205,7 @@ class SimulatedAccount:
         self._choice_buckets = self._build_choice_buckets()
 
         self._lock = threading.RLock()
-        self._appended: list[_Plan] = []
-        self._appended_trainings: list[_Plan] = []
-        # records changed after they were created (a cancel): (kind, index) -> the new plan
-        self._overrides: dict[tuple[str, int], _Plan] = {}
+        self._appended, self._appended_trainings, self._overrides = [], [], {}
         self._advanced_ns = 0
         self._found_ids: dict[str, dict[str, int]] = {}
         self._real_time_origin: float | None = None

@@ -329,11 +329,10 @@ class SimulatorApp(CatalogRoutes):
                 self._ids.popitem(last=False)
         return data, source
 
-    def _page(self, kind: str, query: dict, base: str, path: str) -> SimulatedResponse:
+    def _filtered_range(self, kind: str, query: dict, now: int) -> tuple[int, int, bool]:
+        """(low, high, web only): the index range the list's filters leave."""
         account = self.account
-        now = account.now_ns()
-        count = account.count(kind)
-        low, high = 0, count
+        low, high = 0, account.count(kind)
         web_only = False
         if kind == "prediction":
             after, before = query.get("created_after"), query.get("created_before")
@@ -347,6 +346,12 @@ class SimulatorApp(CatalogRoutes):
                     raise ApiError(400, f"Invalid source {source!r}: only 'web' is supported.")
                 web_only = True
                 low = max(low, account.first_index_at_or_after(kind, now - WEB_SOURCE_WINDOW_NS))
+        return low, high, web_only
+
+    def _page(self, kind: str, query: dict, base: str, path: str) -> SimulatedResponse:
+        account = self.account
+        now = account.now_ns()
+        low, high, web_only = self._filtered_range(kind, query, now)
         reverse, position = _decode_cursor(query.get("cursor"))
         if position is not None:
             if reverse:  # records newer than the position
