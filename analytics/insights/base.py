@@ -78,7 +78,7 @@ class Period:
     def day_params(self) -> dict[str, Any]:
         """Bound parameters for SQL over days: $first_day, $last_day (open ends as far dates)."""
         return {
-            "first_day": self.first_day or dt.date(1, 1, 1),
+            "first_day": self.first_day or dt.date(1, 2, 1),
             "last_day": self.last_day or dt.date(9999, 12, 31),
         }
 
@@ -110,21 +110,28 @@ END"""
 # Shape: one row per (kind, model, version, deployment, source, status, hardware, basis, reason,
 # cost kind, error class, UTC day) of the records created before the period's end (all history:
 # spikes need the 28 days before the period, version changes the versions before it).
+# The scan groups by the view's own columns and an integer day (cheap to hash); labels are derived
+# afterwards on the few aggregated rows.
 FACTS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE insight_facts AS
+WITH grouped AS (
+    SELECT kind, model, version, deployment, source, status, hardware, basis, reason, lower_bound,
+           CASE WHEN status IN ('failed', 'canceled', 'aborted') THEN {ERROR_CLASS_SQL} END
+               AS error_class,
+           epoch_us(created_at) // 86400000000 AS day_number,
+           count(*) AS records, sum(cost_usd) AS cost_usd,
+           sum(predict_time) AS timed_seconds, count(predict_time) AS timed
+    FROM priced_records
+    WHERE created_at IS NOT NULL AND created_at < $end_utc
+    GROUP BY ALL
+)
 SELECT kind, model, version, deployment, source, status, hardware, basis, reason,
-       {COST_KIND_SQL} AS cost_kind,
-       CASE WHEN status IN ('failed', 'canceled', 'aborted') THEN {ERROR_CLASS_SQL} END AS error_class,
-       CAST(timezone('UTC', created_at) AS DATE) AS day,
-       count(*) AS records,
-       sum(cost_usd) AS cost_usd,
-       sum(coalesce(predict_time, 0)) AS seconds,
-       count(predict_time) FILTER (WHERE status = 'succeeded') AS timed_ok,
-       sum(predict_time) FILTER (WHERE status = 'succeeded') AS seconds_ok,
-       min(created_at) AS first_at
-FROM priced_records
-WHERE created_at IS NOT NULL AND created_at < $end_utc
-GROUP BY ALL
+       {COST_KIND_SQL} AS cost_kind, error_class,
+       CAST(DATE '1970-01-01' + CAST(day_number AS INTEGER) AS DATE) AS day,
+       records, cost_usd, coalesce(timed_seconds, 0) AS seconds,
+       CASE WHEN status = 'succeeded' THEN timed ELSE 0 END AS timed_ok,
+       CASE WHEN status = 'succeeded' THEN timed_seconds END AS seconds_ok
+FROM grouped
 """
 
 

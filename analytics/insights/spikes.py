@@ -21,6 +21,7 @@ share of its time the slowdown accounts for (an estimate).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -61,9 +62,9 @@ WITH daily AS (
 bounds AS (
     SELECT dimension, value, min(day) AS first_day, max(day) AS newest_day FROM daily GROUP BY ALL
 ),
-dense AS (
+dense AS (   -- every day of each series from its first record (or 28 days before the period)
     SELECT b.dimension, b.value, CAST(unnest(range(
-               CAST(b.first_day AS TIMESTAMP),
+               CAST(greatest(b.first_day, $history_from) AS TIMESTAMP),
                CAST(least(b.newest_day, $last_day) AS TIMESTAMP) + INTERVAL 1 DAY,
                INTERVAL 1 DAY)) AS DATE) AS day
     FROM bounds b
@@ -74,31 +75,36 @@ series AS (
            daily.usd, coalesce(daily.all_exact, TRUE) AS all_exact, coalesce(daily.records, 0) AS records
     FROM dense d LEFT JOIN daily USING (dimension, value, day)
 ),
-windowed AS (
-    SELECT *, list(usd_double) OVER w AS history
+windowed AS (   -- native windowed aggregates for every day: cheap, and enough to rule most out
+    SELECT *, median(usd_double) OVER w AS baseline, max(usd_double) OVER w AS highest,
+           count(*) OVER w AS history_days
     FROM series
     WINDOW w AS (PARTITION BY dimension, value ORDER BY day
                  ROWS BETWEEN {WINDOW_DAYS} PRECEDING AND 1 PRECEDING)
 ),
-scored AS (
-    SELECT *, len(history) AS history_days, list_median(history) AS baseline,
-           list_max(history) AS highest
-    FROM windowed WHERE {in_period_sql()} AND usd IS NOT NULL AND len(history) >= {MIN_HISTORY_DAYS}
+candidates AS (
+    SELECT * FROM windowed
+    WHERE {in_period_sql()} AND usd IS NOT NULL AND history_days >= {MIN_HISTORY_DAYS}
+      AND usd_double >= {MIN_RATIO} * baseline
+      AND usd_double > {MAX_RATIO} * highest
+      AND usd_double - baseline >= {float(MIN_EXCESS_USD)}
 ),
-scaled AS (
-    SELECT *,
-           list_median(list_transform(history, lambda x: abs(x - baseline))) AS mad,
-           list_avg(list_transform(history, lambda x: abs(x - baseline))) AS mean_deviation
-    FROM scored
+scaled AS (   -- the deviations from the median, for the few candidates only
+    SELECT c.dimension, c.value, c.day, any_value(c.usd) AS usd, any_value(c.usd_double) AS usd_double,
+           any_value(c.all_exact) AS all_exact, any_value(c.records) AS records,
+           any_value(c.baseline) AS baseline, any_value(c.history_days) AS history_days,
+           median(abs(h.usd_double - c.baseline)) AS mad,
+           avg(abs(h.usd_double - c.baseline)) AS mean_deviation
+    FROM candidates c
+    JOIN series h ON h.dimension = c.dimension AND h.value = c.value
+     AND h.day >= c.day - {WINDOW_DAYS} AND h.day < c.day
+    GROUP BY c.dimension, c.value, c.day
 )
 SELECT dimension, value, day, usd, all_exact, records, baseline, mad, history_days,
        CASE WHEN mad > 0 THEN 1.4826 * mad ELSE 1.2533 * mean_deviation END AS scale
 FROM scaled
 WHERE usd_double > baseline + {THRESHOLD_SCALES} * CASE WHEN mad > 0 THEN 1.4826 * mad
                                                        ELSE 1.2533 * mean_deviation END
-  AND usd_double >= {MIN_RATIO} * baseline
-  AND usd_double > {MAX_RATIO} * highest
-  AND usd_double - baseline >= {float(MIN_EXCESS_USD)}
 """
 
 # Shape: the first record of one series on one UTC day (the column is chosen from a whitelist).
@@ -121,14 +127,14 @@ WHERE day = $day AND {column} = $value GROUP BY version ORDER BY usd DESC NULLS 
 # Shape: per-second models' versions in order of first use: runs and mean predict time of the
 # succeeded ones, and the cost in the period.
 VERSIONS_SQL = f"""
-SELECT model, version, min(first_at) AS first_at, any_value(hardware) AS hardware,
+SELECT model, version, min(day) AS first_day, any_value(hardware) AS hardware,
        sum(timed_ok) AS timed_runs, sum(seconds_ok) / nullif(sum(timed_ok), 0) AS mean_seconds,
        sum(cost_usd) FILTER (WHERE {in_period_sql()}) AS period_usd,
        bool_and(cost_kind = 'exact') FILTER (WHERE {in_period_sql()}) AS all_exact
 FROM insight_facts
 WHERE model IS NOT NULL AND version IS NOT NULL AND basis = 'per_second' AND kind = 'prediction'
 GROUP BY model, version
-ORDER BY model, first_at
+ORDER BY model, first_day, version
 """
 
 _COLUMNS = {"model": "model", "deployment": "deployment", "source": "source"}
@@ -136,7 +142,9 @@ _COLUMNS = {"model": "model", "deployment": "deployment", "source": "source"}
 
 def find(con: duckdb.DuckDBPyConnection, period: Period, evidence_limit: int = 50) -> list[Insight]:
     """`spike` insights: spend spikes per model, deployment and source, then slower versions."""
-    rows = con.execute(SPIKES_SQL, period.day_params()).fetchall()
+    params = period.day_params()
+    params["history_from"] = params["first_day"] - dt.timedelta(days=WINDOW_DAYS + 1)
+    rows = con.execute(SPIKES_SQL, params).fetchall()
     columns = [d[0] for d in con.description]
     spikes = [dict(zip(columns, row, strict=True)) for row in rows]
     spikes = _drop_explained_sources(spikes)
@@ -162,8 +170,6 @@ def _drop_explained_sources(spikes: list[dict[str, Any]]) -> list[dict[str, Any]
 
 
 def _spike(con: duckdb.DuckDBPyConnection, spike: dict[str, Any]) -> Insight:
-    import datetime as dt
-
     column = _COLUMNS[spike["dimension"]]
     day = spike["day"]
     start = dt.datetime.combine(day, dt.time(), dt.UTC)
@@ -204,7 +210,7 @@ def _slower_versions(con: duckdb.DuckDBPyConnection, period: Period) -> list[Ins
     for before, after in zip(rows, rows[1:], strict=False):
         if before[0] != after[0] or after[6] is None:
             continue
-        if period.start is not None and after[2] < period.start:
+        if period.first_day is not None and after[2] < period.first_day:
             continue
         if min(before[4] or 0, after[4] or 0) < MIN_TIMED_RUNS or not before[5]:
             continue
@@ -215,11 +221,11 @@ def _slower_versions(con: duckdb.DuckDBPyConnection, period: Period) -> list[Ins
 
 
 def _slower(before: tuple, after: tuple, ratio: float) -> Insight:
-    model, version, first_at, hardware, runs, mean, period_usd, all_exact = after
+    model, version, first_day, hardware, runs, mean, period_usd, _ = after
     extra = (period_usd * Decimal(repr(1 - 1 / ratio))).quantize(Decimal("0.000001"))
     evidence = {
         "model": model,
-        "version": version, "first_seen": first_at, "hardware": hardware,
+        "version": version, "first_seen": first_day, "hardware": hardware,
         "mean_predict_seconds": round(mean, 3), "succeeded_runs": int(runs),
         "previous_version": before[1], "previous_hardware": before[3],
         "previous_mean_predict_seconds": round(before[5], 3), "previous_succeeded_runs": int(before[4]),
@@ -227,7 +233,7 @@ def _slower(before: tuple, after: tuple, ratio: float) -> Insight:
         "rule": f"mean predict time of succeeded runs >= {SLOWDOWN_RATIO} x the previous version's",
     }  # fmt: skip
     title = (
-        f"{model} version {version[:12]} (from {first_at:%Y-%m-%d}) runs {ratio:.1f}x longer than "
+        f"{model} version {version[:12]} (from {first_day}) runs {ratio:.1f}x longer than "
         f"{before[1][:12]}: about {usd(extra)} extra"
     )
     hardware_note = (
