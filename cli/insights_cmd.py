@@ -104,3 +104,39 @@ def insights_markdown(result) -> str:
     if not result.insights:
         lines.append("No insights: nothing billed was wasted, idle, spiking or unpriced.")
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# The summary's top lines
+
+
+def summary_headlines(db, now, pricing_file, config) -> list:
+    """The three largest insights of the 30 UTC days ending with `now` (what `summary` shows)."""
+    from replicost.analytics import insights as library
+
+    return library.headlines(db, now=now, pricing_file=pricing_file, config=config)
+
+
+def headline_dicts(headlines) -> list[dict]:
+    """The summary's `top_insights`: kind, title, usd, usd_kind and action (no evidence)."""
+    return [
+        {key: value for key, value in insight.to_dict().items() if key != "evidence"}
+        for insight in headlines
+    ]
+
+
+def render_headlines(headlines, console) -> None:
+    """Up to three lines under the summary: dollars, their kind, the finding."""
+    from replicost.analytics.insights.base import usd
+
+    if not headlines:
+        return
+    console.print(
+        "  Where the money leaks, last 30 days (replicost report insights):", highlight=False
+    )
+    for insight in headlines:
+        console.print(
+            f"    {usd(insight.usd)} {insight.usd_kind}: {insight.title}",
+            highlight=False,
+            markup=False,
+        )

@@ -167,10 +167,21 @@ def summary(tz, top, now_text, fmt, pricing_file, config_path, db_path) -> None:
         pricing_file=pricing_file,
         config=config,
     )
+    # the top three insights of the same 30 days (`report insights` has the rest)
+    from .insights_cmd import headline_dicts, render_headlines, summary_headlines
+
+    headlines = summary_headlines(db, result.now, pricing_file, config)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        data = result.to_dict()
+        data["top_insights"] = headline_dicts(headlines)
+        click.echo(json.dumps(data, indent=2))
     else:
-        emit(lambda console: render_summary(result, console), None)
+
+        def draw(console) -> None:
+            render_summary(result, console)
+            render_headlines(headlines, console)
+
+        emit(draw, None)
 
 
 @report.command()

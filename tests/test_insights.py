@@ -255,3 +255,19 @@ def test_scenarios_are_opt_in():
                                          scenarios=(IDLE,))  # fmt: skip
     assert [d.name for d in planted.deployments][-1] == IDLE.name
     assert IDLE.name not in [d.name for d in plain.deployments]
+
+
+def test_summary_shows_the_top_three_insights_of_its_30_days(planted):
+    db, prices, _, _ = planted
+    args = ["--db", str(db), "--pricing", str(prices), "--now", "2026-10-31T12:00:00Z"]
+    expected = insights.insights(
+        db, since=date(2026, 10, 2), until=date(2026, 10, 31), top=3, pricing_file=prices
+    )
+    shown = CliRunner().invoke(cli, ["report", "summary", "--format", "json", *args])
+    assert shown.exit_code == 0, shown.output
+    top = json.loads(shown.output)["top_insights"]
+    assert [(i["kind"], i["usd"]) for i in top] == [
+        (i.kind, str(i.usd.quantize(MICRO))) for i in expected.insights
+    ]
+    table = CliRunner().invoke(cli, ["report", "summary", *args])
+    assert "Where the money leaks" in table.output
