@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from replicost.errors import InputError
+from replicost.store.query import one_row
 
 from .reports import ConfigLike, priced_connection
 
@@ -66,9 +67,9 @@ def export(
         raise InputError(f"cannot create {out}: {exc.strerror}") from None
     with priced_connection(db, pricing_file=pricing_file, config=config) as con:
         con.execute(f"CREATE OR REPLACE TEMP VIEW export_records AS {EXPORT_RECORDS}")
-        records, months = con.execute(
-            "SELECT count(*), list(DISTINCT month ORDER BY month) FROM export_records"
-        ).fetchone()
+        records, months = one_row(
+            con.execute("SELECT count(*), list(DISTINCT month ORDER BY month) FROM export_records")
+        )
         # COPY takes no bound parameter for its target, so the path is quoted as a SQL literal.
         quoted = "'" + str(target).replace("'", "''") + "'"
         try:

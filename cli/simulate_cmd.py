@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from replicost.errors import InputError
 
+if TYPE_CHECKING:
+    from replicost.simulator import SimulatedAccount, SimulatorApp
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
 
 def _build_app(
-    seed,
-    predictions,
-    trainings,
-    username,
-    end,
-    token,
-    latency_ms,
-    rate_limit,
-    fault_rate,
-    faults,
-    data_url_rate,
-    low_credit,
-):
+    *,
+    seed: int,
+    predictions: int,
+    trainings: int,
+    username: str,
+    end: datetime | None,
+    data_url_rate: float,
+    token: str | None = None,
+    latency_ms: float = 0,
+    rate_limit: float | None = None,
+    fault_rate: float = 0.0,
+    faults: str | None = None,
+    low_credit: bool = False,
+) -> SimulatorApp:
     from replicost.simulator import FAULT_KINDS, FaultConfig, SimulatedAccount, SimulatorApp
 
     kinds = tuple(k.strip() for k in faults.split(",") if k.strip()) if faults else FAULT_KINDS
@@ -49,7 +57,7 @@ def _build_app(
     )
 
 
-def _write_dump(account, path: Path) -> int:
+def _write_dump(account: SimulatedAccount, path: Path) -> int:
     import orjson
 
     rows = 0
@@ -63,7 +71,7 @@ def _write_dump(account, path: Path) -> int:
     return rows
 
 
-def _account_options(command):
+def _account_options(command: _F) -> _F:
     options = [
         click.option(
             "--seed",
@@ -161,23 +169,23 @@ def simulate() -> None:
     "so a benchmark measures its client, not the simulator.",
 )
 def serve(
-    seed,
-    predictions,
-    trainings,
-    username,
-    end,
-    data_url_rate,
-    host,
-    port,
-    token,
-    latency_ms,
-    rate_limit,
-    fault_rate,
-    faults,
-    low_credit,
-    dump,
-    cache_records,
-    warm,
+    seed: int,
+    predictions: int,
+    trainings: int,
+    username: str,
+    end: datetime | None,
+    data_url_rate: float,
+    host: str,
+    port: int,
+    token: str | None,
+    latency_ms: float,
+    rate_limit: float | None,
+    fault_rate: float,
+    faults: str | None,
+    low_credit: bool,
+    dump: Path | None,
+    cache_records: int,
+    warm: bool,
 ) -> None:
     """Serve the simulated API on loopback until Ctrl-C; prints the base URL.
 
@@ -187,18 +195,18 @@ def serve(
     answer 501 with their name.
     """
     app = _build_app(
-        seed,
-        predictions,
-        trainings,
-        username,
-        end,
-        token,
-        latency_ms,
-        rate_limit,
-        fault_rate,
-        faults,
-        data_url_rate,
-        low_credit,
+        seed=seed,
+        predictions=predictions,
+        trainings=trainings,
+        username=username,
+        end=end,
+        data_url_rate=data_url_rate,
+        token=token,
+        latency_ms=latency_ms,
+        rate_limit=rate_limit,
+        fault_rate=fault_rate,
+        faults=faults,
+        low_credit=low_credit,
     )
     app.cache_records = cache_records
     if warm:
@@ -240,10 +248,23 @@ def _serve_until_interrupted(app, host: str, port: int, token: str | None) -> No
 @simulate.command()
 @_account_options
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def dump(seed, predictions, trainings, username, end, data_url_rate, file) -> None:
+def dump(
+    seed: int,
+    predictions: int,
+    trainings: int,
+    username: str,
+    end: datetime | None,
+    data_url_rate: float,
+    file: Path,
+) -> None:
     """Write the synthetic account's ground truth (JSON lines) to FILE and exit."""
     app = _build_app(
-        seed, predictions, trainings, username, end, None, 0, None, 0.0, None, data_url_rate, False
+        seed=seed,
+        predictions=predictions,
+        trainings=trainings,
+        username=username,
+        end=end,
+        data_url_rate=data_url_rate,
     )
     rows = _write_dump(app.account, file)
     click.echo(f"wrote {rows} ground-truth rows to {file}", err=True)

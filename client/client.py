@@ -54,14 +54,15 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 
 def _generated_models() -> Any:
+    missing = ReplicostError(
+        "the generated client (replicost_api) is missing; run `replicost codegen`"
+    )
     try:
-        import replicost_api.models as models  # the only import of the generated package
+        import replicost_api.models as models  # imported lazily: a missing client is an error line
     except ImportError:
-        models = None
-    if models is None or not hasattr(models, "PredictionResponse"):
-        raise ReplicostError(
-            "the generated client (replicost_api) is missing; run `replicost codegen`"
-        )
+        raise missing from None
+    if not hasattr(models, "PredictionResponse"):
+        raise missing
     return models
 
 

@@ -71,7 +71,7 @@ def _path_setting(data: dict, key: str, base: Path, label: str) -> Path | None:
 def load_config(path: str | Path | None = None) -> Config:
     """Read the config file (the default one when `path` is None; absent default = empty config)."""
     explicit = path is not None
-    path = Path(path).expanduser() if explicit else paths.default_config_path()
+    path = Path(path).expanduser() if path is not None else paths.default_config_path()
     if not path.exists():
         if explicit:
             raise InputError(f"config file {path} does not exist")

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from replicost.simulator import catalog
 from replicost.simulator.scenarios import Planted, Scenario
@@ -41,6 +41,7 @@ DAY_NS = 86_400 * NS_PER_SECOND
 DATA_REMOVAL_NS = 3600 * NS_PER_SECOND  # Replicate deletes API predictions' data after an hour
 TAIL_SPACING_NS = 17 * NS_PER_SECOND  # non-terminal tail records sit in the last minute
 _STATUSES_FINAL = ("succeeded", "failed", "canceled", "aborted")
+_T = TypeVar("_T")
 
 _IMAGE_PROMPTS = (
     "a photo of an astronaut riding a horse on mars",
@@ -86,7 +87,7 @@ def record_id(digest: bytes) -> str:
     return binascii.b2a_base64(digest[:20], newline=False)[:26].translate(_TO_BASE32).decode()
 
 
-def _floats(digest: bytes):
+def _floats(digest: bytes) -> Iterator[float]:
     """Endless uniform floats in [0, 1) from the rehashes of `digest` (rarely needed)."""
     while True:
         digest = hashlib.blake2b(digest, digest_size=64).digest()
@@ -107,7 +108,7 @@ class _Draws:
         words = struct.unpack("<27I", digest[20:64] + second)
         self.next = itertools.chain(map(_UNIT.__mul__, words), _floats(second)).__next__
 
-    def pick(self, options):
+    def pick(self, options: Sequence[_T]) -> _T:
         return options[int(self.next() * len(options))]
 
     def log_uniform(self, low: float, high: float) -> float:
@@ -290,7 +291,7 @@ class SimulatedAccount:
         whole = self.start_ns + int(fraction * self._span_ns) // NS_PER_SECOND * NS_PER_SECOND
         return whole + int(draws.next() * 1_000_000) * 1000
 
-    def _created(self, kind: str, index: int, draws: _Draws | None = None):
+    def _created(self, kind: str, index: int, draws: _Draws | None = None) -> tuple[int, int, bool]:
         """(created_ns, digits, python_style) of a generated record."""
         if draws is None:
             draws = _Draws(
@@ -380,6 +381,7 @@ class SimulatedAccount:
         weights, choices = self._choice_buckets[min(int(fraction * 100), 99)]
         kind, choice = choices[min(bisect.bisect_left(weights, draws.next()), len(choices) - 1)]
         deployment = None
+        source: str | None
         if kind == "deployment":
             release = self._release_at(choice, created_ns)
             model = self._models_by_name[release.model]
@@ -416,18 +418,18 @@ class SimulatedAccount:
 
     def _build_prediction(
         self,
-        draws,
-        index,
-        created_ns,
-        created_at,
-        model,
-        version,
-        hardware,
-        deployment,
-        source,
-        given_input,
-        fraction,
-        tail,
+        draws: _Draws,
+        index: int,
+        created_ns: int,
+        created_at: str,
+        model: catalog.ModelSpec,
+        version: str,
+        hardware: str,
+        deployment: str | None,
+        source: str | None,
+        given_input: dict[str, Any] | None,
+        fraction: float,
+        tail: bool,
     ) -> _Plan:
         roll = draws.next()
         status = (
@@ -539,7 +541,15 @@ class SimulatedAccount:
             extra=None,
         )
 
-    def _input_output(self, draws, model, prompt, seed_value, data_url, index):
+    def _input_output(
+        self,
+        draws: _Draws,
+        model: catalog.ModelSpec,
+        prompt: str,
+        seed_value: int,
+        data_url: bool,
+        index: int,
+    ) -> tuple[dict[str, Any], Any]:
         files = f"https://replicate.delivery/xezq/{draws.id[:20]}"
         kind = model.output_kind
         if kind == "image":
@@ -794,11 +804,10 @@ class SimulatedAccount:
                 version_id, hardware = release.version, release.hardware
                 dep_name = f"{self.username}/{spec.name}"
             else:
-                model_spec = (
-                    self.model_spec(model) if model else self.model_for_version(version or "")
-                )
-                if model_spec is None:
+                found = self.model_spec(model) if model else self.model_for_version(version or "")
+                if found is None:
                     raise LookupError(f"model {model or version} not found")
+                model_spec = found
                 era = model_spec.era_at(min(fraction, 1.0))
                 if version and version != "hidden":
                     matching = [e for e in model_spec.eras if e.version == version]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 HARDWARE = [
     {"name": "CPU", "sku": "cpu"},
@@ -102,7 +103,15 @@ class DeploymentSpec:
         return current
 
 
-def _official(name: str, output_kind: str, weight: float, seconds, hardware, since=0.0, desc=""):
+def _official(
+    name: str,
+    output_kind: str,
+    weight: float,
+    seconds: tuple[float, float],
+    hardware: str,
+    since: float = 0.0,
+    desc: str = "",
+) -> ModelSpec:
     return ModelSpec(
         name=name,
         billing="per_unit",
@@ -116,7 +125,14 @@ def _official(name: str, output_kind: str, weight: float, seconds, hardware, sin
     )
 
 
-def _community(name, output_kind, weight, seconds, eras, **extra):
+def _community(
+    name: str,
+    output_kind: str,
+    weight: float,
+    seconds: tuple[float, float],
+    eras: list[tuple[float, str]],
+    **extra: Any,
+) -> ModelSpec:
     return ModelSpec(
         name=name,
         billing="per_second",
@@ -276,7 +292,7 @@ def build_deployments(username: str, models: dict[str, ModelSpec]) -> list[Deplo
     def version(model: str, fraction: float) -> str:
         return models[model].era_at(fraction).version
 
-    def releases(model: str, steps) -> tuple[Release, ...]:
+    def releases(model: str, steps: list[tuple[float, str, int, int]]) -> tuple[Release, ...]:
         return tuple(
             Release(number, since, model, version(model, since), hardware, low, high)
             for number, (since, hardware, low, high) in enumerate(steps, start=1)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from replicost.simulator.app import SimulatorApp
 
@@ -24,7 +25,7 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 60  # idle keep-alive connections end after a minute
     app: SimulatorApp  # set on the per-server subclass
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass  # a request log would cost more than the request
 
     def _serve(self) -> None:
@@ -32,7 +33,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         path, _, query = self.path.partition("?")
         headers = {key.lower(): value for key, value in self.headers.items()}
-        host = headers.get("host") or "{}:{}".format(*self.server.server_address[:2])
+        host = headers.get("host") or "{}:{}".format(*self.connection.getsockname()[:2])
         result = self.app.handle(self.command, path, query, headers, body, f"http://{host}")
         try:
             reason = HTTPStatus(result.status).phrase
@@ -65,7 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _QuietServer(ThreadingHTTPServer):
     """A client that goes away mid-response (killed, timed out) is normal here, not an error to print."""
 
-    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 (socketserver's signature)
+    def handle_error(self, request: Any, client_address: Any) -> None:
         import sys
 
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
@@ -81,7 +82,7 @@ class SimulatorServer:
         self.app = app
         self.httpd = _QuietServer((host, port), handler)
         self.httpd.daemon_threads = True
-        self.host, self.port = self.httpd.server_address[:2]
+        self.host, self.port = host, self.httpd.server_port
         self._thread: threading.Thread | None = None
 
     @property

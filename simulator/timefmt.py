@@ -81,10 +81,10 @@ def parse_iso_ns(text: str) -> int:
     if not match:
         # date only: midnight UTC
         try:
-            day = datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
+            midnight = datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=UTC)
         except ValueError:
             raise ValueError(f"not an ISO 8601 date-time: {text!r}") from None
-        return datetime_to_ns(day)
+        return datetime_to_ns(midnight)
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     moment = datetime(
         int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=UTC

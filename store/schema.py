@@ -18,6 +18,7 @@ from collections.abc import Callable
 import duckdb
 
 from replicost.errors import DatabaseError
+from replicost.store.query import one_row
 
 _RECORD_COLUMNS = """
     id VARCHAR PRIMARY KEY,
@@ -153,9 +154,7 @@ def raw_compression(con: duckdb.DuckDBPyConnection) -> str:
     but stores the column uncompressed, so it is left out there.
     """
     try:
-        version = con.execute("SELECT current_setting('storage_compatibility_version')").fetchone()[
-            0
-        ]
+        version = one_row(con.execute("SELECT current_setting('storage_compatibility_version')"))[0]
     except duckdb.Error:
         return ""
     if version == "latest":
@@ -176,9 +175,11 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchone()[0]
+    exists = one_row(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        )
+    )[0]
     if not exists:
         return []
     return [

@@ -38,6 +38,7 @@ import duckdb
 from replicost.client import ReplicateClient
 from replicost.client.errors import NotFoundError
 from replicost.client.paging import Page, fetch_page
+from replicost.store.query import one_row
 from replicost.sync import state as st
 from replicost.sync.progress import Progress
 from replicost.sync.records import TERMINAL_STATUSES
@@ -107,19 +108,23 @@ class PredictionSync:
     def _stale_before(self, low: datetime) -> tuple[int, datetime | None, int]:
         """(non-terminal records older than low, the oldest one's created_at, records since it)."""
         low_text = format_timestamp(low)
-        count, oldest_us = self.con.execute(
-            f"SELECT count(*), epoch_us(min(created_at)) FROM predictions WHERE account = ? "
-            f"AND created_at < ?::TIMESTAMPTZ AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL}))",
-            [self.account, low_text],
-        ).fetchone()
+        count, oldest_us = one_row(
+            self.con.execute(
+                f"SELECT count(*), epoch_us(min(created_at)) FROM predictions WHERE account = ? "
+                f"AND created_at < ?::TIMESTAMPTZ AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL}))",
+                [self.account, low_text],
+            )
+        )
         if not count:
             return 0, None, 0
         oldest = from_epoch_us(oldest_us)
-        between = self.con.execute(
-            "SELECT count(*) FROM predictions WHERE account = ? AND created_at >= ?::TIMESTAMPTZ "
-            "AND created_at < ?::TIMESTAMPTZ",
-            [self.account, format_timestamp(oldest), low_text],
-        ).fetchone()[0]
+        between = one_row(
+            self.con.execute(
+                "SELECT count(*) FROM predictions WHERE account = ? AND created_at >= ?::TIMESTAMPTZ "
+                "AND created_at < ?::TIMESTAMPTZ",
+                [self.account, format_timestamp(oldest), low_text],
+            )
+        )[0]
         return count, oldest, between
 
     def _probe(self, **filters: Any) -> Page:
@@ -236,7 +241,7 @@ class PredictionSync:
             if window["before"]:
                 sql += " AND created_at < ?::TIMESTAMPTZ"
                 params.append(window["before"])
-            window["fresh"] = self.con.execute(sql, params).fetchone()[0] == 0
+            window["fresh"] = one_row(self.con.execute(sql, params))[0] == 0
 
     def _commit_plan(
         self,
@@ -297,9 +302,12 @@ class PredictionSync:
 
     def finish(self) -> None:
         """Move the high-water mark and drop the plan, in one transaction."""
-        newest_us = self.con.execute(
-            "SELECT epoch_us(max(created_at)) FROM predictions WHERE account = ?", [self.account]
-        ).fetchone()[0]
+        newest_us = one_row(
+            self.con.execute(
+                "SELECT epoch_us(max(created_at)) FROM predictions WHERE account = ?",
+                [self.account],
+            )
+        )[0]
         newest = from_epoch_us(newest_us) if newest_us is not None else None
         self.con.execute("BEGIN TRANSACTION")
         try:

@@ -16,6 +16,7 @@ or private to someone else) gets a row with only its name, so it is not asked fo
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from typing import Any
 
 import duckdb
@@ -23,6 +24,7 @@ import duckdb
 from replicost.client import ReplicateClient
 from replicost.client.errors import NotFoundError
 from replicost.client.paging import CursorPager, Page, fetch_page
+from replicost.store.query import one_row
 from replicost.sync import state as st
 from replicost.sync.predictions import OVERLAP, SyncRequest, Totals
 from replicost.sync.progress import Progress
@@ -33,12 +35,12 @@ from replicost.sync.writer import RecordWriter, WriteResult
 _TERMINAL_SQL = ", ".join(f"'{status}'" for status in TERMINAL_STATUSES)
 
 
-def _transaction(con: duckdb.DuckDBPyConnection):
+def _transaction(con: duckdb.DuckDBPyConnection) -> AbstractContextManager[None]:
     class _Tx:
         def __enter__(self) -> None:
             con.execute("BEGIN TRANSACTION")
 
-        def __exit__(self, kind, exc, tb) -> None:
+        def __exit__(self, kind: object, exc: object, tb: object) -> None:
             con.execute("ROLLBACK" if kind else "COMMIT")
 
     return _Tx()
@@ -76,9 +78,11 @@ def first_trainings_page(client: ReplicateClient) -> tuple[CursorPager, Page]:
 def trainings_run_pending(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether an interrupted trainings run waits to resume (it starts from its saved cursor)."""
     return bool(
-        con.execute(
-            "SELECT count(*) FROM sync_state WHERE resource = 'trainings' AND key = 'run'"
-        ).fetchone()[0]
+        one_row(
+            con.execute(
+                "SELECT count(*) FROM sync_state WHERE resource = 'trainings' AND key = 'run'"
+            )
+        )[0]
     )
 
 
@@ -120,7 +124,7 @@ def sync_trainings(
             if isinstance(r.get("created_at"), str)
         )
         finished = older or page.next_url is None
-        state = {
+        state: dict[tuple[str, str], str | None] = {
             (resource, "run"): st.dumps({**run, "cursor": page.next_url, "finished": finished})
         }
         totals.add(writer.write(page.results, state), 1)
@@ -143,9 +147,9 @@ def sync_trainings(
             except NotFoundError:
                 continue
         totals.add(writer.write(fresh))
-    newest = con.execute(
-        "SELECT epoch_us(max(created_at)) FROM trainings WHERE account = ?", [account]
-    ).fetchone()[0]
+    newest = one_row(
+        con.execute("SELECT epoch_us(max(created_at)) FROM trainings WHERE account = ?", [account])
+    )[0]
     with _transaction(con):
         if newest is not None:
             st.put_state(

@@ -175,7 +175,7 @@ class WindowRun:
                 if self.state and (
                     error is not None
                     or not remaining
-                    or now >= deadline
+                    or (deadline is not None and now >= deadline)
                     or writer.pending_rows >= COMMIT_ROWS
                     or (self.pages.empty() and now - opened >= COMMIT_IDLE_SECONDS)
                 ):
@@ -287,7 +287,7 @@ class WindowRun:
             pages = (live.position - lower) / live.per_record / PAGE_SIZE
             if pages >= best_pages:
                 best, best_pages, best_lower = live, pages, lower
-        if best is None or best_lower is None:
+        if best is None or best_lower is None or best.position is None:
             return False
         mid = best_lower + (best.position - best_lower) / 2
         mid_text = format_timestamp(mid)

@@ -32,6 +32,7 @@ from typing import Any
 
 import duckdb
 
+from replicost.store.query import one_row
 from replicost.sync import records as rec
 from replicost.sync.state import put_states
 
@@ -142,10 +143,12 @@ INDEX_BYTES_PER_ROW = 100
 
 def fit_memory_limit(con: duckdb.DuckDBPyConnection) -> int:
     """Set DuckDB's memory limit for the rows stored now (plus a commit's worth); return it in MB."""
-    rows = con.execute(
-        "SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables() "
-        "WHERE schema_name = 'main' AND table_name IN ('predictions', 'trainings')"
-    ).fetchone()[0]
+    rows = one_row(
+        con.execute(
+            "SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables() "
+            "WHERE schema_name = 'main' AND table_name IN ('predictions', 'trainings')"
+        )
+    )[0]
     limit = MEMORY_BASE_MB + (rows + 50_000) * INDEX_BYTES_PER_ROW // 2**20
     con.execute(f"SET memory_limit = '{limit}MB'")
     return limit
@@ -271,18 +274,20 @@ class RecordWriter:
                 raise
 
     def _insert_fresh(self, pages: list[Encoded]) -> None:
-        inserted = self.con.execute(
-            self._insert_sql, [self.account, [page.text for page in pages]]
-        ).fetchone()[0]
+        inserted = one_row(
+            self.con.execute(self._insert_sql, [self.account, [page.text for page in pages]])
+        )[0]
         self._result.new += inserted
 
     def _upsert(self, pages: list[Encoded], *, within_range: bool) -> None:
         con = self.con
         con.execute(self._stage_sql, [self.account, _unique_texts(pages)])
-        low, high, unreadable = con.execute(
-            f"SELECT epoch_us(min(created_at)), epoch_us(max(created_at)), count(*) - count(created_at) "
-            f"FROM {_STAGE}"
-        ).fetchone()
+        low, high, unreadable = one_row(
+            con.execute(
+                f"SELECT epoch_us(min(created_at)), epoch_us(max(created_at)), count(*) - count(created_at) "
+                f"FROM {_STAGE}"
+            )
+        )
         lookup = (
             f"CREATE OR REPLACE TEMP TABLE {_MATCHES} AS SELECT b.id, t.raw IS NOT DISTINCT FROM b.raw AS same "
             f"FROM {self.table} t JOIN {_STAGE} b ON t.id = b.id"
@@ -294,9 +299,9 @@ class RecordWriter:
             )
         else:  # a record without a readable created_at: the range says nothing, look up by id
             con.execute(lookup)
-        unchanged = con.execute(
-            f"DELETE FROM {_STAGE} WHERE id IN (SELECT id FROM {_MATCHES} WHERE same)"
-        ).fetchone()[0]
+        unchanged = one_row(
+            con.execute(f"DELETE FROM {_STAGE} WHERE id IN (SELECT id FROM {_MATCHES} WHERE same)")
+        )[0]
         changed = [
             row[0] for row in con.execute(f"SELECT id FROM {_MATCHES} WHERE NOT same").fetchall()
         ]
@@ -305,7 +310,7 @@ class RecordWriter:
             con.execute(
                 f"DELETE FROM {self.table} WHERE id IN ({','.join('?' * len(chunk))})", chunk
             )
-        inserted = con.execute(self._from_stage_sql).fetchone()[0]
+        inserted = one_row(con.execute(self._from_stage_sql))[0]
         self._result.new += inserted - len(changed)
         self._result.updated += len(changed)
         self._result.unchanged += unchanged
