@@ -11,6 +11,10 @@ import functools
 import html
 import io
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 # Tableau 10: distinct hues that stay readable for the common colour-vision deficiencies.
 PALETTE = (
@@ -73,7 +77,7 @@ class Drawing:
 
 
 @functools.cache
-def _font(size: float):
+def _font(size: float) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     from PIL import ImageFont
 
     return ImageFont.load_default(size=size)

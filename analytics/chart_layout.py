@@ -152,7 +152,9 @@ def _time_axis(drawing: Drawing, chart: Chart, x0: float, slot: float, y: float)
         last_end, previous = center + half, days[i]
 
 
-def _y_axis(drawing: Drawing, ticks: list[float], x0: float, x1: float, y0: float, y1: float):
+def _y_axis(
+    drawing: Drawing, ticks: list[float], x0: float, x1: float, y0: float, y1: float
+) -> None:
     step = ticks[1] - ticks[0]
     for value in ticks:
         y = y1 - (y1 - y0) * value / ticks[-1]
@@ -199,7 +201,9 @@ def _time_layout(chart: Chart) -> Drawing:
     return drawing
 
 
-def _unpriced_strip(drawing, chart, x0, x1, slot, bar, y) -> float:
+def _unpriced_strip(
+    drawing: Drawing, chart: Chart, x0: float, x1: float, slot: float, bar: float, y: float
+) -> float:
     """Grey columns of unpriced record counts per period, with their own label and scale."""
     peak = max(chart.unpriced)
     drawing.add(
@@ -246,10 +250,10 @@ def _bar_layout(chart: Chart) -> Drawing:
     x0, x1 = 16 + label_w, width - legend_w - value_w - 28
     y1 = y0 + max(1, len(chart.categories)) * ROW_HEIGHT
     scale = (x1 - x0) / ticks[-1]
-    for value in ticks:
-        x = x0 + value * scale
+    for tick in ticks:
+        x = x0 + tick * scale
         drawing.add(Line(x, y0, x, y1))
-        drawing.add(Label(x, y1 + 16, tick_label(value, step), size=11, anchor="middle"))
+        drawing.add(Label(x, y1 + 16, tick_label(tick, step), size=11, anchor="middle"))
     colors = series_colors(chart.series)
     for i, label in enumerate(chart.categories):
         y = y0 + i * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2

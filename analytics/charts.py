@@ -124,7 +124,14 @@ def chart_from_report(report: SpendReport, *, top: int | None = None) -> Chart:
     return chart
 
 
-def _fill(report, categories, series, cells, unpriced, time_dim) -> Chart:
+def _fill(
+    report: SpendReport,
+    categories: list[str],
+    series: list[str],
+    cells: dict[tuple[str, str], Decimal],
+    unpriced: dict[str, int],
+    time_dim: str | None,
+) -> Chart:
     index_x = {x: i for i, x in enumerate(categories)}
     index_s = {s: i for i, s in enumerate(series)}
     values = [[Decimal(0)] * len(series) for _ in categories]

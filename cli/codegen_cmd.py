@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from replicost.errors import InputError, ReplicostError
 
+if TYPE_CHECKING:
+    from replicost.codegen.changes import ChangeReport
+
 SPEC_HELP = "Spec URL or local path (default: https://api.replicate.com/openapi.json)."
 FAIL_ON_CHOICES = click.Choice(["breaking", "any", "none"])
 
 
-def _fail(report, fail_on: str, what: str) -> None:
+def _fail(report: ChangeReport, fail_on: str, what: str) -> None:
     """Exit 1 (one error line; the report above is the details) when `fail_on` is met."""
     if report.fails(fail_on):
         count = len(report.breaking) if fail_on == "breaking" else len(report.changes)

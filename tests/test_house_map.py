@@ -21,17 +21,13 @@ NOT_SOURCE = {"generated", "notebooks", "build", "dist", "docs"}
 
 # path -> who is splitting it
 KNOWN_LONG_MODULES: dict[str, str] = {
-    "analytics/costs.py": "bill",
-    "analytics/pricing.py": "bill",
-    "analytics/reports.py": "bill",
     "benchmarks/campaign.py": "housemap",
     "benchmarks/run.py": "housemap",
     "simulator/account.py": "housemap",
 }
 # path::qualified.name -> who is splitting it
 KNOWN_LONG_FUNCTIONS: dict[str, str] = {
-    "analytics/reports.py::spend": "bill",
-    "analytics/reports.py::summary": "bill",
+    "analytics/reports/summary.py::summary": "bill",
     "simulator/account.py::SimulatedAccount._build_prediction": "housemap",
     "simulator/account.py::SimulatedAccount._training_plan": "housemap",
     "simulator/app.py::SimulatorApp._page": "polish-sim",

@@ -106,7 +106,7 @@ class Catalog:
         any canonical SKU in `skus` whose base is priced.
         """
         rows = [row for history in self.hardware.values() for row in history]
-        wanted = set()
+        wanted: set[str] = set()
         for base in self.hardware:
             if split_sku(base)[1] == 1:
                 wanted.update(f"{base}-{n}x" for n in range(2, MAX_MULTIPLE + 1))

@@ -224,7 +224,7 @@ class _Reader:
             return None
         price_path = path if plain else (*path, "usd_per_second")
         price = self.price(row["usd_per_second"], price_path, "USD per second")
-        effective = BEGINNING
+        effective: datetime | None = BEGINNING
         if "effective_from" in row:
             effective = self.when(row["effective_from"], (*path, "effective_from"))
         source = self.source(row, path, f"hardware {sku}")
@@ -296,7 +296,7 @@ class _Reader:
                         + (" per million" if divisor != 1 else ""),
                         divisor,
                     )
-                    effective = BEGINNING
+                    effective: datetime | None = BEGINNING
                     if "effective_from" in row:
                         effective = self.when(row["effective_from"], (*row_path, "effective_from"))
                     source = self.source(row, row_path, f"units.{model}.{spelled}")
@@ -327,7 +327,7 @@ class _Reader:
                 sku = self.text(
                     row.get("hardware"), row_path if plain else (*row_path, "hardware"), "hardware"
                 )
-                effective = BEGINNING
+                effective: datetime | None = BEGINNING
                 if "effective_from" in row:
                     effective = self.when(row["effective_from"], (*row_path, "effective_from"))
                 min_instances = row.get("min_instances", 0)

@@ -241,13 +241,13 @@ def _order(rows: list[dict[str, Any]], dims: tuple[str, ...], top: int | None) -
     rows.sort(key=lambda r: r["cost_usd"], reverse=True)
     if top is not None and len(rows) > top:
         rest = rows[top:]
-        other = {dim: OTHER for dim in dims}
-        other.update(
-            count=sum(r["count"] for r in rest),
-            predict_seconds=sum((r["predict_seconds"] for r in rest), Decimal(0)),
-            cost_usd=sum((r["cost_usd"] for r in rest), Decimal(0)),
-            unpriced_count=sum(r["unpriced_count"] for r in rest),
-        )
+        other: dict[str, Any] | None = {
+            **{dim: OTHER for dim in dims},
+            "count": sum(r["count"] for r in rest),
+            "predict_seconds": sum((r["predict_seconds"] for r in rest), Decimal(0)),
+            "cost_usd": sum((r["cost_usd"] for r in rest), Decimal(0)),
+            "unpriced_count": sum(r["unpriced_count"] for r in rest),
+        }
         rows = rows[:top]
     else:
         other = None
@@ -259,7 +259,7 @@ def _order(rows: list[dict[str, Any]], dims: tuple[str, ...], top: int | None) -
 
 
 def _uptime(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame | None:
-    schema = {
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "deployment": pl.Utf8,
         "hardware": pl.Utf8,
         "days": pl.Int64,
