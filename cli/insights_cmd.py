@@ -6,19 +6,26 @@ a rich table for people, one JSON object for scripts, Markdown for documents.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .options import db_option, load_settings, pricing_options
-from .report_cmd import _day
+from .options import db_option, load_settings, parse_day, pricing_options
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from replicost.analytics.insights import InsightsReport
 
 FORMATS = ("table", "json", "markdown")
 
 
 @click.command()
-@click.option("--since", callback=_day, help="First day, inclusive (YYYY-MM-DD, UTC).")
-@click.option("--until", callback=_day, help="Last day, inclusive (YYYY-MM-DD, UTC).")
+@click.option("--since", callback=parse_day, help="First day, inclusive (YYYY-MM-DD, UTC).")
+@click.option("--until", callback=parse_day, help="Last day, inclusive (YYYY-MM-DD, UTC).")
 @click.option(
     "--format",
     "fmt",
@@ -36,7 +43,15 @@ FORMATS = ("table", "json", "markdown")
 )
 @pricing_options
 @db_option()
-def insights(since, until, fmt, top, pricing_file, config_path, db_path) -> None:
+def insights(
+    since: dt.date | None,
+    until: dt.date | None,
+    fmt: str,
+    top: int,
+    pricing_file: Path | None,
+    config_path: Path | None,
+    db_path: Path | None,
+) -> None:
     """Where the money leaks: billed waste, idle deployments, spikes, cheaper hardware, unpriced gaps."""
     from replicost.analytics import insights as library
 
@@ -54,14 +69,14 @@ def insights(since, until, fmt, top, pricing_file, config_path, db_path) -> None
         render_insights(result, Console())
 
 
-def _heading(result) -> str:
+def _heading(result: InsightsReport) -> str:
     filters = result.filters
     span = f"{filters.since or 'the beginning'} .. {filters.until or 'the last sync'}"
     shown = f"top {len(result.insights)} of {result.found}" if result.found else "none found"
     return f"Where the money leaks, {span} (USD; {shown})"
 
 
-def render_insights(result, console) -> None:
+def render_insights(result: InsightsReport, console: Console) -> None:
     """Rich table: one row per insight (dollars, their kind, the finding and what to do)."""
     from rich.table import Table
 
@@ -90,7 +105,7 @@ def render_insights(result, console) -> None:
     )
 
 
-def insights_markdown(result) -> str:
+def insights_markdown(result: InsightsReport) -> str:
     """A numbered Markdown list: dollars, kind, finding, action."""
     from replicost.analytics.insights.base import usd
 

@@ -7,7 +7,7 @@ prices records) and the settings they resolve to; typed instants (`--now`, `--si
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,6 +33,16 @@ def parse_instant(text: str | None, flag: str) -> datetime | None:
             f"{flag} {text!r} is not an ISO 8601 date or date-time like 2025-03-01 or 2025-03-01T12:00:00Z"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """Click callback for a YYYY-MM-DD option (--since/--until of the reports)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date like 2025-03-31") from None
 
 
 def db_option(dest: str = "db_path", help: str = DB_HELP) -> Callable[[F], F]:

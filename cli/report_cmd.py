@@ -7,7 +7,6 @@ Rendering lives in `cli/render.py`.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,7 +14,8 @@ import click
 
 from replicost.errors import InputError
 
-from .options import db_option, load_settings, parse_instant, pricing_options
+from .insights_cmd import insights as insights_command
+from .options import db_option, load_settings, parse_day, parse_instant, pricing_options
 from .render import (
     emit,
     render_spend_table,
@@ -28,15 +28,6 @@ from .render import (
 )
 
 FORMATS = ("table", "json", "csv", "markdown", "parquet")
-
-
-def _day(ctx, param, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date like 2025-03-31") from None
 
 
 @click.group()
@@ -52,8 +43,8 @@ def report() -> None:
     help="Comma list of: model, version, source, deployment, hardware, status, kind, account, "
     "tag, day, week, month.",
 )
-@click.option("--since", callback=_day, help="First day, inclusive (YYYY-MM-DD).")
-@click.option("--until", callback=_day, help="Last day, inclusive (YYYY-MM-DD).")
+@click.option("--since", callback=parse_day, help="First day, inclusive (YYYY-MM-DD).")
+@click.option("--until", callback=parse_day, help="Last day, inclusive (YYYY-MM-DD).")
 @click.option("--tz", default="UTC", show_default=True, help="Time zone for days and dates.")
 @click.option("--model", help="Only this model (owner/name; * and ? globs).")
 @click.option("--version", "version_", help="Only this version id (globs allowed).")
@@ -191,8 +182,8 @@ def summary(tz, top, now_text, fmt, pricing_file, config_path, db_path) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The HTML file to write (one self-contained file: no network needed to open it).",
 )
-@click.option("--since", callback=_day, help="First day, inclusive (YYYY-MM-DD).")
-@click.option("--until", callback=_day, help="Last day, inclusive (YYYY-MM-DD).")
+@click.option("--since", callback=parse_day, help="First day, inclusive (YYYY-MM-DD).")
+@click.option("--until", callback=parse_day, help="Last day, inclusive (YYYY-MM-DD).")
 @click.option("--tz", default="UTC", show_default=True, help="Time zone for days and months.")
 @click.option(
     "--now",
@@ -232,7 +223,4 @@ def html(output, since, until, tz, now_text, time_unit, top, pricing_file, confi
     click.echo(f"wrote {output} ({len(page.encode()) / 1024:,.0f} KB)", err=True)
 
 
-# `report insights` lives in its own module (it imports `_day` above)
-from .insights_cmd import insights as _insights_command  # noqa: E402
-
-report.add_command(_insights_command)
+report.add_command(insights_command)

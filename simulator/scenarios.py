@@ -25,9 +25,13 @@ import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from replicost.simulator import catalog
 from replicost.simulator.timefmt import NS_PER_SECOND, datetime_to_ns, format_ns
+
+if TYPE_CHECKING:
+    from replicost.simulator.account import SimulatedAccount, _Plan
 
 DAY_NS = 86_400 * NS_PER_SECOND
 
@@ -132,7 +136,9 @@ class Planted:
                 return spike
         return None
 
-    def steer(self, account, record_id: str, created_ns: int, choice: tuple) -> tuple:
+    def steer(
+        self, account: SimulatedAccount, record_id: str, created_ns: int, choice: tuple
+    ) -> tuple:
         """(model, version, hardware, deployment, source) after the spikes' redirection."""
         spike = self._spike_at(created_ns)
         if spike is None or choice[0].name == spike.model:
@@ -140,10 +146,12 @@ class Planted:
         if _uniform(record_id, "spike") >= spike.share:
             return choice
         model = account.model_spec(spike.model)
+        if model is None:  # a spike on a model this account does not run: nothing to steer to
+            return choice
         era = model.era_at((created_ns - self._start_ns) / self._span_ns)
         return model, era.version, era.hardware, None, "api"
 
-    def adjust(self, plan):
+    def adjust(self, plan: _Plan) -> _Plan:
         """The record after its spike (longer runs) or bad version (failures, slower runs)."""
         factor = 1.0
         spike = self._spike_at(plan.created_ns)
@@ -159,7 +167,7 @@ class Planted:
         return plan
 
 
-def _fail(plan, error: str) -> None:
+def _fail(plan: _Plan, error: str) -> None:
     plan.final_status = "failed"
     plan.error = error
     plan.output = None
@@ -170,8 +178,10 @@ def _fail(plan, error: str) -> None:
         }
 
 
-def _stretch(plan, factor: float) -> None:
+def _stretch(plan: _Plan, factor: float) -> None:
     """Run `factor` times longer: predict_time, completion and total_time move together."""
+    if plan.predict_time is None:  # never ran: nothing to stretch
+        return
     predict_time = round(plan.predict_time * factor, 6)
     extra_ns = int((predict_time - plan.predict_time) * NS_PER_SECOND)
     plan.predict_time = predict_time

@@ -64,7 +64,13 @@ def fix_line(group: dict[str, Any]) -> str:
     return f"see the reason: {reason}"
 
 
-def _insight(group: dict[str, Any], low: Decimal, high: Decimal, per_unit: bool, skus) -> Insight:
+def _insight(
+    group: dict[str, Any],
+    low: Decimal,
+    high: Decimal,
+    per_unit: bool,
+    skus: list[tuple[str, Decimal]],
+) -> Insight:
     records = int(group["records"])
     name = group["deployment"] or group["model"] or "(unknown)"
     evidence = {
