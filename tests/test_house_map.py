@@ -36,6 +36,7 @@ KNOWN_LONG_FUNCTIONS: dict[str, str] = {
     "simulator/catalog.py::build_models": "housemap",
     "simulator/catalog.py::build_deployments": "housemap",
     "sync/engine.py::sync_account": "hostile",
+    "sync/predictions.py::PredictionSync.plan": "hostile",
     "sync/resources.py::sync_trainings": "hostile",
 }
 
