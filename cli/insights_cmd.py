@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from replicost.analytics.insights import InsightsReport
+    from replicost.analytics.insights.base import Insight
+    from replicost.config import Config
 
 FORMATS = ("table", "json", "markdown")
 
@@ -125,14 +127,16 @@ def insights_markdown(result: InsightsReport) -> str:
 # The summary's top lines
 
 
-def summary_headlines(db, now, pricing_file, config) -> list:
+def summary_headlines(
+    db: Path, now: dt.datetime, pricing_file: Path | None, config: Config
+) -> list[Insight]:
     """The three largest insights of the 30 UTC days ending with `now` (what `summary` shows)."""
     from replicost.analytics import insights as library
 
     return library.headlines(db, now=now, pricing_file=pricing_file, config=config)
 
 
-def headline_dicts(headlines) -> list[dict]:
+def headline_dicts(headlines: list[Insight]) -> list[dict]:
     """The summary's `top_insights`: kind, title, usd, usd_kind and action (no evidence)."""
     return [
         {key: value for key, value in insight.to_dict().items() if key != "evidence"}
@@ -140,7 +144,7 @@ def headline_dicts(headlines) -> list[dict]:
     ]
 
 
-def render_headlines(headlines, console) -> None:
+def render_headlines(headlines: list[Insight], console: Console) -> None:
     """Up to three lines under the summary: dollars, their kind, the finding."""
     from replicost.analytics.insights.base import usd
 

@@ -218,7 +218,7 @@ def serve(
     _serve_until_interrupted(app, host, port, token)
 
 
-def _serve_until_interrupted(app, host: str, port: int, token: str | None) -> None:
+def _serve_until_interrupted(app: SimulatorApp, host: str, port: int, token: str | None) -> None:
     from replicost.simulator import SimulatorServer
 
     try:

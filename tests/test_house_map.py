@@ -28,11 +28,8 @@ KNOWN_LONG_MODULES: dict[str, str] = {
 # path::qualified.name -> who is splitting it
 KNOWN_LONG_FUNCTIONS: dict[str, str] = {
     "analytics/reports/summary.py::summary": "bill",
-    "cli/simulate_cmd.py::serve": "housemap",
-    "simulator/account.py::SimulatedAccount.__init__": "housemap",
     "simulator/account.py::SimulatedAccount._build_prediction": "housemap",
     "simulator/account.py::SimulatedAccount._training_plan": "housemap",
-    "simulator/app.py::SimulatorApp._page": "polish-sim",
     "simulator/catalog.py::build_models": "housemap",
     "simulator/catalog.py::build_deployments": "housemap",
     "sync/engine.py::sync_account": "hostile",
