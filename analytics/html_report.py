@@ -94,8 +94,17 @@ def _display(key: str, value: Any) -> tuple[str, str]:
     return f"{value:,.1f}", repr(value)
 
 
-def figure_cell(key: str, value: Any, path: str | None = None) -> str:
+def _span(key: str, value: Any, path: str) -> str:
     text, exact = _display(key, value)
+    return f'<span data-key="{esc(path)}" data-value="{esc(exact)}" title="{esc(exact)}">{esc(text)}</span>'
+
+
+def figure_cell(key: str, value: Any, path: str | None = None) -> str:
+    """A table cell of one JSON figure; a `{low, high}` range labels each end with its own key."""
+    text, exact = _display(key, value)
+    if path and isinstance(value, dict) and {"low", "high"} <= set(value):
+        inner = f"{_span(key, value['low'], path + '.low')} – {_span(key, value['high'], path + '.high')}"
+        return f'<td class=n data-value="{esc(exact)}">{inner}</td>'
     attrs = f' data-key="{esc(path)}"' if path else ""
     tip = f' title="{esc(exact)}"' if key.endswith("_usd") and exact else ""
     return f'<td class=n{attrs} data-value="{esc(exact)}"{tip}>{esc(text)}</td>'
@@ -131,10 +140,12 @@ def spend_table(
 def card(label: str, path: str, value: Any, sub: str = "") -> str:
     """A headline figure: label, value (cents), the JSON key it is, and a line of context."""
     key = path.rsplit(".", 1)[-1]
-    text, exact = _display(key, value)
+    if isinstance(value, dict) and {"low", "high"} <= set(value):
+        shown = f"{_span(key, value['low'], path + '.low')} – {_span(key, value['high'], path + '.high')}"
+    else:
+        shown = _span(key, value, path)
     return (
-        f'<div class=card><div class=k>{esc(label)}</div><div class=v data-key="{esc(path)}" '
-        f'data-value="{esc(exact)}" title="{esc(exact)}">{esc(text)}</div>'
+        f"<div class=card><div class=k>{esc(label)}</div><div class=v>{shown}</div>"
         f"<div class=s><code>{esc(path)}</code>{' ' + sub if sub else ''}</div></div>"
     )
 
@@ -221,36 +232,14 @@ def _context_line(spend_json: dict, summary_json: dict, context: dict) -> str:
 
 
 def _summary_section(spend_json: dict, summary_json: dict) -> str:
-    totals, forecast, unpriced = (
-        spend_json["totals"],
-        summary_json["forecast"],
-        summary_json["unpriced"],
-    )
-    share = totals["unpriced_count"] / totals["count"] if totals["count"] else 0.0
-    cards = [
-        card(f"Month to date ({summary_json['month']})", "summary.month_to_date_usd",
-             summary_json["month_to_date_usd"]),
-        card("Forecast for the month", "summary.forecast.month_end_usd", forecast["month_end_usd"],
-             f"{money(Decimal(forecast['run_rate_daily_usd']))}/day x {forecast['days_left']:.1f} days left"),
-        card(f"Last month ({summary_json['last_month']})", "summary.last_month_usd",
-             summary_json["last_month_usd"]),
-        card("Total spend", "spend.totals.cost_usd", totals["cost_usd"]),
-        card("Records", "spend.totals.count", totals["count"]),
-        card("Unpriced records", "spend.totals.unpriced_count", totals["unpriced_count"],
-             f"{share:.1%} of records; not in any figure"),
-        card("Unpriced, last 30 days", "summary.unpriced.unpriced_30d", unpriced["unpriced_30d"],
-             f"{unpriced['share']:.1%} of {unpriced['records_30d']:,}"),
-    ]  # fmt: skip
+    cards = _month_cards(summary_json) + _total_cards(spend_json)
     uptime = spend_json.get("uptime_estimates")
     if uptime is not None:
+        inside = uptime.get("included_in_totals", False)
         cards.append(
-            card(
-                "Deployments always on (estimate)",
-                "spend.uptime_estimates.cost_usd",
-                uptime["cost_usd"],
-                "NOT in the totals",
-            )  # fmt: skip
-        )
+            card("Deployments kept warm (min_instances)", "spend.uptime_estimates.cost_usd",
+                 uptime["cost_usd"], "estimated; " + ("in the totals" if inside else "NOT in the totals"))
+        )  # fmt: skip
     lower = spend_json["lower_bound"]
     cards.append(
         card(
@@ -261,6 +250,54 @@ def _summary_section(spend_json: dict, summary_json: dict) -> str:
         )  # fmt: skip
     )
     return f"<h2>Summary</h2><div class=cards>{''.join(cards)}</div>"
+
+
+def _month_cards(summary_json: dict) -> list[str]:
+    forecast, unpriced = summary_json["forecast"], summary_json["unpriced"]
+    rate = money(Decimal(forecast["run_rate_daily_usd"]))
+    return [
+        card(f"Month to date ({summary_json['month']})", "summary.month_to_date_usd",
+             summary_json["month_to_date_usd"]),
+        card("Forecast for the month", "summary.forecast.month_end_usd", forecast["month_end_usd"],
+             f"forecast: {rate}/day x {forecast['days_left']:.1f} days left"),
+        card(f"Last month ({summary_json['last_month']})", "summary.last_month_usd",
+             summary_json["last_month_usd"]),
+        card("Unpriced, last 30 days", "summary.unpriced.unpriced_30d", unpriced["unpriced_30d"],
+             f"{unpriced['share']:.1%} of {unpriced['records_30d']:,} records"),
+    ]  # fmt: skip
+
+
+def _total_cards(spend_json: dict) -> list[str]:
+    """The report's totals, by kind: exact, estimated (when the report has it), unpriced."""
+    totals = spend_json["totals"]
+    share = totals["unpriced_count"] / totals["count"] if totals["count"] else 0.0
+    cards = []
+    if "estimated_usd" in totals:
+        exact = Decimal(totals["cost_usd"] or 0) - Decimal(totals["estimated_usd"])
+        cards += [
+            card("Bill estimate", "spend.totals.cost_usd", totals["cost_usd"], "exact + estimated"),
+            f"<div class=card><div class=k>Exact part</div><div class=v>{esc(money(exact))}</div>"
+            f"<div class=s><code>cost_usd - estimated_usd</code> priced records</div></div>",
+            card("Estimated part", "spend.totals.estimated_usd", totals["estimated_usd"],
+                 "estimated"),
+        ]  # fmt: skip
+    else:
+        cards.append(card("Total spend", "spend.totals.cost_usd", totals["cost_usd"], "exact"))
+    cards += [
+        card("Records", "spend.totals.count", totals["count"]),
+        card("Unpriced records", "spend.totals.unpriced_count", totals["unpriced_count"],
+             f"{share:.1%} of records; in no total"),
+    ]  # fmt: skip
+    if "unpriced_cost_usd" in totals:
+        cards.append(
+            card(
+                "Unpriced records could cost",
+                "spend.totals.unpriced_cost_usd",
+                totals["unpriced_cost_usd"],
+                "unpriced: a range, in no total",
+            )  # fmt: skip
+        )
+    return cards
 
 
 def _unpriced_section(spend_json: dict) -> str:

@@ -49,8 +49,12 @@ class ResourceCounts:
 
     def counts_text(self) -> str:
         # models are fetched one GET each: their "pages" are requests
-        unit = "requests" if self.name == "models" else "pages"
-        return f"{self.records:,} records, {self.pages:,} {unit}"
+        unit = "request" if self.name == "models" else "page"
+        return f"{_count(self.records, 'record')}, {_count(self.pages, unit)}"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def _result_text(result: Any) -> str:

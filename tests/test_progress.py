@@ -69,7 +69,8 @@ def test_off_a_terminal_one_line_per_resource_with_its_own_final_counts(tmp_path
     assert by_name["account"].startswith(f"account: {summary.account} in ")
     for resource in ("predictions", "trainings"):
         pages = summary.by_resource[resource].pages
-        want = f"{resource}: {truth[resource]:,} records, {pages:,} pages ({truth[resource]:,} new, 0 updated) in "
+        unit = "page" if pages == 1 else "pages"
+        want = f"{resource}: {truth[resource]:,} records, {pages:,} {unit} ({truth[resource]:,} new, 0 updated) in "
         assert by_name[resource].startswith(want), by_name[resource]
     models = summary.by_resource["models"].new
     assert by_name["models"].startswith(f"models: {models:,} records, {models:,} requests")
