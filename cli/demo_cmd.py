@@ -20,6 +20,7 @@ from replicost.analytics.demo import (
     write_demo_files,
 )
 
+from .insights_cmd import render_insights
 from .options import db_option
 from .render import render_spend_table, render_summary
 
@@ -56,7 +57,7 @@ def demo(db_path, predictions, trainings, seed, end_text, quiet) -> None:
     write a PNG chart and the HTML report beside the database."""
     from rich.console import Console
 
-    from replicost.analytics import reports
+    from replicost.analytics import insights, reports
     from replicost.errors import InputError
 
     from .options import parse_instant
@@ -89,6 +90,13 @@ def demo(db_path, predictions, trainings, seed, end_text, quiet) -> None:
         render_summary(reports.summary(con, now=end), out)
         out.print()
         render_spend_table(reports.spend(con, ["model"]), out)
+        out.print()
+        # the demo ends with where the money leaks in its last 30 days
+        last_day = end.astimezone(dt.UTC).date()
+        leaks = insights.insights(
+            con, since=last_day - dt.timedelta(days=29), until=last_day, top=5
+        )
+        render_insights(leaks, out)
     chart, page = write_demo_files(db_path, prices, end=end)
     console.print(
         f"Wrote {chart} (a chart) and {page} (the report to share: open it in a browser).",
@@ -97,7 +105,7 @@ def demo(db_path, predictions, trainings, seed, end_text, quiet) -> None:
     )
     console.print(
         f"Done in {time.monotonic() - started:.1f} s. Explore: replicost report spend --db {db_path} "
-        f"--pricing {prices} --by month,model",
+        f"--pricing {prices} --by month,model (or: report insights)",
         highlight=False,
         markup=False,
     )
