@@ -167,8 +167,42 @@ def m001_initial(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(M001_INITIAL.format(raw_compression=raw_compression(con)))
 
 
+def _recreate_without_key(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Copy `table` into a table of the same columns (read from the catalog, so columns added by
+    any earlier migration come along) without its primary key, then swap the two."""
+    columns = con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index",
+        [table],
+    ).fetchall()
+    compression = raw_compression(con)
+    definitions = [
+        f'"{name}" {kind}'
+        + (" NOT NULL" if name in ("id", "account") else "")
+        + (compression if name == "raw" else "")
+        for name, kind in columns
+    ]
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    con.execute(f"CREATE TABLE {table}_m002 ({', '.join(definitions)})")
+    con.execute(
+        f"INSERT INTO {table}_m002 SELECT {names} FROM {table} ORDER BY created_at NULLS FIRST"
+    )
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE {table}_m002 RENAME TO {table}")
+
+
+def m002_records_without_primary_key(con: duckdb.DuckDBPyConnection) -> None:
+    """predictions and trainings lose their PRIMARY KEY on id: DuckDB keeps a key's index in
+    memory while inserting (about 100 bytes a record, over 1 GB at 10M records). Ids stay unique:
+    the sync's writer checks every batch before writing it (sync/writer.py). Rows are kept, and
+    stored in created_at order, which lets zone maps skip the row groups outside a range."""
+    for table in ("predictions", "trainings"):
+        _recreate_without_key(con, table)
+
+
 MIGRATIONS: list[Migration] = [
     ("m001_initial", m001_initial),
+    ("m002_records_without_primary_key", m002_records_without_primary_key),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

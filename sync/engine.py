@@ -148,7 +148,7 @@ def sync_account(
     con.execute(
         "SET enable_progress_bar = false"
     )  # DuckDB's own bar would garble ours on a terminal
-    fit_memory_limit(con)  # peak memory: a fixed buffer pool plus the key index (writer.py)
+    fit_memory_limit(con)  # peak memory: a fixed buffer pool, whatever the history (writer.py)
     summary = SyncSummary()
     run_id = uuid.uuid4().hex
     request = SyncRequest(full=full, since=since, concurrency=concurrency)

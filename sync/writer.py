@@ -12,17 +12,25 @@ checks the two against each other on odd records).
 
 Pages are added to an open transaction (`add`) and committed with the given `sync_state` entries
 (`commit`), so a crash leaves either all the pages of a commit with their cursors or none of them.
-Two ways to add pages:
 
-- `fresh=True` (the caller knows no stored row can have these ids: a window of a full sync that
-  was empty in the database when it was planned): a plain INSERT. The primary key still guards
-  it: if some id exists after all (an API that repeats a record across pages), DuckDB refuses the
-  INSERT, the transaction is rolled back and its pages are written again the careful way.
-- otherwise: the pages go to a TEMP table; stored rows with the same ids are looked up (limited
-  to the pages' `created_at` range, which zone maps make cheap, since a record's `created_at`
-  never changes; if it did change, the INSERT hits the key and the lookup is done without the
-  range); records whose `raw` is unchanged are dropped (a re-fetched finished prediction costs
-  nothing), changed ones delete their old row, and the rest is inserted.
+Uniqueness. The record tables have no primary key (m002: DuckDB holds a key's index in memory,
+about 100 bytes a record, so memory grew with the history). No id is ever stored twice all the
+same; the writer checks every batch before it writes it, inside the transaction that commits it:
+
+- `fresh=True` (the caller knows no stored row should have these ids: a window of a full sync
+  that was empty in the database when it was planned): if no id repeats within the batch and the
+  id filter (idfilter.py: a fixed-size Bloom filter over every stored id) rules every id out, a
+  plain INSERT. Otherwise the careful way.
+- the careful way: the pages go to a TEMP table; stored rows with the same ids are looked up in
+  the batch's `created_at` range (windows are disjoint in `created_at`, and an incremental run
+  only overlaps the newest stored minutes, so this touches few rows; zone maps and a timestamp
+  comparison skip the rest). An id not found there is stored elsewhere only if its `created_at`
+  changed: the filter says which ids might be, and only those are looked up over the whole table.
+  Records whose `raw` is unchanged are dropped (a re-fetched finished prediction costs nothing),
+  changed ones delete their old row, and the rest is inserted.
+
+Only this writer inserts records during a sync (DuckDB lets one process write a file), so the
+filter, built from the table the first time it is needed, stays complete.
 """
 
 from __future__ import annotations
@@ -31,14 +39,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import numpy as np
 
 from replicost.store.query import one_row
+from replicost.sync import idfilter
 from replicost.sync import records as rec
+from replicost.sync.idfilter import IdFilter
 from replicost.sync.state import put_states
 
-_DELETE_CHUNK = (
-    1000  # ids per IN list of bound literals: uses the primary-key index, a join would scan
-)
+_LOOKUP_CHUNK = 1000  # ids per IN list of bound literals (a lookup outside the batch's range)
 _STAGE = "replicost_batch"  # TEMP tables of the careful path: the batch,
 _MATCHES = "replicost_batch_matches"  # and its ids already stored (same: raw unchanged)
 
@@ -135,23 +144,15 @@ def encode(records: list[dict[str, Any]]) -> Encoded:
 
 # DuckDB's memory during a sync: a fixed buffer pool (it caches blocks it wrote or read; left at
 # its default, 80% of RAM, a sync's resident memory grows with the history: 345 MB at 100k
-# predictions, 737 MB at 1M) plus what the primary-key index needs, which DuckDB keeps resident
-# (about 80 bytes per id measured; a fixed limit would fail the sync of a large account).
-MEMORY_BASE_MB = 128
-INDEX_BYTES_PER_ROW = 100
+# predictions, 737 MB at 1M). With no primary key (m002) nothing else DuckDB holds grows with the
+# rows, so the limit no longer depends on the history.
+MEMORY_BASE_MB = 96
 
 
 def fit_memory_limit(con: duckdb.DuckDBPyConnection) -> int:
-    """Set DuckDB's memory limit for the rows stored now (plus a commit's worth); return it in MB."""
-    rows = one_row(
-        con.execute(
-            "SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables() "
-            "WHERE schema_name = 'main' AND table_name IN ('predictions', 'trainings')"
-        )
-    )[0]
-    limit = MEMORY_BASE_MB + (rows + 50_000) * INDEX_BYTES_PER_ROW // 2**20
-    con.execute(f"SET memory_limit = '{limit}MB'")
-    return limit
+    """Set DuckDB's memory limit for a sync; return it in MB."""
+    con.execute(f"SET memory_limit = '{MEMORY_BASE_MB}MB'")
+    return MEMORY_BASE_MB
 
 
 @dataclass
@@ -182,8 +183,7 @@ class RecordWriter:
         self._stage_sql = f"CREATE OR REPLACE TEMP TABLE {_STAGE} AS {select}"
         self._from_stage_sql = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_STAGE}"
         self._open = False
-        self._groups: list[list[Encoded]] = []  # what the open transaction holds, for a replay
-        self._careful = False  # a fresh INSERT failed in this transaction: no more optimism
+        self._ids: IdFilter | None = None  # built from the table the first time it is needed
         self._result = WriteResult()
         self.pending_rows = 0
 
@@ -214,15 +214,10 @@ class RecordWriter:
             self._open = True
         if not pages:
             return
-        self._groups.append(pages)
         self.pending_rows += sum(len(page) for page in pages)
         try:
-            if fresh and not self._careful:
-                self._insert_fresh(pages)
-            else:
-                self._upsert(pages, within_range=True)
-        except duckdb.ConstraintException:
-            self._replay()
+            if not (fresh and self._insert_fresh(pages)):
+                self._upsert(pages)
         except BaseException:
             self.rollback()
             raise
@@ -240,46 +235,40 @@ class RecordWriter:
             raise
         result = self._result
         self._reset()
-        if result.new:
-            fit_memory_limit(self.con)  # the index grows with the rows
         return result
 
     def rollback(self) -> None:
-        """Drop everything added since the last commit."""
+        """Drop everything added since the last commit (the id filter may keep their bits: it
+        over-approximates, which costs a lookup at most)."""
         if self._open:
             self.con.execute("ROLLBACK")
         self._reset()
 
     def _reset(self) -> None:
-        self._open, self._groups, self._careful = False, [], False
-        self._result, self.pending_rows = WriteResult(), 0
+        self._open, self._result, self.pending_rows = False, WriteResult(), 0
 
-    def _replay(self) -> None:
-        """A key was hit: DuckDB aborted the transaction. Write its pages again, the careful way,
-        then (a stored record whose created_at changed) looking ids up without the range."""
-        for within_range in (True, False):
-            self.con.execute("ROLLBACK")
-            self.con.execute("BEGIN TRANSACTION")
-            self._result, self._careful = WriteResult(), True
-            try:
-                for pages in self._groups:
-                    self._upsert(pages, within_range=within_range)
-                return
-            except duckdb.ConstraintException:
-                if not within_range:
-                    self.rollback()
-                    raise
-            except BaseException:
-                self.rollback()
-                raise
+    def _filter(self) -> IdFilter:
+        if self._ids is None:
+            self._ids = idfilter.build(self.con, self.table)
+        return self._ids
 
-    def _insert_fresh(self, pages: list[Encoded]) -> None:
+    def _insert_fresh(self, pages: list[Encoded]) -> bool:
+        """Plain INSERT if no id of the pages repeats or may be stored; False: take the careful way."""
+        ids = [row_id for page in pages for row_id in page.ids]
+        if len(set(ids)) < len(ids):
+            return False
+        hashes = idfilter.id_hashes(self.con, ids)
+        id_filter = self._filter()
+        if id_filter.may_contain(hashes).any():
+            return False
         inserted = one_row(
             self.con.execute(self._insert_sql, [self.account, [page.text for page in pages]])
         )[0]
+        id_filter.add(hashes)
         self._result.new += inserted
+        return True
 
-    def _upsert(self, pages: list[Encoded], *, within_range: bool) -> None:
+    def _upsert(self, pages: list[Encoded]) -> None:
         con = self.con
         con.execute(self._stage_sql, [self.account, _unique_texts(pages)])
         low, high, unreadable = one_row(
@@ -289,31 +278,61 @@ class RecordWriter:
             )
         )
         lookup = (
-            f"CREATE OR REPLACE TEMP TABLE {_MATCHES} AS SELECT b.id, t.raw IS NOT DISTINCT FROM b.raw AS same "
+            f"SELECT b.id, t.raw IS NOT DISTINCT FROM b.raw AS same, epoch_us(t.created_at) AS stored_us "
             f"FROM {self.table} t JOIN {_STAGE} b ON t.id = b.id"
         )
-        if within_range and not unreadable:
+        if unreadable:  # a record without a readable created_at: the range says nothing
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {_MATCHES} AS {lookup}")
+        else:
             con.execute(
-                lookup + " WHERE t.created_at BETWEEN make_timestamptz(?) AND make_timestamptz(?)",
+                f"CREATE OR REPLACE TEMP TABLE {_MATCHES} AS {lookup} "
+                f"WHERE t.created_at BETWEEN make_timestamptz(?) AND make_timestamptz(?)",
                 [low, high],
             )
-        else:  # a record without a readable created_at: the range says nothing, look up by id
-            con.execute(lookup)
+        # ids not stored in the batch's range: stored elsewhere only if their created_at changed
+        rest = con.execute(
+            f"SELECT id, hash(id) AS h FROM {_STAGE} WHERE id NOT IN (SELECT id FROM {_MATCHES})"
+        ).fetchnumpy()
+        rest_hashes = np.asarray(rest["h"], dtype=np.uint64)
+        if len(rest_hashes) and not unreadable:
+            suspects = [str(i) for i in rest["id"][self._filter().may_contain(rest_hashes)]]
+            for start in range(0, len(suspects), _LOOKUP_CHUNK):
+                chunk = suspects[start : start + _LOOKUP_CHUNK]
+                con.execute(
+                    f"INSERT INTO {_MATCHES} {lookup} WHERE t.id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
         unchanged = one_row(
             con.execute(f"DELETE FROM {_STAGE} WHERE id IN (SELECT id FROM {_MATCHES} WHERE same)")
         )[0]
-        changed = [
-            row[0] for row in con.execute(f"SELECT id FROM {_MATCHES} WHERE NOT same").fetchall()
-        ]
-        for start in range(0, len(changed), _DELETE_CHUNK):
-            chunk = changed[start : start + _DELETE_CHUNK]
-            con.execute(
-                f"DELETE FROM {self.table} WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            )
+        changed = self._delete_changed()
         inserted = one_row(con.execute(self._from_stage_sql))[0]
-        self._result.new += inserted - len(changed)
-        self._result.updated += len(changed)
+        if len(rest_hashes):
+            self._filter().add(rest_hashes)
+        self._result.new += inserted - changed
+        self._result.updated += changed
         self._result.unchanged += unchanged
+
+    def _delete_changed(self) -> int:
+        """Delete the stored rows the batch replaces, looking only where they are; return how many."""
+        con = self.con
+        count, low, high, undated = one_row(
+            con.execute(
+                f"SELECT count(*), min(stored_us), max(stored_us), count(*) - count(stored_us) "
+                f"FROM {_MATCHES} WHERE NOT same"
+            )
+        )
+        if not count:
+            return 0
+        delete = f"DELETE FROM {self.table} WHERE id IN (SELECT id FROM {_MATCHES} WHERE NOT same)"
+        if undated:
+            con.execute(delete)
+        else:
+            con.execute(
+                delete + " AND created_at BETWEEN make_timestamptz(?) AND make_timestamptz(?)",
+                [low, high],
+            )
+        return count
 
 
 def _unique_texts(pages: list[Encoded]) -> list[str]:
