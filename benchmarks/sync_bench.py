@@ -143,7 +143,7 @@ def main() -> None:
     parser.add_argument(
         "--budget",
         default="none",
-        help="replicost's requests/min: a number, 'default' (2,700) or 'none'",
+        help="replicost's requests/min: a number, 'default' (3,000, adaptive) or 'none'",
     )
     parser.add_argument("--concurrency", type=int, default=12)
     parser.add_argument(

@@ -48,10 +48,11 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     "--requests-per-minute",
     "requests_per_minute",
     type=click.IntRange(1, 100_000),
-    default=2700,
+    default=3000,
     show_default=True,
     metavar="N",
-    help="Request budget shared by all workers (Replicate allows 3000/min for list endpoints).",
+    help="Most requests a minute, shared by all workers (Replicate allows 3000/min for list "
+    "endpoints); the pace starts there and slows down when the server answers 429.",
 )
 @click.option(
     "--only",

@@ -47,9 +47,9 @@ from replicost.errors import InputError, ReplicostError
 from replicost.redact import redact, register_secret
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_REQUESTS_PER_MINUTE", "ReplicateClient", "to_model"]
-# Replicate documents 3000 requests/min for list endpoints: stay 10% under it by default (90% of
-# the ceiling is still reached when pages are slow, see benchmarks/sync_bench.py).
-DEFAULT_REQUESTS_PER_MINUTE = 2700
+# Replicate documents 3000 requests/min for list endpoints: the budget starts there and adapts to
+# what the server says (429s and their hints lower the pace, quiet seconds raise it back: retry.py).
+DEFAULT_REQUESTS_PER_MINUTE = 3000
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 

@@ -72,7 +72,10 @@ def raise_for_status(response: httpx.Response) -> None:
         raise NotFoundError(f"not found: {where}", url=url, status=status)
     if status == 429:
         raise RateLimitedError(
-            f"still rate limited after retries: {where}{detail}", url=url, status=status
+            f"still rate limited after retries: {where}{detail} (the pace was lowered at each 429; "
+            "run again later, or start lower with --requests-per-minute)",
+            url=url,
+            status=status,
         )
     if status >= 500:
         raise ServerError(

@@ -8,8 +8,9 @@ the policy.
 What is retried: connection errors and timeouts, truncated bodies, 429, 5xx, and 2xx answers that
 claim to be JSON but do not parse. Backoff is capped exponential with full jitter, bounded in
 attempts and in total time. A 429 waits exactly what the server asks for (`Retry-After` header, a
-`retry_after` field in the body, or "Expected available in N seconds" in the text) and pauses the
-whole budget, so concurrent workers do not all hammer a limiter that just said no. Connection
+`retry_after` field in the body, or "Expected available in N seconds" in the text), pauses the
+whole budget, so concurrent workers do not all hammer a limiter that just said no, and lowers its
+pace (`RequestBudget`: AIMD); 429s are retried until the time bound, not counted as attempts. Connection
 failures get fewer attempts than the rest: a DNS failure or a refused connection rarely heals in
 seconds, and the user deserves the one-line error quickly.
 """
@@ -77,13 +78,28 @@ class RequestStats:
 
 
 class RequestBudget:
-    """A token bucket shared by all workers: `per_minute` requests a minute, bursts of one second's.
+    """A token bucket shared by all workers, paced by what the server says (AIMD).
 
-    The bucket holds one second of budget (45 requests at 2,700/min), so a second in which the
+    It starts at `per_minute` (the documented limit, or the user's `--requests-per-minute`),
+    which stays the ceiling. A 429 halves the pace (or sets it to what a long Retry-After
+    implies: one request per that many seconds, as a 6/min account with burst 1 answers; or,
+    when the server asks for less than our own spacing between requests, adds that wait to the
+    spacing), once per `DECREASE_SPACING` seconds, since concurrent workers all hit the same 429
+    burst. Each `INCREASE_EVERY` seconds that carried more than `INCREASE_AFTER` requests
+    without a 429 add `INCREASE_FRACTION` of the pace back, up to the ceiling. So a sync at the documented limit keeps it with no 429 at all, and an account
+    limited far lower is slowed to its limit after a few 429s instead of failing.
+
+    The bucket holds one second of budget (50 requests at 3,000/min), so a second in which the
     sync made no request (a round trip to the account endpoint, a database commit) is spent
-    later rather than lost, while any 60 s still carry at most `per_minute` + 1 s of requests
-    (2,745 of Replicate's 3,000).
+    later rather than lost. Rate-limit headers (`X-RateLimit-Remaining: 0` with a reset in
+    seconds) pause every worker until the reset, before any 429.
     """
+
+    DECREASE_SPACING = 2.0
+    INCREASE_EVERY = 10.0
+    INCREASE_FRACTION = 0.05
+    INCREASE_AFTER = 20
+    MIN_PER_MINUTE = 1.0
 
     def __init__(
         self,
@@ -92,13 +108,47 @@ class RequestBudget:
         burst: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.per_second = per_minute / 60.0 if per_minute else None
-        self.capacity = burst if burst is not None else max(1.0, self.per_second or 1.0)
+        self.ceiling = per_minute / 60.0 if per_minute else None
+        self.per_second = self.ceiling
+        self._burst = burst
+        self.capacity = self._capacity()
         self.tokens = self.capacity
         self.clock = clock
         self.updated = clock()
         self.paused_until = 0.0
+        self.decreases = 0
+        self._last_change = self.updated
+        self._quiet_requests = 0
+        self._last_decrease = float("-inf")
         self._lock = threading.Lock()
+
+    @property
+    def per_minute(self) -> float | None:
+        """The pace now, in requests a minute (None: no budget)."""
+        return self.per_second * 60.0 if self.per_second else None
+
+    def _capacity(self) -> float:
+        return self._burst if self._burst is not None else max(1.0, self.per_second or 1.0)
+
+    def _set_pace(self, per_second: float) -> None:
+        self.per_second = per_second
+        self.capacity = self._capacity()
+        self.tokens = min(self.tokens, self.capacity)
+
+    def _increase(self, now: float) -> None:
+        """Additive increase: one step back towards the ceiling per quiet `INCREASE_EVERY`
+        seconds that carried at least `INCREASE_AFTER` requests (idle time proves nothing)."""
+        self._quiet_requests += 1
+        if self.ceiling is None or self.per_second is None or self.per_second >= self.ceiling:
+            self._last_change, self._quiet_requests = now, 0
+            return
+        if (
+            now - self._last_change >= self.INCREASE_EVERY
+            and self._quiet_requests > self.INCREASE_AFTER
+        ):
+            step = self.INCREASE_FRACTION * self.per_second
+            self._set_pace(min(self.ceiling, self.per_second + step))
+            self._last_change, self._quiet_requests = now, 0
 
     def reserve(self) -> float:
         """Take one request slot; return how many seconds the caller must wait before using it."""
@@ -107,6 +157,7 @@ class RequestBudget:
             pause = max(0.0, self.paused_until - now)
             if self.per_second is None:
                 return pause
+            self._increase(now)
             self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.per_second)
             self.updated = now
             self.tokens -= 1.0
@@ -114,9 +165,53 @@ class RequestBudget:
             return max(wait, pause)
 
     def pause(self, seconds: float) -> None:
-        """Hold every worker for `seconds` (the server said it is throttling us)."""
+        """Hold every worker for `seconds` (the server said it is throttling us, or will)."""
         with self._lock:
             self.paused_until = max(self.paused_until, self.clock() + seconds)
+
+    def throttled(self, retry_after: float | None) -> None:
+        """A 429: pause everyone for `retry_after` and lower the pace (multiplicative decrease)."""
+        with self._lock:
+            now = self.clock()
+            if retry_after is not None:
+                self.paused_until = max(self.paused_until, now + retry_after)
+            if self.per_second is None or now - self._last_decrease < self.DECREASE_SPACING:
+                return
+            spacing = 1.0 / self.per_second
+            if retry_after is None or retry_after >= spacing:
+                pace = self.per_second / 2
+                if retry_after is not None and retry_after >= 2:
+                    pace = min(pace, 1.0 / retry_after)  # one request per Retry-After: slow bucket
+            else:  # asked to wait less than our own spacing: we were only a little too fast
+                pace = 1.0 / (spacing + retry_after)
+            self._set_pace(max(self.MIN_PER_MINUTE / 60.0, pace))
+            self.tokens = min(self.tokens, 0.0)  # the bucket is empty on the server's side
+            self._last_decrease = self._last_change = now
+            self._quiet_requests = 0
+            self.decreases += 1
+            log.info("rate limited: pace lowered to %.1f requests/min", self.per_second * 60)
+
+
+def header_pause(response: httpx.Response) -> float | None:
+    """Seconds until the server's window resets, if its rate-limit headers say none is left.
+
+    Reads `X-RateLimit-Remaining` / `RateLimit-Remaining` and `X-RateLimit-Reset` /
+    `RateLimit-Reset` as seconds (or an epoch time, when larger than a day).
+    """
+    headers = response.headers
+    remaining = headers.get("x-ratelimit-remaining") or headers.get("ratelimit-remaining")
+    reset = headers.get("x-ratelimit-reset") or headers.get("ratelimit-reset")
+    if remaining is None or reset is None:
+        return None
+    try:
+        left, seconds = float(remaining), float(reset)
+    except ValueError:
+        return None
+    if left > 0:
+        return None
+    if seconds > 86400:  # an epoch timestamp
+        seconds -= time.time()
+    return min(max(0.0, seconds), 3600.0)
 
 
 def requested_wait(response: httpx.Response) -> float | None:
@@ -182,10 +277,19 @@ class _Retrier:
     ) -> float | None:
         asked = requested_wait(response) if response.status_code in (429, 503) else None
         delay = asked if asked is not None else self.policy.backoff(attempt)
+        limit = self.policy.max_attempts
         if response.status_code == 429:
-            # the limiter is shared by every worker: everyone waits, not just this one
-            self.budget.pause(delay)
-        return self._allowed(attempt, started, delay, reason, self.policy.max_attempts)
+            # the limiter is shared by every worker: everyone waits, and the pace goes down; a
+            # 429 is no failure of the request, so only the time bound ends its retries
+            self.budget.throttled(delay)
+            limit = attempt + 1
+        return self._allowed(attempt, started, delay, reason, limit)
+
+    def observe(self, response: httpx.Response) -> None:
+        """Rate-limit headers on any answer: none left means everyone waits for the reset."""
+        wait = header_pause(response)
+        if wait:
+            self.budget.pause(wait)
 
     def delay_after_error(self, attempt: int, started: float, exc: Exception) -> float | None:
         connect = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
@@ -243,6 +347,7 @@ class RetryingTransport(httpx.BaseTransport):
                     raise
                 policy.sleep(delay)
                 continue
+            retrier.observe(response)
             reason = _judge(response)
             if reason is None:
                 return response
@@ -290,6 +395,7 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
                     raise
                 await asyncio.sleep(delay)
                 continue
+            retrier.observe(response)
             reason = _judge(response)
             if reason is None:
                 return response

@@ -7,7 +7,7 @@ rows, so a crash resumes every window from its last committed page.
 
 Work stealing. Windows planned by time are uneven (usage grows, bursts happen), so the last
 windows would run alone while other pagers sit idle, which a rate budget pays for in full: with
-150 ms pages and a 2,700/min budget about 7 requests must be in flight at all times. So a pager
+150 ms pages and a 3,000/min budget about 7.5 requests must be in flight at all times. So a pager
 that runs out of windows says so, and the writer splits the window with the most pages left
 (estimated from its position and the time its last page covered) at the middle `mid` of what
 remains: a new window `[its lower edge, mid)` goes to the idle pager, and the old window gets
