@@ -71,3 +71,5 @@ def test_notebook_runs_against_a_synced_demo_database(tmp_path, monkeypatch):
         and f"{DEMO_USER}/{LEFT_OUT}" in joined
         and f"{DEMO_USER}/image-gen" in joined
     )
+    # the insights section: its findings, largest first (the demo account keeps deployments warm)
+    assert "where the money leaks: top 5 of" in joined and "idle-deployment" in joined
