@@ -97,7 +97,7 @@ def _legend(drawing: Drawing, chart: Chart, x: float, y: float) -> None:
 
 
 def _legend_width(chart: Chart) -> float:
-    if chart.series == [SINGLE]:
+    if chart.series in ([SINGLE], []):
         return 0
     return max(measure(name, 11.5) for name in chart.series) + 40
 

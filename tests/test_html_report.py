@@ -178,3 +178,16 @@ def test_fixes_for_every_kind_of_reason():
     )
     assert "before 2025-03-18" in earlier and '"acme/chat" = [' in earlier
     assert pricing_fix("still processing at the last sync; priced once it finishes") is None
+
+
+def test_an_empty_database_is_a_report_not_an_error(capsys, tmp_path):
+    from replicost.store import connect
+
+    db = tmp_path / "empty.duckdb"
+    connect(db).close()
+    page = write_report(capsys, tmp_path, ["--db", str(db)])
+    text = page.read_text()
+    assert "no records in range" in text and text.count("<svg") == 4
+    for name in ("e.png", "e.svg"):
+        argv = ["report", "spend", "--by", "day,model", "--chart", str(tmp_path / name)]
+        assert run([*argv, "--db", str(db)]) == 0
