@@ -13,12 +13,15 @@ a year, then times, best of `--repeat` (median in brackets), wall seconds:
    holding `created_at`), each record's cost in integer micro-dollars with the same rounding, and
    the group-by (count, seconds, cost, unpriced count: not the unpriced reasons and lower-bound
    flags replicost also reports). Their totals are checked against replicost's to the micro-dollar;
-4. a group-by alone over already priced rows (cost as float), in DuckDB, pandas and polars.
+4. a group-by alone over already priced rows (cost as float), in DuckDB, pandas and polars;
+5. `replicost report insights` end to end (open, cost views, one scan into the insights' facts,
+   every finder, ranking): the row "replicost report insights (every kind)  by all".
 
 A second table gives the CPU seconds of each line (all threads of the process): on a shared
 machine wall time swings with the other jobs, CPU time much less.
 
-Run: `.venv-bench/bin/python benchmarks/reports_bench.py [--rows N] [--repeat 3] [--db PATH]`
+Run: `.venv-bench/bin/python benchmarks/reports_bench.py [--rows N] [--repeat 3] [--db PATH]
+[--only spend|insights]`
 (pandas and pyarrow live in the bench venv only: `pip install -e '.[bench]'`). `--db` reuses a
 database built earlier (or builds it there).
 """
@@ -33,7 +36,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from replicost.analytics import costs, pricing, reports
+from replicost.analytics import costs, insights, pricing, reports
 from replicost.store import connect, open_readonly
 
 MODELS = 200
@@ -220,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--db", type=Path, help="reuse or create this database file")
+    parser.add_argument(
+        "--only", choices=("spend", "insights"), help="time only these rows (default: all)"
+    )
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="replicost-bench-"))
@@ -230,6 +236,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"built {args.rows:,} predictions in {time.perf_counter() - start:.1f} s -> {db}")
     prices = pricing_file(work)
     results: list[tuple[str, str, float, float, float]] = []
+    if args.only != "insights":
+        spend_rows(db, prices, args, results)
+    if args.only != "spend":
+        results.append(insights_row(db, prices, args.repeat))
+    print_results(args, results)
+    return 0
+
+
+def insights_row(db: Path, prices: Path, repeat: int) -> tuple[str, str, float, float, float]:
+    """`replicost report insights` over the whole database, end to end (what the command does)."""
+    found = insights.insights(db, pricing_file=prices)  # warm the OS cache
+    assert found.found > 0, "the bench database should give insights"
+    timed = best(lambda: insights.insights(db, pricing_file=prices), repeat)
+    return ("replicost report insights (every kind)", "all", *timed)
+
+
+def spend_rows(db: Path, prices: Path, args, results: list) -> None:
+    """Spend by model and by day in replicost, pandas and polars, and the group-by alone."""
     expected: dict[str, reports.Totals] = {}
 
     for dim in ("model", "day"):
@@ -350,6 +374,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     con.close()
 
+
+def print_results(args, results: list) -> None:
     # benchmarks/run.py parses the first table: "  <name>  by <dim>  <best>  (<median>)"
     print(f"\n{args.rows:,} predictions, best of {args.repeat} (median in brackets), seconds")
     for name, dim, low, mid, _ in results:
@@ -357,7 +383,6 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nCPU seconds, best of {args.repeat} (all threads of the process)")
     for name, dim, _, _, cpu in results:
         print(f"  {name:<45} by {dim:<6} cpu {cpu:.3f}")
-    return 0
 
 
 if __name__ == "__main__":
