@@ -1,6 +1,6 @@
 """Reliability campaign, fast part: bad files, bad pages, bad specs, secrets, full and read-only disks.
 
-Scenarios from `benchmarks/campaign.py` with small counts, plus the precise regressions the campaign
+Scenarios from `tests/reliability/` with small counts, plus the precise regressions the campaign
 found (each named after what used to go wrong).
 """
 
@@ -8,26 +8,23 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from replicost.client.errors import BadResponseError
+from replicost.client.paging import CursorPager
 
-import campaign  # noqa: E402
-
-from replicost.client.errors import BadResponseError  # noqa: E402
-from replicost.client.paging import CursorPager  # noqa: E402
+from reliability import common, disk, files, leaks, parsers
 
 
 @pytest.fixture(scope="module")
 def synced_db(tmp_path_factory) -> Path:
-    return campaign.synced_database(tmp_path_factory.mktemp("synced") / "good.duckdb")
+    return common.synced_database(tmp_path_factory.mktemp("synced") / "good.duckdb")
 
 
-def assert_clean(result: campaign.CaseResult, *, runs: int) -> None:
+def assert_clean(result: common.CaseResult, *, runs: int) -> None:
     assert result.failures == []
     assert (result.lost, result.duplicated) == (0, 0)
     assert result.runs >= runs
@@ -36,14 +33,14 @@ def assert_clean(result: campaign.CaseResult, *, runs: int) -> None:
 # ----- databases -------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_every_command_on_every_damaged_database_is_one_line_exit_2_and_leaves_the_file(tmp_path):
-    result = campaign.bad_database_files(workdir=tmp_path)
+    result = files.bad_database_files(workdir=tmp_path)
     assert_clean(result, runs=60)
 
 
 def test_a_truncated_database_is_called_truncated(synced_db, tmp_path):
     cut = tmp_path / "cut.duckdb"
     cut.write_bytes(synced_db.read_bytes()[:20_000])
-    code, _, err = campaign.cli(["report", "spend", "--db", str(cut)])
+    code, _, err = common.cli(["report", "spend", "--db", str(cut)])
     assert code == 2 and err.startswith(f"error: {cut} is truncated") and len(err.splitlines()) == 1
 
 
@@ -65,10 +62,10 @@ def test_a_block_damaged_mid_file_is_exit_2_not_an_unexpected_error(synced_db, t
         copy = bytearray(data)
         copy[start : start + 8192] = os.urandom(8192)
         damaged.write_bytes(bytes(copy))
-        code, _, err = campaign.cli(["report", "spend", "--by", "model", "--db", str(damaged)])
+        code, _, err = common.cli(["report", "spend", "--by", "model", "--db", str(damaged)])
         outcomes.add(code)
         if code:
-            assert code == 2 and campaign.one_clear_line(err) is None, err
+            assert code == 2 and common.one_clear_line(err) is None, err
             assert "database file is damaged" in err
     assert 2 in outcomes
 
@@ -79,25 +76,25 @@ def test_another_programs_duckdb_file_is_refused_and_not_migrated(tmp_path):
     con.execute("CREATE TABLE predictions (id INTEGER)")
     con.close()
     before = foreign.read_bytes()
-    code, _, err = campaign.cli(
+    code, _, err = common.cli(
         [
             "sync",
             "--db",
             str(foreign),
             "--token",
-            campaign.TOKEN,
+            common.TOKEN,
             "--base-url",
             "http://127.0.0.1:9/v1",
             "--quiet",
         ]
     )
-    assert code == 2 and "not a replicost database" in err and campaign.one_clear_line(err) is None
+    assert code == 2 and "not a replicost database" in err and common.one_clear_line(err) is None
     assert foreign.read_bytes() == before
 
 
 def test_a_usage_error_is_one_line_with_where_to_look(tmp_path):
-    code, _, err = campaign.cli(["sync", "--db", str(tmp_path), "--quiet"])
-    assert code == 2 and campaign.one_clear_line(err) is None
+    code, _, err = common.cli(["sync", "--db", str(tmp_path), "--quiet"])
+    assert code == 2 and common.one_clear_line(err) is None
     assert "is a directory" in err and "replicost sync --help" in err
 
 
@@ -106,14 +103,14 @@ def test_a_usage_error_is_one_line_with_where_to_look(tmp_path):
 def test_bad_and_fuzzed_pricing_and_config_files_are_one_line_exit_2_and_never_touch_the_db(
     synced_db, tmp_path
 ):
-    result = campaign.bad_settings_files(workdir=tmp_path, examples=10, db=synced_db)
-    assert_clean(result, runs=len(campaign.BAD_SETTINGS_FILES) * 4)
+    result = files.bad_settings_files(workdir=tmp_path, examples=10, db=synced_db)
+    assert_clean(result, runs=len(files.BAD_SETTINGS_FILES) * 4)
 
 
 def test_control_characters_in_a_pricing_key_are_escaped_not_sent_to_the_terminal(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text(campaign.BAD_SETTINGS_FILES["control characters in keys"])
-    code, out, err = campaign.cli(["pricing", "validate", str(bad)])
+    bad.write_text(files.BAD_SETTINGS_FILES["control characters in keys"])
+    code, out, err = common.cli(["pricing", "validate", str(bad)])
     assert code == 2
     assert "\x1b" not in out + err and "\r" not in out + err
     assert "gpu\\nt4\\x1b[31m" in out  # the key as written, escaped, on the problem's line
@@ -125,23 +122,23 @@ def test_control_characters_in_a_pricing_key_are_escaped_not_sent_to_the_termina
 
 def test_toml_nested_too_deeply_is_a_syntax_error_not_a_recursion_error(tmp_path):
     deep = tmp_path / "deep.toml"
-    deep.write_text(campaign.BAD_SETTINGS_FILES["deeply nested"])
+    deep.write_text(files.BAD_SETTINGS_FILES["deeply nested"])
     for args in (
         ["pricing", "validate", str(deep)],
         ["pricing", "show", "--pricing", str(deep)],
         ["pricing", "show", "--config", str(deep)],
     ):
-        code, out, err = campaign.cli(
+        code, out, err = common.cli(
             args
         )  # validate lists the problem on stdout, the verdict on stderr
         assert (
-            code == 2 and "nested too deeply" in out + err and campaign.one_clear_line(err) is None
+            code == 2 and "nested too deeply" in out + err and common.one_clear_line(err) is None
         ), err
 
 
 # ----- pages -------------------------------------------------------------------------------------
 def test_fuzzed_pages_are_refused_with_their_url_or_written_whole(tmp_path):
-    result = campaign.bad_pages(workdir=tmp_path, examples=150)
+    result = parsers.bad_pages(workdir=tmp_path, examples=150)
     assert result.failures == []
 
 
@@ -159,7 +156,7 @@ def test_a_record_whose_id_is_not_a_string_makes_a_malformed_page(record_id):
 # ----- codegen -------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_truncated_and_fuzzed_specs_fail_in_one_line_and_leave_the_output(tmp_path, specs_dir):
-    result = campaign.codegen_specs(workdir=tmp_path, examples=3, truncations=3)
+    result = parsers.codegen_specs(workdir=tmp_path, examples=3, truncations=3)
     assert_clean(result, runs=6)
 
 
@@ -175,15 +172,15 @@ def test_a_dangling_ref_or_a_broken_shape_is_an_input_error_not_a_crash(tmp_path
     for name, spec in (("dangling", dangling), ("broken", broken)):
         source = tmp_path / f"{name}.json"
         source.write_text(json.dumps(spec))
-        code, _, err = campaign.cli(["codegen", "--spec", str(source), "--output", str(output)])
-        assert code == 2 and campaign.one_clear_line(err) is None, err
+        code, _, err = common.cli(["codegen", "--spec", str(source), "--output", str(output)])
+        assert code == 2 and common.one_clear_line(err) is None, err
         assert not output.exists()
 
 
 # ----- secrets --------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_the_token_is_in_no_byte_written_logged_printed_or_raised_whatever_fails(tmp_path):
-    result = campaign.secrets(workdir=tmp_path)
+    result = leaks.secrets(workdir=tmp_path)
     assert_clean(result, runs=10)
 
 
@@ -192,7 +189,7 @@ def _can_mount(tmp_path) -> bool:
     if os.geteuid() != 0:
         return False
     probe = tmp_path / "probe"
-    with campaign.small_filesystem(probe, "1m") as mounted:
+    with disk.small_filesystem(probe, "1m") as mounted:
         return mounted
 
 
@@ -200,7 +197,7 @@ def _can_mount(tmp_path) -> bool:
 def test_disk_full_mid_sync_and_read_only_folders_fail_clearly_and_keep_committed_pages(tmp_path):
     if not _can_mount(tmp_path):
         pytest.skip("needs root and tmpfs mounts to make a full or read-only filesystem")
-    result = campaign.disk_trouble(workdir=tmp_path)
+    result = disk.disk_trouble(workdir=tmp_path)
     assert_clean(result, runs=5)
 
 
@@ -210,17 +207,17 @@ def test_a_read_only_folder_without_root_tricks_is_a_clear_error(tmp_path):
     blocker.write_text("")
     result = subprocess.run(
         [
-            *campaign.CLI,
+            *common.CLI,
             "sync",
             "--db",
             str(blocker / "r.duckdb"),
             "--token",
-            campaign.TOKEN,
+            common.TOKEN,
             "--base-url",
             "http://127.0.0.1:9/v1",
         ],
         capture_output=True,
         text=True,
     )
-    assert result.returncode == 2 and campaign.one_clear_line(result.stderr) is None, result.stderr
+    assert result.returncode == 2 and common.one_clear_line(result.stderr) is None, result.stderr
     assert "is a file, not a folder" in result.stderr
