@@ -21,7 +21,6 @@ NOT_SOURCE = {"generated", "notebooks", "build", "dist", "docs"}
 
 # path -> who is splitting it
 KNOWN_LONG_MODULES: dict[str, str] = {
-    "benchmarks/campaign.py": "housemap",
     "benchmarks/run.py": "housemap",
     "simulator/account.py": "housemap",
 }
