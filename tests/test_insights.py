@@ -271,3 +271,22 @@ def test_summary_shows_the_top_three_insights_of_its_30_days(planted):
     ]
     table = CliRunner().invoke(cli, ["report", "summary", *args])
     assert "Where the money leaks" in table.output
+
+
+@pytest.mark.parametrize(
+    "reason,line",
+    [
+        ("no hardware known for model a/b; add it under [models] in your pricing file",
+         '[models] "a/b" = "<hardware SKU>"'),
+        ('no release of deployment a/d is known; add its hardware under [deployments] "a/d" in your '
+         "pricing file", '[deployments] "a/d" = "<hardware SKU>"'),
+        ("no price in effect for hardware gpu-x9 (model a/b); add it under [hardware] in your "
+         "pricing file", '[hardware] "gpu-x9" = <USD per second>'),
+        ('official model o/m bills per output and has no unit price; add its prices under '
+         '[units."o/m"] in your pricing file', '[units."o/m"] image = <USD per image>'),
+    ],
+)  # fmt: skip
+def test_each_unpriced_reason_gets_the_line_that_fixes_it(reason, line):
+    group = {"reason": reason, "model": "a/b", "deployment": "a/d" if "deployment" in reason else None,
+             "hardware": None}  # fmt: skip
+    assert insights.unpriced.fix_line(group).startswith(line)

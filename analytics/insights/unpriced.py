@@ -57,6 +57,9 @@ def fix_line(group: dict[str, Any]) -> str:
     if "[hardware]" in reason:
         sku = re.search(r"hardware (\S+)", reason)
         return f'[hardware] "{sku.group(1) if sku else group["hardware"]}" = <USD per second>'
+    units = re.search(r'\[units\."([^"]+)"\]', reason)
+    if units:
+        return f'[units."{units.group(1)}"] image = <USD per image>  (or input_token/output_token)'
     if "bills per unit" in reason and group["model"]:
         return f"nothing to add: {group['model']} records lack unit counts (failed before output?)"
     if "[models]" in reason and group["model"]:
