@@ -31,8 +31,10 @@ def _build_app(
     fault_rate: float = 0.0,
     faults: str | None = None,
     low_credit: bool = False,
+    plant: tuple[str, ...] = (),
 ) -> SimulatorApp:
     from replicost.simulator import FAULT_KINDS, FaultConfig, SimulatedAccount, SimulatorApp
+    from replicost.simulator.scenarios import parse_plant
 
     kinds = tuple(k.strip() for k in faults.split(",") if k.strip()) if faults else FAULT_KINDS
     try:
@@ -44,6 +46,7 @@ def _build_app(
             username=username,
             end=end.replace(tzinfo=UTC) if end else None,
             data_url_rate=data_url_rate,
+            scenarios=[parse_plant(text) for text in plant],
         )
     except ValueError as exc:
         raise InputError(str(exc)) from None
@@ -112,6 +115,12 @@ def _account_options(command: _F) -> _F:
             show_default=True,
             help="Share of records carrying a data URL of 100-400 KB.",
         ),
+        click.option(
+            "--plant",
+            multiple=True,
+            help="Plant a finding for `report insights` (repeatable): spike:OWNER/MODEL:DAY, "
+            "idle:NAME:OWNER/MODEL:SKU:DAY or bad-version:OWNER/MODEL:DAY.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -175,6 +184,7 @@ def serve(
     username: str,
     end: datetime | None,
     data_url_rate: float,
+    plant: tuple[str, ...],
     host: str,
     port: int,
     token: str | None,
@@ -207,6 +217,7 @@ def serve(
         fault_rate=fault_rate,
         faults=faults,
         low_credit=low_credit,
+        plant=plant,
     )
     app.cache_records = cache_records
     if warm:
@@ -255,6 +266,7 @@ def dump(
     username: str,
     end: datetime | None,
     data_url_rate: float,
+    plant: tuple[str, ...],
     file: Path,
 ) -> None:
     """Write the synthetic account's ground truth (JSON lines) to FILE and exit."""
@@ -265,6 +277,7 @@ def dump(
         username=username,
         end=end,
         data_url_rate=data_url_rate,
+        plant=plant,
     )
     rows = _write_dump(app.account, file)
     click.echo(f"wrote {rows} ground-truth rows to {file}", err=True)

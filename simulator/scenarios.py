@@ -119,6 +119,10 @@ class Planted:
         extra = []
         for idle in (s for s in self.scenarios if isinstance(s, IdleDeployment)):
             since = self.fraction(idle.since)
+            if idle.model not in models:
+                raise ValueError(
+                    f"idle deployment {idle.name}: the account has no model {idle.model}"
+                )
             release = catalog.Release(
                 1, since, idle.model, models[idle.model].era_at(since).version,
                 idle.hardware, idle.min_instances, idle.max_instances,
@@ -194,3 +198,27 @@ def _stretch(plan: _Plan, factor: float) -> None:
             "predict_time": predict_time,
             "total_time": round((plan.completed_ns - plan.created_ns) / NS_PER_SECOND, 6),
         }
+
+
+PLANT_FORMS = (
+    "spike:OWNER/MODEL:YYYY-MM-DD",
+    "idle:NAME:OWNER/MODEL:HARDWARE_SKU:YYYY-MM-DD",
+    "bad-version:OWNER/MODEL:YYYY-MM-DD",
+)
+
+
+def parse_plant(text: str) -> Scenario:
+    """A scenario from its command-line form (`replicost simulate --plant`), one of PLANT_FORMS."""
+    kind, _, rest = text.partition(":")
+    parts = rest.split(":")
+    try:
+        if kind == "spike" and len(parts) == 2:
+            return Spike(parts[0], date.fromisoformat(parts[1]))
+        if kind == "idle" and len(parts) == 4:
+            since = datetime.fromisoformat(parts[3]).replace(tzinfo=UTC)
+            return IdleDeployment(parts[0], parts[1], parts[2], since)
+        if kind == "bad-version" and len(parts) == 2:
+            return BadVersion(parts[0], datetime.fromisoformat(parts[1]).replace(tzinfo=UTC))
+    except ValueError:
+        pass
+    raise ValueError(f"cannot read --plant {text!r}; use one of: {', '.join(PLANT_FORMS)}")

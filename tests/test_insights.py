@@ -290,3 +290,17 @@ def test_each_unpriced_reason_gets_the_line_that_fixes_it(reason, line):
     group = {"reason": reason, "model": "a/b", "deployment": "a/d" if "deployment" in reason else None,
              "hardware": None}  # fmt: skip
     assert insights.unpriced.fix_line(group).startswith(line)
+
+
+def test_simulate_plants_findings_from_the_command_line(tmp_path):
+    out = tmp_path / "truth.jsonl"
+    plants = ["--plant", "idle:warm-gpu:stability-ai/sdxl:gpu-a100-large:2026-09-01",
+              "--plant", "bad-version:bytedance/sdxl-lightning-4step:2026-09-15"]  # fmt: skip
+    args = ["simulate", "dump", "--predictions", "2000", "--trainings", "5", "--end", "2026-11-01"]
+    result = CliRunner().invoke(cli, [*args, *plants, str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert any(r["deployment"] == "acme-ai/warm-gpu" for r in rows)
+    assert any(r["version"] == BAD.version for r in rows)
+    bad = CliRunner().invoke(cli, [*args, "--plant", "spike:meta/musicgen", str(out)])
+    assert bad.exit_code == 2 and "spike:OWNER/MODEL:YYYY-MM-DD" in bad.output
