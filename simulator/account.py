@@ -13,20 +13,23 @@ derives its rows from the very dicts the API serves, so the two cannot disagree.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import bisect
 import hashlib
-import itertools
-import struct
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from replicost.simulator import catalog
+from replicost.simulator.draws import Draws, record_id
+from replicost.simulator.records import (
+    DataUrls,
+    Plan,
+    PredictionDraft,
+    build_prediction,
+    build_training,
+)
 from replicost.simulator.scenarios import Planted, Scenario
 from replicost.simulator.timefmt import (
     NS_PER_SECOND,
@@ -41,117 +44,14 @@ DAY_NS = 86_400 * NS_PER_SECOND
 DATA_REMOVAL_NS = 3600 * NS_PER_SECOND  # Replicate deletes API predictions' data after an hour
 TAIL_SPACING_NS = 17 * NS_PER_SECOND  # non-terminal tail records sit in the last minute
 _STATUSES_FINAL = ("succeeded", "failed", "canceled", "aborted")
-_T = TypeVar("_T")
-
-_IMAGE_PROMPTS = (
-    "a photo of an astronaut riding a horse on mars",
-    "product shot of a ceramic mug on a walnut table, soft light",
-    "isometric illustration of a tiny city on a floating island",
-    "portrait of a golden retriever wearing sunglasses, studio lighting",
-    "a watercolor painting of Lisbon trams at dusk",
-    "logo for a coffee shop called Bean There, flat vector",
-    "cinematic still of a lighthouse in a storm, 35mm",
-)
-_TEXT_PROMPTS = (
-    "Summarize the following support ticket in two sentences.",
-    "Write a haiku about distributed systems.",
-    "Translate to French: the invoice is attached.",
-    "Explain the difference between a process and a thread.",
-    "Draft a polite reply declining the meeting.",
-)
-_MUSIC_PROMPTS = (
-    "an 80s synthwave track with a driving bassline",
-    "lo-fi hip hop beat with soft piano",
-    "epic orchestral cue with taiko drums",
-)
-_PROMPTS = {"image": _IMAGE_PROMPTS, "audio": _MUSIC_PROMPTS}
-_ERRORS = (
-    "CUDA out of memory. Tried to allocate 2.00 GiB",
-    "Prediction interrupted; please retry (code: PA)",
-    "NSFW content detected. Try running it again, or try a different prompt.",
-    "Input validation failed: width must be a multiple of 8",
-    "Model setup failed",
-)
-
-
-_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_BASE32 = b"abcdefghijklmnopqrstuvwxyz234567"
-# base64 symbol k -> base32 symbol k % 32: each base32 symbol stands for exactly two base64
-# symbols, so ids stay uniform over Replicate's alphabet while encoding runs in C.
-_TO_BASE32 = bytes.maketrans(_BASE64, _BASE32 * 2)
-_UNIT = 1.0 / 4294967296.0
-
-
-def record_id(digest: bytes) -> str:
-    """26 lowercase base32 characters from a digest, shaped like Replicate's ids (130 bits)."""
-    return binascii.b2a_base64(digest[:20], newline=False)[:26].translate(_TO_BASE32).decode()
-
-
-def _floats(digest: bytes) -> Iterator[float]:
-    """Endless uniform floats in [0, 1) from the rehashes of `digest` (rarely needed)."""
-    while True:
-        digest = hashlib.blake2b(digest, digest_size=64).digest()
-        yield from map(_UNIT.__mul__, struct.unpack("<16I", digest))
-
-
-class _Draws:
-    """Deterministic random choices for one record, all from one BLAKE2b digest."""
-
-    __slots__ = ("next", "id")
-
-    def __init__(self, key: bytes) -> None:
-        digest = hashlib.blake2b(key, digest_size=64).digest()
-        self.id = record_id(digest)
-        # A record needs about 30 draws: two digests' words, scaled lazily in C; the
-        # generator only runs for the rare record that needs more.
-        second = hashlib.blake2b(digest, digest_size=64).digest()
-        words = struct.unpack("<27I", digest[20:64] + second)
-        self.next = itertools.chain(map(_UNIT.__mul__, words), _floats(second)).__next__
-
-    def pick(self, options: Sequence[_T]) -> _T:
-        return options[int(self.next() * len(options))]
-
-    def log_uniform(self, low: float, high: float) -> float:
-        return low * (high / low) ** self.next()
-
-
-@dataclass(slots=True)
-class _Plan:
-    """Everything about one record that does not depend on the clock."""
-
-    kind: str  # 'prediction' | 'training'
-    index: int
-    id: str
-    created_ns: int
-    created_at: str
-    model: str
-    version: str
-    deployment: str | None
-    hardware: str
-    billing: str
-    source: str | None
-    final_status: str
-    started_ns: int | None
-    started_at: str | None
-    completed_ns: int
-    completed_at: str
-    predict_time: float | None
-    metrics: dict | None  # final metrics; None = key absent; {} = the empty-metrics quirk
-    input: dict
-    output: Any
-    error: str | None
-    logs: str
-    omit_data_removed: bool
-    stream: bool
-    extra: dict | None  # trainings: destination
 
 
 class SimulatedAccount:
     """A deterministic, lazily generated Replicate account for a seed and a username."""
 
-    _appended: list[_Plan]  # predictions created after the history (POST)
-    _appended_trainings: list[_Plan]  # trainings created after the history
-    _overrides: dict[tuple[str, int], _Plan]  # (kind, index) -> its plan after a cancel
+    _appended: list[Plan]  # predictions created after the history (POST)
+    _appended_trainings: list[Plan]  # trainings created after the history
+    _overrides: dict[tuple[str, int], Plan]  # (kind, index) -> its plan after a cancel
 
     def __init__(
         self,
@@ -210,9 +110,7 @@ class SimulatedAccount:
         self._advanced_ns = 0
         self._found_ids: dict[str, dict[str, int]] = {}
         self._real_time_origin: float | None = None
-        self._data_url_block = base64.b64encode(
-            hashlib.shake_256(self._key + b"data-url").digest(300_000)
-        ).decode("ascii")
+        self._data_urls = DataUrls.for_account(self._key, data_url_rate)
 
     # ----- clock -------------------------------------------------------------------------
     def now_ns(self) -> int:
@@ -287,14 +185,14 @@ class SimulatedAccount:
         return None
 
     def _fraction_to_ns(self, fraction: float, salt: tuple) -> int:
-        draws = _Draws(self._key + repr(salt).encode())
+        draws = Draws(self._key + repr(salt).encode())
         whole = self.start_ns + int(fraction * self._span_ns) // NS_PER_SECOND * NS_PER_SECOND
         return whole + int(draws.next() * 1_000_000) * 1000
 
-    def _created(self, kind: str, index: int, draws: _Draws | None = None) -> tuple[int, int, bool]:
+    def _created(self, kind: str, index: int, draws: Draws | None = None) -> tuple[int, int, bool]:
         """(created_ns, digits, python_style) of a generated record."""
         if draws is None:
-            draws = _Draws(
+            draws = Draws(
                 self._key + (b"p:" if kind == "prediction" else b"t:") + str(index).encode()
             )
         count = self._counts[kind]
@@ -358,24 +256,10 @@ class SimulatedAccount:
             return format_ns(ns, 6 if ns % NS_PER_SECOND else 0, strip=False)
         return format_ns(ns, digits)
 
-    @staticmethod
-    def _timestamp(draws: _Draws, ns: int) -> tuple[int, str]:
-        """Round `ns` up to a random serializer's precision: (exact ns, string as served)."""
-        if draws.next() < 0.6:  # Python's: 6 digits (none when the microseconds are 0)
-            exact = -(-ns // 1000) * 1000
-            return exact, format_ns(exact, 6 if exact % NS_PER_SECOND else 0, strip=False)
-        digits = int(draws.next() * 10)
-        exact = ceil_to_digits(ns, digits)
-        return exact, format_ns(exact, digits)
-
-    def _data_url(self, draws: _Draws, mime: str) -> str:
-        size = int(draws.log_uniform(100_000, 400_000)) // 4 * 4
-        return f"data:{mime};base64," + self._data_url_block[:size]
-
-    def _prediction_plan(self, index: int) -> _Plan:
+    def _prediction_plan(self, index: int) -> Plan:
         if index >= self.predictions:
             return self._appended[index - self.predictions]
-        draws = _Draws(self._key + b"p:" + str(index).encode())
+        draws = Draws(self._key + b"p:" + str(index).encode())
         created_ns, digits, python_style = self._created("prediction", index, draws)
         fraction = (created_ns - self.start_ns) / self._span_ns
         weights, choices = self._choice_buckets[min(int(fraction * 100), 99)]
@@ -399,208 +283,24 @@ class SimulatedAccount:
             model, version, hardware, deployment, source = self._planted.steer(
                 self, draws.id, created_ns, (model, version, hardware, deployment, source)
             )
-        tail = index >= self.predictions - self._tail["prediction"]
-        plan = self._build_prediction(
-            draws,
-            index,
-            created_ns,
-            self._fmt(created_ns, digits, python_style),
-            model,
-            version,
-            hardware,
-            deployment,
-            source,
-            None,
-            fraction,
-            tail,
+        draft = PredictionDraft(
+            index=index,
+            created_ns=created_ns,
+            created_at=self._fmt(created_ns, digits, python_style),
+            model=model,
+            version=version,
+            hardware=hardware,
+            deployment=deployment,
+            source=source,
+            fraction=fraction,
+            tail=index >= self.predictions - self._tail["prediction"],
+            newest=index == self.predictions - 1,
         )
+        plan = build_prediction(draws, draft, self._data_urls)
         return self._planted.adjust(plan) if self._planted else plan
 
-    def _build_prediction(
-        self,
-        draws: _Draws,
-        index: int,
-        created_ns: int,
-        created_at: str,
-        model: catalog.ModelSpec,
-        version: str,
-        hardware: str,
-        deployment: str | None,
-        source: str | None,
-        given_input: dict[str, Any] | None,
-        fraction: float,
-        tail: bool,
-    ) -> _Plan:
-        roll = draws.next()
-        status = (
-            "succeeded"
-            if roll < 0.90
-            else "failed"
-            if roll < 0.955
-            else "canceled"
-            if roll < 0.985
-            else "aborted"
-        )
-        if tail:
-            status = "succeeded"
-        cold = (model.cold_boot or deployment) and draws.next() < 0.04
-        queue_s = draws.log_uniform(20.0, 180.0) if cold else draws.log_uniform(0.03, 1.5)
-        predict_s = draws.log_uniform(*model.predict_seconds)
-        if tail:  # still running at `end`: the newest is queued, the others are processing
-            newest = index == self.predictions - 1
-            queue_s = 40.0 + draws.next() * 30 if newest else 0.3 + draws.next()
-            predict_s = max(predict_s, 60.0 + draws.next() * 150)
-        error = None
-        started = status != "aborted"
-        if status == "failed":
-            error = draws.pick(_ERRORS)
-            predict_s = (
-                (int(draws.next() * 9) + 1) * 1e-6
-                if draws.next() < 0.3
-                else predict_s * draws.next()
-            )
-        elif status == "canceled":
-            if draws.next() < 0.3:
-                started = False
-            predict_s *= draws.next()
-        overhead_s = draws.log_uniform(0.02, 0.6)
-
-        started_ns = started_at = None
-        if started:
-            started_ns, started_at = self._timestamp(
-                draws, created_ns + int(queue_s * NS_PER_SECOND)
-            )
-            done_ns = started_ns + int((predict_s + overhead_s) * NS_PER_SECOND)
-        else:
-            done_ns = created_ns + int(queue_s * NS_PER_SECOND)
-        completed_ns, completed_at = self._timestamp(draws, done_ns)
-        predict_time = round(predict_s, 6) if started else None
-        if predict_time is not None and predict_time == 0:
-            predict_time = 1e-06
-
-        prompt = draws.pick(_PROMPTS.get(model.output_kind, _TEXT_PROMPTS))
-        seed_value = int(draws.next() * 100000)
-        stream = model.output_kind == "tokens"
-        metrics: dict | None = None
-        data_url = draws.next() < self.data_url_rate
-        input_, output = self._input_output(draws, model, prompt, seed_value, data_url, index)
-        if given_input is not None:
-            input_ = given_input
-        if started:
-            metrics = {
-                "predict_time": predict_time,
-                "total_time": round((completed_ns - created_ns) / NS_PER_SECOND, 6),
-            }
-            if model.billing == "per_unit" and status in ("succeeded", "canceled"):
-                if model.output_kind == "image" and status == "succeeded":
-                    count = len(output) if isinstance(output, list) else 1
-                    metrics["image_count"] = count
-                elif model.output_kind == "tokens":
-                    input_tokens = int(draws.log_uniform(12, 2400))
-                    output_tokens = int(draws.log_uniform(8, 900))
-                    if status == "canceled":
-                        output_tokens = max(1, output_tokens // 3)
-                    metrics.update(
-                        input_token_count=input_tokens,
-                        output_token_count=output_tokens,
-                        tokens_per_second=round(output_tokens / max(predict_s, 1e-3), 6),
-                        time_to_first_token=round(draws.log_uniform(0.04, 0.6), 6),
-                    )
-            if status in ("failed", "canceled") and draws.next() < 0.2:
-                metrics, predict_time = {}, None  # recorded quirk: metrics == {}
-        if status != "succeeded":
-            output = None
-        logs = f"Using seed: {seed_value}\nPrompt: {prompt}\n" + (
-            "" if status == "succeeded" else f"{error or status}\n"
-        )
-        return _Plan(
-            kind="prediction",
-            index=index,
-            id=draws.id,
-            created_ns=created_ns,
-            created_at=created_at,
-            model=model.name,
-            version=version,
-            deployment=deployment,
-            hardware=hardware,
-            billing=model.billing,
-            source=source,
-            final_status=status,
-            started_ns=started_ns,
-            started_at=started_at,
-            completed_ns=completed_ns,
-            completed_at=completed_at,
-            predict_time=predict_time,
-            metrics=metrics,
-            input=input_,
-            output=output,
-            error=error,
-            logs=logs,
-            omit_data_removed=fraction < 0.1 and draws.next() < 0.2,
-            stream=stream,
-            extra=None,
-        )
-
-    def _input_output(
-        self,
-        draws: _Draws,
-        model: catalog.ModelSpec,
-        prompt: str,
-        seed_value: int,
-        data_url: bool,
-        index: int,
-    ) -> tuple[dict[str, Any], Any]:
-        files = f"https://replicate.delivery/xezq/{draws.id[:20]}"
-        kind = model.output_kind
-        if kind == "image":
-            count = (
-                1 if model.name.endswith("pro") or draws.next() < 0.7 else int(draws.next() * 3) + 2
-            )
-            input_ = {
-                "prompt": prompt,
-                "num_outputs": count,
-                "aspect_ratio": draws.pick(("1:1", "16:9", "3:2", "9:16")),
-                "seed": seed_value,
-            }
-            output: Any = [f"{files}/out-{n}.webp" for n in range(count)]
-            if data_url:
-                output = [self._data_url(draws, "image/webp")]
-                input_["num_outputs"] = 1
-        elif kind == "tokens":
-            input_ = {"prompt": prompt, "max_tokens": 512, "temperature": 0.7}
-            output = ["Sure", "!", " Here", " is", " a", " short", " answer", "."]
-        elif kind == "upscale":
-            image = self._data_url(draws, "image/png") if data_url else f"{files}/input.png"
-            input_ = {"image": image, "scale": draws.pick((2, 4)), "face_enhance": False}
-            output = f"{files}/output.png"
-        elif kind == "transcript":
-            audio = self._data_url(draws, "audio/mpeg") if data_url else f"{files}/audio.mp3"
-            input_ = {"audio": audio, "model": "large-v3", "language": "auto"}
-            output = {
-                "detected_language": "english",
-                "transcription": prompt,
-                "segments": [{"id": 0, "start": 0.0, "end": 4.2, "text": prompt}],
-            }
-        elif kind == "audio":
-            input_ = {
-                "prompt": prompt,
-                "duration": draws.pick((8, 15, 30)),
-                "model_version": "stereo-large",
-            }
-            output = f"{files}/out.wav"
-        elif kind == "vector":
-            input_ = {"text": prompt}
-            output = [round(draws.next() * 2 - 1, 6) for _ in range(8)]
-        else:
-            name = draws.pick(("Alice", "Bob", "Chen", "Dana"))
-            input_ = {"text": name}
-            output = f"hello {name}"
-        if data_url and kind not in ("image", "upscale", "transcript"):
-            input_["image"] = self._data_url(draws, "image/png")
-        return input_, output
-
-    def _training_plan(self, index: int) -> _Plan:
-        draws = _Draws(self._key + b"t:" + str(index).encode())
+    def _training_plan(self, index: int) -> Plan:
+        draws = Draws(self._key + b"t:" + str(index).encode())
         created_ns, digits, python_style = self._created("training", index, draws)
         cumulative, total = [], 0.0
         for trainer in self.trainers:
@@ -609,69 +309,17 @@ class SimulatedAccount:
         trainer = self.trainers[
             min(bisect.bisect_left(cumulative, draws.next()), len(self.trainers) - 1)
         ]
-        tail = index >= self.trainings - self._tail["training"]
-        roll = draws.next()
-        status = "succeeded" if tail or roll < 0.85 else "failed" if roll < 0.95 else "canceled"
-        queue_s = draws.log_uniform(1.0, 90.0)
-        train_s = draws.log_uniform(*trainer.train_seconds)
-        if status != "succeeded":
-            train_s *= draws.next()
-        if tail:
-            queue_s, train_s = 2.0, max(train_s, 900.0)
-        started_ns, started_at = self._timestamp(draws, created_ns + int(queue_s * NS_PER_SECOND))
-        completed_ns, completed_at = self._timestamp(
-            draws, started_ns + int((train_s + 5.0) * NS_PER_SECOND)
-        )
-        predict_time = round(train_s, 6)
-        metrics = {
-            "predict_time": predict_time,
-            "total_time": round((completed_ns - created_ns) / NS_PER_SECOND, 6),
-        }
-        trained_version = catalog.hex_id(self.username, "trained", index)
-        files = f"https://replicate.delivery/xezq/{draws.id[:20]}"
-        output = None
-        if status == "succeeded":
-            output = {
-                "version": f"{trainer.destination}:{trained_version}",
-                "weights": f"{files}/trained_model.tar",
-            }
-        error = "Training failed: loss diverged" if status == "failed" else None
-        source = "web" if draws.next() < 0.3 else "api"
-        input_ = {
-            "input_images": f"{files}/images.zip",
-            "steps": draws.pick((500, 1000, 2000)),
-            "lora_rank": 16,
-            "trigger_word": "TOK",
-        }
-        return _Plan(
-            kind="training",
+        return build_training(
+            draws,
+            trainer,
             index=index,
-            id=draws.id,
             created_ns=created_ns,
             created_at=self._fmt(created_ns, digits, python_style),
-            model=trainer.name,
-            version=trainer.version,
-            deployment=None,
-            hardware=trainer.hardware,
-            billing="per_second",
-            source=source,
-            final_status=status,
-            started_ns=started_ns,
-            started_at=started_at,
-            completed_ns=completed_ns,
-            completed_at=completed_at,
-            predict_time=predict_time,
-            metrics=metrics,
-            input=input_,
-            output=output,
-            error=error,
-            logs=f"Training {trainer.name} for {input_['steps']} steps\n",
-            omit_data_removed=True,
-            stream=False,
-            extra={"destination": trainer.destination},
+            username=self.username,
+            tail=index >= self.trainings - self._tail["training"],
         )
 
-    def plan(self, kind: str, index: int) -> _Plan:
+    def plan(self, kind: str, index: int) -> Plan:
         """The clock-independent facts of record `index` of `kind`."""
         changed = self._overrides.get((kind, index))
         if changed is not None:
@@ -682,26 +330,26 @@ class SimulatedAccount:
             return self._appended_trainings[index - self.trainings]
         return self._training_plan(index)
 
-    def _appended_list(self, kind: str) -> list[_Plan]:
+    def _appended_list(self, kind: str) -> list[Plan]:
         return self._appended if kind == "prediction" else self._appended_trainings
 
-    def replace_plan(self, plan: _Plan) -> None:
+    def replace_plan(self, plan: Plan) -> None:
         """Serve `plan` for its record from now on (a cancel changes how a record ends)."""
         with self._lock:
             self._overrides[(plan.kind, plan.index)] = plan
 
-    def append_training(self, build: Callable[[int, int, _Draws], _Plan]) -> _Plan:
+    def append_training(self, build: Callable[[int, int, Draws], Plan]) -> Plan:
         """Append a training created now; `build(index, created_ns, draws)` makes its plan."""
         with self._lock:
             index = self.count("training")
             last = self.created_ns("training", index - 1) if index else 0
             created_ns = max(ceil_to_digits(self.now_ns(), 6), last + 1000)
-            plan = build(index, created_ns, _Draws(self._key + b"t:" + str(index).encode()))
+            plan = build(index, created_ns, Draws(self._key + b"t:" + str(index).encode()))
             self._appended_trainings.append(plan)
             return plan
 
     # ----- rendering ---------------------------------------------------------------------
-    def render(self, plan: _Plan, now_ns: int, *, list_item: bool = True) -> tuple[dict, bool]:
+    def render(self, plan: Plan, now_ns: int, *, list_item: bool = True) -> tuple[dict, bool]:
         """The record as the API serves it at `now_ns`, and whether it can no longer change."""
         finished = now_ns >= plan.completed_ns
         running = plan.started_ns is not None and now_ns >= plan.started_ns
@@ -788,7 +436,7 @@ class SimulatedAccount:
         with self._lock:
             now = self.now_ns()
             index = self.count("prediction")
-            draws = _Draws(self._key + b"p:" + str(index).encode())
+            draws = Draws(self._key + b"p:" + str(index).encode())
             last = self.created_ns("prediction", index - 1) if index else 0
             created_ns = max(ceil_to_digits(now, 6), last + 1000)
             fraction = (created_ns - self.start_ns) / self._span_ns
@@ -815,20 +463,18 @@ class SimulatedAccount:
                         raise LookupError(f"version {version} of {model_spec.name} not found")
                     era = matching[0]
                 version_id, hardware = era.version, era.hardware
-            plan = self._build_prediction(
-                draws,
-                index,
-                created_ns,
-                format_ns(created_ns, 6, strip=False),
-                model_spec,
-                version_id,
-                hardware,
-                dep_name,
-                source,
-                input or {},
-                1.0,
-                False,
+            draft = PredictionDraft(
+                index=index,
+                created_ns=created_ns,
+                created_at=format_ns(created_ns, 6, strip=False),
+                model=model_spec,
+                version=version_id,
+                hardware=hardware,
+                deployment=dep_name,
+                source=source,
+                given_input=input or {},
             )
+            plan = build_prediction(draws, draft, self._data_urls)
             plan.omit_data_removed = False
             self._appended.append(plan)
             return self.render(plan, now, list_item=False)[0]
@@ -842,7 +488,7 @@ class SimulatedAccount:
                 plan = self.plan(kind, index)
                 yield self.truth_row(plan, self.render(plan, now)[0])
 
-    def truth_row(self, plan: _Plan, served: dict) -> dict:
+    def truth_row(self, plan: Plan, served: dict) -> dict:
         """The ground-truth row of a record from the dict the API serves for it."""
         metrics = served.get("metrics") or {}
         units: dict = {}

@@ -16,7 +16,9 @@ import dataclasses
 from typing import Any
 
 from replicost.simulator import catalog
-from replicost.simulator.account import SimulatedAccount, _Draws, _Plan
+from replicost.simulator.account import SimulatedAccount
+from replicost.simulator.draws import Draws
+from replicost.simulator.records import Plan
 from replicost.simulator.timefmt import NS_PER_SECOND, format_ns
 
 
@@ -36,7 +38,7 @@ def cancel(account: SimulatedAccount, kind: str, record_id: str) -> dict[str, An
     return account.record(kind, index)
 
 
-def canceled(plan: _Plan, cancel_ns: int) -> _Plan:
+def canceled(plan: Plan, cancel_ns: int) -> Plan:
     """`plan` ended by a cancel at `cancel_ns`."""
     started = plan.started_ns is not None and plan.started_ns <= cancel_ns
     predict_time = None
@@ -78,7 +80,7 @@ def create_training(
 ) -> dict[str, Any]:
     """Append a training of `trainer` created now; return it as served (status `starting`)."""
 
-    def build(index: int, created_ns: int, draws: _Draws) -> _Plan:
+    def build(index: int, created_ns: int, draws: Draws) -> Plan:
         return _new_training(account, trainer, destination, input_, index, created_ns, draws)
 
     plan = account.append_training(build)
@@ -92,15 +94,15 @@ def _new_training(
     input_: dict[str, Any],
     index: int,
     created_ns: int,
-    draws: _Draws,
-) -> _Plan:
+    draws: Draws,
+) -> Plan:
     queue_s = 2.0 + draws.next() * 8
     train_s = round(draws.log_uniform(*trainer.train_seconds), 6)
     started_ns = created_ns + int(queue_s * NS_PER_SECOND)
     completed_ns = started_ns + int((train_s + 5.0) * NS_PER_SECOND)
     trained_version = catalog.hex_id(account.username, "trained", "created", index)
     files = f"https://replicate.delivery/xezq/{draws.id[:20]}"
-    return _Plan(
+    return Plan(
         kind="training",
         index=index,
         id=draws.id,

@@ -31,7 +31,8 @@ from replicost.simulator import catalog
 from replicost.simulator.timefmt import NS_PER_SECOND, datetime_to_ns, format_ns
 
 if TYPE_CHECKING:
-    from replicost.simulator.account import SimulatedAccount, _Plan
+    from replicost.simulator.account import SimulatedAccount
+    from replicost.simulator.records import Plan
 
 DAY_NS = 86_400 * NS_PER_SECOND
 
@@ -155,7 +156,7 @@ class Planted:
         era = model.era_at((created_ns - self._start_ns) / self._span_ns)
         return model, era.version, era.hardware, None, "api"
 
-    def adjust(self, plan: _Plan) -> _Plan:
+    def adjust(self, plan: Plan) -> Plan:
         """The record after its spike (longer runs) or bad version (failures, slower runs)."""
         factor = 1.0
         spike = self._spike_at(plan.created_ns)
@@ -171,7 +172,7 @@ class Planted:
         return plan
 
 
-def _fail(plan: _Plan, error: str) -> None:
+def _fail(plan: Plan, error: str) -> None:
     plan.final_status = "failed"
     plan.error = error
     plan.output = None
@@ -182,7 +183,7 @@ def _fail(plan: _Plan, error: str) -> None:
         }
 
 
-def _stretch(plan: _Plan, factor: float) -> None:
+def _stretch(plan: Plan, factor: float) -> None:
     """Run `factor` times longer: predict_time, completion and total_time move together."""
     if plan.predict_time is None:  # never ran: nothing to stretch
         return
