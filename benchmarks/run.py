@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import big_account
 from _common import BENCH_DIR, Spread, git_commit, machine, run_peer, simulator, versions
 
 from replicost.client import DEFAULT_REQUESTS_PER_MINUTE as DEFAULT_BUDGET
@@ -676,8 +677,15 @@ class Bench:
             "",
         ]
         output = self.args.output
-        output.write_text("\n".join(lines))
+        text = "\n".join(lines)
+        old = output.read_text() if output.exists() else ""
+        if big_account.MARK_START in old:  # scripts/bench --big-account's section stays
+            start = old.index(big_account.MARK_START)
+            end = old.index(big_account.MARK_END) + len(big_account.MARK_END)
+            text = big_account.keep_block(text, old[start:end])
+        output.write_text(text)
         raw = output.with_suffix(".json")
+        kept = json.loads(raw.read_text()).get("big_account") if raw.exists() else None
         raw.write_text(
             json.dumps(
                 {
@@ -686,6 +694,7 @@ class Bench:
                     "sizes": self.sizes,
                     "runs": self.runs,
                     "results": self.report.raw,
+                    **({"big_account": kept} if kept else {}),
                 },
                 indent=1,
                 default=str,

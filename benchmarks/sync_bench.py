@@ -36,8 +36,11 @@ TOKEN = "r8_benchmark_token_0123456789"
 END = datetime(2026, 11, 1, tzinfo=UTC)
 
 
-def serve_forever(predictions: int, latency_ms: float, rate_limit: float | None) -> None:
-    """Child process: serve a simulated account, every record rendered, and print the base URL."""
+def serve_forever(
+    predictions: int, latency_ms: float, rate_limit: float | None, cold: bool = False
+) -> None:
+    """Child process: serve a simulated account, every record rendered (unless `cold`: rendered
+    on demand, as a 10M history must be), and print the base URL."""
     from replicost.simulator import SimulatedAccount, SimulatorApp, SimulatorServer
 
     account = SimulatedAccount(seed=7, predictions=predictions, trainings=200, end=END)
@@ -46,9 +49,10 @@ def serve_forever(predictions: int, latency_ms: float, rate_limit: float | None)
         token=TOKEN,
         latency_ms=latency_ms,
         rate_limit_rpm=rate_limit,
-        cache_records=predictions + 1000,
+        **({} if cold else {"cache_records": predictions + 1000}),
     )
-    app.warm()
+    if not cold:
+        app.warm()
     server = SimulatorServer(app)
     print(server.base_url, flush=True)
     server.serve_forever()
@@ -156,11 +160,12 @@ def main() -> None:
         help="pad the database to this many predictions before the no-change incremental sync",
     )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--cold", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child-sync", nargs=2, metavar=("URL", "DB"), help=argparse.SUPPRESS)
     parser.add_argument("--only", default="predictions", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve_forever(args.predictions, args.latency_ms, args.rate_limit)
+        serve_forever(args.predictions, args.latency_ms, args.rate_limit, args.cold)
         return
     if args.child_sync:
         child_sync(*args.child_sync, args.concurrency, args.budget, args.only)
