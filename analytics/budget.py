@@ -1,15 +1,17 @@
 """Monthly budget checks for cron jobs and CI: one line and an exit code.
 
-The check compares the month's spend with the budget twice: as it is now (actual) and as the
-summary's forecast projects it at month end. The projection is never below the actual, so the
-level is decided on the projection and the message says whether the budget is already spent or
-only projected to be. Exit codes: 0 below the warning level, 1 at or over it, 2 at or over the
-budget.
+The check reads the same `Summary` as `report summary` (so for one instant the two agree to the
+micro-dollar) and compares the month's bill estimate with the budget twice: as it is now and as the
+summary's forecast projects it at month end. Unpriced records are never in the bill, but they could
+cost up to their range's high bound, so they can only make the check more cautious:
 
-Spend here is the priced records plus, by default, the deployments' always-on estimates for the
-month to date: instance uptime is a real charge, but the estimate overlaps the per-second figures of
-the same deployments' predictions, so the check errs on the side of warning early. The message
-states the estimate's share; `include_uptime=False` (`--exclude-uptime`) leaves it out.
+* 2 (over): the bill, or its month-end projection, is at or over the budget;
+* 1 (warning): the projection reaches the warning level, or could with the unpriced records' high
+  bound added (the line says which, names the unpriced records and the command that prices them);
+* 0 (ok): even the projection plus the unpriced high bound stays under the warning level.
+
+`include_uptime=False` (`--exclude-uptime`) leaves the deployments' always-on top-ups out (the part
+of their floors above active time), for teams that track instance uptime elsewhere.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-import duckdb
+from typing import Any
 
 from replicost.errors import InputError
 
-from .reports import ConfigLike, Summary, summary
+from .reports import FIX_COMMAND, ConfigLike, Database, Summary, money_str, summary
 
 OK, WARNING, OVER = 0, 1, 2
+MICRO = Decimal("0.000001")
 
 
 @dataclass(frozen=True)
@@ -36,18 +38,33 @@ class BudgetCheck:
     message: str
     budget: Decimal
     warn_at: float
-    actual: Decimal
+    actual: Decimal  # the month's bill estimate so far
     projected: Decimal
-    uptime_estimate: Decimal
+    uptime_estimate: Decimal  # the always-on top-ups included in `actual`
     summary: Summary
 
     @property
     def status(self) -> str:
         return {OK: "ok", WARNING: "warning", OVER: "over"}[self.exit_code]
 
+    def to_dict(self) -> dict[str, Any]:
+        """One JSON object: the summary's bill keys (same figures) plus the verdict."""
+        bill = self.summary.bill_dict()
+        bill.update(
+            bill_estimate_usd=money_str(self.actual), projected_usd=money_str(self.projected)
+        )
+        return {
+            **bill,
+            "budget_usd": money_str(self.budget),
+            "warn_at": self.warn_at,
+            "status": self.status,
+            "exit_code": self.exit_code,
+            "message": self.message,
+        }
+
 
 def check(
-    db: str | Path | duckdb.DuckDBPyConnection,
+    db: Database,
     monthly: Decimal | float | str,
     *,
     warn_at: float = 0.8,
@@ -57,56 +74,62 @@ def check(
     config: ConfigLike = None,
     include_uptime: bool = True,
 ) -> BudgetCheck:
-    """Check this month's actual and projected spend against a monthly budget in USD."""
+    """Check this month's bill estimate and its projection against a monthly budget in USD."""
     budget = Decimal(str(monthly))
     if budget <= 0:
         raise InputError("--monthly must be a positive amount in USD")
     if not 0 < warn_at <= 1:
         raise InputError("--warn-at must be a fraction between 0 and 1, e.g. 0.8")
     state = summary(db, now=now, tz=tz, pricing_file=pricing_file, config=config)
-    uptime = state.uptime_month_to_date if include_uptime else Decimal(0)
-    actual = state.month_to_date + uptime
-    # Always-on instances keep running: project their month-to-date rate as well.
-    elapsed_days = Decimal(str(_elapsed_days(state)))
-    uptime_rate = uptime / elapsed_days if elapsed_days else Decimal(0)
-    projected = max(actual, state.forecast_month_end + uptime + uptime_rate * state.days_left)
-    projected = projected.quantize(Decimal("0.000001"))
+    left_out, left_out_later = Decimal(0), Decimal(0)
+    if not include_uptime:
+        left_out = state.topup_month_to_date
+        left_out_later = state.topup_run_rate_daily * state.days_left
+    actual = state.month_to_date - left_out
+    projected = max(actual, state.forecast_month_end - left_out - left_out_later).quantize(MICRO)
+    code, text = _verdict(state, budget, warn_at, actual, projected)
+    uptime = state.topup_month_to_date if include_uptime else Decimal(0)
+    return BudgetCheck(code, text, budget, warn_at, actual, projected, uptime, state)
+
+
+def _verdict(
+    state: Summary, budget: Decimal, warn_at: float, actual: Decimal, projected: Decimal
+) -> tuple[int, str]:
+    totals = state.month_totals
     warn_level = budget * Decimal(str(warn_at))
+    high = projected + totals.unpriced_high
 
     def pct(value: Decimal) -> str:
         return f"{value / budget:.0%}"
 
-    spent = f"{_usd(actual)} spent in {state.month}"
-    extra = f" (incl. {_usd(uptime)} always-on deployment estimate)" if uptime else ""
+    spent = f"{_usd(actual)} bill estimate in {state.month}"
+    forecast = (
+        f"month-end forecast {_usd(projected)} is {pct(projected)} of the {_usd(budget)} budget"
+    )
+    unpriced = ""
+    if totals.unpriced_count:
+        unpriced = (
+            f"; {totals.unpriced_count:,} unpriced records (up to {_usd(totals.unpriced_high)} more"
+            + (f", {totals.unbounded_count:,} with no range" if totals.unbounded_count else "")
+            + f"; run `{FIX_COMMAND}`)"
+        )
     if actual >= budget:
-        code = OVER
-        text = f"OVER BUDGET: {spent}{extra}, {pct(actual)} of the {_usd(budget)} monthly budget"
-    elif projected >= budget:
-        code = OVER
-        text = (
-            f"OVER BUDGET (projected): {spent}{extra}; month-end forecast "
-            f"{_usd(projected)} is {pct(projected)} of the {_usd(budget)} budget"
+        return (
+            OVER,
+            f"OVER BUDGET: {spent}, {pct(actual)} of the {_usd(budget)} monthly budget{unpriced}",
         )
-    elif projected >= warn_level:
-        code = WARNING
+    if projected >= budget:
+        return OVER, f"OVER BUDGET (projected): {spent}; {forecast}{unpriced}"
+    if projected >= warn_level:
         which = "spent" if actual >= warn_level else "projected"
-        text = (
-            f"WARNING ({which} over {warn_at:.0%}): {spent}{extra}; month-end forecast "
-            f"{_usd(projected)} is {pct(projected)} of the {_usd(budget)} budget"
+        return WARNING, f"WARNING ({which} over {warn_at:.0%}): {spent}; {forecast}{unpriced}"
+    if high >= warn_level:
+        return WARNING, (
+            f"WARNING (the unpriced records could cross {warn_at:.0%}: up to {_usd(high)}): "
+            f"{spent}; {forecast}{unpriced}"
         )
-    else:
-        code = OK
-        text = (
-            f"ok: {spent}{extra}; month-end forecast {_usd(projected)} "
-            f"is {pct(projected)} of the {_usd(budget)} budget"
-        )
-    return BudgetCheck(code, text, budget, warn_at, actual, projected, uptime, state)
+    return OK, f"ok: {spent}; {forecast}{unpriced}"
 
 
 def _usd(value: Decimal) -> str:
     return f"${value:,.2f}"
-
-
-def _elapsed_days(state: Summary) -> float:
-    month_start = state.now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return (state.now - month_start).total_seconds() / 86400

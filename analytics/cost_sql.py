@@ -15,7 +15,8 @@ CREATE OR REPLACE TEMP TABLE replicost_unit_price (
     image_nano BIGINT, input_token_nano BIGINT, output_token_nano BIGINT, integer_ok BOOLEAN
 );
 CREATE OR REPLACE TEMP TABLE replicost_model_hardware (
-    model VARCHAR, version VARCHAR, hardware VARCHAR   -- version '' = every version of the model
+    model VARCHAR, version VARCHAR, hardware VARCHAR,  -- version '' = every version of the model
+    map_source VARCHAR  -- NULL: the user's [models]; else the shipped public-model map's source
 );
 CREATE OR REPLACE TEMP TABLE replicost_deployment_history (
     deployment VARCHAR, hardware VARCHAR, min_instances INTEGER,
@@ -30,7 +31,7 @@ CREATE OR REPLACE TEMP MACRO replicost_canonical_sku(raw) AS regexp_replace(
 # up to the earliest observed release, then each observed release until the next one.
 _TIMELINE = """
 CREATE OR REPLACE TEMP VIEW replicost_deployment_releases AS
-SELECT deployment, account, number,
+SELECT deployment, account, number, model, version,
        replicost_canonical_sku(hardware) AS hardware,
        coalesce(min_instances, 0) AS min_instances,
        coalesce(created_at, first_observed_at) AS effective_from,
@@ -68,13 +69,13 @@ FROM replicost_deployment_releases;
 _MODEL_SEGMENTS = """
 CREATE OR REPLACE TEMP TABLE replicost_model_segments AS
 WITH entries AS (
-    SELECT known.model, NULL::VARCHAR AS version, by_model.hardware,
+    SELECT known.model, NULL::VARCHAR AS version, by_model.hardware, by_model.map_source,
            (SELECT list(v.version ORDER BY v.version) FROM replicost_model_hardware v
              WHERE v.model = known.model AND v.version <> '') AS versioned
     FROM (SELECT model FROM replicost_model_hardware UNION SELECT model FROM replicost_unit_price) known
     LEFT JOIN replicost_model_hardware by_model ON by_model.model = known.model AND by_model.version = ''
     UNION ALL
-    SELECT model, version, hardware, NULL FROM replicost_model_hardware WHERE version <> ''
+    SELECT model, version, hardware, map_source, NULL FROM replicost_model_hardware WHERE version <> ''
 ),
 boundaries AS (
     SELECT model, version, '-infinity'::TIMESTAMPTZ AS boundary FROM entries
@@ -90,7 +91,7 @@ segments AS (
     FROM boundaries
 )
 SELECT s.model, s.version, e.versioned, s.seg_from, s.seg_to,
-       e.hardware, hp.usd_per_second, hp.nano_per_second, hp.integer_ok AS second_integer_ok,
+       e.hardware, e.map_source, hp.usd_per_second, hp.nano_per_second, hp.integer_ok AS second_integer_ok,
        u.model IS NOT NULL AS has_unit_prices,
        u.image_price, u.input_token_price, u.output_token_price,
        u.image_nano, u.input_token_nano, u.output_token_nano, u.integer_ok AS unit_integer_ok
@@ -104,7 +105,7 @@ WHERE s.seg_to IS NOT NULL;
 
 -- the models table says which models are private (lower bounds); it changes with syncs, so a view
 CREATE OR REPLACE TEMP VIEW replicost_model_resolution AS
-SELECT s.*, m.visibility
+SELECT s.*, m.visibility, coalesce(m.is_official, FALSE) AS is_official
 FROM replicost_model_segments s LEFT JOIN models m ON m.model = s.model;
 """
 
@@ -157,7 +158,7 @@ _RESOLUTION = """
 CREATE OR REPLACE TEMP VIEW replicost_resolution AS
 WITH keyed AS (
     SELECT model AS name, FALSE AS through_deployment, version, versioned, seg_from, seg_to,
-           hardware, usd_per_second, nano_per_second, second_integer_ok,
+           hardware, map_source, usd_per_second, nano_per_second, second_integer_ok,
            has_unit_prices, image_price, input_token_price, output_token_price,
            image_nano, input_token_nano, output_token_nano, unit_integer_ok,
            CASE
@@ -173,11 +174,14 @@ WITH keyed AS (
            visibility = 'private' AS lower_bound,
            CASE WHEN visibility = 'private' THEN
                'private model: Replicate also bills setup and idle time; this figure is a lower bound'
+               WHEN map_source IS NOT NULL THEN
+               'hardware from the shipped map of public models (' || map_source
+               || '); a community model''s hardware can change'
            END AS billing_note
     FROM replicost_model_resolution
     UNION ALL
     SELECT deployment, TRUE, NULL, NULL, seg_from, seg_to,
-           hardware, usd_per_second, nano_per_second, second_integer_ok,
+           hardware, NULL, usd_per_second, nano_per_second, second_integer_ok,
            FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
            CASE
                WHEN hardware IS NULL AND first_release_at IS NULL THEN
@@ -196,7 +200,7 @@ WITH keyed AS (
     FROM replicost_deployment_segments
 )
 SELECT name, through_deployment, version, versioned, seg_from, seg_to,
-       hardware, usd_per_second,
+       hardware, map_source, usd_per_second,
        CASE WHEN second_integer_ok THEN nano_per_second END AS second_nano,
        has_unit_prices, image_price, input_token_price, output_token_price,
        image_nano, input_token_nano, output_token_nano, unit_integer_ok,
@@ -204,35 +208,74 @@ SELECT name, through_deployment, version, versioned, seg_from, seg_to,
        usd_per_second IS NOT NULL AS per_second,
        CASE WHEN usd_per_second IS NULL THEN unpriced_reason END AS reason,
        usd_per_second IS NOT NULL AND coalesce(lower_bound, FALSE) AS lower_bound,
-       CASE WHEN usd_per_second IS NOT NULL THEN billing_note END AS billing_note
+       CASE WHEN usd_per_second IS NOT NULL THEN billing_note END AS billing_note,
+       usd_per_second IS NOT NULL AND (through_deployment OR coalesce(lower_bound, FALSE)
+                                       OR map_source IS NOT NULL) AS estimated
 FROM keyed;
 """
 
 # Shape: one row per record of {table}; see the module docstring for the rules. A record looks up
 # its segment once: by deployment if it has one, else by model (and version); no segment (a model
 # or deployment pricing knows nothing about, or no created_at) leaves it unpriced with a reason.
+# Slots: {quarantine} is the table's quarantine_reason column (NULL::VARCHAR on a database that
+# predates it); {max_seconds}, {max_count}, {max_usd} are the plausibility limits (costs.py).
 _RECORD_COSTS = """
 CREATE OR REPLACE TEMP VIEW {view} AS
-WITH records AS (
+WITH scanned AS (
     -- Per-record values computed on the scan, before the lookup. A record still in flight looks
     -- nothing up (NULL key): it is unpriced whatever it ran on.
     SELECT id, account, model, version, source, deployment, status, created_at, predict_time,
+           started_at, completed_at, {quarantine} AS quarantine_reason,
            image_count, input_token_count, output_token_count, error,
            CASE WHEN status NOT IN {in_flight} OR status IS NULL THEN coalesce(deployment, model) END
                AS lookup_name,
            deployment IS NOT NULL AS through_deployment,
-           -- seconds to the microsecond; NULL past 10^11 (the integer path's limit, see costed)
-           CAST(round(coalesce(predict_time, 0) * 1000000) AS BIGINT) AS seconds_micro
+           -- billable seconds: predict_time as served; for a succeeded record without it,
+           -- completed_at - started_at (an estimate); 0 for a failed, canceled or aborted record
+           -- without it (it ran no billable time); otherwise unknown (unpriced, with a reason)
+           predict_time IS NULL AND status = 'succeeded' AND started_at IS NOT NULL
+               AND completed_at IS NOT NULL AS from_duration,
+           CASE
+               WHEN predict_time IS NOT NULL THEN predict_time
+               WHEN status = 'succeeded' AND started_at IS NOT NULL AND completed_at IS NOT NULL
+                   THEN (epoch_us(completed_at) - epoch_us(started_at)) / 1000000.0
+               WHEN status IN {unbilled} THEN 0.0
+           END AS seconds_raw
     FROM {table}
 ),
+records AS (
+    -- A stored value no bill can come from (quarantined at the sync, or a field out of range:
+    -- NaN, infinite, negative, absurdly large) makes the record unpriced with a reason naming the
+    -- field, so no cast, sum or division downstream can overflow or go negative because of it.
+    SELECT *,
+        CASE
+            WHEN quarantine_reason IS NOT NULL THEN 'quarantined: ' || quarantine_reason
+            WHEN seconds_raw IS NOT NULL AND (isnan(seconds_raw) OR isinf(seconds_raw)
+                 OR seconds_raw < 0 OR seconds_raw > {max_seconds}) THEN
+                CASE WHEN from_duration THEN 'completed_at - started_at' ELSE 'predict_time' END
+                || ' of ' || CAST(seconds_raw AS VARCHAR) || ' seconds is not plausible '
+                || '(0 to {max_seconds} s); the record stays unpriced until it is corrected'
+            WHEN NOT coalesce(image_count BETWEEN 0 AND {max_count}, TRUE) THEN
+                'image_count ' || image_count || ' is not a plausible count (0 to {max_count})'
+            WHEN NOT coalesce(input_token_count BETWEEN 0 AND {max_count}, TRUE) THEN
+                'input_token_count ' || input_token_count || ' is not a plausible count (0 to {max_count})'
+            WHEN NOT coalesce(output_token_count BETWEEN 0 AND {max_count}, TRUE) THEN
+                'output_token_count ' || output_token_count || ' is not a plausible count (0 to {max_count})'
+        END AS field_problem
+    FROM scanned
+),
 matched AS (
-    SELECT r.*, res.per_second IS NOT NULL AS resolved, coalesce(res.per_second, FALSE) AS segment_per_second,
-           res.hardware, res.usd_per_second, res.second_nano,
-           coalesce(res.has_unit_prices, FALSE) AS has_unit_prices,
+    SELECT r.*, res.per_second IS NOT NULL AS resolved,
+           coalesce(res.per_second, FALSE) AND field_problem IS NULL AS segment_per_second,
+           res.hardware, res.map_source, res.usd_per_second, res.second_nano,
+           coalesce(res.has_unit_prices, FALSE) AND field_problem IS NULL AS has_unit_prices,
            res.image_price, res.input_token_price, res.output_token_price,
            res.image_nano, res.input_token_nano, res.output_token_nano, res.unit_integer_ok,
            res.reason AS segment_reason, res.lower_bound AS segment_lower_bound,
-           res.billing_note AS segment_billing_note
+           res.billing_note AS segment_billing_note, coalesce(res.estimated, FALSE) AS segment_estimated,
+           -- seconds to the microsecond (at most {max_seconds} s: always fits a BIGINT)
+           CASE WHEN field_problem IS NULL THEN CAST(round(seconds_raw * 1000000) AS BIGINT) END
+               AS seconds_micro
     FROM records r
     LEFT JOIN replicost_resolution res
       ON res.name = r.lookup_name AND res.through_deployment = r.through_deployment
@@ -248,8 +291,19 @@ ruled AS (
             OR (image_price IS NOT NULL AND image_count IS NOT NULL)
             OR (input_token_price IS NOT NULL AND input_token_count IS NOT NULL)
             OR (output_token_price IS NOT NULL AND output_token_count IS NOT NULL), FALSE)
-        ELSE FALSE END AS per_unit
+        ELSE FALSE END AS unit_rule
     FROM matched
+),
+guarded AS (
+    -- a cost past {max_usd} USD can only come from an absurd value: unpriced, never an overflow
+    SELECT *,
+        unit_rule AND coalesce(image_count, 0)::DOUBLE * coalesce(image_price, 0)::DOUBLE
+            + coalesce(input_token_count, 0)::DOUBLE * coalesce(input_token_price, 0)::DOUBLE
+            + coalesce(output_token_count, 0)::DOUBLE * coalesce(output_token_price, 0)::DOUBLE
+            >= {max_usd} AS unit_too_big,
+        NOT unit_rule AND segment_per_second
+            AND seconds_micro::DOUBLE * 0.000001 * usd_per_second::DOUBLE >= {max_usd} AS second_too_big
+    FROM ruled
 ),
 costed AS (
     -- Money in 64-bit integers where every factor is small enough (every realistic record), in
@@ -258,29 +312,42 @@ costed AS (
     -- the DECIMAL(38) branch below, which applies the same rule (rounding 128-bit DECIMALs is ~20x
     -- slower).
     SELECT *,
-        NOT per_unit AND segment_per_second AS per_second,
+        unit_rule AND NOT unit_too_big AS per_unit,
+        NOT unit_rule AND segment_per_second AND seconds_micro IS NOT NULL AND NOT second_too_big
+            AS per_second,
         CASE
-            WHEN per_unit THEN CASE WHEN unit_integer_ok
+            WHEN unit_rule AND NOT unit_too_big THEN CASE WHEN unit_integer_ok
                  AND coalesce(image_count, 0) BETWEEN 0 AND 99999999
                  AND coalesce(input_token_count, 0) BETWEEN 0 AND 99999999
                  AND coalesce(output_token_count, 0) BETWEEN 0 AND 99999999
             THEN (coalesce(image_count, 0) * image_nano + coalesce(input_token_count, 0) * input_token_nano
                   + coalesce(output_token_count, 0) * output_token_nano + 500) // 1000 END
-            WHEN seconds_micro BETWEEN 0 AND 99999999999
+            WHEN NOT second_too_big AND seconds_micro BETWEEN 0 AND 99999999999
             THEN (seconds_micro * second_nano + 500000000) // 1000000000
         END AS cost_micro
-    FROM ruled
+    FROM guarded
+),
+priced AS (
+    SELECT *,
+        CASE
+            WHEN per_unit AND cost_micro IS NOT NULL OR per_second AND cost_micro IS NOT NULL
+                THEN CAST(cost_micro AS DECIMAL(18,0)) * 0.000001::DECIMAL(6,6)
+            WHEN per_second THEN CAST(round(
+                CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001 * usd_per_second, 6) AS DECIMAL(18,6))
+            WHEN per_unit THEN CAST(round(
+                  coalesce(image_count, 0) * coalesce(image_price, 0)
+                + coalesce(input_token_count, 0) * coalesce(input_token_price, 0)
+                + coalesce(output_token_count, 0) * coalesce(output_token_price, 0), 6) AS DECIMAL(18,6))
+        END AS cost_usd,
+        -- the least and most an unpriced per-second record could cost: its seconds on the cheapest
+        -- and the dearest hardware of the catalog (NULL: no seconds known, or billed per unit)
+        NOT per_unit AND NOT per_second AND field_problem IS NULL AND seconds_micro IS NOT NULL
+            AND NOT has_unit_prices AND coalesce(version, '') <> 'hidden'
+            AND (status NOT IN {in_flight} OR status IS NULL) AS bounded
+    FROM costed
 )
 SELECT id, account, model, version, source, deployment, status, created_at, predict_time, error,
-    CASE
-        WHEN cost_micro IS NOT NULL THEN CAST(cost_micro AS DECIMAL(18,0)) * 0.000001::DECIMAL(6,6)
-        WHEN per_second THEN CAST(round(
-            CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001 * usd_per_second, 6) AS DECIMAL(18,6))
-        WHEN per_unit THEN CAST(round(
-              coalesce(image_count, 0) * coalesce(image_price, 0)
-            + coalesce(input_token_count, 0) * coalesce(input_token_price, 0)
-            + coalesce(output_token_count, 0) * coalesce(output_token_price, 0), 6) AS DECIMAL(18,6))
-    END AS cost_usd,
+    cost_usd,
     CASE WHEN per_second THEN 'per_second' WHEN per_unit THEN 'per_unit' ELSE 'unpriced' END AS basis,
     CASE WHEN NOT per_unit THEN hardware END AS hardware,
     CASE
@@ -288,7 +355,7 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
         WHEN per_unit THEN CASE WHEN image_price IS NOT NULL THEN 'image' ELSE 'token' END
     END AS unit,
     CASE
-        WHEN per_second THEN predict_time
+        WHEN per_second THEN seconds_micro * 0.000001
         WHEN per_unit THEN CASE WHEN image_price IS NOT NULL THEN coalesce(image_count, 0)
                                 ELSE coalesce(input_token_count, 0) + coalesce(output_token_count, 0) END
     END::DOUBLE AS units,
@@ -297,38 +364,64 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
         WHEN per_unit THEN image_price   -- tokens have two prices: see the *_token_price columns
     END AS unit_price,
     input_token_count, output_token_count, image_count,
-    input_token_price, output_token_price,
+    input_token_price, output_token_price, image_price,
     CASE
-        WHEN per_unit THEN NULL
-        WHEN resolved THEN segment_reason
+        WHEN per_unit OR per_second THEN NULL
+        WHEN field_problem IS NOT NULL THEN field_problem
+        WHEN unit_too_big OR second_too_big THEN
+            'a cost over USD {max_usd} is not plausible (check predict_time and the unit counts)'
         WHEN status IN {in_flight} THEN 'still ' || status || ' at the last sync; priced once it finishes'
         WHEN created_at IS NULL THEN 'no created_at recorded; cannot tell which price was in effect'
+        WHEN segment_per_second AND seconds_micro IS NULL THEN
+            status || ' with no predict_time and no started_at/completed_at: its billable time is '
+            || 'unknown'
+        WHEN resolved THEN segment_reason
         WHEN deployment IS NOT NULL THEN
             'no release of deployment ' || deployment || ' is known; add its hardware under '
             || '[deployments] "' || deployment || '" in your pricing file'
         WHEN model IS NULL THEN 'no model recorded; cannot tell what it ran on'
+        WHEN version = 'hidden' OR list_contains((SELECT list(model) FROM replicost_official), model) THEN
+            'official model ' || model || ' bills per output and has no unit price; add its prices '
+            || 'under [units."' || model || '"] in your pricing file (see its Replicate page)'
         ELSE 'no hardware known for model ' || model || '; add it under [models] in your pricing file'
     END AS reason,
-    NOT per_unit AND coalesce(segment_lower_bound, FALSE) AS lower_bound,
+    (per_unit OR per_second) AND NOT per_unit AND coalesce(segment_lower_bound, FALSE) AS lower_bound,
     CASE
-        WHEN NOT per_unit THEN segment_billing_note
+        WHEN per_second THEN nullif(concat_ws('; ', segment_billing_note, CASE WHEN from_duration THEN
+            'no predict_time: billed seconds are completed_at - started_at, an estimate' END), '')
         WHEN per_unit AND image_count IS NULL AND input_token_count IS NULL
              AND output_token_count IS NULL THEN
             'official model: ' || status || ' with no output counted; Replicate bills per output, so nothing'
-    END AS billing_note
-FROM costed
+    END AS billing_note,
+    CASE
+        WHEN per_unit THEN 'exact'
+        WHEN per_second AND (segment_estimated OR from_duration) THEN 'estimated'
+        WHEN per_second THEN 'exact'
+        ELSE 'unpriced'
+    END AS cost_kind,
+    CASE WHEN field_problem IS NULL THEN seconds_micro * 0.000001 END::DOUBLE AS seconds,
+    from_duration AND (per_second OR bounded) AS seconds_estimated,
+    quarantine_reason IS NOT NULL AS quarantined,
+    CASE WHEN bounded THEN CAST(round(CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001
+         * (SELECT low FROM replicost_price_range), 6) AS DECIMAL(18,6)) END AS unpriced_low_usd,
+    CASE WHEN bounded THEN CAST(round(CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001
+         * (SELECT high FROM replicost_price_range), 6) AS DECIMAL(18,6)) END AS unpriced_high_usd,
+    map_source
+FROM priced
 """
 
-_PRICED_RECORDS = """
-CREATE OR REPLACE TEMP VIEW priced_records AS
-SELECT 'prediction' AS kind, id, account, model, version, source, deployment, status, created_at,
+_RECORD_COLUMNS = """id, account, model, version, source, deployment, status, created_at,
        predict_time, hardware, basis, unit, units, unit_price, cost_usd, reason, lower_bound, billing_note,
-       error
+       cost_kind, seconds, seconds_estimated, quarantined, unpriced_low_usd, unpriced_high_usd,
+       input_token_count, output_token_count, image_count,
+       input_token_price, output_token_price, image_price, map_source, error"""
+
+_PRICED_RECORDS = f"""
+CREATE OR REPLACE TEMP VIEW priced_records AS
+SELECT 'prediction' AS kind, {_RECORD_COLUMNS}
 FROM prediction_costs
 UNION ALL
-SELECT 'training' AS kind, id, account, model, version, source, deployment, status, created_at,
-       predict_time, hardware, basis, unit, units, unit_price, cost_usd, reason, lower_bound, billing_note,
-       error
+SELECT 'training' AS kind, {_RECORD_COLUMNS}
 FROM training_costs;
 """
 
@@ -351,6 +444,8 @@ spans AS (
     LEFT JOIN replicost_hardware_price hp
       ON hp.sku = t.hardware AND hp.effective_from < t.effective_to AND hp.effective_to > t.effective_from
     WHERE t.min_instances > 0 AND t.effective_from > '0001-01-02'::TIMESTAMPTZ
+      -- a [deployments] entry naming a deployment the database has never seen costs nothing
+      AND (d.deployment IS NOT NULL OR t.deployment IN (SELECT deployment FROM replicost_known_deployments))
 ),
 utc_spans AS (
     SELECT *, timezone('UTC', span_from) AS utc_from, timezone('UTC', span_to) AS utc_to
@@ -376,4 +471,71 @@ SELECT account, deployment, day, hardware, min_instances,
        TRUE AS estimate
 FROM pieces
 GROUP BY account, deployment, day, hardware, min_instances
+"""
+
+# The bill's deployment rule: per deployment and UTC day, the larger of the always-on floor
+# (min_instances x time x price, from deployment_uptime_costs) and the active time of its
+# predictions. The predictions keep their own cost; the part of the floor above them is a top-up.
+# Shape: one row per (account, deployment, day) with a floor: hardware (the floor's dearest),
+# floor_usd, active_usd, topup_usd = greatest(floor - active, 0), all DECIMAL(18,6).
+_TOPUPS = """
+CREATE OR REPLACE TEMP VIEW deployment_topups AS
+WITH floors AS (
+    SELECT account, deployment, day, arg_max(hardware, cost_usd) AS hardware,
+           sum(cost_usd) AS floor_usd
+    FROM deployment_uptime_costs
+    WHERE cost_usd IS NOT NULL
+    GROUP BY account, deployment, day
+),
+active AS (
+    SELECT deployment, CAST(timezone('UTC', created_at) AS DATE) AS day, sum(cost_usd) AS active_usd
+    FROM prediction_costs
+    WHERE basis = 'per_second' AND deployment IN (SELECT deployment FROM floors)
+    GROUP BY ALL
+)
+SELECT f.account, f.deployment, f.day, f.hardware, f.floor_usd,
+       coalesce(a.active_usd, 0)::DECIMAL(18,6) AS active_usd,
+       greatest(f.floor_usd - coalesce(a.active_usd, 0), 0)::DECIMAL(18,6) AS topup_usd
+FROM floors f LEFT JOIN active a ON a.deployment = f.deployment AND a.day = f.day;
+"""
+
+# Everything the bill estimate adds up: every record (records = 1) and one row per deployment-day
+# whose always-on floor exceeds its predictions' active time (kind 'deployment_uptime', records =
+# 0, cost_kind 'estimated'). Reports group this view; its cost_usd sums to the bill.
+_BILL_ITEMS = """
+CREATE OR REPLACE TEMP VIEW bill_items AS
+SELECT *, 1 AS records FROM priced_records
+UNION ALL BY NAME
+SELECT 'deployment_uptime' AS kind, t.account,
+       -- the model of the release in effect at the end of the day; before the earliest observed
+       -- release (pricing-file history names no model), the earliest observed release's model
+       coalesce(r.model, (SELECT arg_min(e.model, e.number) FROM replicost_deployment_releases e
+                          WHERE e.deployment = t.deployment)) AS model,
+       r.version, t.deployment,
+       timezone('UTC', CAST(t.day AS TIMESTAMP)) AS created_at, t.hardware,
+       'uptime' AS basis, t.topup_usd AS cost_usd, FALSE AS lower_bound,
+       'deployment always-on floor (min_instances x uptime x price) above its predictions'' '
+       || 'active time that day' AS billing_note,
+       'estimated' AS cost_kind, FALSE AS seconds_estimated, FALSE AS quarantined, 0 AS records
+FROM deployment_topups t
+ASOF LEFT JOIN replicost_deployment_releases r
+  ON r.deployment = t.deployment
+ AND r.effective_from <= timezone('UTC', CAST(t.day + 1 AS TIMESTAMP))
+WHERE t.topup_usd > 0;
+"""
+
+# Deployments the database knows: synced, or named by a prediction.
+_KNOWN_DEPLOYMENTS = """
+CREATE OR REPLACE TEMP VIEW replicost_known_deployments AS
+SELECT deployment FROM deployments
+UNION
+SELECT DISTINCT deployment FROM predictions WHERE deployment IS NOT NULL;
+"""
+
+# The cheapest and dearest per-second price in the catalog (base SKUs and their 2x/4x/8x), for the
+# range of what an unpriced record could cost; and the models known to be official.
+_RANGE = """
+CREATE OR REPLACE TEMP TABLE replicost_price_range (low DECIMAL(38,12), high DECIMAL(38,12));
+CREATE OR REPLACE TEMP VIEW replicost_official AS
+SELECT model FROM models WHERE is_official;
 """

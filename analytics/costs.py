@@ -51,16 +51,20 @@ from decimal import Decimal
 
 import duckdb
 
-from replicost.analytics.pricing import BEGINNING, UNITS, Catalog
+from replicost.analytics.pricing import BEGINNING, UNITS, Catalog, split_sku
 
 from .cost_sql import (
+    _BILL_ITEMS,
     _DEPLOYMENT_SEGMENTS,
+    _KNOWN_DEPLOYMENTS,
     _MODEL_SEGMENTS,
     _PRICED_RECORDS,
+    _RANGE,
     _RECORD_COSTS,
     _RESOLUTION,
     _TABLES,
     _TIMELINE,
+    _TOPUPS,
     _UPTIME,
 )
 
@@ -71,6 +75,11 @@ START_OF_TIME = "-infinity"
 IN_FLIGHT_STATUSES = ("starting", "processing", "queued", "running")
 # ended without output: an official model (billed per output) bills nothing for them
 NO_OUTPUT_STATUSES = ("failed", "canceled", "aborted")
+# Plausibility limits: a stored value beyond them is unpriced with a reason naming the field.
+MAX_SECONDS = 2_592_000  # 30 days of billable time for one record
+MAX_COUNT = 1_000_000_000_000  # images or tokens of one record
+MAX_RECORD_USD = 100_000_000_000  # no single record costs USD 100 billion
+RANGE_MULTIPLES = (2, 4, 8)  # multi-GPU hardware Replicate lists
 
 
 def _nano(usd: Decimal | None) -> int | None:
@@ -194,15 +203,11 @@ def _text(value: object) -> str | None:
 def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Load `catalog` into TEMP tables on `con` and create the cost views over its tables."""
     con.execute(_TABLES)
-    hardware = _hardware_rows(catalog, con)
-    _insert(con, "replicost_hardware_price", hardware)
-    units = _unit_segments(catalog)
-    _insert(con, "replicost_unit_price", units)
-    model_map = []
-    for ref, sku in sorted(catalog.models.items()):
-        model, _, version = ref.partition(":")
-        model_map.append((model, version, sku))
-    _insert(con, "replicost_model_hardware", model_map)
+    con.execute(_RANGE)
+    _insert(con, "replicost_hardware_price", _hardware_rows(catalog, con))
+    _insert(con, "replicost_unit_price", _unit_segments(catalog))
+    _insert(con, "replicost_model_hardware", _model_map(catalog))
+    _insert(con, "replicost_price_range", [price_range(catalog)])
     history = []
     for name, rows in sorted(catalog.deployments.items()):
         for row, (start, end) in zip(
@@ -210,18 +215,63 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         ):
             history.append((name, row.hardware, row.min_instances, _moment(start), _moment(end)))
     _insert(con, "replicost_deployment_history", history)
-    con.execute(_TIMELINE)
-    con.execute(_MODEL_SEGMENTS)
-    con.execute(_DEPLOYMENT_SEGMENTS)
-    con.execute(_RESOLUTION)
+    for sql in (_TIMELINE, _MODEL_SEGMENTS, _DEPLOYMENT_SEGMENTS, _RESOLUTION, _KNOWN_DEPLOYMENTS):
+        con.execute(sql)
     in_flight = "(" + ", ".join(f"'{status}'" for status in IN_FLIGHT_STATUSES) + ")"
     unbilled = "(" + ", ".join(f"'{status}'" for status in NO_OUTPUT_STATUSES) + ")"
     for view, table in (("prediction_costs", "predictions"), ("training_costs", "trainings")):
-        con.execute(
-            _RECORD_COSTS.format(view=view, table=table, in_flight=in_flight, unbilled=unbilled)
+        quarantine = (
+            "quarantine_reason" if _has_column(con, table, "quarantine_reason") else "NULL::VARCHAR"
         )
-    con.execute(_PRICED_RECORDS)
-    con.execute(_UPTIME)
+        con.execute(
+            _RECORD_COSTS.format(
+                view=view,
+                table=table,
+                in_flight=in_flight,
+                unbilled=unbilled,
+                quarantine=quarantine,
+                max_seconds=MAX_SECONDS,
+                max_count=MAX_COUNT,
+                max_usd=MAX_RECORD_USD,
+            )
+        )
+    for sql in (_PRICED_RECORDS, _UPTIME, _TOPUPS, _BILL_ITEMS):
+        con.execute(sql)
+
+
+def _model_map(catalog: Catalog) -> list[tuple]:
+    """(model, version, hardware, map_source): the shipped public map, then the user's [models]."""
+    rows: dict[str, tuple] = {}
+    for name, entry in sorted(catalog.public_models.items()):
+        rows[name] = (name, "", entry.hardware, f"{entry.source}, read {entry.read}")
+    for ref, sku in sorted(catalog.models.items()):
+        model, _, version = ref.partition(":")
+        rows[ref] = (model, version, sku, None)
+    return list(rows.values())
+
+
+def price_range(catalog: Catalog) -> tuple[Decimal, Decimal]:
+    """The cheapest and dearest USD per second any catalog hardware ever cost (listed multiples
+    2x, 4x and 8x of the base SKUs included): what an unpriced second could cost at least and most."""
+    prices = []
+    for sku, history in catalog.hardware.items():
+        multiple = split_sku(sku)[1]
+        for row in history:
+            prices.append(row.usd_per_second)
+            if multiple == 1:
+                prices.extend(row.usd_per_second * n for n in RANGE_MULTIPLES)
+    if not prices:
+        return Decimal(0), Decimal(0)
+    return min(prices), max(prices)
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?"
+        " AND database_name = current_database()",
+        [table, column],
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def billing_notes(

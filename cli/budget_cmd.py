@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal, InvalidOperation
 
 import click
@@ -28,16 +29,25 @@ def budget() -> None:
 @click.option("--tz", default="UTC", show_default=True, help="Time zone that defines the month.")
 @click.option("--now", "now_text", help="Check as of this instant (ISO 8601, default: now).")
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["line", "json"]),
+    default="line",
+    show_default=True,
+    help="One line, or one JSON object (the summary's bill keys, status and exit code).",
+)
+@click.option(
     "--exclude-uptime",
     is_flag=True,
-    help="Leave out the deployments' always-on estimate (it overlaps their predictions' cost).",
+    help="Leave out the deployments' always-on top-ups (their floors' part above active time).",
 )
 @pricing_options
 @db_option()
 def check(
-    monthly, warn_at, tz, now_text, exclude_uptime, pricing_file, config_path, db_path
+    monthly, warn_at, tz, now_text, fmt, exclude_uptime, pricing_file, config_path, db_path
 ) -> None:
-    """Exit 0 below the warning level, 1 at or over it, 2 over the budget (actual or projected)."""
+    """Exit 0 below the warning level even counting unpriced records' high bound, 1 at or over it
+    (or could be), 2 over the budget (actual or projected)."""
     from replicost.analytics import budget as budget_lib
 
     try:
@@ -55,5 +65,5 @@ def check(
         config=config,
         include_uptime=not exclude_uptime,
     )
-    click.echo(result.message)
+    click.echo(json.dumps(result.to_dict()) if fmt == "json" else result.message)
     click.get_current_context().exit(result.exit_code)

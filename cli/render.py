@@ -11,8 +11,9 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
-from replicost.analytics.reports import spend_notes, usd
+from replicost.analytics.reports import UPTIME_RULE, spend_notes, unpriced_note, usd
 from replicost.errors import InputError
 
 __all__ = ["spend_notes", "usd"]  # re-exported: built by the library, used by every renderer
@@ -83,15 +84,19 @@ def render_spend_table(result, console) -> None:
     table.add_column("records", justify="right")
     table.add_column("predict s", justify="right")
     table.add_column("cost", justify="right")
+    table.add_column("of which est.", justify="right")
     table.add_column("unpriced", justify="right")
+    table.add_column("unpriced could cost", justify="right")
     last = len(result.rows) - 1
     for i, row in enumerate(result.rows.iter_rows(named=True)):
         table.add_row(
             *(_cell(row[d]) for d in result.by),
             f"{row['count']:,}",
             f"{row['predict_seconds']:,.1f}",
-            usd(row["cost_usd"]),
+            _cost(row),
+            usd(row["estimated_usd"]) if row["estimated_usd"] else "",
             f"{row['unpriced_count']:,}" if row["unpriced_count"] else "",
+            _range(row) if row["unpriced_count"] else "",
             end_section=i == last,
         )
     totals = result.totals
@@ -100,13 +105,26 @@ def render_spend_table(result, console) -> None:
         *([""] * (len(result.by) - 1)),
         f"{totals.count:,}",
         f"{totals.predict_seconds:,.1f}",
-        usd(totals.cost_usd),
+        _cost(totals.__dict__),
+        usd(totals.estimated_usd),
         f"{totals.unpriced_count:,}",
+        _range(totals.__dict__),
         style="bold",
     )
     print_table(console, table)
     for line in spend_notes(result):
         print_note(console, line)
+
+
+def _cost(values: dict[str, Any]) -> str:
+    """A group's bill estimate; "unpriced" where none of its items has a price (never $0)."""
+    if values["priced_count"] == 0 and values["unpriced_count"]:
+        return "unpriced"
+    return usd(values["cost_usd"])
+
+
+def _range(values: dict[str, Any]) -> str:
+    return f"{usd(values['unpriced_low'])}..{usd(values['unpriced_high'])}"
 
 
 def spend_json(result) -> str:
@@ -116,10 +134,12 @@ def spend_json(result) -> str:
 def spend_csv(result) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*result.by, "count", "predict_seconds", "cost_usd", "unpriced_count"])
+    writer.writerow([*result.by, "count", "predict_seconds", "cost_usd", "unpriced_count",
+                     "estimated_usd", "unpriced_low_usd", "unpriced_high_usd"])  # fmt: skip
     for row in result.to_dict()["rows"]:
         writer.writerow([row[d] for d in result.by] + [row["count"], row["predict_seconds"],
-                        row["cost_usd"], row["unpriced_count"]])  # fmt: skip
+                        row["cost_usd"], row["unpriced_count"], row["estimated_usd"],
+                        row["unpriced_cost_usd"]["low"], row["unpriced_cost_usd"]["high"]])  # fmt: skip
     return buffer.getvalue()
 
 
@@ -132,13 +152,13 @@ def spend_markdown(result) -> str:
     lines = ["| " + " | ".join(head) + " |", "| " + " | ".join(align) + " |"]
     for row in result.to_dict()["rows"]:
         cells = [esc(row[d]) for d in result.by]
-        cells += [str(row["count"]), f"{row['predict_seconds']:.1f}", row["cost_usd"],
+        cells += [str(row["count"]), f"{row['predict_seconds']:.1f}", row["cost_usd"] or "unpriced",
                   str(row["unpriced_count"])]  # fmt: skip
         lines.append("| " + " | ".join(cells) + " |")
     totals = result.totals.to_dict()
     first = ["**Total**"] + [""] * (len(result.by) - 1)
     lines.append("| " + " | ".join(first + [f"**{totals['count']}**",
-                 f"**{totals['predict_seconds']:.1f}**", f"**{totals['cost_usd']}**",
+                 f"**{totals['predict_seconds']:.1f}**", f"**{totals['cost_usd'] or 'unpriced'}**",
                  f"**{totals['unpriced_count']}**"]) + " |")  # fmt: skip
     notes = spend_notes(result)
     return "\n".join(lines) + "\n" + ("\n" + "\n\n".join(notes) + "\n" if notes else "")
@@ -152,8 +172,10 @@ def render_summary(result, console) -> None:
         f"[bold]Replicate spend[/bold] as of {result.now:%Y-%m-%d %H:%M} {result.tz}",
         highlight=False,
     )
+    month = result.month_totals
     console.print(
-        f"  Month to date ({result.month}): [bold]{usd(result.month_to_date)}[/bold]    "
+        f"  Month to date ({result.month}), bill estimate: [bold]{usd(result.month_to_date)}[/bold]"
+        f" (of which {usd(month.estimated_usd)} estimated)    "
         f"Last month ({result.last_month}): {usd(result.last_month_total)}",
         highlight=False,
     )
@@ -171,10 +193,17 @@ def render_summary(result, console) -> None:
     )
     if result.uptime_month_to_date:
         console.print(
-            f"  Deployment always-on estimate this month (not in the figures above): "
-            f"{usd(result.uptime_month_to_date)}",
+            f"  Deployment always-on floors this month: {usd(result.uptime_month_to_date)}; the bill "
+            f"counts {UPTIME_RULE} ({usd(result.topup_month_to_date)} above active time)",
             highlight=False,
         )
+    note = unpriced_note(month, result.month_reasons)
+    if note:
+        console.print(f"  This month: {note}", highlight=False, markup=False)
+    console.print(
+        f"  Quarantined at the sync this month: {month.quarantined_count:,} records (unpriced)",
+        highlight=False,
+    )
     for title, frame, key in (
         ("Top models, last 30 days", result.top_models, "model"),
         ("Top deployments, last 30 days", result.top_deployments, "deployment"),

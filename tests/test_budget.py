@@ -51,13 +51,10 @@ def test_warning_level_is_configurable(db, prices):
 def test_uptime_estimate_counts_unless_excluded(tmp_path, prices):
     db = build_db(tmp_path / "u.duckdb", uptime=True)
     with_uptime = budget.check(db, "50", now=NOW, pricing_file=prices)
-    # actual 0.045513 + 38.88 of always-on estimate; projected adds 38.88 / 19.5 days x 11.5 days.
+    # actual 0.045513 + 38.88 of always-on floor (the deployment ran no prediction: all top-up)
     assert with_uptime.actual == Decimal("38.925513")
-    assert (
-        with_uptime.exit_code == 2
-        and "projected" in with_uptime.message
-        and "always-on" in with_uptime.message
-    )
+    assert with_uptime.uptime_estimate == Decimal("38.880000")
+    assert with_uptime.exit_code == 2 and "projected" in with_uptime.message
     without = budget.check(db, "50", now=NOW, pricing_file=prices, include_uptime=False)
     assert without.exit_code == 0 and without.actual == Decimal("0.045513")
 
@@ -87,7 +84,7 @@ def test_cli_exit_codes_and_one_line(capsys, db, prices):
 def test_cli_empty_database_is_ok(capsys, tmp_path):
     db = build_db(tmp_path / "empty.duckdb", records=[])
     code, out, _ = run(capsys, "budget", "check", "--monthly", "10", "--db", str(db))
-    assert code == 0 and out.startswith("ok: $0.00 spent")
+    assert code == 0 and out.startswith("ok: $0.00 bill estimate")
 
 
 def test_budget_check_returns_its_exit_code_from_run(capsys, db, prices):

@@ -8,6 +8,8 @@ import json
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+import bill_truth
+import duckdb
 import pytest
 
 from replicost.analytics.demo import DEMO_USER, LEFT_OUT, build_demo
@@ -28,6 +30,7 @@ PER_SECOND = {
     "gpu-h100": Decimal("0.001525"),
 }
 L40S_BEFORE_2025, L40S = Decimal("0.000972"), Decimal("0.000975")
+L40S_CHANGE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 PER_UNIT = {
     "black-forest-labs/flux-schnell": {"image": Decimal("0.003")},
     "black-forest-labs/flux-dev": {"image": Decimal("0.025")},
@@ -63,10 +66,28 @@ def truth_cost(row: dict) -> Decimal | None:
     return (seconds * price).quantize(MICRO, ROUND_HALF_UP)
 
 
-def truth_by_model(account: SimulatedAccount) -> dict[str, dict]:
+def price_at(sku: str, moment: dt.datetime) -> Decimal:
+    if sku == "gpu-l40s":
+        return L40S if moment >= L40S_CHANGE else L40S_BEFORE_2025
+    return PER_SECOND[sku]
+
+
+def deployments_synced_at(db) -> dict[str, dt.datetime]:
+    """When each deployment was last synced (observed in the database: its floor runs until then)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return dict(con.execute("SELECT deployment, synced_at FROM deployments").fetchall())
+    finally:
+        con.close()
+
+
+def truth_by_model(account: SimulatedAccount, db) -> dict[str, dict]:
+    """Per model: records, the bill (records' true cost + deployments' always-on top-ups, by the
+    rule computed in bill_truth from the releases' truth) and unpriced records."""
     groups: dict[str, dict] = defaultdict(
         lambda: {"count": 0, "cost_usd": Decimal(0), "unpriced_count": 0}
     )
+    active: dict[tuple[str, dt.date], Decimal] = defaultdict(Decimal)
     for row in account.ground_truth():
         group = groups[row["model"]]
         group["count"] += 1
@@ -75,6 +96,13 @@ def truth_by_model(account: SimulatedAccount) -> dict[str, dict]:
             group["unpriced_count"] += 1
         else:
             group["cost_usd"] += cost
+            if row["deployment"] and row["billing"] == "per_second":
+                day = dt.datetime.fromisoformat(row["created_at"].replace("Z", "+00:00")).date()
+                active[(row["deployment"], day)] += cost
+    history = account.deployment_history()
+    floor = bill_truth.floors(history, deployments_synced_at(db), price_at, [L40S_CHANGE])
+    for model, extra in bill_truth.topups(floor, active, history).items():
+        groups[model]["cost_usd"] += extra
     return dict(groups)
 
 
@@ -117,12 +145,12 @@ def test_spend_by_model_json_equals_the_ground_truth(capsys, synced):
     got = {
         r["model"]: {
             "count": r["count"],
-            "cost_usd": Decimal(r["cost_usd"]),
+            "cost_usd": Decimal(r["cost_usd"] or 0),
             "unpriced_count": r["unpriced_count"],
         }
         for r in data["rows"]
     }
-    want = truth_by_model(account)
+    want = truth_by_model(account, db)
     assert got == want
     assert data["totals"]["count"] == PREDICTIONS + TRAININGS
     assert Decimal(data["totals"]["cost_usd"]) == sum(

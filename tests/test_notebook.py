@@ -30,7 +30,7 @@ def test_notebook_runs_against_a_synced_demo_database(tmp_path, monkeypatch):
     db = tmp_path / "nb.duckdb"
     _, prices = build_demo(db, predictions=600, trainings=10, seed=3, end=END, quiet=True)
     truth = truth_by_model(
-        SimulatedAccount(seed=3, predictions=600, trainings=10, username=DEMO_USER, end=END)
+        SimulatedAccount(seed=3, predictions=600, trainings=10, username=DEMO_USER, end=END), db
     )
     config = tmp_path / "config.toml"
     config.write_text(f'pricing = "{prices.name}"\n')

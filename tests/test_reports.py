@@ -173,9 +173,20 @@ def test_json_contract(db, prices):
     assert list(data)[:5] == ["currency", "by", "filters", "rows", "totals"]
     assert data["currency"] == "USD" and data["by"] == ["model"]
     for row in data["rows"]:
-        assert set(row) == {"model", "count", "predict_seconds", "cost_usd", "unpriced_count"}
-        assert isinstance(row["cost_usd"], str) and len(row["cost_usd"].split(".")[1]) == 6
-    assert sum(Decimal(r["cost_usd"]) for r in data["rows"]) == Decimal(data["totals"]["cost_usd"])
+        assert set(row) == {
+            "model",
+            "count",
+            "predict_seconds",
+            "cost_usd",
+            "unpriced_count",
+            "estimated_usd",
+            "unpriced_cost_usd",
+        }
+        assert row["cost_usd"] is None or len(row["cost_usd"].split(".")[1]) == 6
+        assert set(row["unpriced_cost_usd"]) == {"low", "high"}
+    assert sum(Decimal(r["cost_usd"] or 0) for r in data["rows"]) == Decimal(
+        data["totals"]["cost_usd"]
+    )
     assert sum(r["count"] for r in data["rows"]) == data["totals"]["count"]
     assert data["totals"]["cost_usd"] == "0.481963"
     assert data["unpriced"]["count"] == 2
@@ -183,10 +194,16 @@ def test_json_contract(db, prices):
     assert (data["lower_bound"]["count"], data["lower_bound"]["cost_usd"]) == (1, "0.029250")
 
 
-def test_uptime_estimates_are_a_separate_line(tmp_path, prices):
+def test_always_on_floor_is_in_the_bill_once(tmp_path, prices):
     db = build_db(tmp_path / "u.duckdb", uptime=True)
     report = reports.spend(db, "deployment", pricing_file=prices)
-    assert report.totals.cost_usd == expected()[1]  # not added to the record totals
+    # acme/always ran no prediction: the bill counts its whole floor, as an estimate
+    floor = sum(UPTIME_DAYS.values())
+    assert report.totals.cost_usd == expected()[1] + floor
+    assert report.to_dict()["uptime_estimates"]["included_in_totals"] is True
+    always = [r for r in report.rows.iter_rows(named=True) if r["deployment"] == "acme/always"]
+    assert always[0]["cost_usd"] == floor and always[0]["estimated_usd"] == floor
+    assert always[0]["count"] == 0  # a top-up is not a record
     estimates = report.uptime_estimates.row(0, named=True)
     assert (estimates["deployment"], estimates["days"]) == ("acme/always", 2)
     assert report.uptime_total == sum(UPTIME_DAYS.values())

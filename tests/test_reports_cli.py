@@ -12,6 +12,8 @@ from test_reports_data import build_db, expected, write_pricing
 
 from replicost.cli.main import main
 
+FLOOR = Decimal("38.880000")  # acme/always: always on, no prediction: its whole floor is billed
+
 
 def run(capsys, *argv):
     with pytest.raises(SystemExit) as exc:
@@ -32,29 +34,35 @@ def test_json_is_one_object_with_exact_totals(capsys, db_args):
     )
     assert code == 0
     data = json.loads(out)
-    assert data["totals"]["cost_usd"] == str(expected()[1])
+    assert data["totals"]["cost_usd"] == str(expected()[1] + FLOOR)
     assert [r["model"] for r in data["rows"]][-1] == "(other)"
     assert sum(Decimal(r["cost_usd"]) for r in data["rows"]) == Decimal(data["totals"]["cost_usd"])
-    assert data["uptime_estimates"]["included_in_totals"] is False
+    assert data["uptime_estimates"]["included_in_totals"] is True
     assert data["uptime_estimates"]["cost_usd"] == "38.880000"
 
 
 def test_table_has_totals_unpriced_and_uptime_lines(capsys, db_args):
     code, out, _ = run(capsys, "report", "spend", "--by", "source", *db_args)
     assert code == 0
-    assert "Total" in out and "$0.48" in out
-    assert "Unpriced: 2 records" in out
+    assert "Total" in out and "$39.36" in out
+    assert "Unpriced: 2 records are NOT in the totals" in out
     assert "Lower bounds: 1 records" in out
-    assert "always-on estimate (NOT in the totals)" in out and "acme/always" in out
+    assert "always-on floors" in out and "acme/always" in out
+    assert "Quarantined at the sync: 0 records" in out
 
 
 def test_csv_and_markdown(capsys, db_args):
     code, out, _ = run(capsys, "report", "spend", "--by", "kind", "--format", "csv", *db_args)
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert code == 0 and [r["kind"] for r in rows] == ["training", "prediction"]
-    assert sum(Decimal(r["cost_usd"]) for r in rows) == expected()[1]
+    assert code == 0 and [r["kind"] for r in rows] == [
+        "deployment_uptime",
+        "training",
+        "prediction",
+    ]
+    assert sum(Decimal(r["cost_usd"]) for r in rows) == expected()[1] + FLOOR
+    assert rows[0]["estimated_usd"] == "38.880000"
     code, out, _ = run(capsys, "report", "spend", "--by", "kind", "--format", "markdown", *db_args)
-    assert code == 0 and "| **Total** |" in out and "**0.481963**" in out
+    assert code == 0 and "| **Total** |" in out and "**39.361963**" in out
 
 
 def test_output_file_and_parquet(capsys, db_args, tmp_path):
@@ -76,7 +84,7 @@ def test_output_file_and_parquet(capsys, db_args, tmp_path):
     assert code == 0 and "wrote" in err
     frame = pl.read_parquet(target)
     assert frame["month"].to_list() == ["2025-02", "2025-03"]
-    assert sum(frame["cost_usd"].to_list(), Decimal(0)) == expected()[1]
+    assert sum(frame["cost_usd"].to_list(), Decimal(0)) == expected()[1] + FLOOR
     code, _, err = run(capsys, "report", "spend", "--format", "parquet", *db_args)
     assert code == 2 and err.startswith("error: --format parquet needs --output")
 
@@ -101,8 +109,14 @@ def test_summary_with_injected_now(capsys, db_args):
         capsys, "report", "summary", "--now", "2025-03-20T12:00:00Z", "--format", "json", *db_args
     )
     data = json.loads(out)
-    assert code == 0 and data["month_to_date_usd"] == "0.045513"
-    assert data["forecast"]["month_end_usd"] == "0.103611"
+    # March so far: 0.045513 of records + the two floor days (19.44 each) of acme/always, of
+    # which the floor and p4 (through a deployment, 0.029250) are estimated
+    assert code == 0 and data["month_to_date_usd"] == data["bill_estimate_usd"] == "38.925513"
+    assert data["estimated_usd"] == "38.909250"
+    run_rate = Decimal(data["forecast"]["run_rate_daily_usd"])
+    assert run_rate >= FLOOR / 7  # the floor days are in the last 7 complete days
+    assert data["projected_usd"] == data["forecast"]["month_end_usd"]
+    assert Decimal(data["projected_usd"]) == Decimal("38.925513") + run_rate * Decimal("11.5")
     code, out, _ = run(capsys, "report", "summary", "--now", "2025-03-20T12:00:00Z", *db_args)
     assert code == 0 and "Forecast" in out and "▁" in out and "acme/private-llm" in out
 

@@ -63,6 +63,7 @@ from .catalog import (
     Catalog,
     DeploymentHardware,
     HardwarePrice,
+    PublicModelHardware,
     UnitPrice,
 )
 from .lines import LineIndex, Problem, printable
@@ -95,6 +96,7 @@ __all__ = [
     "HardwarePrice",
     "LineIndex",
     "Problem",
+    "PublicModelHardware",
     "UnitPrice",
     "canonical_sku",
     "config_layer",

@@ -35,7 +35,8 @@ UNIT_COUNT_COLUMNS = {
 }
 
 PRICING_KEYS = PRICING_SECTIONS
-CATALOG_KEYS = (*PRICING_KEYS, "meta")
+CATALOG_KEYS = (*PRICING_KEYS, "meta", "public_models")  # the last two: shipped catalog only
+PUBLIC_MODEL_KEYS = {"hardware", "source", "read"}
 HARDWARE_ROW_KEYS = {"sku", "usd_per_second", "effective_from", "source", "note"}
 UNIT_ROW_KEYS = {"usd_per_unit", "effective_from", "source", "note"}
 DEPLOYMENT_ROW_KEYS = {"hardware", "effective_from", "min_instances", "source", "note"}
@@ -75,6 +76,19 @@ class DeploymentHardware:
     source: str = ""
 
 
+@dataclass(frozen=True)
+class PublicModelHardware:
+    """The hardware a public model's Replicate page states, with where and when it was read.
+
+    Shipped only; prices derived from it are estimates (a community model's hardware can change).
+    """
+
+    model: str
+    hardware: str
+    source: str
+    read: str  # the date the source was read, YYYY-MM-DD
+
+
 @dataclass
 class Catalog:
     """The merged price catalog: what `costs.install` loads into the database."""
@@ -83,6 +97,7 @@ class Catalog:
     units: dict[tuple[str, str], list[UnitPrice]] = field(default_factory=dict)
     models: dict[str, str] = field(default_factory=dict)
     deployments: dict[str, list[DeploymentHardware]] = field(default_factory=dict)
+    public_models: dict[str, PublicModelHardware] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     layers: list[str] = field(default_factory=list)  # files merged, shipped catalog first
     warnings: list[Problem] = field(default_factory=list)
@@ -94,6 +109,7 @@ class Catalog:
             units={**self.units, **other.units},
             models={**self.models, **other.models},
             deployments={**self.deployments, **other.deployments},
+            public_models={**self.public_models, **other.public_models},
             meta={**self.meta, **other.meta},
             layers=[*self.layers, *other.layers],
             warnings=[*self.warnings, *other.warnings],

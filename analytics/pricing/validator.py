@@ -21,11 +21,13 @@ from .catalog import (
     MAX_PRICE_USD,
     PRICE_DECIMALS,
     PRICING_KEYS,
+    PUBLIC_MODEL_KEYS,
     UNIT_ROW_KEYS,
     UNIT_SPELLINGS,
     Catalog,
     DeploymentHardware,
     HardwarePrice,
+    PublicModelHardware,
     UnitPrice,
 )
 from .lines import LineIndex, Problem
@@ -164,6 +166,8 @@ class _Reader:
         ):
             if key in data:
                 reader(data[key], catalog)
+        if "public_models" in data and "public_models" in allowed:
+            self.read_public_models(data["public_models"], catalog)
         if isinstance(data.get("meta"), dict) and "meta" in allowed:
             catalog.meta = dict(data["meta"])
         return catalog
@@ -252,6 +256,30 @@ class _Reader:
                 self.error(path, f'models.{ref}: expected a hardware SKU string like "gpu-l40s"')
                 continue
             catalog.models[ref] = canonical_sku(sku)
+
+    def read_public_models(self, value: Any, catalog: Catalog) -> None:
+        table = self.section(value, "public_models", '[public_models."owner/name"] hardware = ...')
+        for model, entry in (table or {}).items():
+            path = ("public_models", model)
+            if not _MODEL_REF.match(model) or ":" in model or not isinstance(entry, dict):
+                self.error(
+                    path,
+                    f"public_models: '{model}' must be owner/name = {{hardware, source, read}}",
+                )
+                continue
+            self.unknown_keys(entry, PUBLIC_MODEL_KEYS, path)
+            sku = self.text(entry.get("hardware"), (*path, "hardware"), "hardware")
+            source = self.text(entry.get("source"), (*path, "source"), "source")
+            read = entry.get("read")
+            if not isinstance(read, date):
+                self.error(
+                    (*path, "read"), f"public_models.{model}: read must be a date (YYYY-MM-DD)"
+                )
+                continue
+            if sku and source:
+                catalog.public_models[model] = PublicModelHardware(
+                    model, canonical_sku(sku), source, read.isoformat()
+                )
 
     def read_units(self, value: Any, catalog: Catalog) -> None:
         table = self.section(value, "units", '[units."owner/name"] image = USD')

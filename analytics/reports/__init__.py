@@ -31,25 +31,29 @@ JSON shape (`SpendReport.to_dict()`), kept stable for scripts:
 
 from __future__ import annotations
 
-from .connection import ConfigLike, load_config, open_priced, priced_connection
+from .connection import ConfigLike, Database, load_config, open_priced, priced_connection
 from .filters import (
     DIMENSIONS,
+    FIX_COMMAND,
     LOWER_BOUND_NOTE,
     MICRO,
     MONEY,
     OTHER,
     TIME_DIMENSIONS,
+    UPTIME_RULE,
     Filters,
     money_str,
     parse_dimensions,
     usd,
     zone,
 )
-from .spend import SpendReport, Totals, spend, spend_notes, unpriced_records
+from .spend import SpendReport, Totals, spend, spend_notes, unpriced_note, unpriced_records
 from .summary import FORECAST_METHOD, SPARK_BLOCKS, Summary, sparkline, summary
 
 __all__ = [
     "DIMENSIONS",
+    "FIX_COMMAND",
+    "UPTIME_RULE",
     "FORECAST_METHOD",
     "LOWER_BOUND_NOTE",
     "MICRO",
@@ -58,6 +62,7 @@ __all__ = [
     "SPARK_BLOCKS",
     "TIME_DIMENSIONS",
     "ConfigLike",
+    "Database",
     "Filters",
     "SpendReport",
     "Summary",
@@ -71,6 +76,7 @@ __all__ = [
     "spend",
     "spend_notes",
     "summary",
+    "unpriced_note",
     "unpriced_records",
     "usd",
     "zone",

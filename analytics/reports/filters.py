@@ -26,6 +26,11 @@ LOWER_BOUND_NOTE = (
     "instance uptime"
 )
 
+UPTIME_RULE = (
+    "per deployment and UTC day, the larger of the always-on floor (min_instances x time x price) "
+    "and the active time of its predictions"
+)
+FIX_COMMAND = "replicost pricing suggest --output prices.toml"
 TIME_DIMENSIONS = ("day", "week", "month")
 # Dimension name -> SQL expression over `priced_records`. This whitelist is the only way a
 # dimension reaches SQL text; every value the user gives is a bound parameter.

@@ -19,11 +19,13 @@ from .filters import (
     _RECORD_ONLY_FILTERS,
     _TIME_SQL,
     DAY,
+    FIX_COMMAND,
     LOWER_BOUND_NOTE,
     MONEY,
     OTHER,
     QUARTER_HOUR,
     TIME_DIMENSIONS,
+    UPTIME_RULE,
     Filters,
     _sql,
     _where,
@@ -32,23 +34,68 @@ from .filters import (
     usd,
 )
 
+# The money a group adds up (Decimal) and its counts (int), besides its dimensions' values.
+_MONEY_FIELDS = ("predict_seconds", "cost_usd", "estimated_usd", "unpriced_low", "unpriced_high")
+_COUNT_FIELDS = ("count", "unpriced_count", "priced_count", "unbounded_count", "quarantined_count")
+
+
+def _empty_group() -> dict[str, Any]:
+    return {**dict.fromkeys(_MONEY_FIELDS, Decimal(0)), **dict.fromkeys(_COUNT_FIELDS, 0)}
+
+
+def _cost_or_null(cost: Decimal | None, priced_count: int, unpriced_count: int) -> str | None:
+    """`cost_usd` in JSON: null when every item of the group is unpriced (never a silent $0)."""
+    return None if priced_count == 0 and unpriced_count else money_str(cost)
+
+
+def _bill_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """The bill estimate's JSON fields of a row or of the totals (issue 6's keys, then the new)."""
+    return {
+        "count": values["count"],
+        "predict_seconds": float(values["predict_seconds"]),
+        "cost_usd": _cost_or_null(
+            values["cost_usd"], values["priced_count"], values["unpriced_count"]
+        ),
+        "unpriced_count": values["unpriced_count"],
+        "estimated_usd": money_str(values["estimated_usd"]),
+        "unpriced_cost_usd": {
+            "low": money_str(values["unpriced_low"]),
+            "high": money_str(values["unpriced_high"]),
+        },
+    }
+
 
 @dataclass(frozen=True)
 class Totals:
-    """Grand totals of a report: record count, predict seconds, exact cost, unpriced records."""
+    """Grand totals of a report: the bill estimate (exact + estimated), its estimated part, the
+    unpriced records' count and range (never in `cost_usd`), quarantined records."""
 
     count: int = 0
     predict_seconds: Decimal = Decimal(0)
     cost_usd: Decimal = Decimal(0)
     unpriced_count: int = 0
+    estimated_usd: Decimal = Decimal(0)
+    unpriced_low: Decimal = Decimal(0)
+    unpriced_high: Decimal = Decimal(0)
+    priced_count: int = 0
+    unbounded_count: int = 0
+    quarantined_count: int = 0
+
+    @classmethod
+    def of(cls, rows: Sequence[dict[str, Any]]) -> Totals:
+        """The totals of `rows`, added up exactly."""
+        sums: dict[str, Any] = _empty_group()
+        for row in rows:
+            for name in (*_MONEY_FIELDS, *_COUNT_FIELDS):
+                sums[name] += row[name] or 0
+        return cls(**sums)
+
+    @property
+    def exact_usd(self) -> Decimal:
+        return self.cost_usd - self.estimated_usd
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "count": self.count,
-            "predict_seconds": float(self.predict_seconds),
-            "cost_usd": money_str(self.cost_usd),
-            "unpriced_count": self.unpriced_count,
-        }
+        return _bill_fields(self.__dict__)
 
 
 @dataclass(frozen=True)
@@ -68,26 +115,23 @@ class SpendReport:
 
     @property
     def uptime_total(self) -> Decimal:
+        """The deployments' always-on floors (their part above active time is in the totals)."""
         if self.uptime_estimates is None or self.uptime_estimates.is_empty():
             return Decimal(0)
         return sum(self.uptime_estimates["cost_usd"].to_list(), Decimal(0))
 
     def to_dict(self) -> dict[str, Any]:
-        """The documented JSON object (see the module docstring)."""
+        """The documented JSON object (see the package docstring)."""
         rows = []
         for row in self.rows.iter_rows(named=True):
             out = {dim: row[dim] for dim in self.by}
-            out.update(
-                count=row["count"],
-                predict_seconds=float(row["predict_seconds"]),
-                cost_usd=money_str(row["cost_usd"]),
-                unpriced_count=row["unpriced_count"],
-            )
+            out.update(_bill_fields(row))
             rows.append(out)
         uptime = None
         if self.uptime_estimates is not None:
             uptime = {
-                "included_in_totals": False,
+                "included_in_totals": True,
+                "rule": UPTIME_RULE,
                 "cost_usd": money_str(self.uptime_total),
                 "rows": [
                     {
@@ -109,6 +153,13 @@ class SpendReport:
             "unpriced": {
                 "count": self.totals.unpriced_count,
                 "reasons": [{"reason": r, "count": n} for r, n in self.unpriced_reasons],
+                "cost_usd": {
+                    "low": money_str(self.totals.unpriced_low),
+                    "high": money_str(self.totals.unpriced_high),
+                },
+                "without_range": self.totals.unbounded_count,
+                "quarantined": self.totals.quarantined_count,
+                "fix": FIX_COMMAND,
             },
             "uptime_estimates": uptime,
             "lower_bound": {
@@ -149,12 +200,7 @@ def spend(
         uptime = _uptime(con, filters)
     groups, reasons, lower_count, lower_cost = _add_up(result, len(dims))
     rows = [{**dict(zip(dims, key, strict=True)), **values} for key, values in groups.items()]
-    totals = Totals(
-        count=sum(r["count"] for r in rows),
-        predict_seconds=sum((r["predict_seconds"] for r in rows), Decimal(0)),
-        cost_usd=sum((r["cost_usd"] for r in rows), Decimal(0)),
-        unpriced_count=sum(r["unpriced_count"] for r in rows),
-    )
+    totals = Totals.of(rows)
     frame = _frame(_order(rows, dims, top), dims)
     return SpendReport(dims, filters, frame, totals, reasons, uptime, lower_count, lower_cost)
 
@@ -207,47 +253,50 @@ def _add_up(
     lower_count, lower_cost = 0, Decimal(0)
     for record in result:
         key = tuple(record[:width])
-        reason, count, predict_micro, cost, unpriced, lower_n, lower_usd = record[width:]
+        (reason, count, predict_micro, cost, unpriced, lower_n, lower_usd, priced, estimated,
+         low, high, unbounded, quarantined) = record[width:]  # fmt: skip
         lower_count += lower_n or 0
         lower_cost += Decimal(lower_usd or 0)
-        group = groups.setdefault(
-            key,
-            {
-                "count": 0,
-                "predict_seconds": Decimal(0),
-                "cost_usd": Decimal(0),
-                "unpriced_count": 0,
-            },
-        )
-        group["count"] += count
+        group = groups.setdefault(key, _empty_group())
+        group["count"] += count or 0
         group["predict_seconds"] += Decimal(predict_micro or 0).scaleb(-6)
         group["cost_usd"] += Decimal(cost or 0)
-        group["unpriced_count"] += unpriced
+        group["unpriced_count"] += unpriced or 0
+        group["priced_count"] += priced or 0
+        group["estimated_usd"] += Decimal(estimated or 0)
+        group["unpriced_low"] += Decimal(low or 0)
+        group["unpriced_high"] += Decimal(high or 0)
+        group["unbounded_count"] += unbounded or 0
+        group["quarantined_count"] += quarantined or 0
         if reason is not None:
-            reason_counts[reason] = reason_counts.get(reason, 0) + count
+            reason_counts[reason] = reason_counts.get(reason, 0) + (unpriced or 0)
     reasons = sorted(reason_counts.items(), key=lambda item: (-item[1], item[0]))
     return groups, reasons, lower_count, lower_cost
 
 
 def _frame(rows: list[dict[str, Any]], dims: tuple[str, ...]) -> pl.DataFrame:
+    """Rows as polars (`cost_usd` 0 where every item is unpriced: `priced_count` tells; JSON
+    and the renderers show null / "unpriced" there, never $0)."""
     schema: dict[str, Any] = {dim: pl.Utf8 for dim in dims}
     schema.update(count=pl.Int64, predict_seconds=MONEY, cost_usd=MONEY, unpriced_count=pl.Int64)
+    schema.update(estimated_usd=MONEY, unpriced_low=MONEY, unpriced_high=MONEY)
+    schema.update(priced_count=pl.Int64, unbounded_count=pl.Int64, quarantined_count=pl.Int64)
+    rows = [{name: row[name] for name in schema} for row in rows]
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
 def _order(rows: list[dict[str, Any]], dims: tuple[str, ...], top: int | None) -> list[dict]:
     """Cost descending (ties by dimension values); then fold past `top` into one "(other)" row."""
     rows.sort(key=lambda r: tuple(r[d] or "" for d in dims))
-    rows.sort(key=lambda r: r["cost_usd"], reverse=True)
+    rows.sort(key=lambda r: r["cost_usd"] or 0, reverse=True)
     if top is not None and len(rows) > top:
         rest = rows[top:]
-        other: dict[str, Any] | None = {
-            **{dim: OTHER for dim in dims},
-            "count": sum(r["count"] for r in rest),
-            "predict_seconds": sum((r["predict_seconds"] for r in rest), Decimal(0)),
-            "cost_usd": sum((r["cost_usd"] for r in rest), Decimal(0)),
-            "unpriced_count": sum(r["unpriced_count"] for r in rest),
-        }
+        folded: dict[str, Any] = {dim: OTHER for dim in dims}
+        folded.update(_empty_group())
+        for row in rest:
+            for name in (*_MONEY_FIELDS, *_COUNT_FIELDS):
+                folded[name] += row[name] or 0
+        other: dict[str, Any] | None = folded
         rows = rows[:top]
     else:
         other = None
@@ -321,20 +370,43 @@ def unpriced_records(
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def spend_notes(result: SpendReport) -> list[str]:
-    """The labelled notes that sit outside the totals: unpriced records, uptime estimates.
+def unpriced_note(totals: Totals, reasons: Sequence[tuple[str, int]]) -> str | None:
+    """The one line about unpriced records every report prints: count, range, reasons, the fix."""
+    if not totals.unpriced_count:
+        return None
+    shown = "; ".join(f"{r} ({n})" for r, n in list(reasons)[:3])
+    unbounded = (
+        f", {totals.unbounded_count:,} of them with no range (billed per unit, or no seconds known)"
+        if totals.unbounded_count
+        else ""
+    )
+    return (
+        f"Unpriced: {totals.unpriced_count:,} records are NOT in the totals; they could cost "
+        f"{usd(totals.unpriced_low)} to {usd(totals.unpriced_high)}{unbounded}. Reasons: {shown}. "
+        f"Fix: {FIX_COMMAND}, then --pricing prices.toml."
+    )
 
-    One string per note (a note may span lines), so Markdown keeps each as one paragraph.
+
+def spend_notes(result: SpendReport) -> list[str]:
+    """The labelled notes beside the totals: kinds, unpriced records, quarantine, deployments.
+
+    One string per note (a note may span lines), so Markdown keeps each as one paragraph. The
+    table, Markdown, HTML and the demo all print these, so the wording is built once, here.
     """
+    totals = result.totals
     lines = []
-    if result.totals.count == 0:
+    if totals.count == 0:
         lines.append("No records match (empty database or filters exclude everything).")
-    if result.totals.unpriced_count:
-        reasons = "; ".join(f"{r} ({n})" for r, n in result.unpriced_reasons[:3])
-        lines.append(
-            f"Unpriced: {result.totals.unpriced_count:,} records have no known price and add $0 "
-            f"to the totals. Reasons: {reasons}. Add prices with --pricing FILE."
-        )
+    lines.append(
+        f"Bill estimate {usd(totals.cost_usd)}: {usd(totals.exact_usd)} exact, "
+        f"{usd(totals.estimated_usd)} estimated (deployments: {UPTIME_RULE}; private models' "
+        "active time as a lower bound; public models' hardware from the shipped map; durations "
+        "used where predict_time is missing)."
+    )
+    unpriced = unpriced_note(totals, result.unpriced_reasons)
+    if unpriced:
+        lines.append(unpriced)
+    lines.append(f"Quarantined at the sync: {totals.quarantined_count:,} records (unpriced).")
     if result.lower_bound_count:
         lines.append(
             f"Lower bounds: {result.lower_bound_count:,} records ({usd(result.lower_bound_cost)} of the "
@@ -342,8 +414,8 @@ def spend_notes(result: SpendReport) -> list[str]:
         )
     if result.uptime_estimates is not None and not result.uptime_estimates.is_empty():
         lines.append(
-            f"Deployment always-on estimate (NOT in the totals): {usd(result.uptime_total)} for "
-            "instances kept running by min_instances > 0:"
+            f"Deployment always-on floors: {usd(result.uptime_total)} (min_instances > 0); the "
+            "totals count each deployment's larger of floor and active time, day by day:"
         )
         for row in result.uptime_estimates.iter_rows(named=True):
             lines[-1] += (

@@ -1,11 +1,16 @@
-"""`summary`: the state of the bill at an instant: month to date, trend, tops, forecast."""
+"""`summary`: the state of the bill at an instant: month to date, trend, tops, forecast.
+
+Every figure is the bill estimate (`spend` over `bill_items`): exact and estimated costs in the
+sum, unpriced records beside it as a count and a range. `budget check` reads the same `Summary`,
+so for the same instant, database and pricing the two commands agree to the micro-dollar.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,7 +19,7 @@ import polars as pl
 
 from .connection import ConfigLike, Database, priced_connection
 from .filters import MICRO, MONEY, Filters, money_str, zone
-from .spend import _uptime, spend
+from .spend import SpendReport, Totals, _uptime, spend
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 FORECAST_METHOD = (
@@ -29,7 +34,7 @@ class Summary:
     now: dt.datetime
     tz: str
     month: str
-    month_to_date: Decimal
+    month_to_date: Decimal  # the bill estimate of the month so far
     last_month: str
     last_month_total: Decimal
     daily: pl.DataFrame  # day (Utf8), cost_usd (Decimal): 30 days ending today, zero-filled
@@ -41,7 +46,11 @@ class Summary:
     run_rate_daily: Decimal
     forecast_month_end: Decimal
     days_left: Decimal
-    uptime_month_to_date: Decimal
+    uptime_month_to_date: Decimal  # the deployments' always-on floors this month
+    month_totals: Totals = field(default_factory=Totals)  # the bill of the month so far
+    month_reasons: list[tuple[str, int]] = field(default_factory=list)
+    topup_month_to_date: Decimal = Decimal(0)  # the floors' part above active time (in the bill)
+    topup_run_rate_daily: Decimal = Decimal(0)  # its part of run_rate_daily
     forecast_method: str = FORECAST_METHOD
 
     @property
@@ -51,6 +60,22 @@ class Summary:
     @property
     def sparkline(self) -> str:
         return sparkline(self.daily["cost_usd"].to_list())
+
+    def bill_dict(self) -> dict[str, Any]:
+        """The bill estimate's keys, shared with `budget check --format json`."""
+        totals = self.month_totals
+        return {
+            "month": self.month,
+            "bill_estimate_usd": money_str(self.month_to_date),
+            "estimated_usd": money_str(totals.estimated_usd),
+            "unpriced_cost_usd": {
+                "low": money_str(totals.unpriced_low),
+                "high": money_str(totals.unpriced_high),
+            },
+            "unpriced_count": totals.unpriced_count,
+            "quarantined_count": totals.quarantined_count,
+            "projected_usd": money_str(self.forecast_month_end),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         def table(frame: pl.DataFrame, key: str) -> list[dict[str, Any]]:
@@ -63,7 +88,7 @@ class Summary:
             "currency": "USD",
             "now": self.now.isoformat(),
             "tz": self.tz,
-            "month": self.month,
+            **self.bill_dict(),
             "month_to_date_usd": money_str(self.month_to_date),
             "last_month": self.last_month,
             "last_month_usd": money_str(self.last_month_total),
@@ -100,6 +125,45 @@ def sparkline(values: Sequence[Decimal | float]) -> str:
     return "".join(SPARK_BLOCKS[round(float(v) / float(peak) * last)] for v in values)
 
 
+def _span(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """The days a summary at `now` looks at, in its time zone."""
+
+    now: dt.datetime
+    tzinfo: dt.tzinfo
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    @property
+    def month_start(self) -> dt.date:
+        return self.today.replace(day=1)
+
+    @property
+    def last_month_start(self) -> dt.date:
+        return (self.month_start - dt.timedelta(days=1)).replace(day=1)
+
+    @property
+    def window_start(self) -> dt.date:
+        return self.today - dt.timedelta(days=29)
+
+    @property
+    def first_day(self) -> dt.date:
+        return min(self.last_month_start, self.window_start, self.today - dt.timedelta(days=7))
+
+    def days_left(self) -> Decimal:
+        days_in_month = calendar.monthrange(self.today.year, self.today.month)[1]
+        next_month = dt.datetime.combine(
+            self.month_start + dt.timedelta(days=days_in_month), dt.time(), self.tzinfo
+        )
+        return Decimal(str(round((next_month - self.now).total_seconds() / 86400, 6)))
+
+
 def summary(
     db: Database,
     *,
@@ -114,71 +178,74 @@ def summary(
     `now` defaults to the current time; tests and the demo pass the end of their data instead.
     """
     tzinfo = zone(tz)
-    now = (now or dt.datetime.now(dt.UTC)).astimezone(tzinfo)
-    today = now.date()
-    month_start = today.replace(day=1)
-    last_month_start = (month_start - dt.timedelta(days=1)).replace(day=1)
-    window_start = today - dt.timedelta(days=29)
-    first_day = min(last_month_start, window_start, today - dt.timedelta(days=7))
-
+    days = _Calendar((now or dt.datetime.now(dt.UTC)).astimezone(tzinfo), tzinfo)
+    month = Filters(since=days.month_start, until=days.today, tz=tz)
     with priced_connection(db, pricing_file=pricing_file, config=config) as con:
-        by_day = spend(con, ["day"], filters=Filters(since=first_day, until=today, tz=tz))
-        window = Filters(since=window_start, until=today, tz=tz)
+        by_day = spend(
+            con, ["day", "kind"], filters=Filters(since=days.first_day, until=days.today, tz=tz)
+        )
+        window = Filters(since=days.window_start, until=days.today, tz=tz)
         models = spend(con, ["model"], filters=window, top=top)
         deployments = spend(con, ["deployment"], filters=window)
-        mtd_uptime = _uptime(con, Filters(since=month_start, until=today, tz=tz))
+        by_kind = spend(con, ["kind"], filters=month)
+        mtd_uptime = _uptime(con, month)
+    return _assemble(days, tz, top, by_day, models, deployments, by_kind, mtd_uptime)
 
-    cost_by_day = {r["day"]: r["cost_usd"] for r in by_day.rows.iter_rows(named=True)}
 
-    def day_cost(day: dt.date) -> Decimal:
-        return cost_by_day.get(day.isoformat(), Decimal(0))
+def _assemble(
+    days: _Calendar,
+    tz: str,
+    top: int,
+    by_day: SpendReport,
+    models: SpendReport,
+    deployments: SpendReport,
+    by_kind: SpendReport,
+    mtd_uptime: pl.DataFrame | None,
+) -> Summary:
+    cost_by_day: dict[str, Decimal] = {}
+    topup_by_day: dict[str, Decimal] = {}
+    for row in by_day.rows.iter_rows(named=True):
+        cost_by_day[row["day"]] = cost_by_day.get(row["day"], Decimal(0)) + row["cost_usd"]
+        if row["kind"] == "deployment_uptime":
+            topup_by_day[row["day"]] = row["cost_usd"]
 
-    def span(start: dt.date, end: dt.date) -> list[dt.date]:
-        return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    def total(start: dt.date, end: dt.date, by: dict[str, Decimal] = cost_by_day) -> Decimal:
+        return sum((by.get(d.isoformat(), Decimal(0)) for d in _span(start, end)), Decimal(0))
 
-    mtd = sum((day_cost(d) for d in span(month_start, today)), Decimal(0))
-    last_month_total = sum(
-        (day_cost(d) for d in span(last_month_start, month_start - dt.timedelta(days=1))),
-        Decimal(0),
-    )
-    window_days = span(window_start, today)
+    mtd = total(days.month_start, days.today)
     daily = pl.DataFrame(
-        [(d.isoformat(), day_cost(d)) for d in window_days],
+        [(d.isoformat(), total(d, d)) for d in _span(days.window_start, days.today)],
         schema={"day": pl.Utf8, "cost_usd": MONEY},
         orient="row",
     )
-    complete_week = span(today - dt.timedelta(days=7), today - dt.timedelta(days=1))
-    run_rate = (sum((day_cost(d) for d in complete_week), Decimal(0)) / 7).quantize(MICRO)
-    days_in_month = calendar.monthrange(today.year, today.month)[1]
-    next_month = dt.datetime.combine(
-        month_start + dt.timedelta(days=days_in_month), dt.time(), tzinfo
-    )
-    days_left = Decimal(str(round((next_month - now).total_seconds() / 86400, 6)))
-    forecast = (mtd + run_rate * days_left).quantize(MICRO)
-
-    top_models = models.rows.select("model", "count", "cost_usd")
-    top_deployments = (
-        deployments.rows.filter(pl.col("deployment").is_not_null())
-        .head(top)
-        .select("deployment", "count", "cost_usd")
-    )
+    week_ago = days.today - dt.timedelta(days=7)
+    yesterday = days.today - dt.timedelta(days=1)
+    run_rate = (total(week_ago, yesterday) / 7).quantize(MICRO)
+    topup_rate = (total(week_ago, yesterday, topup_by_day) / 7).quantize(MICRO)
+    days_left = days.days_left()
     return Summary(
-        now=now,
+        now=days.now,
         tz=tz,
-        month=month_start.strftime("%Y-%m"),
+        month=days.month_start.strftime("%Y-%m"),
         month_to_date=mtd,
-        last_month=last_month_start.strftime("%Y-%m"),
-        last_month_total=last_month_total,
+        last_month=days.last_month_start.strftime("%Y-%m"),
+        last_month_total=total(days.last_month_start, days.month_start - dt.timedelta(days=1)),
         daily=daily,
-        top_models=top_models,
-        top_deployments=top_deployments,
+        top_models=models.rows.select("model", "count", "cost_usd"),
+        top_deployments=deployments.rows.filter(pl.col("deployment").is_not_null())
+        .head(top)
+        .select("deployment", "count", "cost_usd"),
         records_30d=models.totals.count,
         unpriced_30d=models.totals.unpriced_count,
         unpriced_reasons=models.unpriced_reasons[:3],
         run_rate_daily=run_rate,
-        forecast_month_end=forecast,
+        forecast_month_end=(mtd + run_rate * days_left).quantize(MICRO),
         days_left=days_left,
         uptime_month_to_date=sum(
             mtd_uptime["cost_usd"].to_list() if mtd_uptime is not None else [], Decimal(0)
         ),
+        month_totals=by_kind.totals,
+        month_reasons=by_kind.unpriced_reasons,
+        topup_month_to_date=total(days.month_start, days.today, topup_by_day),
+        topup_run_rate_daily=topup_rate,
     )

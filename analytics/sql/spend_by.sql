@@ -1,5 +1,5 @@
 -- spend_by: spend per combination of the requested dimensions and per unpriced reason, in one scan
--- of `priced_records`. reports.py adds the rows up (exactly, as Decimal) into the groups, the
+-- of `bill_items`. reports.py adds the rows up (exactly, as Decimal) into the groups, the
 -- grand total and the reason counts, so the totals are by construction the sum of the rows.
 --
 -- Time dimensions are computed after a first aggregation into UTC buckets of $bucket_seconds:
@@ -16,35 +16,51 @@
 --
 -- Row shape:
 --   d0 .. dN            VARCHAR   one column per dimension, in the order asked
---   unpriced_reason     VARCHAR   NULL for priced records (the cost views set `reason` exactly
+--   unpriced_reason     VARCHAR   NULL for priced items (the cost views set `reason` exactly
 --                                 when `basis` is 'unpriced', so it alone tells them apart)
---   count               BIGINT    records
+--   count               BIGINT    records (a deployment's always-on top-up is an item, not a record)
 --   predict_micro       HUGEINT   sum of predict_time in microseconds, each record rounded to the
---                                 microsecond as the money rule does: an exact integer, so every
---                                 grouping of the same records adds up to the same total
---   cost_usd            DECIMAL(38,6)  exact sum of per-record micro-dollar costs (NULL: none priced)
+--                                 microsecond as the money rule does (implausible values left out)
+--   cost_usd            DECIMAL(38,6)  exact sum of per-item micro-dollar costs (NULL: none priced)
 --   unpriced_count      BIGINT    records whose basis is 'unpriced'
 --   lower_bound_count   BIGINT    records whose cost counts active time only (private models,
 --                                 deployments: Replicate also bills setup, idle or instance time)
 --   lower_bound_cost    DECIMAL(38,6)  their cost
+--   priced_count        BIGINT    items with a cost (records and top-ups)
+--   estimated_usd       DECIMAL(38,6)  the part of cost_usd whose cost_kind is 'estimated'
+--   unpriced_low, unpriced_high  DECIMAL(38,6)  what the unpriced records could cost at least/most
+--   unbounded_count     BIGINT    unpriced records with no range (no seconds known, or per unit)
+--   quarantined_count   BIGINT    records quarantined at the sync (unpriced)
 WITH scoped AS (
     SELECT {inner_columns},
            reason AS unpriced_reason,
-           CAST(round(predict_time * 1000000) AS BIGINT) AS predict_micro,
+           records,
+           CASE WHEN NOT seconds_estimated THEN CAST(round(seconds * 1000000) AS BIGINT) END
+               AS predict_micro,
            cost_usd,
-           lower_bound
-    FROM priced_records
+           lower_bound,
+           CASE WHEN cost_kind = 'estimated' THEN cost_usd END AS estimated_usd,
+           unpriced_low_usd, unpriced_high_usd,
+           reason IS NOT NULL AND unpriced_high_usd IS NULL AS unbounded,
+           quarantined
+    FROM bill_items
     WHERE {where}
 ),
 grouped AS (
     SELECT {inner_names},
            unpriced_reason,
-           count(*) AS count,
+           sum(records) AS count,
            sum(predict_micro) AS predict_micro,
            sum(cost_usd) AS cost_usd,
            count(unpriced_reason) AS unpriced_count,
            count(*) FILTER (WHERE lower_bound) AS lower_bound_count,
-           sum(cost_usd) FILTER (WHERE lower_bound) AS lower_bound_cost
+           sum(cost_usd) FILTER (WHERE lower_bound) AS lower_bound_cost,
+           count(cost_usd) AS priced_count,
+           sum(estimated_usd) AS estimated_usd,
+           sum(unpriced_low_usd) AS unpriced_low,
+           sum(unpriced_high_usd) AS unpriced_high,
+           count(*) FILTER (WHERE unbounded) AS unbounded_count,
+           count(*) FILTER (WHERE quarantined) AS quarantined_count
     FROM scoped
     GROUP BY ALL
 )
@@ -55,6 +71,12 @@ SELECT {outer_columns},
        sum(cost_usd) AS cost_usd,
        sum(unpriced_count)::BIGINT AS unpriced_count,
        sum(lower_bound_count)::BIGINT AS lower_bound_count,
-       sum(lower_bound_cost) AS lower_bound_cost
+       sum(lower_bound_cost) AS lower_bound_cost,
+       sum(priced_count)::BIGINT AS priced_count,
+       sum(estimated_usd) AS estimated_usd,
+       sum(unpriced_low) AS unpriced_low,
+       sum(unpriced_high) AS unpriced_high,
+       sum(unbounded_count)::BIGINT AS unbounded_count,
+       sum(quarantined_count)::BIGINT AS quarantined_count
 FROM grouped
 GROUP BY ALL
