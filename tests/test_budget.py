@@ -9,10 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from cli_helpers import run_cli
 from test_reports_data import NOW, build_db, write_pricing
 
 from replicost.analytics import budget
-from replicost.cli.main import main
 from replicost.errors import InputError
 
 
@@ -65,30 +65,23 @@ def test_bad_budget_arguments(db, monthly, warn_at):
         budget.check(db, monthly, warn_at=warn_at, now=NOW)
 
 
-def run(capsys, *argv):
-    with pytest.raises(SystemExit) as exc:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return exc.value.code, out, err
-
-
-def test_cli_exit_codes_and_one_line(capsys, db, prices):
+def test_cli_exit_codes_and_one_line(db, prices):
     common = ["--db", str(db), "--pricing", str(prices), "--now", "2025-03-20T12:00:00Z"]
     for monthly, code in (("$0.04", 2), ("0.12", 1), ("1,000", 0)):
-        got, out, _ = run(capsys, "budget", "check", "--monthly", monthly, *common)
+        got, out, _ = run_cli("budget", "check", "--monthly", monthly, *common)
         assert got == code and out.count("\n") == 1
-    got, _, err = run(capsys, "budget", "check", "--monthly", "lots", *common)
+    got, _, err = run_cli("budget", "check", "--monthly", "lots", *common)
     assert got == 2 and "not an amount" in err
 
 
-def test_cli_empty_database_is_ok(capsys, tmp_path):
+def test_cli_empty_database_is_ok(tmp_path):
     db = build_db(tmp_path / "empty.duckdb", records=[])
-    code, out, _ = run(capsys, "budget", "check", "--monthly", "10", "--db", str(db))
+    code, out, _ = run_cli("budget", "check", "--monthly", "10", "--db", str(db))
     assert code == 0 and out.startswith("ok: $0.00 bill estimate")
 
 
-def test_budget_check_returns_its_exit_code_from_run(capsys, db, prices):
-    from replicost.cli.main import run as run_cli
+def test_budget_check_returns_its_exit_code_from_run(db, prices):
+    from replicost.cli.main import run  # the entry point's contract itself, not a CLI run
 
     common = ["--db", str(db), "--pricing", str(prices), "--now", "2025-03-20T12:00:00Z"]
-    assert run_cli(["budget", "check", "--monthly", "$0.04", *common]) == 2
+    assert run(["budget", "check", "--monthly", "$0.04", *common]) == 2

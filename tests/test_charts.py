@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
+from cli_helpers import run_cli
 from test_reports_data import RECORDS, UNPRICED_IDS, build_db, cost, write_pricing
 
 from replicost.analytics import charts, reports
@@ -84,13 +85,11 @@ def test_category_chart_shows_unpriced_after_the_bar(db):
 def test_png_and_svg_files_from_the_cli(db, tmp_path):
     from PIL import Image
 
-    from replicost.cli.main import run
-
     path, prices = db
     for name in ("c.png", "c.svg", "c.html"):
         target = tmp_path / name
         argv = ["report", "spend", "--by", "month,model", "--chart", str(target)]
-        assert run([*argv, "--db", str(path), "--pricing", str(prices)]) == 0
+        assert run_cli(*argv, "--db", path, "--pricing", prices).code == 0
         assert target.stat().st_size > 1000
     image = Image.open(io.BytesIO((tmp_path / "c.png").read_bytes()))
     assert image.format == "PNG" and image.width >= 1000

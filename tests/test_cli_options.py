@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from cli_helpers import run_cli
 
-from replicost.cli.main import run
 from replicost.cli.options import parse_instant
 from replicost.config import database_path, load_config
 from replicost.errors import InputError
@@ -47,7 +47,7 @@ def test_parse_instant_reads_dates_offsets_and_z():
         (["demo", "--end", "later", "--quiet"], "--end"),
     ],
 )
-def test_each_command_names_the_flag_it_could_not_read(args, flag, capsys):
-    assert run(args) == 2
-    err = capsys.readouterr().err
+def test_each_command_names_the_flag_it_could_not_read(args, flag):
+    code, _, err = run_cli(*args)
+    assert code == 2
     assert err.startswith(f"error: {flag} ") and len(err.strip().splitlines()) == 1

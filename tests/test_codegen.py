@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cli_helpers import run_cli
 
-from replicost.cli.main import main
 from replicost.codegen import generator, spec
 from replicost.errors import InputError, ReplicostError
 
@@ -28,13 +28,6 @@ def tree(root: Path, *, skip: frozenset[str] = frozenset()) -> dict[str, bytes]:
         for path in sorted(root.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts and path.name not in skip
     }
-
-
-def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(args)
-    captured = capsys.readouterr()
-    return exit_info.value.code, captured.out, captured.err
 
 
 @pytest.fixture(scope="module")
@@ -301,7 +294,7 @@ def existing_output(tmp_path) -> Path:
     ],
 )
 def test_bad_spec_is_one_line_error_and_output_untouched(
-    case, exit_code, message, tmp_path, existing_output, specs_dir, capsys
+    case, exit_code, message, tmp_path, existing_output, specs_dir
 ):
     if case == "truncated":
         source = tmp_path / "truncated.json"
@@ -319,22 +312,20 @@ def test_bad_spec_is_one_line_error_and_output_untouched(
     else:
         source = closed_port_url()
     before = tree(existing_output.parent)
-    code, out, err = run_cli(
-        ["codegen", "--spec", str(source), "--output", str(existing_output)], capsys
-    )
+    code, out, err = run_cli("codegen", "--spec", str(source), "--output", str(existing_output))
     assert code == exit_code
     assert err.startswith("error: ") and message in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert tree(existing_output.parent) == before  # nothing added, nothing changed
 
 
-def test_refuses_to_replace_a_folder_codegen_did_not_write(tmp_path, specs_dir, capsys):
+def test_refuses_to_replace_a_folder_codegen_did_not_write(tmp_path, specs_dir):
     project = tmp_path / "someone_elses_project"
     project.mkdir()
     (project / "main.py").write_text("print('precious')\n")
     before = tree(project)
     code, _, err = run_cli(
-        ["codegen", "--spec", str(specs_dir / "openapi.json"), "--output", str(project)], capsys
+        "codegen", "--spec", str(specs_dir / "openapi.json"), "--output", str(project)
     )
     assert code == 2 and "refusing to replace it" in err
     assert tree(project) == before
@@ -365,7 +356,7 @@ def test_default_output_is_the_project_generated_folder(monkeypatch, tmp_path):
 # -- regeneration, changelog, --check ---------------------------------------------------------
 
 
-def test_regeneration_appends_dated_change_report_and_check_exit_codes(tmp_path, specs_dir, capsys):
+def test_regeneration_appends_dated_change_report_and_check_exit_codes(tmp_path, specs_dir):
     history = specs_dir / "history"
     before_aborted = history / "2025-10-22_edf2c237ea9e.json"
     with_aborted = history / "2025-10-23_988ee7851fe9.json"
@@ -375,17 +366,17 @@ def test_regeneration_appends_dated_change_report_and_check_exit_codes(tmp_path,
     assert "## " not in (output / "CHANGELOG.md").read_text()  # nothing to compare with yet
 
     code, out, _ = run_cli(
-        ["codegen", "--check", "--spec", str(before_aborted), "--output", str(output)], capsys
+        "codegen", "--check", "--spec", str(before_aborted), "--output", str(output)
     )
     assert code == 0 and out.startswith("up to date")
     code, out, err = run_cli(
-        ["codegen", "--check", "--spec", str(with_aborted), "--output", str(output)], capsys
+        "codegen", "--check", "--spec", str(with_aborted), "--output", str(output)
     )
     assert code == 1
     assert "out of date" in err and "status (enum values added: aborted; breaking" in out
     for fail_on, expected in (("any", 1), ("breaking", 1), ("none", 0)):
         args = ["codegen", "--check", "--spec", str(with_aborted), "--output", str(output)]
-        code, out, err = run_cli([*args, "--fail-on", fail_on], capsys)
+        code, out, err = run_cli(*args, "--fail-on", fail_on)
         assert code == expected, (fail_on, err)
         assert "out of date" in err and "2 breaking" in out
     assert not (output / "models" / "prediction_response_status.py").read_text().count("ABORTED")
@@ -403,23 +394,18 @@ def test_regeneration_appends_dated_change_report_and_check_exit_codes(tmp_path,
     assert tree(output) == snapshot
 
 
-def test_check_against_project_generated_folder(specs_dir, capsys):
-    code, out, _ = run_cli(
-        ["codegen", "--check", "--spec", str(specs_dir / "openapi.json")], capsys
-    )
+def test_check_against_project_generated_folder(specs_dir):
+    code, out, _ = run_cli("codegen", "--check", "--spec", str(specs_dir / "openapi.json"))
     assert (code, out.split(":")[0]) == (0, "up to date")
 
 
-def test_diff_command_reports_the_october_2025_header_rename(specs_dir, capsys):
+def test_diff_command_reports_the_october_2025_header_rename(specs_dir):
     history = specs_dir / "history"
     code, out, err = run_cli(
-        [
-            "codegen",
-            "diff",
-            str(history / "2025-10-07_9ebe87e8e48f.json"),
-            str(history / "2025-10-22_edf2c237ea9e.json"),
-        ],
-        capsys,
+        "codegen",
+        "diff",
+        history / "2025-10-07_9ebe87e8e48f.json",
+        history / "2025-10-22_edf2c237ea9e.json",
     )
     assert code == 1 and "3 breaking change(s) (--fail-on breaking)" in err  # the default
     renamed = [

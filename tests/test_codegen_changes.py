@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 
 from replicost.codegen.changes import ChangeReport, compare
 from replicost.codegen.surface import build_surface
@@ -329,15 +330,6 @@ def without_note():
     return new
 
 
-def run_cli(args, capsys):
-    from replicost.cli.main import main
-
-    with pytest.raises(SystemExit) as exit_info:
-        main(args)
-    captured = capsys.readouterr()
-    return exit_info.value.code, captured.out, captured.err
-
-
 @needs_history
 @pytest.mark.parametrize(
     ("flags", "code"),
@@ -348,10 +340,8 @@ def run_cli(args, capsys):
         (["--fail-on", "none"], 0),
     ],
 )
-def test_codegen_diff_exit_codes_follow_fail_on(flags, code, capsys):
-    status, out, err = run_cli(
-        ["codegen", "diff", str(BEFORE_ABORTED), str(WITH_ABORTED), *flags], capsys
-    )
+def test_codegen_diff_exit_codes_follow_fail_on(flags, code):
+    status, out, err = run_cli("codegen", "diff", str(BEFORE_ABORTED), str(WITH_ABORTED), *flags)
     assert status == code, err
     assert "2 breaking" in out
     if code:
@@ -362,19 +352,19 @@ def test_codegen_diff_exit_codes_follow_fail_on(flags, code, capsys):
 
 
 @needs_history
-def test_codegen_diff_of_additions_only_passes_breaking_and_fails_any(tmp_path, capsys):
+def test_codegen_diff_of_additions_only_passes_breaking_and_fails_any(tmp_path):
     old, new = tmp_path / "old.json", tmp_path / "new.json"
     document = json.loads(WITH_ABORTED.read_text())
     old.write_text(json.dumps(document))
     schemas = document["components"]["schemas"]
     schemas["schemas_prediction_response"]["properties"]["deadline_hint"] = {"type": "string"}
     new.write_text(json.dumps(document))
-    assert run_cli(["codegen", "diff", str(old), str(new)], capsys)[0] == 0
-    status, _, err = run_cli(["codegen", "diff", str(old), str(new), "--fail-on", "any"], capsys)
+    assert run_cli("codegen", "diff", str(old), str(new))[0] == 0
+    status, _, err = run_cli("codegen", "diff", str(old), str(new), "--fail-on", "any")
     assert status == 1 and err.strip().endswith("1 change(s) (--fail-on any)")
-    assert run_cli(["codegen", "diff", str(old), str(old), "--fail-on", "any"], capsys)[0] == 0
+    assert run_cli("codegen", "diff", str(old), str(old), "--fail-on", "any")[0] == 0
 
 
-def test_fail_on_without_check_is_bad_input(capsys):
-    status, _, err = run_cli(["codegen", "--fail-on", "any"], capsys)
+def test_fail_on_without_check_is_bad_input():
+    status, _, err = run_cli("codegen", "--fail-on", "any")
     assert status == 2 and "--fail-on applies to --check" in err

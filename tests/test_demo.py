@@ -11,9 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import bill_truth
 import duckdb
 import pytest
+from cli_helpers import run_cli
 
 from replicost.analytics.demo import DEMO_USER, LEFT_OUT, build_demo
-from replicost.cli.main import main
 from replicost.simulator import SimulatedAccount
 
 END = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
@@ -118,17 +118,9 @@ def synced(tmp_path_factory):
     return db, prices, account
 
 
-def run(capsys, *argv):
-    with pytest.raises(SystemExit) as exc:
-        main(list(argv))
-    out, err = capsys.readouterr()
-    return exc.value.code, out, err
-
-
-def test_spend_by_model_json_equals_the_ground_truth(capsys, synced):
+def test_spend_by_model_json_equals_the_ground_truth(synced):
     db, prices, account = synced
-    code, out, _ = run(
-        capsys,
+    code, out, _ = run_cli(
         "report",
         "spend",
         "--by",
@@ -163,10 +155,10 @@ def test_spend_by_model_json_equals_the_ground_truth(capsys, synced):
     )
 
 
-def test_demo_command_prints_summary_and_spend(capsys, tmp_path):
+def test_demo_command_prints_summary_and_spend(tmp_path):
     db = tmp_path / "d.duckdb"
-    code, out, err = run(
-        capsys, "demo", "--db", str(db), "--predictions", "800", "--trainings", "10", "--quiet"
+    code, out, err = run_cli(
+        "demo", "--db", str(db), "--predictions", "800", "--trainings", "10", "--quiet"
     )
     assert code == 0
     assert (
@@ -183,5 +175,5 @@ def test_demo_command_prints_summary_and_spend(capsys, tmp_path):
     assert f"Wrote {chart} (a chart) and {page}" in err
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert 'id="replicost-data"' in page.read_text() and page.read_text().count("<svg") == 4
-    code, _, err = run(capsys, "demo", "--db", str(db))
+    code, _, err = run_cli("demo", "--db", str(db))
     assert code == 2 and "already exists" in err

@@ -8,10 +8,10 @@ from decimal import Decimal
 import duckdb
 import polars as pl
 import pytest
+from cli_helpers import run_cli
 from test_reports_data import RECORDS, build_db, expected, write_pricing
 
 from replicost.analytics.export import export
-from replicost.cli.main import main
 from replicost.errors import InputError
 
 
@@ -76,11 +76,9 @@ def test_refuses_a_non_empty_directory_unless_overwriting(db, prices, tmp_path):
     assert len(list(out.glob("month=*/*.parquet"))) == 2
 
 
-def test_cli(capsys, db, prices, tmp_path):
-    with pytest.raises(SystemExit) as exc:
-        main(["export", "--out", str(tmp_path / "x"), "--db", str(db), "--pricing", str(prices)])
-    out = capsys.readouterr().out
-    assert exc.value.code == 0 and "wrote 9 priced records" in out and "2 month partitions" in out
+def test_cli(db, prices, tmp_path):
+    code, out, _ = run_cli("export", "--out", tmp_path / "x", "--db", db, "--pricing", prices)
+    assert code == 0 and "wrote 9 priced records" in out and "2 month partitions" in out
 
 
 def test_empty_database_exports_nothing(tmp_path, prices):

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from browser import Browser, find_chromium
+from cli_helpers import run_cli
 from test_reports_data import RECORDS, build_db, cost, write_pricing
 
 from replicost.analytics.unpriced_fixes import SKU_PLACEHOLDER, pricing_fix
-from replicost.cli.main import run
 
 NOW = "2025-03-20T12:00:00Z"
 
@@ -30,16 +30,16 @@ def setup(tmp_path):
     return tmp_path, ["--db", str(db), "--pricing", str(prices)]
 
 
-def cli_json(capsys, *argv) -> dict:
-    capsys.readouterr()
-    assert run(list(argv)) == 0
-    return json.loads(capsys.readouterr().out)
+def cli_json(*argv: str) -> dict:
+    code, out, err = run_cli(*argv)
+    assert code == 0, err
+    return json.loads(out)
 
 
-def write_report(capsys, directory: Path, args: list[str]) -> Path:
+def write_report(directory: Path, args: list[str]) -> Path:
     page = directory / "report.html"
-    assert run(["report", "html", "--output", str(page), "--now", NOW, *args]) == 0
-    assert f"wrote {page}" in capsys.readouterr().err
+    code, _, err = run_cli("report", "html", "--output", page, "--now", NOW, *args)
+    assert code == 0 and f"wrote {page}" in err
     return page
 
 
@@ -72,15 +72,15 @@ COLUMN = """(name) => {
 }"""
 
 
-def test_the_page_in_a_real_browser_shows_the_json_reports_figures(capsys, setup):
+def test_the_page_in_a_real_browser_shows_the_json_reports_figures(setup):
     chromium, why = find_chromium()
     if chromium is None:
         pytest.skip(why)
     directory, args = setup
-    page = write_report(capsys, directory, args)
+    page = write_report(directory, args)
     data = {
-        "spend": cli_json(capsys, "report", "spend", "--format", "json", *args),
-        "summary": cli_json(capsys, "report", "summary", "--format", "json", "--now", NOW, *args),
+        "spend": cli_json("report", "spend", "--format", "json", *args),
+        "summary": cli_json("report", "summary", "--format", "json", "--now", NOW, *args),
     }
     # the JSON report's total is the hand-computed one
     assert Decimal(data["spend"]["totals"]["cost_usd"]) == sum(
@@ -130,9 +130,9 @@ def test_the_page_in_a_real_browser_shows_the_json_reports_figures(capsys, setup
         shutil.copy(shot, Path(keep) / "html_report.png")
 
 
-def test_the_page_is_one_file_with_nothing_to_fetch(capsys, setup):
+def test_the_page_is_one_file_with_nothing_to_fetch(setup):
     directory, args = setup
-    text = write_report(capsys, directory, args).read_text()
+    text = write_report(directory, args).read_text()
     external = re.findall(r"""(?:src|href)\s*=\s*["']?([^"' >]+)""", text)
     assert external == []
     assert "@import" not in text and "url(" not in text
@@ -141,24 +141,23 @@ def test_the_page_is_one_file_with_nothing_to_fetch(capsys, setup):
     )
     data = json.loads(embedded.group(1))
     assert (
-        data["spend"]["totals"]
-        == cli_json(capsys, "report", "spend", "--format", "json", *args)["totals"]
+        data["spend"]["totals"] == cli_json("report", "spend", "--format", "json", *args)["totals"]
     )
 
 
-def test_the_suggested_pricing_lines_price_the_unpriced_records(capsys, setup):
+def test_the_suggested_pricing_lines_price_the_unpriced_records(setup):
     directory, args = setup
-    before = cli_json(capsys, "report", "spend", "--format", "json", *args)
+    before = cli_json("report", "spend", "--format", "json", *args)
     reason = next(r for r in before["unpriced"]["reasons"] if "acme/mystery" in r["reason"])
     fix = pricing_fix(reason["reason"])
     assert fix is not None and fix.startswith("[models]\n")
-    text = write_report(capsys, directory, args).read_text()
+    text = write_report(directory, args).read_text()
     assert "&quot;acme/mystery&quot; = &quot;HARDWARE-SKU&quot;" in text  # shown on the page
     # the user puts in the hardware: gpu-t4 ($0.000225/s) for p5 (5 s) and p8 (3 s)
     line = fix.split("\n", 1)[1].replace(SKU_PLACEHOLDER, "gpu-t4")
     prices = Path(args[3])
     prices.write_text(prices.read_text().replace("[models]\n", "[models]\n" + line + "\n", 1))
-    after = cli_json(capsys, "report", "spend", "--format", "json", *args)
+    after = cli_json("report", "spend", "--format", "json", *args)
     assert after["totals"]["unpriced_count"] == before["totals"]["unpriced_count"] - 2
     added = Decimal(after["totals"]["cost_usd"]) - Decimal(before["totals"]["cost_usd"])
     assert added == Decimal("0.001125") + Decimal("0.000675")
@@ -180,14 +179,14 @@ def test_fixes_for_every_kind_of_reason():
     assert pricing_fix("still processing at the last sync; priced once it finishes") is None
 
 
-def test_an_empty_database_is_a_report_not_an_error(capsys, tmp_path):
+def test_an_empty_database_is_a_report_not_an_error(tmp_path):
     from replicost.store import connect
 
     db = tmp_path / "empty.duckdb"
     connect(db).close()
-    page = write_report(capsys, tmp_path, ["--db", str(db)])
+    page = write_report(tmp_path, ["--db", str(db)])
     text = page.read_text()
     assert "no records in range" in text and text.count("<svg") == 4
     for name in ("e.png", "e.svg"):
         argv = ["report", "spend", "--by", "day,model", "--chart", str(tmp_path / name)]
-        assert run([*argv, "--db", str(db)]) == 0
+        assert run_cli(*argv, "--db", db).code == 0

@@ -18,13 +18,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import httpx
 import orjson
 import pytest
+from cli_helpers import CLI
 
 replicate = pytest.importorskip("replicate", reason="the dev extra installs replicate==1.0.7")
 from replicate.exceptions import ReplicateError  # noqa: E402
@@ -43,7 +43,7 @@ def served(tmp_path_factory):
     args = ["simulate", "serve", "--predictions", "450", "--trainings", "30", "--seed", "11"]
     args += ["--end", "2026-11-01", "--token", TOKEN, "--username", USERNAME, "--dump", str(dump)]
     process = subprocess.Popen(
-        [sys.executable, "-c", "from replicost.cli.main import main; main()", *args],
+        [*CLI, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from click.testing import CliRunner
+from cli_helpers import run_cli
 
 from replicost.analytics import pricing
-from replicost.cli.main import cli
 from replicost.config import load_config
 from replicost.errors import InputError
 
@@ -221,15 +220,12 @@ def test_validate_reports_every_problem_on_its_line(tmp_path):
 
 
 def test_validate_command_exits_2_with_every_problem_and_0_when_clean(tmp_path):
-    runner = CliRunner()
-    bad = runner.invoke(
-        cli, ["pricing", "validate", str(write(tmp_path, BAD_FILE))], standalone_mode=False
-    )
-    assert isinstance(bad.exception, InputError) and bad.exception.exit_code == 2
-    assert bad.output.count(": error: ") == 12 and bad.output.count(": warning: ") == 1
+    bad = run_cli("pricing", "validate", write(tmp_path, BAD_FILE))
+    assert bad.code == 2
+    assert bad.out.count(": error: ") == 12 and bad.out.count(": warning: ") == 1
     good = write(tmp_path, '[models]\n"acme/upscaler" = "gpu-t4"\n', "good.toml")
-    result = runner.invoke(cli, ["pricing", "validate", str(good)])
-    assert result.exit_code == 0 and result.output.strip() == f"{good}: ok"
+    result = run_cli("pricing", "validate", str(good))
+    assert result.code == 0 and result.out.strip() == f"{good}: ok"
 
 
 def test_validate_a_syntax_error_gives_its_line(tmp_path):
@@ -283,13 +279,13 @@ def test_config_errors_are_one_line_with_the_line_number(tmp_path):
 
 def test_pricing_show_prints_the_merged_catalog_with_sources(tmp_path):
     path = write(tmp_path, '[models]\n"acme/upscaler:abc123" = "gpu-2x-l40s"\n')
-    result = CliRunner().invoke(cli, ["pricing", "show", "--pricing", str(path)])
-    assert result.exit_code == 0, result.output
-    assert "must be checked" in result.output
-    assert "https://replicate.com/pricing" in result.output
-    assert "acme/upscaler:abc123" in result.output and "gpu-l40s-2x" in result.output
-    as_json = CliRunner().invoke(cli, ["pricing", "show", "--json"])
-    assert '"usd_per_second": "0.000975"' in as_json.output
+    result = run_cli("pricing", "show", "--pricing", str(path))
+    assert result.code == 0, result.err
+    assert "must be checked" in result.out
+    assert "https://replicate.com/pricing" in result.out
+    assert "acme/upscaler:abc123" in result.out and "gpu-l40s-2x" in result.out
+    as_json = run_cli("pricing", "show", "--json")
+    assert '"usd_per_second": "0.000975"' in as_json.out
 
 
 def test_input_files_over_the_size_cap_are_refused_in_one_line(tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from cli_helpers import run_cli
 
 from replicost.client.errors import BadResponseError
 from replicost.client.paging import CursorPager
@@ -40,7 +41,7 @@ def test_every_command_on_every_damaged_database_is_one_line_exit_2_and_leaves_t
 def test_a_truncated_database_is_called_truncated(synced_db, tmp_path):
     cut = tmp_path / "cut.duckdb"
     cut.write_bytes(synced_db.read_bytes()[:20_000])
-    code, _, err = common.cli(["report", "spend", "--db", str(cut)])
+    code, _, err = run_cli("report", "spend", "--db", str(cut))
     assert code == 2 and err.startswith(f"error: {cut} is truncated") and len(err.splitlines()) == 1
 
 
@@ -62,7 +63,7 @@ def test_a_block_damaged_mid_file_is_exit_2_not_an_unexpected_error(synced_db, t
         copy = bytearray(data)
         copy[start : start + 8192] = os.urandom(8192)
         damaged.write_bytes(bytes(copy))
-        code, _, err = common.cli(["report", "spend", "--by", "model", "--db", str(damaged)])
+        code, _, err = run_cli("report", "spend", "--by", "model", "--db", str(damaged))
         outcomes.add(code)
         if code:
             assert code == 2 and common.one_clear_line(err) is None, err
@@ -76,24 +77,22 @@ def test_another_programs_duckdb_file_is_refused_and_not_migrated(tmp_path):
     con.execute("CREATE TABLE predictions (id INTEGER)")
     con.close()
     before = foreign.read_bytes()
-    code, _, err = common.cli(
-        [
-            "sync",
-            "--db",
-            str(foreign),
-            "--token",
-            common.TOKEN,
-            "--base-url",
-            "http://127.0.0.1:9/v1",
-            "--quiet",
-        ]
+    code, _, err = run_cli(
+        "sync",
+        "--db",
+        str(foreign),
+        "--token",
+        common.TOKEN,
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "--quiet",
     )
     assert code == 2 and "not a replicost database" in err and common.one_clear_line(err) is None
     assert foreign.read_bytes() == before
 
 
 def test_a_usage_error_is_one_line_with_where_to_look(tmp_path):
-    code, _, err = common.cli(["sync", "--db", str(tmp_path), "--quiet"])
+    code, _, err = run_cli("sync", "--db", str(tmp_path), "--quiet")
     assert code == 2 and common.one_clear_line(err) is None
     assert "is a directory" in err and "replicost sync --help" in err
 
@@ -110,7 +109,7 @@ def test_bad_and_fuzzed_pricing_and_config_files_are_one_line_exit_2_and_never_t
 def test_control_characters_in_a_pricing_key_are_escaped_not_sent_to_the_terminal(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(files.BAD_SETTINGS_FILES["control characters in keys"])
-    code, out, err = common.cli(["pricing", "validate", str(bad)])
+    code, out, err = run_cli("pricing", "validate", str(bad))
     assert code == 2
     assert "\x1b" not in out + err and "\r" not in out + err
     assert "gpu\\nt4\\x1b[31m" in out  # the key as written, escaped, on the problem's line
@@ -128,9 +127,8 @@ def test_toml_nested_too_deeply_is_a_syntax_error_not_a_recursion_error(tmp_path
         ["pricing", "show", "--pricing", str(deep)],
         ["pricing", "show", "--config", str(deep)],
     ):
-        code, out, err = common.cli(
-            args
-        )  # validate lists the problem on stdout, the verdict on stderr
+        # validate lists the problem on stdout, the verdict on stderr
+        code, out, err = run_cli(*args)
         assert (
             code == 2 and "nested too deeply" in out + err and common.one_clear_line(err) is None
         ), err
@@ -172,7 +170,7 @@ def test_a_dangling_ref_or_a_broken_shape_is_an_input_error_not_a_crash(tmp_path
     for name, spec in (("dangling", dangling), ("broken", broken)):
         source = tmp_path / f"{name}.json"
         source.write_text(json.dumps(spec))
-        code, _, err = common.cli(["codegen", "--spec", str(source), "--output", str(output)])
+        code, _, err = run_cli("codegen", "--spec", str(source), "--output", str(output))
         assert code == 2 and common.one_clear_line(err) is None, err
         assert not output.exists()
 

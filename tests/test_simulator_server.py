@@ -6,14 +6,13 @@ import http.client
 import os
 import signal
 import subprocess
-import sys
 from datetime import UTC, datetime
 
 import httpx
 import orjson
 import pytest
+from cli_helpers import CLI, run_cli
 
-from replicost.cli.main import main
 from replicost.simulator import FaultConfig, SimulatedAccount, SimulatorApp, serve
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -83,14 +82,11 @@ def test_401_and_raw_http_client_over_the_socket():
     assert ok.status == 200 and account["username"] == "acme-ai"
 
 
-def _replicost(*args: str) -> list[str]:
-    return [sys.executable, "-c", "from replicost.cli.main import main; main()", *args]
-
-
 def test_simulate_serve_prints_the_url_serves_and_stops_cleanly_on_ctrl_c(tmp_path):
     dump = tmp_path / "truth.jsonl"
     process = subprocess.Popen(
-        _replicost(
+        [
+            *CLI,
             "simulate",
             "serve",
             "--predictions",
@@ -103,7 +99,7 @@ def test_simulate_serve_prints_the_url_serves_and_stops_cleanly_on_ctrl_c(tmp_pa
             "2026-11-01",
             "--dump",
             str(dump),
-        ),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -131,23 +127,9 @@ def test_simulate_serve_prints_the_url_serves_and_stops_cleanly_on_ctrl_c(tmp_pa
 
 def test_simulate_dump_writes_the_ground_truth(tmp_path):
     target = tmp_path / "truth.jsonl"
-    with pytest.raises(SystemExit) as exit_info:
-        main(
-            [
-                "simulate",
-                "dump",
-                str(target),
-                "--predictions",
-                "150",
-                "--trainings",
-                "20",
-                "--seed",
-                "2",
-                "--end",
-                "2026-11-01",
-            ]
-        )
-    assert exit_info.value.code == 0
+    flags = ["--predictions", "150", "--trainings", "20", "--seed", "2", "--end", "2026-11-01"]
+    code, _, err = run_cli("simulate", "dump", target, *flags)
+    assert code == 0, err
     rows = [orjson.loads(line) for line in target.read_text().splitlines()]
     assert len(rows) == 170
     assert {"id", "kind", "hardware", "predict_time", "units", "billing"} <= set(rows[0])
@@ -155,11 +137,7 @@ def test_simulate_dump_writes_the_ground_truth(tmp_path):
     assert rows == list(account.ground_truth())
 
 
-def test_simulate_rejects_bad_flags_with_exit_2(tmp_path, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(["simulate", "serve", "--fault-rate", "2"])
-    assert exit_info.value.code == 2
-    with pytest.raises(SystemExit) as exit_info:
-        main(["simulate", "serve", "--faults", "gremlins", "--fault-rate", "0.1"])
-    assert exit_info.value.code == 2
-    assert "unknown fault kind" in capsys.readouterr().err
+def test_simulate_rejects_bad_flags_with_exit_2(tmp_path):
+    assert run_cli("simulate", "serve", "--fault-rate", "2").code == 2
+    code, _, err = run_cli("simulate", "serve", "--faults", "gremlins", "--fault-rate", "0.1")
+    assert code == 2 and "unknown fault kind" in err

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -14,6 +13,7 @@ from pathlib import Path
 import httpx
 import orjson
 import pytest
+from cli_helpers import run_cli, run_cli_process
 
 from replicost.client import APIError, BadResponseError, ReplicateClient, RetryPolicy
 from replicost.errors import DatabaseBusyError
@@ -279,21 +279,15 @@ def test_large_data_urls_become_placeholders_and_the_rest_of_raw_is_kept(tmp_pat
     assert replaced > 0
 
 
-def _run_cli(args, env_extra=None, **kwargs):
-    env = {**os.environ, **(env_extra or {})}
-    command = [sys.executable, "-c", "from replicost.cli.main import main; main()", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, **kwargs)
-
-
 def test_token_is_in_neither_the_database_file_nor_the_output(tmp_path):
     app = make_app(predictions=600)
     db = tmp_path / "r.duckdb"
     with serve(app) as server:
-        result = _run_cli(
-            ["sync", "--db", str(db), "--base-url", server.base_url], {"REPLICATE_API_TOKEN": TOKEN}
+        result = run_cli_process(
+            "sync", "--db", db, "--base-url", server.base_url, env={"REPLICATE_API_TOKEN": TOKEN}
         )
-        bad = _run_cli(
-            ["sync", "--db", str(db), "--base-url", server.base_url, "--token", TOKEN + "x"]
+        bad = run_cli_process(
+            "sync", "--db", db, "--base-url", server.base_url, "--token", TOKEN + "x"
         )
     assert result.returncode == 0, result.stderr
     assert (
@@ -330,8 +324,8 @@ def test_a_second_sync_on_the_same_database_is_refused_at_once(tmp_path):
         with serve(app) as server:
             with pytest.raises(DatabaseBusyError) as caught:
                 sync(server, db)
-            result = _run_cli(
-                ["sync", "--db", str(db), "--base-url", server.base_url, "--token", TOKEN]
+            result = run_cli_process(
+                "sync", "--db", db, "--base-url", server.base_url, "--token", TOKEN
             )
         assert "in use by another replicost process" in str(caught.value)
         assert (
@@ -423,33 +417,16 @@ def test_idle_pagers_split_the_biggest_window_and_a_resumed_split_run_is_exact(t
     assert job.totals.new + interrupted == 3000 and job.totals.updated == 0
 
 
-def test_requests_per_minute_flag_keeps_the_sync_under_the_servers_limit(tmp_path, capsys):
+def test_requests_per_minute_flag_keeps_the_sync_under_the_servers_limit(tmp_path):
     # the server allows 120/min (burst 12); a budget of 100/min must never be throttled
-    from replicost.cli.main import main
-
     app = SimulatorApp(
         SimulatedAccount(seed=3, predictions=900, trainings=20, end=END), rate_limit_rpm=120
     )
     db = tmp_path / "r.duckdb"
+    flags = ["--token", "t-rpm-1234", "--requests-per-minute", "100", "--quiet"]
     with serve(app) as server:
-        with pytest.raises(SystemExit) as exited:
-            main(
-                [
-                    "sync",
-                    "--db",
-                    str(db),
-                    "--base-url",
-                    server.base_url,
-                    "--token",
-                    "t-rpm-1234",
-                    "--requests-per-minute",
-                    "100",
-                    "--quiet",
-                ]
-            )
-    assert exited.value.code == 0, capsys.readouterr().err
+        code, _, err = run_cli("sync", "--db", db, "--base-url", server.base_url, *flags)
+    assert code == 0, err
     assert app.stats.by_status.get(429, 0) == 0
     assert len(stored(db)) == 900
-    with pytest.raises(SystemExit) as exited:
-        main(["sync", "--db", str(db), "--requests-per-minute", "0"])
-    assert exited.value.code == 2
+    assert run_cli("sync", "--db", db, "--requests-per-minute", "0").code == 2

@@ -6,11 +6,11 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 
 import pytest
+from cli_helpers import CLI
 
 from replicost.client import RetryPolicy
 from replicost.simulator import SimulatedAccount, SimulatorApp, serve
@@ -18,7 +18,6 @@ from replicost.store import connect
 from replicost.sync import sync_account
 
 TOKEN = "r8_ResumeTestToken_77aa01bc"
-SYNC = "from replicost.cli.main import main; main()"
 
 
 def snapshot(db) -> dict[str, dict]:
@@ -78,9 +77,7 @@ def test_kill_9_at_random_moments_then_rerun_gives_exactly_the_uninterrupted_row
             retry=RetryPolicy(backoff_base=0.01),
         )
         command = [
-            sys.executable,
-            "-c",
-            SYNC,
+            *CLI,
             "sync",
             "--db",
             str(resumed),

@@ -7,11 +7,11 @@ from __future__ import annotations
 import random
 import signal
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 
 import duckdb
+from cli_helpers import CLI
 
 from replicost.simulator import SimulatedAccount, SimulatorApp, serve
 from replicost.store import connect
@@ -19,7 +19,6 @@ from replicost.store.schema import m001_initial
 from replicost.sync.writer import RecordWriter, encode
 
 TOKEN = "r8_UniquenessTestToken_5c1d"
-SYNC = "from replicost.cli.main import main; main()"
 
 
 def record(record_id: str, created_at: str, status: str = "succeeded") -> dict:
@@ -143,9 +142,7 @@ def test_kill_9_on_observed_progress_never_duplicates_and_resumes_exactly(tmp_pa
     db = tmp_path / "killed.duckdb"
     with serve(app) as server:
         command = [
-            sys.executable,
-            "-c",
-            SYNC,
+            *CLI,
             "sync",
             "--db",
             str(db),

@@ -1,4 +1,5 @@
-"""Shared pieces of the reliability cases: results, database snapshots, the simulator, running the CLI."""
+"""Shared pieces of the reliability cases: results, database snapshots, the simulator, and the CLI helpers
+(tests/cli_helpers.py) the cases use."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ import contextlib
 import hashlib
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+from cli_helpers import CLI
 
 from replicost.client import RetryPolicy
 from replicost.simulator import SimulatedAccount, SimulatorApp, serve
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]  # the repository
 END = datetime(2026, 11, 1, tzinfo=UTC)
 TOKEN = "r8_CampaignSecret_9c41d7e2b5a8f3"  # distinctive: grep-able in every byte we write
 FAST_RETRY = RetryPolicy(backoff_base=0.01, backoff_cap=0.05)
-CLI = [sys.executable, "-c", "from replicost.cli.main import main; main()"]
+TOKEN_ENV = {"REPLICATE_API_TOKEN": TOKEN}  # what the CLI runs of the cases are given
 
 # table -> key expression; every other column is compared except these (when the row was written)
 TABLE_KEYS = {
@@ -152,15 +153,6 @@ def make_app(
     return app_class(account, token=TOKEN, **app_args)
 
 
-def run_cli(
-    args: list[str], *, env: dict | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "REPLICATE_API_TOKEN": TOKEN, **(env or {})}
-    return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, env=full_env, timeout=timeout
-    )
-
-
 def one_clear_line(stderr: str) -> str | None:
     """None when `stderr` is exactly one `error: ...` line without a traceback, else what is wrong."""
     lines = [line for line in stderr.splitlines() if line.strip()]
@@ -272,32 +264,6 @@ def simulator_process(
     finally:
         process.kill()
         process.wait()
-
-
-# ----- in-process CLI --------------------------------------------------------------------------
-def cli(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    """Run the `replicost` entry point in this process: (exit code, stdout, stderr)."""
-    import io
-
-    from replicost.cli.main import main as replicost_main
-
-    out, err = io.StringIO(), io.StringIO()
-    saved = {key: os.environ.get(key) for key in (env or {})}
-    os.environ.update(env or {})
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                replicost_main(args)
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    return code, out.getvalue(), err.getvalue()
 
 
 def synced_database(path: Path, predictions: int = 400) -> Path:

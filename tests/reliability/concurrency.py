@@ -9,19 +9,19 @@ import time
 from pathlib import Path
 
 import httpx
+from cli_helpers import CLI, run_cli_process
 
 from replicost.simulator import serve
 
 from reliability.common import (
-    CLI,
     FAST_RETRY,
     TOKEN,
+    TOKEN_ENV,
     CaseResult,
     check_against_truth,
     fresh,
     make_app,
     one_clear_line,
-    run_cli,
 )
 
 
@@ -151,10 +151,18 @@ def concurrent_use(runs: int, *, predictions: int = 4000, workdir: Path) -> Case
             while app.stats.by_route["predictions.list"] < 3 and first.poll() is None:
                 time.sleep(0.01)
             started = time.monotonic()
-            second = run_cli(["sync", "--db", str(db), *base])
+            second = run_cli_process("sync", "--db", str(db), *base, env=TOKEN_ENV)
             refusals.append(time.monotonic() - started)
-            report = run_cli(
-                ["report", "spend", "--by", "model", "--db", str(db), "--format", "json"]
+            report = run_cli_process(
+                "report",
+                "spend",
+                "--by",
+                "model",
+                "--db",
+                str(db),
+                "--format",
+                "json",
+                env=TOKEN_ENV,
             )
             still_running = first.poll() is None
             out, err = first.communicate(timeout=300)

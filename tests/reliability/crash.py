@@ -9,9 +9,11 @@ import subprocess
 import time
 from pathlib import Path
 
+from cli_helpers import CLI, run_cli_process
+
 from replicost.simulator import serve
 
-from reliability.common import CLI, TOKEN, CaseResult, compare, fresh, make_app, run_cli, snapshot
+from reliability.common import TOKEN, TOKEN_ENV, CaseResult, compare, fresh, make_app, snapshot
 
 
 # ----- case: crash anywhere ------------------------------------------------------------------
@@ -41,7 +43,7 @@ def crash_anywhere(
         base = ["sync", "--base-url", server.base_url, "--concurrency", "3", "--quiet"]
         reference = fresh(workdir / "reference.duckdb")
         started = time.monotonic()
-        done = run_cli([*base, "--db", str(reference)])
+        done = run_cli_process(*base, "--db", str(reference), env=TOKEN_ENV)
         lifetime = time.monotonic() - started
         if done.returncode != 0:
             result.fail(f"the uninterrupted sync failed: {done.stderr.strip()[:300]}")

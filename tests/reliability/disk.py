@@ -9,16 +9,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+from cli_helpers import run_cli_process
 
 from replicost.simulator import serve
 
 from reliability.common import (
+    TOKEN_ENV,
     CaseResult,
     check_against_truth,
     file_digest,
     make_app,
     one_clear_line,
-    run_cli,
 )
 
 
@@ -73,8 +74,14 @@ def disk_trouble(*, workdir: Path, runs: int = 1) -> CaseResult:
                 app = make_app(3000, trainings=30, seed=70 + run)
                 db = folder / "r.duckdb"
                 with serve(app) as server:
-                    first = run_cli(
-                        ["sync", "--db", str(db), "--base-url", server.base_url, "--quiet"]
+                    first = run_cli_process(
+                        "sync",
+                        "--db",
+                        str(db),
+                        "--base-url",
+                        server.base_url,
+                        "--quiet",
+                        env=TOKEN_ENV,
                     )
                     result.runs += 1
                     stderr, _, leak_report = first.stderr.partition("nanobind: leaked")
@@ -109,8 +116,14 @@ def disk_trouble(*, workdir: Path, runs: int = 1) -> CaseResult:
                     result.notes.append(
                         f"disk full ({size}): {total} predictions committed before the disk filled"
                     )
-                    again = run_cli(
-                        ["sync", "--db", str(db), "--base-url", server.base_url, "--quiet"]
+                    again = run_cli_process(
+                        "sync",
+                        "--db",
+                        str(db),
+                        "--base-url",
+                        server.base_url,
+                        "--quiet",
+                        env=TOKEN_ENV,
                     )
                     if again.returncode != 0:
                         result.fail(
@@ -122,8 +135,14 @@ def disk_trouble(*, workdir: Path, runs: int = 1) -> CaseResult:
     with small_filesystem(folder, "8m", read_only=True) as mounted:
         app = make_app(500, trainings=10, seed=80)
         with serve(app) as server:
-            new = run_cli(
-                ["sync", "--db", str(folder / "r.duckdb"), "--base-url", server.base_url, "--quiet"]
+            new = run_cli_process(
+                "sync",
+                "--db",
+                str(folder / "r.duckdb"),
+                "--base-url",
+                server.base_url,
+                "--quiet",
+                env=TOKEN_ENV,
             )
             result.runs += 1
             if new.returncode != 2 or one_clear_line(new.stderr):
@@ -131,31 +150,42 @@ def disk_trouble(*, workdir: Path, runs: int = 1) -> CaseResult:
                     f"read-only folder, new database: exit {new.returncode}, {new.stderr.strip()[:200]}"
                 )
             remount(folder, "rw")
-            run_cli(
-                ["sync", "--db", str(folder / "r.duckdb"), "--base-url", server.base_url, "--quiet"]
+            run_cli_process(
+                "sync",
+                "--db",
+                str(folder / "r.duckdb"),
+                "--base-url",
+                server.base_url,
+                "--quiet",
+                env=TOKEN_ENV,
             )
             before = file_digest(folder / "r.duckdb")
             remount(folder, "ro")
             app.advance(3600)
-            again = run_cli(
-                ["sync", "--db", str(folder / "r.duckdb"), "--base-url", server.base_url, "--quiet"]
+            again = run_cli_process(
+                "sync",
+                "--db",
+                str(folder / "r.duckdb"),
+                "--base-url",
+                server.base_url,
+                "--quiet",
+                env=TOKEN_ENV,
             )
             result.runs += 1
             if again.returncode != 2 or one_clear_line(again.stderr):
                 result.fail(
                     f"read-only folder, existing database: exit {again.returncode}, {again.stderr.strip()[:200]}"
                 )
-            report = run_cli(
-                [
-                    "report",
-                    "spend",
-                    "--by",
-                    "model",
-                    "--db",
-                    str(folder / "r.duckdb"),
-                    "--format",
-                    "json",
-                ]
+            report = run_cli_process(
+                "report",
+                "spend",
+                "--by",
+                "model",
+                "--db",
+                str(folder / "r.duckdb"),
+                "--format",
+                "json",
+                env=TOKEN_ENV,
             )
             result.runs += 1
             if report.returncode != 0:

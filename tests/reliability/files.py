@@ -6,13 +6,13 @@ import random
 from pathlib import Path
 
 import duckdb
+from cli_helpers import run_cli
 
 from replicost.simulator import serve
 
 from reliability.common import (
     TOKEN,
     CaseResult,
-    cli,
     file_digest,
     fresh,
     make_app,
@@ -101,14 +101,14 @@ def bad_database_files(*, workdir: Path, seed: int = 0) -> CaseResult:
         # what each read-only command prints for the intact file: a command that still works on a
         # damaged copy (the damage is in blocks it never reads) must print exactly this
         intact = {
-            name: cli([*args, "--db", str(good)])[:2]
+            name: run_cli(*args, "--db", str(good))[:2]
             for name, args in commands.items()
             if name != "sync"
         }
         for variant, path in variants.items():
             for name, args in commands.items():
                 before = tree_digest(path) if path.is_dir() else file_digest(path)
-                code, out, err = cli([*args, "--db", str(path)])
+                code, out, err = run_cli(*args, "--db", str(path))
                 after = tree_digest(path) if path.is_dir() else file_digest(path)
                 result.runs += 1
                 if code == 0 and name == "sync":
@@ -228,7 +228,7 @@ def check_settings_file_via_cli(
             )
         )
     for name, args, env in runs:
-        code, out, err = cli(args, env)
+        code, out, err = run_cli(*args, env=env)
         result.runs += 1
         if name == "sync with the config" and code == 2 and throwaway.exists():
             result.fail(f"{label}: the sync created its database before refusing the config")

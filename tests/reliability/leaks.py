@@ -10,11 +10,12 @@ import time
 from pathlib import Path
 
 import orjson
+from cli_helpers import CLI, run_cli_process
 
 from replicost.client import RetryPolicy
 from replicost.simulator import FaultConfig, SimulatorApp, serve
 
-from reliability.common import CLI, TOKEN, CaseResult, fresh, make_app, run_cli
+from reliability.common import TOKEN, TOKEN_ENV, CaseResult, fresh, make_app
 
 
 # ----- case: secrets ------------------------------------------------------------------------------
@@ -170,16 +171,15 @@ def secrets(*, workdir: Path) -> CaseResult:
             result.notes.append(
                 "no WAL was left behind by the killed sync (killed between checkpoints)"
             )
-        revoked = run_cli(
-            [
-                "sync",
-                "--db",
-                str(fresh(workdir / "scli401.duckdb")),
-                "--base-url",
-                server.base_url,
-                "--token",
-                secret + "-revoked",
-            ]
+        revoked = run_cli_process(
+            "sync",
+            "--db",
+            str(fresh(workdir / "scli401.duckdb")),
+            "--base-url",
+            server.base_url,
+            "--token",
+            secret + "-revoked",
+            env=TOKEN_ENV,
         )
         result.runs += 1
         texts["CLI 401: stdout+stderr"] = revoked.stdout + revoked.stderr

@@ -13,22 +13,22 @@ from pathlib import Path
 import duckdb
 import httpx
 import orjson
+from cli_helpers import CLI, run_cli_process
 
 from replicost.client import RetryPolicy
 from replicost.simulator import FaultConfig, SimulatedAccount, SimulatorApp, serve
 
 from reliability.common import (
-    CLI,
     END,
     FAST_RETRY,
     TOKEN,
+    TOKEN_ENV,
     CaseResult,
     check_against_truth,
     fresh,
     ids_match,
     make_app,
     one_clear_line,
-    run_cli,
     simulator_process,
     truth_rows,
 )
@@ -299,17 +299,16 @@ def storm_stops_cleanly(runs: int, *, predictions: int = 1500, workdir: Path) ->
     if sync.returncode != 1 or problem or "after retries" not in err:
         result.fail(f"server killed: exit {sync.returncode}, {problem or err.strip()}")
     with simulator_process(predictions, seed=99) as (base_url, _):
-        again = run_cli(
-            [
-                "sync",
-                "--db",
-                str(db),
-                "--base-url",
-                base_url,
-                "--quiet",
-                "--only",
-                "account,predictions",
-            ]
+        again = run_cli_process(
+            "sync",
+            "--db",
+            str(db),
+            "--base-url",
+            base_url,
+            "--quiet",
+            "--only",
+            "account,predictions",
+            env=TOKEN_ENV,
         )
         if again.returncode != 0:
             result.fail(f"server back: the rerun failed: {again.stderr.strip()}")

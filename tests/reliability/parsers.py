@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
+from cli_helpers import run_cli
 
-from reliability.common import ROOT, CaseResult, cli, fresh, one_clear_line, tree_digest
+from reliability.common import ROOT, CaseResult, fresh, one_clear_line, tree_digest
 
 
 def toml_documents():
@@ -353,7 +354,7 @@ def codegen_specs(
     )
     workdir.mkdir(parents=True, exist_ok=True)
     output = workdir / "out" / "replicost_api"
-    code, out, err = cli(["codegen", "--spec", str(spec_path), "--output", str(output)])
+    code, out, err = run_cli("codegen", "--spec", str(spec_path), "--output", str(output))
     if code != 0:
         result.fail(f"the real spec did not generate: {err.strip()[:300]}")
         return result
@@ -364,7 +365,7 @@ def codegen_specs(
         source = workdir / "spec.json"
         source.write_bytes(content)
         before = tree_digest(output.parent)
-        code, out, err = cli(["codegen", "--spec", str(source), "--output", str(output)])
+        code, out, err = run_cli("codegen", "--spec", str(source), "--output", str(output))
         result.runs += 1
         if code == 0:
             outcomes["generated a client that imports"] = (
