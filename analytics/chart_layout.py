@@ -213,7 +213,7 @@ def _unpriced_strip(
             f"unpriced records per {chart.time_unit} (max {peak:,}; not in the bars)",
             size=11,
             fill=MUTED,
-        )  # fmt: skip
+        )
     )
     base = y + 12 + STRIP_HEIGHT
     for i, count in enumerate(chart.unpriced):

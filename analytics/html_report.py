@@ -247,7 +247,7 @@ def _summary_section(spend_json: dict, summary_json: dict) -> str:
             "spend.lower_bound.cost_usd",
             lower["cost_usd"],
             f"{lower['count']:,} records: {lower['note']}",
-        )  # fmt: skip
+        )
     )
     return f"<h2>Summary</h2><div class=cards>{''.join(cards)}</div>"
 
@@ -295,7 +295,7 @@ def _total_cards(spend_json: dict) -> list[str]:
                 "spend.totals.unpriced_cost_usd",
                 totals["unpriced_cost_usd"],
                 "unpriced: a range, in no total",
-            )  # fmt: skip
+            )
         )
     return cards
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from cli_helpers import run_cli
 from rich.console import Console
 from test_reports_data import RECORDS, build_db, write_pricing
 
 from replicost.analytics import reports
-from replicost.cli.main import run
 from replicost.cli.render import render_spend_table, render_summary
 
 # two models that share their first 60 characters: a cut at any width below that makes them equal
@@ -32,28 +32,27 @@ def records():
                 1.0,
                 None,
                 None,
-            )  # fmt: skip
+            )
         )
     return out
 
 
-def test_piped_spend_table_prints_every_identifier_whole(capsys, tmp_path):
+def test_piped_spend_table_prints_every_identifier_whole(tmp_path):
     db = build_db(tmp_path / "r.duckdb", records=records())
     args = ["--db", str(db), "--pricing", str(write_pricing(tmp_path))]
-    capsys.readouterr()
-    assert run(["report", "spend", "--by", "model,source", *args]) == 0
-    out = capsys.readouterr().out  # capsys is not a terminal: what a pipe gets
+    code, out, _ = run_cli("report", "spend", "--by", "model,source", *args)
+    assert code == 0  # out is not a terminal: what a pipe gets
     assert LONG_A in out and LONG_B in out
     assert "…" not in out
     for model in {r[2] for r in RECORDS}:
         assert model in out
 
 
-def test_table_written_to_a_file_is_whole_too(capsys, tmp_path):
+def test_table_written_to_a_file_is_whole_too(tmp_path):
     db = build_db(tmp_path / "r.duckdb", records=records())
     target = tmp_path / "spend.txt"
     argv = ["report", "spend", "--by", "model", "--output", str(target)]
-    assert run([*argv, "--db", str(db), "--pricing", str(write_pricing(tmp_path))]) == 0
+    assert run_cli(*argv, "--db", db, "--pricing", write_pricing(tmp_path)).code == 0
     text = target.read_text()
     assert LONG_A in text and LONG_B in text and "…" not in text
 
