@@ -145,9 +145,9 @@ def _community(
     )
 
 
-def build_models(username: str) -> list[ModelSpec]:
-    """The models of an account named `username` (private model names carry the username)."""
-    models = [
+def _official_models() -> list[ModelSpec]:
+    """Replicate's official models the account runs: billed per unit, hardware hidden."""
+    return [
         _official(
             "black-forest-labs/flux-schnell",
             "image",
@@ -189,6 +189,12 @@ def build_models(username: str) -> list[ModelSpec]:
             "gpu-a100-large-2x",
             desc="A 70 billion parameter language model from Meta",
         ),
+    ]
+
+
+def _community_models() -> list[ModelSpec]:
+    """Public community models: billed per second on the hardware of each version era."""
+    return [
         _community(
             "stability-ai/sdxl",
             "image",
@@ -239,6 +245,12 @@ def build_models(username: str) -> list[ModelSpec]:
             [(0.0, "cpu")],
             description="A tiny model that says hello",
         ),
+    ]
+
+
+def _private_models(username: str) -> list[ModelSpec]:
+    """The account's own models (names carry the username); they boot on demand."""
+    return [
         ModelSpec(
             name=f"{username}/flux-lora-brand",
             billing="per_second",
@@ -283,72 +295,53 @@ def build_models(username: str) -> list[ModelSpec]:
             description="Upscaler fine-tuned on product shots",
         ),
     ]
-    return models
+
+
+def build_models(username: str) -> list[ModelSpec]:
+    """The models of an account named `username` (private model names carry the username)."""
+    return [*_official_models(), *_community_models(), *_private_models(username)]
+
+
+# name, weight, model (None: the account's own LoRA), releases (since, hardware, min, max instances)
+_DEPLOYMENTS: tuple[tuple[str, float, str | None, tuple[tuple[float, str, int, int], ...]], ...] = (
+    (
+        "image-gen",
+        9,
+        "stability-ai/sdxl",
+        (
+            (0.05, "gpu-a40-large", 0, 3),
+            (0.30, "gpu-l40s", 1, 5),  # always on for a while: uptime cost
+            (0.58, "gpu-l40s", 0, 5),
+            (0.82, "gpu-h100", 0, 4),
+        ),
+    ),
+    (
+        "upscaler",
+        5,
+        "nightmareai/real-esrgan",
+        ((0.10, "gpu-t4", 0, 2), (0.45, "gpu-a40-small", 0, 3), (0.75, "gpu-l40s", 0, 3)),
+    ),
+    (
+        "transcribe",
+        4,
+        "openai/whisper",
+        ((0.20, "gpu-t4", 1, 2), (0.50, "gpu-t4", 0, 2), (0.66, "gpu-l40s", 0, 4)),
+    ),
+    ("brand-images", 4, None, ((0.40, "gpu-h100", 0, 2), (0.70, "gpu-h100", 1, 3))),
+)
 
 
 def build_deployments(username: str, models: dict[str, ModelSpec]) -> list[DeploymentSpec]:
     """The account's deployments: releases at fractions of the history, numbers increasing."""
-
-    def version(model: str, fraction: float) -> str:
-        return models[model].era_at(fraction).version
-
-    def releases(model: str, steps: list[tuple[float, str, int, int]]) -> tuple[Release, ...]:
-        return tuple(
-            Release(number, since, model, version(model, since), hardware, low, high)
-            for number, (since, hardware, low, high) in enumerate(steps, start=1)
+    specs = []
+    for name, weight, model_name, steps in _DEPLOYMENTS:
+        model = model_name or f"{username}/flux-lora-brand"
+        releases = tuple(
+            Release(number, since, model, models[model].era_at(since).version, hw, low, high)
+            for number, (since, hw, low, high) in enumerate(steps, start=1)
         )
-
-    lora = f"{username}/flux-lora-brand"
-    return [
-        DeploymentSpec(
-            "image-gen",
-            9,
-            releases(
-                "stability-ai/sdxl",
-                [
-                    (0.05, "gpu-a40-large", 0, 3),
-                    (0.30, "gpu-l40s", 1, 5),  # always on for a while: uptime cost
-                    (0.58, "gpu-l40s", 0, 5),
-                    (0.82, "gpu-h100", 0, 4),
-                ],
-            ),
-        ),
-        DeploymentSpec(
-            "upscaler",
-            5,
-            releases(
-                "nightmareai/real-esrgan",
-                [
-                    (0.10, "gpu-t4", 0, 2),
-                    (0.45, "gpu-a40-small", 0, 3),
-                    (0.75, "gpu-l40s", 0, 3),
-                ],
-            ),
-        ),
-        DeploymentSpec(
-            "transcribe",
-            4,
-            releases(
-                "openai/whisper",
-                [
-                    (0.20, "gpu-t4", 1, 2),
-                    (0.50, "gpu-t4", 0, 2),
-                    (0.66, "gpu-l40s", 0, 4),
-                ],
-            ),
-        ),
-        DeploymentSpec(
-            "brand-images",
-            4,
-            releases(
-                lora,
-                [
-                    (0.40, "gpu-h100", 0, 2),
-                    (0.70, "gpu-h100", 1, 3),
-                ],
-            ),
-        ),
-    ]
+        specs.append(DeploymentSpec(name, weight, releases))
+    return specs
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,10 @@ NOT_SOURCE = {"generated", "notebooks", "build", "dist", "docs"}
 
 # path -> who is splitting it
 KNOWN_LONG_MODULES: dict[str, str] = {
-    "benchmarks/run.py": "housemap",
 }
 # path::qualified.name -> who is splitting it
 KNOWN_LONG_FUNCTIONS: dict[str, str] = {
     "analytics/reports/summary.py::summary": "bill",
-    "simulator/catalog.py::build_models": "housemap",
-    "simulator/catalog.py::build_deployments": "housemap",
     "sync/engine.py::sync_account": "hostile",
     "sync/predictions.py::PredictionSync.plan": "hostile",
     "sync/resources.py::sync_trainings": "hostile",
