@@ -20,8 +20,7 @@ MAX_FUNCTION_LINES = 60
 NOT_SOURCE = {"generated", "notebooks", "build", "dist", "docs"}
 
 # path -> who is splitting it
-KNOWN_LONG_MODULES: dict[str, str] = {
-}
+KNOWN_LONG_MODULES: dict[str, str] = {}
 # path::qualified.name -> who is splitting it
 KNOWN_LONG_FUNCTIONS: dict[str, str] = {
     "analytics/reports/summary.py::summary": "bill",
