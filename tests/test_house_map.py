@@ -23,7 +23,6 @@ NOT_SOURCE = {"generated", "notebooks", "build", "dist", "docs"}
 KNOWN_LONG_MODULES: dict[str, str] = {}
 # path::qualified.name -> who is splitting it
 KNOWN_LONG_FUNCTIONS: dict[str, str] = {
-    "analytics/reports/summary.py::summary": "bill",
     "sync/engine.py::sync_account": "hostile",
     "sync/predictions.py::PredictionSync.plan": "hostile",
     "sync/resources.py::sync_trainings": "hostile",
