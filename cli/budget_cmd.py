@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import click
 
@@ -44,7 +45,15 @@ def budget() -> None:
 @pricing_options
 @db_option()
 def check(
-    monthly, warn_at, tz, now_text, fmt, exclude_uptime, pricing_file, config_path, db_path
+    monthly: str,
+    warn_at: float,
+    tz: str,
+    now_text: str | None,
+    fmt: str,
+    exclude_uptime: bool,
+    pricing_file: Path | None,
+    config_path: Path | None,
+    db_path: Path | None,
 ) -> None:
     """Exit 0 below the warning level even counting unpriced records' high bound, 1 at or over it
     (or could be), 2 over the budget (actual or projected)."""

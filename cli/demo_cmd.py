@@ -52,7 +52,14 @@ __all__ = ["DEMO_USER", "LEFT_OUT", "build_demo", "demo", "pricing_text"]
     help="Last instant of the simulated history (ISO 8601, default: now); the reports are as of it.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def demo(db_path, predictions, trainings, seed, end_text, quiet) -> None:
+def demo(
+    db_path: Path | None,
+    predictions: int,
+    trainings: int,
+    seed: int,
+    end_text: str | None,
+    quiet: bool,
+) -> None:
     """Sync a simulated account (no token, no network), print its summary and spend by model, and
     write a PNG chart and the HTML report beside the database."""
     from rich.console import Console

@@ -27,7 +27,14 @@ from .options import db_option, load_settings, pricing_options
 @click.option("--overwrite", is_flag=True, help="Replace a previous export in --out.")
 @pricing_options
 @db_option()
-def export(fmt, out, overwrite, pricing_file, config_path, db_path) -> None:
+def export(
+    fmt: str,
+    out: Path,
+    overwrite: bool,
+    pricing_file: Path | None,
+    config_path: Path | None,
+    db_path: Path | None,
+) -> None:
     """Export priced predictions and trainings for DuckDB, polars, Spark, Trino or BigQuery."""
     from replicost.analytics import export as export_lib
 
