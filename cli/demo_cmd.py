@@ -64,7 +64,6 @@ def demo(
     write a PNG chart and the HTML report beside the database."""
     from rich.console import Console
 
-    from replicost.analytics import insights, reports
     from replicost.errors import InputError
 
     from .options import parse_instant
@@ -92,18 +91,7 @@ def demo(
         highlight=False,
         markup=False,
     )
-    out = Console()
-    with reports.priced_connection(db_path, pricing_file=prices) as con:
-        render_summary(reports.summary(con, now=end), out)
-        out.print()
-        render_spend_table(reports.spend(con, ["model"]), out)
-        out.print()
-        # the demo ends with where the money leaks in its last 30 days
-        last_day = end.astimezone(dt.UTC).date()
-        leaks = insights.insights(
-            con, since=last_day - dt.timedelta(days=29), until=last_day, top=5
-        )
-        render_insights(leaks, out)
+    _print_reports(db_path, prices, end)
     chart, page = write_demo_files(db_path, prices, end=end)
     console.print(
         f"Wrote {chart} (a chart) and {page} (the report to share: open it in a browser).",
@@ -116,3 +104,23 @@ def demo(
         highlight=False,
         markup=False,
     )
+
+
+def _print_reports(db_path: Path, prices: Path, end: dt.datetime) -> None:
+    """The summary, spend by model and the last 30 days' insights, on stdout."""
+    from rich.console import Console
+
+    from replicost.analytics import insights, reports
+
+    out = Console()
+    with reports.priced_connection(db_path, pricing_file=prices) as con:
+        render_summary(reports.summary(con, now=end), out)
+        out.print()
+        render_spend_table(reports.spend(con, ["model"]), out)
+        out.print()
+        # the demo ends with where the money leaks in its last 30 days
+        last_day = end.astimezone(dt.UTC).date()
+        leaks = insights.insights(
+            con, since=last_day - dt.timedelta(days=29), until=last_day, top=5
+        )
+        render_insights(leaks, out)
