@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
 
-from replicost.errors import InputError
-
-from .options import db_option, load_settings, parse_instant, pricing_options
+from .options import (
+    FiniteFloat,
+    db_option,
+    load_settings,
+    parse_instant,
+    parse_usd,
+    pricing_options,
+)
 
 
 @click.group()
@@ -22,7 +26,7 @@ def budget() -> None:
 @click.option("--monthly", required=True, help="Monthly budget in USD, e.g. 500.")
 @click.option(
     "--warn-at",
-    type=float,
+    type=FiniteFloat(0, 1),
     default=0.8,
     show_default=True,
     help="Warn (exit 1) from this fraction of the budget, actual or projected.",
@@ -59,10 +63,7 @@ def check(
     (or could be), 2 over the budget (actual or projected)."""
     from replicost.analytics import budget as budget_lib
 
-    try:
-        amount = Decimal(monthly.lstrip("$").replace(",", ""))
-    except InvalidOperation:
-        raise InputError(f"--monthly {monthly!r} is not an amount in USD") from None
+    amount = parse_usd(monthly, "--monthly")
     db, config = load_settings(db_path, config_path)
     result = budget_lib.check(
         db,

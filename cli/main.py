@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
 import sys
 
 import click
 
 from replicost import __version__
 from replicost.errors import ReplicostError
-from replicost.redact import redact
+from replicost.redact import printable, redact
 
 # command name -> "module:attribute" under replicost.cli
 COMMANDS = {
@@ -59,12 +58,9 @@ def cli() -> None:
     """Know what your Replicate bill is made of: sync, price and report."""
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def one_line(text: str) -> str:
     """Escape newlines and other control characters: an error is one line and cannot drive the terminal."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text.strip())
+    return printable(text.strip())
 
 
 def main(argv: list[str] | None = None) -> None:

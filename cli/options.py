@@ -6,8 +6,10 @@ prices records) and the settings they resolve to; typed instants (`--now`, `--si
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 DB_HELP = "Database file (default: $REPLICOST_DB or the user data directory)."
+# A budget or price beyond this is a typo or an attack (1e400), not an amount: refused.
+MAX_USD = Decimal(10) ** 12
 
 
 def parse_instant(text: str | None, flag: str) -> datetime | None:
@@ -81,3 +85,42 @@ def load_settings(db_path: Path | None, config_path: Path | None) -> tuple[Path,
 
     config = load_config(config_path)
     return database_path(db_path, config), config
+
+
+def parse_usd(text: str, flag: str) -> Decimal:
+    """An amount in USD typed by the user (`500`, `$1,200.50`): finite, positive, at most $10^12."""
+    try:
+        amount = Decimal(text.strip().lstrip("$").replace(",", ""))
+    except InvalidOperation:
+        raise InputError(f"{flag} {text!r} is not an amount in USD") from None
+    if not amount.is_finite() or amount <= 0 or amount > MAX_USD:
+        raise InputError(f"{flag} {text!r} must be a positive amount in USD up to $10^12")
+    return amount
+
+
+class FiniteFloat(click.ParamType):
+    """A float option within [minimum, maximum]; nan and inf are refused (click's FloatRange
+    lets nan through every bound) with a usage error, exit 2."""
+
+    name = "number"
+
+    def __init__(self, minimum: float, maximum: float) -> None:
+        self.minimum, self.maximum = minimum, maximum
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float) and math.isfinite(value):
+            number = value
+        else:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number) or not self.minimum <= number <= self.maximum:
+            self.fail(
+                f"{value!r} is not a number between {self.minimum:g} and {self.maximum:g}",
+                param,
+                ctx,
+            )
+        return number

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from replicost.errors import InputError
+from replicost.redact import printable
 
 from .options import pricing_options
 
@@ -31,9 +32,9 @@ def show(pricing_file: Path | None, config_path: Path | None, as_json: bool) -> 
         click.echo(json.dumps(described, indent=2))
         return
     for line in _format(described):
-        click.echo(line)
+        click.echo(printable(line))  # keys come from a user's file: no control or bidi characters
     for warning in catalog.warnings:
-        click.echo(str(warning), err=True)
+        click.echo(printable(str(warning)), err=True)
 
 
 def _format(described: dict) -> list[str]:

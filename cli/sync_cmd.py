@@ -9,7 +9,7 @@ import click
 
 from replicost.config import database_path
 
-from .options import db_option, parse_instant
+from .options import FiniteFloat, db_option, parse_instant
 
 
 def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
@@ -55,6 +55,26 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     "endpoints); the pace starts there and slows down when the server answers 429.",
 )
 @click.option(
+    "--deadline",
+    "deadline",
+    type=FiniteFloat(1, 30 * 24 * 3600),
+    default=4 * 3600,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wall-clock limit for the whole sync; past it the sync stops (committed pages are kept, "
+    "a rerun resumes) with exit 1.",
+)
+@click.option(
+    "--request-deadline",
+    "request_deadline",
+    type=FiniteFloat(0.1, 24 * 3600),
+    default=60,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wall-clock limit for one whole response, however slowly its body arrives; a response "
+    "past it is retried like a timeout.",
+)
+@click.option(
     "--only",
     default=None,
     metavar="LIST",
@@ -69,6 +89,8 @@ def sync(
     full: bool,
     concurrency: int,
     requests_per_minute: int,
+    deadline: float,
+    request_deadline: float,
     only: str | None,
     quiet: bool,
 ) -> None:
@@ -84,6 +106,8 @@ def sync(
         full=full,
         concurrency=concurrency,
         requests_per_minute=requests_per_minute,
+        deadline=deadline,
+        request_deadline=request_deadline,
         only=resources,
         progress=make_progress(quiet),
     )

@@ -7,6 +7,7 @@ from replicost.client.errors import (
     BadResponseError,
     NetworkError,
     NotFoundError,
+    PagingLoopError,
     RateLimitedError,
     ServerError,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "NetworkError",
     "NotFoundError",
     "Page",
+    "PagingLoopError",
     "RateLimitedError",
     "ReplicateClient",
     "RequestBudget",

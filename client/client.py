@@ -27,6 +27,7 @@ import httpx
 from replicost import __version__
 from replicost.client import base_url as base_urls
 from replicost.client.base_url import DEFAULT_BASE_URL
+from replicost.client.deadline import DEFAULT_REQUEST_DEADLINE, Deadlines
 from replicost.client.errors import BadResponseError, NotFoundError
 from replicost.client.paging import (
     CursorPager,
@@ -50,7 +51,7 @@ __all__ = ["DEFAULT_BASE_URL", "DEFAULT_REQUESTS_PER_MINUTE", "ReplicateClient",
 # Replicate documents 3000 requests/min for list endpoints: the budget starts there and adapts to
 # what the server says (429s and their hints lower the pace, quiet seconds raise it back: retry.py).
 DEFAULT_REQUESTS_PER_MINUTE = 3000
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)  # per read; the deadlines bound the whole
 
 
 def _generated_models() -> Any:
@@ -77,9 +78,10 @@ class _Resource:
         filters: tuple[str, ...] = (),
         key_field: str | None = "id",
         get_model: str | None = None,
+        order_field: str | None = None,
     ) -> None:
         self._client, self.path, self.model, self.filters = client, path, model, filters
-        self.key_field = key_field
+        self.key_field, self.order_field = key_field, order_field
         self.get_model = get_model or model  # a list item and a single object may differ
 
     def _params(self, filters: dict[str, Any]) -> dict[str, str]:
@@ -96,6 +98,7 @@ class _Resource:
             cursor_url=cursor_url,
             origin=self._client.origin,
             key_field=self.key_field,
+            order_field=self.order_field,
         )
 
     def iter_pages(self, **filters: Any) -> Iterator[Page]:
@@ -180,6 +183,24 @@ def to_model(model: Any, record: dict[str, Any]) -> Any:
     raise BadResponseError(f"cannot read a {model.__name__} record {record.get('id')!r}")
 
 
+def clean_token(token: str | None) -> str:
+    """The token without surrounding whitespace (a trailing newline from a file or a paste);
+    refused if empty or if a control character is left inside (it cannot be sent as a header)."""
+    token = (token or "").strip()
+    if not token:
+        raise InputError("no API token: set REPLICATE_API_TOKEN or pass --token")
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in token):
+        raise InputError(
+            "the API token holds a control character (a line break or tab inside it?); "
+            "check REPLICATE_API_TOKEN or --token"
+        )
+    if not token.isascii():
+        raise InputError(
+            "the API token holds a non-ASCII character; check REPLICATE_API_TOKEN or --token"
+        )
+    return token
+
+
 def _iso(value: Any) -> str:
     if hasattr(value, "isoformat"):
         text = value.isoformat()
@@ -202,10 +223,10 @@ class ReplicateClient:
         requests_per_minute: float | None = DEFAULT_REQUESTS_PER_MINUTE,
         max_connections: int = 32,
         on_retry: Callable[[str], None] | None = None,
+        request_deadline: float = DEFAULT_REQUEST_DEADLINE,
+        deadline: float | None = None,
     ) -> None:
-        token = token or os.environ.get("REPLICATE_API_TOKEN")
-        if not token:
-            raise InputError("no API token: set REPLICATE_API_TOKEN or pass --token")
+        token = clean_token(token or os.environ.get("REPLICATE_API_TOKEN"))
         register_secret(token)
         self._token = token
         # with or without /v1; --base-url > $REPLICATE_API_BASE_URL > $REPLICATE_BASE_URL
@@ -214,6 +235,8 @@ class ReplicateClient:
         self.origin = self.base.origin
         self._root_confirmed = False  # set by the first 2xx: a later 404 is about a record
         self.retry = retry or RetryPolicy()
+        # one response's deadline, and the whole client's (a sync's): counted from now
+        self.deadlines = Deadlines(request_deadline, deadline, clock=self.retry.clock)
         self.stats = RequestStats()
         self.budget = RequestBudget(requests_per_minute, clock=self.retry.clock)
         self._on_retry = on_retry
@@ -230,13 +253,14 @@ class ReplicateClient:
             base_url=self.base_url + "/",
             headers=self._headers,
             timeout=self._timeout,
-            transport=RetryingTransport(inner, self.retry, self.budget, self.stats, on_retry),
+            transport=RetryingTransport(
+                inner, self.retry, self.budget, self.stats, on_retry, self.deadlines
+            ),
             event_hooks={"response": [self._check_root]},
         )
         self._async_inner = async_transport
         self._ahttp: httpx.AsyncClient | None = None
         self._generated: Any = None
-
         self._add_resources()
 
     def _add_resources(self) -> None:
@@ -245,8 +269,9 @@ class ReplicateClient:
             "predictions",
             "PredictionResponse",
             filters=("created_after", "created_before", "source"),
+            order_field="created_at",  # listed newest first: a page never goes back up in time
         )
-        self.trainings = _Resource(self, "trainings", "TrainingResponse")
+        self.trainings = _Resource(self, "trainings", "TrainingResponse", order_field="created_at")
         self.deployments = _Resource(self, "deployments", "DeploymentResponse", key_field="name")
         self.models = _Models(self, "models", "ModelResponse", key_field="name")
         self.collections = _Resource(
@@ -295,7 +320,7 @@ class ReplicateClient:
                 headers=self._headers,
                 timeout=self._timeout,
                 transport=AsyncRetryingTransport(
-                    inner, self.retry, self.budget, self.stats, self._on_retry
+                    inner, self.retry, self.budget, self.stats, self._on_retry, self.deadlines
                 ),
                 event_hooks={"response": [self._acheck_root]},
             )

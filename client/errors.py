@@ -44,3 +44,12 @@ class BadResponseError(APIError):
 
 class NetworkError(APIError):
     """The host could not be reached: DNS failure, connection refused, timeouts."""
+
+
+class DeadlineError(APIError):
+    """The overall deadline (a sync's `--deadline`) passed: nothing more is tried (exit 1)."""
+
+
+class PagingLoopError(APIError):
+    """A list's pages go round in circles (a repeated cursor, the same page again, pages that do
+    not move back in time): that list is stopped, naming the URL (exit 1)."""

@@ -11,8 +11,9 @@ thousands of records per second; the typed iterators build models from these dic
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,6 +26,7 @@ from replicost.client.errors import (
     BadResponseError,
     NetworkError,
     NotFoundError,
+    PagingLoopError,
     RateLimitedError,
     ServerError,
 )
@@ -33,6 +35,8 @@ from replicost.redact import redact
 
 # A page whose JSON parses but has the wrong shape is fetched again this many times before giving up.
 MALFORMED_PAGE_ATTEMPTS = 3
+# No list is longer than this (100 million records): past it, the pages are going round in circles.
+MAX_PAGES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Page:
     url: str
     results: list[dict[str, Any]]
     next_url: str | None
+    server_date: str | None = None  # the answer's `Date` header: the server's clock, as it says
 
 
 def _describe(url: str) -> str:
@@ -118,9 +123,16 @@ class CursorPager:
         cursor_url: str | None = None,
         origin: str | None = None,
         key_field: str | None = "id",
+        order_field: str | None = None,
+        max_pages: int = MAX_PAGES,
     ) -> None:
         self.url = url
         self.key_field = key_field
+        self.order_field, self.max_pages = order_field, max_pages
+        self.pages = 0
+        self.seen: set[str] = set()  # request URLs of this list (a cursor must never repeat)
+        self.last_keys: list[Any] | None = None
+        self.last_newest: datetime | None = None
         self.params = {k: v for k, v in (params or {}).items() if v is not None}
         # resuming from a saved cursor: the saved URL may name another origin (a moved base URL)
         self.resume_url = rebase(cursor_url, origin) if cursor_url else None
@@ -133,7 +145,7 @@ class CursorPager:
             return self.resume_url, None
         return self.url, self.params
 
-    def read_page(self, request_url: str, body: Any) -> Page:
+    def read_page(self, request_url: str, body: Any, server_date: str | None = None) -> Page:
         """Validate a page's shape; a wrong shape raises BadResponseError naming the URL."""
         if not isinstance(body, dict) or not isinstance(body.get("results"), list):
             raise BadResponseError(
@@ -156,7 +168,52 @@ class CursorPager:
             )
         self.started = True
         self.next_url = rebase(next_url, self.origin) if next_url else None
-        return Page(url=request_url, results=body["results"], next_url=self.next_url)
+        self._refuse_loop(request_url, body["results"])
+        return Page(request_url, body["results"], self.next_url, server_date)
+
+    def _refuse_loop(self, request_url: str, results: list[dict[str, Any]]) -> None:
+        """Stop a list that cannot end: a cursor seen before (one pointing at its own page), the
+        same page twice in a row, a page wholly newer than the one before (the API lists newest
+        first, so such pages go round in circles), or more pages than any list holds (`max_pages`)."""
+        self.seen.add(request_url)
+        self.pages += 1
+        where = _describe(request_url)
+        problem = None
+        keys = [record.get(self.key_field) for record in results] if self.key_field else None
+        span = self._span(results)
+        if self.next_url is not None and self.next_url in self.seen:
+            problem = f"its next cursor repeats a page already fetched ({_describe(self.next_url)})"
+        elif keys and keys == self.last_keys:
+            problem = "the page is identical to the one before it"
+        elif span and self.last_newest and span[0] > self.last_newest:
+            problem = (
+                f"the page goes back up in time (every {self.order_field} on it is newer than "
+                "on the page before)"
+            )
+        elif self.pages > self.max_pages:
+            problem = f"more than {self.max_pages:,} pages"
+        if problem:
+            raise PagingLoopError(
+                f"paging stopped at {where}: {problem}; pages already stored are kept",
+                url=request_url,
+            )
+        self.last_keys = keys
+        self.last_newest = span[1] if span else self.last_newest
+
+    def _span(self, results: list[dict[str, Any]]) -> tuple[datetime, datetime] | None:
+        """(oldest, newest) `order_field` on the page, or None when it has none readable."""
+        if not self.order_field:
+            return None
+        moments = []
+        for record in results:
+            value = record.get(self.order_field)
+            if isinstance(value, str):
+                try:
+                    moment = datetime.fromisoformat(value)
+                except ValueError:
+                    continue
+                moments.append(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+        return (min(moments), max(moments)) if moments else None
 
     def has_next(self) -> bool:
         return not self.started or self.next_url is not None
@@ -178,21 +235,38 @@ def rebase(url: str, origin: str | None) -> str:
     return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
 
 
-def fetch_page(http: httpx.Client, pager: CursorPager) -> Page:
-    """Fetch the pager's next page, re-fetching a malformed one a few times before giving up."""
-    url, params = pager.next_request()
-    request_url = str(http.build_request("GET", url, params=params).url)
+def _fetch_steps(
+    request_url: str, pager: CursorPager
+) -> Generator[None, httpx.Response | httpx.HTTPError, Page]:
+    """Fetching one page, written once for both clients: the driver sends each answer (or the
+    httpx error) in; a malformed page is asked for again a few times before it is refused."""
     for attempt in range(1, MALFORMED_PAGE_ATTEMPTS + 1):
+        answer = yield
+        if isinstance(answer, httpx.HTTPError):
+            raise network_error(answer, request_url) from None
         try:
-            response = http.get(url, params=params)
-        except httpx.HTTPError as exc:
-            raise network_error(exc, request_url) from None
-        try:
-            return pager.read_page(request_url, parsed_body(response))
+            return pager.read_page(request_url, parsed_body(answer), answer.headers.get("date"))
         except BadResponseError:
             if attempt == MALFORMED_PAGE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
+
+
+def fetch_page(http: httpx.Client, pager: CursorPager) -> Page:
+    """Fetch the pager's next page, re-fetching a malformed one a few times before giving up."""
+    url, params = pager.next_request()
+    steps = _fetch_steps(str(http.build_request("GET", url, params=params).url), pager)
+    next(steps)
+    while True:
+        answer: httpx.Response | httpx.HTTPError
+        try:
+            answer = http.get(url, params=params)
+        except httpx.HTTPError as exc:
+            answer = exc
+        try:
+            steps.send(answer)
+        except StopIteration as done:
+            return done.value
 
 
 def iter_pages(http: httpx.Client, pager: CursorPager) -> Iterator[Page]:
@@ -201,24 +275,20 @@ def iter_pages(http: httpx.Client, pager: CursorPager) -> Iterator[Page]:
         yield fetch_page(http, pager)
 
 
-async def afetch_page(http: httpx.AsyncClient, pager: CursorPager) -> Page:
-    """Async `fetch_page`."""
-    url, params = pager.next_request()
-    request_url = str(http.build_request("GET", url, params=params).url)
-    for attempt in range(1, MALFORMED_PAGE_ATTEMPTS + 1):
-        try:
-            response = await http.get(url, params=params)
-        except httpx.HTTPError as exc:
-            raise network_error(exc, request_url) from None
-        try:
-            return pager.read_page(request_url, parsed_body(response))
-        except BadResponseError:
-            if attempt == MALFORMED_PAGE_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
-
-
 async def aiter_pages(http: httpx.AsyncClient, pager: CursorPager) -> AsyncIterator[Page]:
-    """Async `iter_pages`."""
+    """`iter_pages` over the async client (the same steps, awaited)."""
     while pager.has_next():
-        yield await afetch_page(http, pager)
+        url, params = pager.next_request()
+        steps = _fetch_steps(str(http.build_request("GET", url, params=params).url), pager)
+        next(steps)
+        while True:
+            answer: httpx.Response | httpx.HTTPError
+            try:
+                answer = await http.get(url, params=params)
+            except httpx.HTTPError as exc:
+                answer = exc
+            try:
+                steps.send(answer)
+            except StopIteration as done:
+                yield done.value
+                break

@@ -5,12 +5,13 @@ client's `httpx.Client` is covered: our own pager, the generated `replicost_api`
 typed iterators. A test swaps the inner transport (`httpx.MockTransport` or a real socket) and keeps
 the policy.
 
-What is retried: connection errors and timeouts, truncated bodies, 429, 5xx, and 2xx answers that
-claim to be JSON but do not parse. Backoff is capped exponential with full jitter, bounded in
+What is retried: connection errors and timeouts (a response past its deadline is one, see
+deadline.py), truncated bodies, 429, 5xx, and 2xx answers that claim to be JSON but do not parse. Backoff is capped exponential with full jitter, bounded in
 attempts and in total time. A 429 waits exactly what the server asks for (`Retry-After` header, a
 `retry_after` field in the body, or "Expected available in N seconds" in the text), pauses the
 whole budget, so concurrent workers do not all hammer a limiter that just said no, and lowers its
-pace (`RequestBudget`: AIMD); 429s are retried until the time bound, not counted as attempts. Connection
+pace (`RequestBudget`: AIMD); 429s are retried until the time bound, not counted as attempts. A
+`Retry-After` that is neither seconds nor a date (`soon`) is ignored and the backoff applies. Connection
 failures get fewer attempts than the rest: a DNS failure or a refused connection rarely heals in
 seconds, and the user deserves the one-line error quickly.
 """
@@ -20,17 +21,21 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import math
 import random
 import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
 
 import httpx
 import orjson
 
+from replicost.client.deadline import Deadlines
 from replicost.redact import RedactingFilter
 
 log = logging.getLogger("replicost.client")
@@ -214,23 +219,44 @@ def header_pause(response: httpx.Response) -> float | None:
     return min(max(0.0, seconds), 3600.0)
 
 
+def _header_wait(header: str) -> float | None:
+    """Seconds asked for by a Retry-After value: a number of seconds or an HTTP date, else None.
+
+    Anything else (`soon`, `nan`, `-3`, `1e999`, a date that is not one) is junk: the caller
+    falls back to its own backoff rather than crash or wait forever.
+    """
+    try:
+        seconds = float(header)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(header)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if when is None:
+            return None
+        if when.tzinfo is None:  # RFC 9110 dates are GMT
+            when = when.replace(tzinfo=UTC)
+        seconds = when.timestamp() - time.time()
+        return max(0.0, seconds)
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return seconds
+
+
 def requested_wait(response: httpx.Response) -> float | None:
     """Seconds a 429 (or 503) asks us to wait: Retry-After, body `retry_after`, or the detail text."""
     header = response.headers.get("retry-after")
     if header:
-        try:
-            return max(0.0, float(header))
-        except ValueError:
-            when = email.utils.parsedate_to_datetime(header) if header else None
-            if when is not None:
-                return max(0.0, when.timestamp() - time.time())
+        seconds = _header_wait(header.strip())
+        if seconds is not None:
+            return seconds
     try:
         body = orjson.loads(response.content)
     except orjson.JSONDecodeError:
         body = None
     if isinstance(body, dict):
         value = body.get("retry_after")
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
             return max(0.0, float(value))
         text = body.get("detail")
     else:
@@ -260,8 +286,16 @@ def _judge(response: httpx.Response) -> str | None:
     return None
 
 
+_SLEEP, _SEND, _DISCARD = "sleep", "send", "discard"
+
+
 class _Retrier:
-    """The decision logic shared by the sync and async transports."""
+    """The retry loop, written once as steps (`steps`) that the sync and async transports drive.
+
+    `steps(request)` is a generator: it yields `(_SLEEP, seconds)`, `(_SEND, None)` (the driver
+    sends the request, reads the whole body under its deadline and sends back the response or the
+    retryable exception) and `(_DISCARD, response)`; it returns the final response or raises.
+    """
 
     def __init__(
         self,
@@ -269,8 +303,42 @@ class _Retrier:
         budget: RequestBudget,
         stats: RequestStats,
         on_retry: Callable[[str], None] | None,
+        deadlines: Deadlines,
     ) -> None:
         self.policy, self.budget, self.stats, self.on_retry = policy, budget, stats, on_retry
+        self.deadlines = deadlines
+
+    def steps(self, request: httpx.Request) -> Generator[tuple[str, Any], Any, httpx.Response]:
+        started = self.policy.clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            wait = self.budget.reserve()
+            if wait > 0:
+                self.deadlines.check_overall(wait)
+                yield _SLEEP, wait
+            self.deadlines.check_overall()
+            self.stats.count_request()
+            outcome = yield _SEND, None
+            if isinstance(outcome, Exception):
+                delay = self.delay_after_error(attempt, started, outcome)
+                if delay is None:
+                    raise outcome
+                self.deadlines.check_overall(delay)
+                yield _SLEEP, delay
+                continue
+            response: httpx.Response = outcome
+            self.observe(response)
+            reason = _judge(response)
+            if reason is None:
+                return response
+            delay = self.delay_after_response(attempt, started, reason, response)
+            if delay is None:
+                return response
+            yield _DISCARD, response
+            if response.status_code != 429:  # a 429 paused the budget: the next reserve() waits
+                self.deadlines.check_overall(delay)
+                yield _SLEEP, delay
 
     def delay_after_response(
         self, attempt: int, started: float, reason: str, response: httpx.Response
@@ -310,12 +378,19 @@ class _Retrier:
             self.on_retry(reason)
         return delay
 
+    def prepare(self, request: httpx.Request) -> tuple[float, bool]:
+        """Cap the request's timeouts at its deadline; return (deadline, whether it is the overall)."""
+        until, overall = self.deadlines.response_deadline()
+        self.deadlines.cap_timeouts(request, until)
+        return until, overall
+
 
 RETRYABLE_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
 class RetryingTransport(httpx.BaseTransport):
-    """Wrap a transport with the request budget and the retry policy (threads share one instance)."""
+    """Wrap a transport with the request budget, the retry policy and the deadlines (threads share
+    one instance)."""
 
     def __init__(
         self,
@@ -324,46 +399,43 @@ class RetryingTransport(httpx.BaseTransport):
         budget: RequestBudget,
         stats: RequestStats,
         on_retry: Callable[[str], None] | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
         self.inner = inner
-        self.retrier = _Retrier(policy, budget, stats, on_retry)
+        self.retrier = _Retrier(policy, budget, stats, on_retry, deadlines or Deadlines())
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        policy, retrier = self.retrier.policy, self.retrier
-        started = policy.clock()
-        attempt = 0
+        steps = self.retrier.steps(request)
+        outcome: Any = None
         while True:
-            attempt += 1
-            wait = retrier.budget.reserve()
-            if wait > 0:
-                policy.sleep(wait)
-            retrier.stats.count_request()
             try:
-                response = self.inner.handle_request(request)
-                response.read()
-            except RETRYABLE_ERRORS as exc:
-                delay = retrier.delay_after_error(attempt, started, exc)
-                if delay is None:
-                    raise
-                policy.sleep(delay)
-                continue
-            retrier.observe(response)
-            reason = _judge(response)
-            if reason is None:
-                return response
-            delay = retrier.delay_after_response(attempt, started, reason, response)
-            if delay is None:
-                return response
-            response.close()
-            if response.status_code != 429:  # a 429 paused the budget: the next reserve() waits
-                policy.sleep(delay)
+                step, value = steps.send(outcome)
+            except StopIteration as done:
+                return done.value
+            outcome = None
+            if step == _SLEEP:
+                self.retrier.policy.sleep(value)
+            elif step == _DISCARD:
+                value.close()
+            else:
+                outcome = self._attempt(request)
+
+    def _attempt(self, request: httpx.Request) -> httpx.Response | Exception:
+        until, overall = self.retrier.prepare(request)
+        try:
+            response = self.inner.handle_request(request)
+            self.retrier.deadlines.guard(response, request, until, overall)
+            response.read()
+        except RETRYABLE_ERRORS as exc:
+            return exc
+        return response
 
     def close(self) -> None:
         self.inner.close()
 
 
 class AsyncRetryingTransport(httpx.AsyncBaseTransport):
-    """The async twin of `RetryingTransport` (same policy, budget and counters)."""
+    """The same steps driven with `await` (same policy, budget, counters and deadlines)."""
 
     def __init__(
         self,
@@ -372,39 +444,36 @@ class AsyncRetryingTransport(httpx.AsyncBaseTransport):
         budget: RequestBudget,
         stats: RequestStats,
         on_retry: Callable[[str], None] | None = None,
+        deadlines: Deadlines | None = None,
     ) -> None:
         self.inner = inner
-        self.retrier = _Retrier(policy, budget, stats, on_retry)
+        self.retrier = _Retrier(policy, budget, stats, on_retry, deadlines or Deadlines())
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        policy, retrier = self.retrier.policy, self.retrier
-        started = policy.clock()
-        attempt = 0
+        steps = self.retrier.steps(request)
+        outcome: Any = None
         while True:
-            attempt += 1
-            wait = retrier.budget.reserve()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            retrier.stats.count_request()
             try:
-                response = await self.inner.handle_async_request(request)
-                await response.aread()
-            except RETRYABLE_ERRORS as exc:
-                delay = retrier.delay_after_error(attempt, started, exc)
-                if delay is None:
-                    raise
-                await asyncio.sleep(delay)
-                continue
-            retrier.observe(response)
-            reason = _judge(response)
-            if reason is None:
-                return response
-            delay = retrier.delay_after_response(attempt, started, reason, response)
-            if delay is None:
-                return response
-            await response.aclose()
-            if response.status_code != 429:
-                await asyncio.sleep(delay)
+                step, value = steps.send(outcome)
+            except StopIteration as done:
+                return done.value
+            outcome = None
+            if step == _SLEEP:
+                await asyncio.sleep(value)
+            elif step == _DISCARD:
+                await value.aclose()
+            else:
+                outcome = await self._attempt(request)
+
+    async def _attempt(self, request: httpx.Request) -> httpx.Response | Exception:
+        until, overall = self.retrier.prepare(request)
+        try:
+            response = await self.inner.handle_async_request(request)
+            self.retrier.deadlines.guard(response, request, until, overall, asynchronous=True)
+            await response.aread()
+        except RETRYABLE_ERRORS as exc:
+            return exc
+        return response
 
     async def aclose(self) -> None:
         await self.inner.aclose()

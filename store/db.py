@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from replicost.errors import DatabaseBusyError, DatabaseError
-from replicost.store.schema import check_not_newer, migrate
+from replicost.store.schema import MIGRATIONS, check_not_newer, migrate
 
 _LOCK_PID = re.compile(r"PID (\d+)")
 
@@ -143,6 +143,16 @@ def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
         raise DatabaseError(
             f"{path} is a DuckDB file but not a replicost database (no schema_migrations)"
         )
+    if len(applied) < len(MIGRATIONS):  # written by an older replicost: bring it up to date once
+        con.close()
+        try:
+            connect(path).close()
+        except DatabaseError as exc:
+            raise DatabaseError(
+                f"{path} has an older schema and could not be upgraded ({exc}); "
+                "run `replicost sync` once with write access"
+            ) from None
+        return open_readonly(path)
     return con
 
 

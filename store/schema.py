@@ -18,7 +18,9 @@ from collections.abc import Callable
 import duckdb
 
 from replicost.errors import DatabaseError
+from replicost.store.quarantine import backfill_sql
 from replicost.store.query import one_row
+from replicost.store.transactions import transaction
 
 _RECORD_COLUMNS = """
     id VARCHAR PRIMARY KEY,
@@ -200,9 +202,18 @@ def m002_records_without_primary_key(con: duckdb.DuckDBPyConnection) -> None:
         _recreate_without_key(con, table)
 
 
+def m003_quarantine_reason(con: duckdb.DuckDBPyConnection) -> None:
+    """`quarantine_reason` on predictions and trainings: why a stored record is held out of prices
+    and high-water marks (NULL normally; store/quarantine.py), checked for the rows already there."""
+    for table in ("predictions", "trainings"):
+        con.execute(f"ALTER TABLE {table} ADD COLUMN quarantine_reason VARCHAR")
+        con.execute(backfill_sql(table))
+
+
 MIGRATIONS: list[Migration] = [
     ("m001_initial", m001_initial),
     ("m002_records_without_primary_key", m002_records_without_primary_key),
+    ("m003_quarantine_reason", m003_quarantine_reason),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -243,16 +254,11 @@ def migrate(con: duckdb.DuckDBPyConnection, db_label: str = "database") -> list[
     for name, step in MIGRATIONS:
         if name in applied:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             if callable(step):
                 step(con)
             else:
                 con.execute(step)
             con.execute("INSERT INTO schema_migrations VALUES (?, now())", [name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         ran.append(name)
     return ran

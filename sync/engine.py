@@ -8,12 +8,13 @@ models the history names). Each resource gets a `sync_log` row: `running` when i
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,13 @@ import duckdb
 import httpx
 
 from replicost.client import DEFAULT_REQUESTS_PER_MINUTE, ReplicateClient, RetryPolicy
+from replicost.client.deadline import DEFAULT_REQUEST_DEADLINE
 from replicost.errors import InputError, ReplicostError
 from replicost.paths import default_db_path
 from replicost.redact import redact
 from replicost.store import connect
+from replicost.store.query import one_row
+from replicost.sync.door import count_quarantined
 from replicost.sync.predictions import PredictionSync, SyncRequest, Totals
 from replicost.sync.progress import Progress
 from replicost.sync.resources import (
@@ -54,13 +58,28 @@ class SyncSummary:
     requests: int = 0
     retries: int = 0
     seconds: float = 0.0
+    quarantined: int = 0  # records stored by this sync but held out of prices (sync/door.py)
     by_resource: dict[str, Totals] = field(default_factory=dict)
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def add(self, resource: str, totals: Totals) -> None:
+        self.by_resource[resource] = totals
+        self.new += totals.new
+        self.updated += totals.updated
+        self.unchanged += totals.unchanged
+        self.pages += totals.pages
 
     def line(self) -> str:
-        return (
+        text = (
             f"synced {self.account}: {self.new:,} new, {self.updated:,} updated, {self.pages:,} pages, "
             f"{self.requests:,} requests, {self.retries} retries in {self.seconds:.1f}s"
         )
+        if self.quarantined:
+            text += (
+                f"; {self.quarantined:,} quarantined (stored, not priced: impossible values, "
+                "see `replicost report summary`)"
+            )
+        return text
 
 
 def parse_only(text: str | None) -> tuple[str, ...]:
@@ -111,6 +130,11 @@ def _log_end(
     )
 
 
+DEFAULT_DEADLINE = (
+    4 * 3600.0
+)  # seconds for a whole sync (--deadline); a 10M-record account takes ~40 min
+
+
 def sync_account(
     db: str | Path | None = None,
     *,
@@ -124,10 +148,18 @@ def sync_account(
     requests_per_minute: float | None = DEFAULT_REQUESTS_PER_MINUTE,
     transport: httpx.BaseTransport | None = None,
     retry: RetryPolicy | None = None,
+    deadline: float | None = DEFAULT_DEADLINE,
+    request_deadline: float = DEFAULT_REQUEST_DEADLINE,
 ) -> SyncSummary:
-    """Sync the token's account into the database at `db`; return what was done."""
+    """Sync the token's account into the database at `db`; return what was done.
+
+    `deadline`: seconds the whole sync may take (None: no limit); `request_deadline`: seconds one
+    whole response may take, however slowly its body arrives (retried like a timeout).
+    """
     if concurrency < 1:
         raise InputError("--concurrency must be at least 1")
+    _check_seconds("--deadline", deadline)
+    _check_seconds("--request-deadline", request_deadline)
     resources = tuple(only) if only is not None else RESOURCES
     progress = progress or Progress()
     started = time.monotonic()
@@ -139,19 +171,65 @@ def sync_account(
         requests_per_minute=requests_per_minute,
         max_connections=max(8, concurrency * 2),
         on_retry=progress.retry,
+        request_deadline=request_deadline,
+        deadline=deadline,
     )
+    request = SyncRequest(full=full, since=since, concurrency=concurrency)
+    path = Path(db or default_db_path())
+    return _sync_into(client, path, request, resources, progress, started)
+
+
+def _sync_into(
+    client: ReplicateClient,
+    path: Path,
+    request: SyncRequest,
+    resources: tuple[str, ...],
+    progress: Progress,
+    started: float,
+) -> SyncSummary:
+    """Open (or create) the database and run the resources; a new file nothing was committed to
+    is removed again. The client is closed in every case."""
+    new_file = not path.exists()
     try:
-        con = connect(db or default_db_path())  # a second sync fails here: DuckDB's file lock
+        con = connect(path)  # a second sync fails here: DuckDB's file lock
     except BaseException:
         client.close()
         raise
-    con.execute(
-        "SET enable_progress_bar = false"
-    )  # DuckDB's own bar would garble ours on a terminal
+    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would garble ours
     fit_memory_limit(con)  # peak memory: a fixed buffer pool, whatever the history (writer.py)
     summary = SyncSummary()
+    failed = True
+    try:
+        _run(client, con, request, resources, progress, summary)
+        failed = False
+    finally:
+        summary.requests = client.stats.requests
+        summary.retries = client.stats.retries
+        summary.seconds = time.monotonic() - started
+        progress.close()
+        client.close()
+        nothing_kept = failed and new_file and _holds_nothing(con)
+        con.close()
+        if nothing_kept:  # a sync refused at once (401, 404, no server) leaves no file behind
+            _remove_database(path)
+    return summary
+
+
+def _check_seconds(flag: str, value: float | None) -> None:
+    if value is not None and (not math.isfinite(value) or value <= 0):
+        raise InputError(f"{flag} must be a positive number of seconds")
+
+
+def _run(
+    client: ReplicateClient,
+    con: duckdb.DuckDBPyConnection,
+    request: SyncRequest,
+    resources: tuple[str, ...],
+    progress: Progress,
+    summary: SyncSummary,
+) -> None:
+    """The resources in order, each logged in `sync_log`; fills `summary` as they finish."""
     run_id = uuid.uuid4().hex
-    request = SyncRequest(full=full, since=since, concurrency=concurrency)
     # The small lists are fetched in parallel with GET /account: one round trip instead of four
     # before the predictions start (on a 150 ms link, 0.5 s of a rate budget nobody used).
     pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="replicost-prefetch")
@@ -180,58 +258,67 @@ def sync_account(
             "trainings": lambda: sync_trainings(
                 client, con, account, request, progress, prefetched("trainings")
             ),
-            "models": lambda: sync_models(client, con, account, progress, concurrency),
+            "models": lambda: sync_models(client, con, account, progress, request.concurrency),
         }
         for resource in RESOURCES[1:]:
-            if resource not in resources:
-                continue
-            progress.start(resource)
-            requests_before, retries_before = client.stats.requests, client.stats.retries
-            _log_start(con, run_id, account, resource)
-            try:
-                totals = steps[resource]()
-            except BaseException as exc:
-                message = (
-                    redact(str(exc)) if isinstance(exc, ReplicostError) else type(exc).__name__
-                )
-                _log_end(
-                    con,
-                    run_id,
-                    resource,
-                    None,
-                    client.stats.requests - requests_before,
-                    client.stats.retries - retries_before,
-                    message,
-                )
-                if isinstance(exc, ReplicostError):
-                    # the one line a user sees says how hard the sync tried and that a rerun resumes
-                    exc.args = (
-                        f"{exc} (stopped after {client.stats.requests:,} requests and "
-                        f"{client.stats.retries:,} retries; committed pages are kept: run "
-                        "the sync again to resume)",
-                    )
-                raise
-            _log_end(
-                con,
-                run_id,
-                resource,
-                totals,
-                client.stats.requests - requests_before,
-                client.stats.retries - retries_before,
-                None,
-            )
-            summary.by_resource[resource] = totals
-            progress.end(resource, totals)
-            summary.new += totals.new
-            summary.updated += totals.updated
-            summary.unchanged += totals.unchanged
-            summary.pages += totals.pages
+            if resource in resources:
+                progress.start(resource)
+                totals = _logged(client, con, run_id, account, resource, steps[resource])
+                summary.add(resource, totals)
+                progress.end(resource, totals)
+        summary.quarantined = count_quarantined(con, account, summary.started_at)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-        summary.requests = client.stats.requests
-        summary.retries = client.stats.retries
-        summary.seconds = time.monotonic() - started
-        progress.close()
-        client.close()
-        con.close()
-    return summary
+
+
+def _logged(
+    client: ReplicateClient,
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    account: str,
+    resource: str,
+    step: Callable[[], Totals],
+) -> Totals:
+    """Run one resource's step between its `sync_log` start and end rows."""
+    requests_before, retries_before = client.stats.requests, client.stats.retries
+    _log_start(con, run_id, account, resource)
+
+    def spent() -> tuple[int, int]:
+        return client.stats.requests - requests_before, client.stats.retries - retries_before
+
+    try:
+        totals = step()
+    except BaseException as exc:
+        message = redact(str(exc)) if isinstance(exc, ReplicostError) else type(exc).__name__
+        _log_end(con, run_id, resource, None, *spent(), message)
+        if isinstance(exc, ReplicostError):
+            # the one line a user sees says how hard the sync tried and that a rerun resumes
+            exc.args = (
+                f"{exc} (stopped after {client.stats.requests:,} requests and "
+                f"{client.stats.retries:,} retries; committed pages are kept: run "
+                "the sync again to resume)",
+            )
+        raise
+    _log_end(con, run_id, resource, totals, *spent(), None)
+    return totals
+
+
+_KEPT_TABLES = ("predictions", "trainings", "deployments", "hardware", "models")
+
+
+def _holds_nothing(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether no page of any resource was committed (only the schema, logs, maybe the account)."""
+    try:
+        return all(
+            one_row(con.execute(f"SELECT count(*) FROM {table}"))[0] == 0 for table in _KEPT_TABLES
+        )
+    except duckdb.Error:
+        return False
+
+
+def _remove_database(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass

@@ -38,15 +38,17 @@ import duckdb
 from replicost.client import ReplicateClient
 from replicost.client.errors import NotFoundError
 from replicost.client.paging import Page, fetch_page
+from replicost.store import transaction
 from replicost.store.query import one_row
+from replicost.sync import door
 from replicost.sync import state as st
+from replicost.sync.plan import RESOURCE, Plan, Window, WindowProgress, window_key
 from replicost.sync.progress import Progress
 from replicost.sync.records import TERMINAL_STATUSES
 from replicost.sync.timestamps import format_timestamp, from_epoch_us, parse_timestamp
-from replicost.sync.windows import WindowRun, moment_of, window_key
+from replicost.sync.windows import WindowRun, moment_of
 from replicost.sync.writer import RecordWriter, WriteResult
 
-RESOURCE = "predictions"
 OVERLAP = timedelta(minutes=10)
 # Replicate opened its API in 2020; the search for the oldest record starts a bit before.
 HISTORY_FLOOR = datetime(2019, 1, 1, tzinfo=UTC)
@@ -158,7 +160,7 @@ class PredictionSync:
                     low = point
         return low + (high - low) / 2
 
-    def plan(self) -> dict[str, Any]:
+    def plan(self) -> Plan:
         """Make this run's plan, commit it (with the probe page when it is all there is)."""
         mode, low = self._mode()
         if mode == "incremental" and low is not None:
@@ -168,21 +170,56 @@ class PredictionSync:
         low_text = format_timestamp(low) if low else None
         probe = self._probe(created_after=low_text)
         self.progress.advance(0, 0)
-        windows: list[dict[str, Any]]
+        first = WindowProgress(probe.next_url, probe.next_url is None)
         if probe.next_url is None or self.request.concurrency <= 1 or len(probe.results) < 2:
             # one window continuing from the probe: no page is fetched twice
-            windows = [{"id": 0, "after": low_text, "before": None}]
-            first_state = {"cursor": probe.next_url, "done": probe.next_url is None}
-            self._mark_fresh(windows)
-            run = {"mode": mode, "low": low_text, "windows": windows}
-            if probe.results and isinstance(probe.results[0].get("created_at"), str):
-                run["newest"] = probe.results[0]["created_at"]
-            self._commit_plan(run, probe, first_state, 0)
+            run = Plan(mode, low_text, [Window(0, low_text, None)])
+            if probe.results:  # with low: the range progress is measured on
+                run.newest = format_timestamp(self._probe_span(probe)[0])
+            self._mark_fresh(run.windows)
+            self._commit_plan(run, probe, first, 0)
             return run
-        newest = parse_timestamp(probe.results[0]["created_at"])
-        page_oldest = parse_timestamp(probe.results[-1]["created_at"])
+        newest, page_oldest = self._probe_span(probe)
         page_span = max(newest - page_oldest, timedelta(milliseconds=1))
         floor = low or self._find_oldest(newest, page_span * PAGES_PER_WINDOW)
+        run = Plan(mode, low_text, self._cut_windows(low_text, floor, newest, page_span))
+        run.floor = format_timestamp(floor)
+        run.newest = format_timestamp(newest)  # with floor: the range progress is measured on
+        self._mark_fresh(run.windows)
+        # The probe is the top window's first page: it continues from the probe's cursor, which
+        # has no created_after, so it stops at its lower edge like a split window (windows.py).
+        top = run.windows[-1]
+        kept = probe.results
+        if top.after != low_text:
+            top.stop_at = top.after
+            edge = parse_timestamp(top.after) if top.after else None
+            kept = [
+                r
+                for r in probe.results
+                if edge is None
+                or (moment := moment_of(r.get("created_at"))) is None
+                or moment >= edge
+            ]
+            if len(kept) < len(probe.results):
+                first.done = True
+        self._commit_plan(run, Page(probe.url, kept, probe.next_url), first, top.id)
+        return run
+
+    def _probe_span(self, probe: Page) -> tuple[datetime, datetime]:
+        """(newest, oldest) believable created_at of the probe: a record dated in the future
+        (quarantined at the door) would stretch the plan over centuries."""
+        limit = door.not_after(probe.server_date)
+        moments = [moment_of(record.get("created_at")) for record in probe.results]
+        believable = [m for m in moments if m is not None and m <= limit]
+        if not believable:
+            now = datetime.now(UTC)
+            return now, now - timedelta(seconds=1)
+        return max(believable), min(believable)
+
+    def _cut_windows(
+        self, low_text: str | None, floor: datetime, newest: datetime, page_span: timedelta
+    ) -> list[Window]:
+        """`[floor, newest]` cut into as many windows as pagers (fewer when it holds few pages)."""
         estimated_pages = (newest - floor) / page_span
         count = int(
             min(
@@ -192,41 +229,14 @@ class PredictionSync:
         )
         step = (newest - floor) / count
         edges = [format_timestamp(floor + step * i) for i in range(1, count)]
-        afters = [low_text, *edges]
-        befores = [*edges, None]
-        windows = [
-            {"id": i, "after": a, "before": b}
-            for i, (a, b) in enumerate(zip(afters, befores, strict=True))
+        afters: list[str | None] = [low_text, *edges]
+        befores: list[str | None] = [*edges, None]
+        return [
+            Window(i, after, before)
+            for i, (after, before) in enumerate(zip(afters, befores, strict=True))
         ]
-        self._mark_fresh(windows)
-        # The probe is the top window's first page: it continues from the probe's cursor, which
-        # has no created_after, so it stops at its lower edge like a split window (windows.py).
-        top = windows[-1]
-        kept, first_state = (
-            probe.results,
-            {"cursor": probe.next_url, "done": probe.next_url is None},
-        )
-        if top["after"] != low_text:
-            top["stop_at"] = top["after"]
-            edge = parse_timestamp(top["after"])
-            kept = [
-                r
-                for r in probe.results
-                if (moment := moment_of(r.get("created_at"))) is None or moment >= edge
-            ]
-            if len(kept) < len(probe.results):
-                first_state["done"] = True
-        run = {
-            "mode": mode,
-            "low": low_text,
-            "floor": format_timestamp(floor),
-            "newest": format_timestamp(newest),  # with floor: the range progress is measured on
-            "windows": windows,
-        }
-        self._commit_plan(run, Page(probe.url, kept, probe.next_url), first_state, top["id"])
-        return run
 
-    def _mark_fresh(self, windows: list[dict[str, Any]]) -> None:
+    def _mark_fresh(self, windows: list[Window]) -> None:
         """Flag the windows whose range holds no stored row yet: their pages need no lookups.
 
         Committed with the plan and still true after a crash: what the window stored since is
@@ -235,53 +245,61 @@ class PredictionSync:
         """
         for window in windows:
             sql, params = "SELECT count(*) FROM predictions WHERE account = ?", [self.account]
-            if window["after"]:
+            if window.after:
                 sql += " AND created_at >= ?::TIMESTAMPTZ"
-                params.append(window["after"])
-            if window["before"]:
+                params.append(window.after)
+            if window.before:
                 sql += " AND created_at < ?::TIMESTAMPTZ"
-                params.append(window["before"])
-            window["fresh"] = one_row(self.con.execute(sql, params))[0] == 0
+                params.append(window.before)
+            window.fresh = one_row(self.con.execute(sql, params))[0] == 0
 
     def _commit_plan(
         self,
-        run: dict[str, Any],
+        run: Plan,
         probe: Page | None,
-        first_state: dict | None,
+        first_state: WindowProgress | None,
         first_window: int = 0,
     ) -> None:
-        state: dict[tuple[str, str], str | None] = {(RESOURCE, "run"): st.dumps(run)}
-        for window in run["windows"]:
-            state[(RESOURCE, window_key(window["id"]))] = st.dumps({"cursor": None, "done": False})
+        state: dict[tuple[str, str], str | None] = {(RESOURCE, "run"): run.dumps()}
+        for window in run.windows:
+            state[(RESOURCE, window_key(window.id))] = WindowProgress().dumps()
         if first_state is not None:
-            state[(RESOURCE, window_key(first_window))] = st.dumps(first_state)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+            state[(RESOURCE, window_key(first_window))] = first_state.dumps()
+        with transaction(self.con):
             st.clear_prefix(self.con, self.account, RESOURCE, "window:")
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
         # the plan, the window states and the probe's rows (if kept) in one transaction
-        result = self.writer.write(probe.results if probe else [], state)
+        limit = door.not_after(probe.server_date) if probe else None
+        result = self.writer.write(probe.results if probe else [], state, not_after=limit)
         self.totals.add(result, 1 if probe else 0)
         if probe:
             self.progress.advance(len(probe.results), 1)
 
     # ----- run windows -----------------------------------------------------------------------
-    def run_windows(self, run: dict[str, Any]) -> None:
+    def run_windows(self, run: Plan) -> None:
         """Page every unfinished window of the plan concurrently; this thread writes and commits."""
-        WindowRun(self, run).run()
+        saved = {
+            window.id: WindowProgress.load(self.con, self.account, window.id)
+            for window in run.windows
+        }
+        WindowRun(
+            run,
+            saved,
+            client=self.client,
+            writer=self.writer,
+            progress=self.progress,
+            totals=self.totals,
+            concurrency=self.request.concurrency,
+        ).run()
 
     # ----- refresh and finish ----------------------------------------------------------------
-    def refresh_stale(self, run: dict[str, Any]) -> None:
+    def refresh_stale(self, run: Plan) -> None:
         """GET each record created before the run's range that was not terminal last time."""
-        if not run.get("low"):
+        if not run.low:
             return
         rows = self.con.execute(
             f"SELECT id FROM predictions WHERE account = ? AND created_at < ?::TIMESTAMPTZ "
             f"AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL})) ORDER BY created_at",
-            [self.account, run["low"]],
+            [self.account, run.low],
         ).fetchall()
         ids = [row[0] for row in rows]
         if not ids:
@@ -302,35 +320,32 @@ class PredictionSync:
 
     def finish(self) -> None:
         """Move the high-water mark and drop the plan, in one transaction."""
+        # a quarantined record (created "9999-12-31") must not blind the next incremental sync
         newest_us = one_row(
             self.con.execute(
-                "SELECT epoch_us(max(created_at)) FROM predictions WHERE account = ?",
+                "SELECT epoch_us(max(created_at)) FROM predictions WHERE account = ? "
+                "AND quarantine_reason IS NULL",
                 [self.account],
             )
         )[0]
         newest = from_epoch_us(newest_us) if newest_us is not None else None
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(self.con):
             if newest is not None:
                 st.put_state(
                     self.con, self.account, RESOURCE, "high_water_mark", format_timestamp(newest)
                 )
             st.put_state(self.con, self.account, RESOURCE, "run", None)
             st.clear_prefix(self.con, self.account, RESOURCE, "window:")
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def run(self) -> Totals:
         """Resume the unfinished run (same mode) or plan a new one; then page, refresh, finish."""
-        run = st.get_json(self.con, self.account, RESOURCE, "run")
+        run = Plan.load(self.con, self.account)
         mode, _ = self._mode()
-        if run is None or (self.request.full and run.get("mode") != "full"):
+        if run is None or (self.request.full and run.mode != "full"):
             run = self.plan()
-        elif mode != run.get("mode"):
-            self.progress.message(f"resuming the interrupted {run.get('mode')} sync of predictions")
-        top, bottom = moment_of(run.get("newest")), moment_of(run.get("floor") or run.get("low"))
+        elif mode != run.mode:
+            self.progress.message(f"resuming the interrupted {run.mode} sync of predictions")
+        top, bottom = moment_of(run.newest), moment_of(run.floor or run.low)
         if top is not None and bottom is not None and top > bottom:
             self.progress.set_total((top - bottom).total_seconds())  # seconds of history to page
         self.run_windows(run)

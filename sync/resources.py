@@ -16,7 +16,6 @@ or private to someone else) gets a row with only its name, so it is not asked fo
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager
 from typing import Any
 
 import duckdb
@@ -24,7 +23,9 @@ import duckdb
 from replicost.client import ReplicateClient
 from replicost.client.errors import NotFoundError
 from replicost.client.paging import CursorPager, Page, fetch_page
+from replicost.store import transaction
 from replicost.store.query import one_row
+from replicost.sync import door
 from replicost.sync import state as st
 from replicost.sync.predictions import OVERLAP, SyncRequest, Totals
 from replicost.sync.progress import Progress
@@ -35,17 +36,6 @@ from replicost.sync.writer import RecordWriter, WriteResult
 _TERMINAL_SQL = ", ".join(f"'{status}'" for status in TERMINAL_STATUSES)
 
 
-def _transaction(con: duckdb.DuckDBPyConnection) -> AbstractContextManager[None]:
-    class _Tx:
-        def __enter__(self) -> None:
-            con.execute("BEGIN TRANSACTION")
-
-        def __exit__(self, kind: object, exc: object, tb: object) -> None:
-            con.execute("ROLLBACK" if kind else "COMMIT")
-
-    return _Tx()
-
-
 def upsert_account(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> str:
     """Store the token's account; return its username (the `account` of every row)."""
     username = record.get("username")
@@ -53,7 +43,7 @@ def upsert_account(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> st
         from replicost.client.errors import BadResponseError
 
         raise BadResponseError("GET /account returned no username")
-    with _transaction(con):
+    with transaction(con):
         con.execute(
             "INSERT INTO accounts VALUES (?, ?, ?, ?, ?, now(), now()) ON CONFLICT (account) DO UPDATE SET "
             "type = excluded.type, name = excluded.name, github_url = excluded.github_url, "
@@ -98,19 +88,9 @@ def sync_trainings(
 
     `first`: the newest page, already fetched (`first_trainings_page`), when no run was pending.
     """
-    resource = "trainings"
-    writer = RecordWriter(con, resource, account)
+    writer = RecordWriter(con, TRAININGS, account)
     totals = Totals()
-    run = st.get_json(con, account, resource, "run")
-    if run is None or request.full:
-        mark = st.get_state(con, account, resource, "high_water_mark")
-        if request.full:
-            low = None
-        elif request.since is not None:
-            low = request.since
-        else:
-            low = parse_timestamp(mark) - OVERLAP if mark else None
-        run = {"low": format_timestamp(low) if low else None, "cursor": None}
+    run = _trainings_run(con, account, request)
     low = parse_timestamp(run["low"]) if run["low"] else None
     if first is not None and run["cursor"] is None:
         pager, prefetched = first
@@ -125,38 +105,71 @@ def sync_trainings(
         )
         finished = older or page.next_url is None
         state: dict[tuple[str, str], str | None] = {
-            (resource, "run"): st.dumps({**run, "cursor": page.next_url, "finished": finished})
+            (TRAININGS, "run"): st.dumps({**run, "cursor": page.next_url, "finished": finished})
         }
-        totals.add(writer.write(page.results, state), 1)
+        limit = door.not_after(page.server_date)
+        totals.add(writer.write(page.results, state, not_after=limit), 1)
         progress.advance(len(page.results), 1)
         if older:
             break
-    if low is not None:
-        stale = [
-            row[0]
-            for row in con.execute(
-                f"SELECT id FROM trainings WHERE account = ? AND created_at < ?::TIMESTAMPTZ "
-                f"AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL}))",
-                [account, run["low"]],
-            ).fetchall()
-        ]
-        fresh = []
-        for record_id in stale:
-            try:
-                fresh.append(client.trainings.get_raw(record_id))
-            except NotFoundError:
-                continue
-        totals.add(writer.write(fresh))
-    newest = one_row(
-        con.execute("SELECT epoch_us(max(created_at)) FROM trainings WHERE account = ?", [account])
-    )[0]
-    with _transaction(con):
-        if newest is not None:
-            st.put_state(
-                con, account, resource, "high_water_mark", format_timestamp(from_epoch_us(newest))
-            )
-        st.put_state(con, account, resource, "run", None)
+    if run["low"] is not None:
+        totals.add(writer.write(_refetch_unfinished_trainings(client, con, account, run["low"])))
+    _finish_trainings(con, account)
     return totals
+
+
+TRAININGS = "trainings"
+
+
+def _trainings_run(
+    con: duckdb.DuckDBPyConnection, account: str, request: SyncRequest
+) -> dict[str, Any]:
+    """The pending run (resumed from its cursor), or a new one from the mark minus the overlap."""
+    run = st.get_json(con, account, TRAININGS, "run")
+    if run is not None and not request.full:
+        return run
+    mark = st.get_state(con, account, TRAININGS, "high_water_mark")
+    if request.full:
+        low = None
+    elif request.since is not None:
+        low = request.since
+    else:
+        low = parse_timestamp(mark) - OVERLAP if mark else None
+    return {"low": format_timestamp(low) if low else None, "cursor": None}
+
+
+def _refetch_unfinished_trainings(
+    client: ReplicateClient, con: duckdb.DuckDBPyConnection, account: str, low: str
+) -> list[dict[str, Any]]:
+    """GET each training created before `low` that was not terminal at the last sync."""
+    stale = con.execute(
+        f"SELECT id FROM trainings WHERE account = ? AND created_at < ?::TIMESTAMPTZ "
+        f"AND (status IS NULL OR status NOT IN ({_TERMINAL_SQL}))",
+        [account, low],
+    ).fetchall()
+    fresh = []
+    for (record_id,) in stale:
+        try:
+            fresh.append(client.trainings.get_raw(record_id))
+        except NotFoundError:
+            continue
+    return fresh
+
+
+def _finish_trainings(con: duckdb.DuckDBPyConnection, account: str) -> None:
+    """Move the mark to the newest training not quarantined; drop the run, in one transaction."""
+    newest = one_row(
+        con.execute(
+            "SELECT epoch_us(max(created_at)) FROM trainings WHERE account = ? "
+            "AND quarantine_reason IS NULL",
+            [account],
+        )
+    )[0]
+    with transaction(con):
+        if newest is not None:
+            mark = format_timestamp(from_epoch_us(newest))
+            st.put_state(con, account, TRAININGS, "high_water_mark", mark)
+        st.put_state(con, account, TRAININGS, "run", None)
 
 
 def fetch_deployments(client: ReplicateClient) -> tuple[list[dict[str, Any]], int]:
@@ -178,7 +191,7 @@ def sync_deployments(
     """Upsert every deployment; insert each current release not seen before."""
     totals = Totals()
     deployments, totals.pages = fetched if fetched is not None else fetch_deployments(client)
-    with _transaction(con):
+    with transaction(con):
         for item in deployments:
             owner, name = item.get("owner"), item.get("name")
             if not owner or not name:
@@ -225,7 +238,7 @@ def sync_hardware(
     if items is None:
         items = client.hardware()
     totals = Totals(pages=1)
-    with _transaction(con):
+    with transaction(con):
         for item in items if isinstance(items, list) else []:
             if not isinstance(item, dict) or not item.get("sku"):
                 continue
@@ -280,7 +293,7 @@ def sync_models(
             items.append(item)
             progress.advance(1, 1)
             progress.update(len(items))
-    with _transaction(con):
+    with transaction(con):
         for name, item in zip(names, items, strict=True):
             owner, _, short = name.partition("/")
             latest = (item or {}).get("latest_version")

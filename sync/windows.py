@@ -29,12 +29,15 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from replicost.client.paging import fetch_page
-from replicost.sync import state as st
+from replicost.sync import door
+from replicost.sync.plan import RESOURCE, Plan, Window, WindowProgress, window_key
 from replicost.sync.timestamps import format_timestamp, parse_timestamp
-from replicost.sync.writer import Encoded, encode
+from replicost.sync.writer import Encoded, RecordWriter, encode
 
 if TYPE_CHECKING:
-    from replicost.sync.predictions import PredictionSync
+    from replicost.client import ReplicateClient
+    from replicost.sync.predictions import Totals
+    from replicost.sync.progress import Progress
 
 COMMIT_SECONDS = 0.3  # at most this much work is lost to a crash; a COMMIT costs ~15 ms
 COMMIT_ROWS = 20_000  # and at most this many rows wait in the open transaction
@@ -45,10 +48,6 @@ MAX_PAGES_PER_INSERT = 50
 PAGE_SIZE = 100  # records per page of Replicate's lists
 MIN_SPLIT_PAGES = 2.0  # split a window with at least this many pages left (one each)
 _IDLE = object()  # a pager's message: it has no window left
-
-
-def window_key(window_id: int) -> str:
-    return f"window:{window_id}"
 
 
 def moment_of(value: Any) -> datetime | None:
@@ -65,7 +64,7 @@ def moment_of(value: Any) -> datetime | None:
 class _Live:
     """A window while it runs: its plan entry, cursor, and what the writer has seen of it."""
 
-    window: dict[str, Any]  # the plan's entry: id, after, before, fresh, stop_at
+    window: Window
     cursor: str | None
     stop: datetime | None  # stop_at, parsed (read by its pager to stop early)
     position: datetime | None = None  # the oldest created_at written so far
@@ -74,25 +73,37 @@ class _Live:
 
 
 class WindowRun:
-    """One `run_windows` call: threads, queues, the writer loop and the splits."""
+    """One `run_windows` call: threads, queues, the writer loop and the splits.
 
-    def __init__(self, job: PredictionSync, run: dict[str, Any]) -> None:
-        self.job, self.run_plan = job, run
-        self.floor = moment_of(run.get("floor"))
+    It is handed what it uses: the plan and each window's saved progress, the client its pagers
+    fetch with, the writer (the only user of the database connection), the progress display and
+    the totals it adds each commit to.
+    """
+
+    def __init__(
+        self,
+        run: Plan,
+        saved: dict[int, WindowProgress],
+        *,
+        client: ReplicateClient,
+        writer: RecordWriter,
+        progress: Progress,
+        totals: Totals,
+        concurrency: int,
+    ) -> None:
+        self.run_plan = run
+        self.client, self.writer, self.progress, self.totals = client, writer, progress, totals
+        self.floor = moment_of(run.floor)
         self.lives: list[_Live] = []
-        for window in run["windows"]:
-            progress = (
-                st.get_json(job.con, job.account, "predictions", window_key(window["id"])) or {}
-            )
-            if not progress.get("done"):
-                self.lives.append(
-                    _Live(window, progress.get("cursor"), moment_of(window.get("stop_at")))
-                )
-        self.by_id = {live.window["id"]: live for live in self.lives}
-        self.top = moment_of(run.get("newest"))
-        self.bottom = self.floor or moment_of(run.get("low"))
-        self.next_id = max((window["id"] for window in run["windows"]), default=-1) + 1
-        self.workers = max(1, min(job.request.concurrency, len(self.lives)))
+        for window in run.windows:
+            state = saved.get(window.id) or WindowProgress()
+            if not state.done:
+                self.lives.append(_Live(window, state.cursor, moment_of(window.stop_at)))
+        self.by_id = {live.window.id: live for live in self.lives}
+        self.top = moment_of(run.newest)
+        self.bottom = self.floor or moment_of(run.low)
+        self.next_id = run.next_id()
+        self.workers = max(1, min(concurrency, len(self.lives)))
         self.work: queue.Queue = queue.Queue()
         self.pages: queue.Queue = queue.Queue(
             maxsize=self.workers * 4
@@ -104,7 +115,7 @@ class WindowRun:
 
     # ----- pager threads ---------------------------------------------------------------------
     def _pager(self) -> None:
-        client = self.job.client
+        client = self.client
         while not self.stop.is_set():
             try:
                 live = self.work.get_nowait()
@@ -118,13 +129,14 @@ class WindowRun:
             window = live.window
             pager = client.predictions.pager(
                 cursor_url=live.cursor,
-                created_after=window["after"],
-                created_before=window["before"],
+                created_after=window.after,
+                created_before=window.before,
             )
             while pager.has_next() and not self.stop.is_set():
                 try:
                     page = fetch_page(client.http, pager)
-                    item = encode(page.results)  # here, not in the writer: see writer.py
+                    # encoded here, not in the writer: see writer.py
+                    item = encode(page.results, door.not_after(page.server_date))
                 except BaseException as exc:  # handed to the writer, which stops the run
                     self.pages.put((live, None, exc))
                     return
@@ -147,7 +159,7 @@ class WindowRun:
         ]
         for thread in threads:
             thread.start()
-        writer = self.job.writer
+        writer = self.writer
         remaining = len(self.lives)
         deadline: float | None = None
         opened = 0.0
@@ -211,18 +223,18 @@ class WindowRun:
                 continue  # fetched past a new edge before its pager heard of it
             page, done = self._cut(live, next_url, page)
             group.append(page)
-            fresh = fresh and bool(live.window.get("fresh"))
-            self.state[("predictions", window_key(live.window["id"]))] = st.dumps(
-                {"cursor": next_url, "done": done}
-            )
+            fresh = fresh and live.window.fresh
+            self.state[(RESOURCE, window_key(live.window.id))] = WindowProgress(
+                next_url, done
+            ).dumps()
             self.pages_pending += 1
             if done:
                 live.done = True
                 remaining -= 1
         if group:
-            self.job.writer.add(group, fresh=fresh)
-            self.job.progress.advance(sum(len(page) for page in group), len(group))
-            self.job.progress.update(self.covered_seconds())
+            self.writer.add(group, fresh=fresh)
+            self.progress.advance(sum(len(page) for page in group), len(group))
+            self.progress.update(self.covered_seconds())
         while self.waiting and self._split():
             self.waiting -= 1
             remaining += 1
@@ -235,15 +247,13 @@ class WindowRun:
         one), so the sum reaches top - bottom when every window is done.
         """
         covered = 0.0
-        for window in self.run_plan["windows"]:
-            upper = moment_of(window.get("before")) or self.top
-            lower = (
-                moment_of(window.get("stop_at")) or moment_of(window.get("after")) or self.bottom
-            )
+        for window in self.run_plan.windows:
+            upper = moment_of(window.before) or self.top
+            lower = moment_of(window.stop_at) or moment_of(window.after) or self.bottom
             if upper is None or lower is None or upper <= lower:
                 continue
             span = (upper - lower).total_seconds()
-            live = self.by_id.get(window["id"])
+            live = self.by_id.get(window.id)
             if live is None or live.done:  # finished, in this run or before a resume
                 covered += span
             elif live.position is not None:
@@ -281,7 +291,7 @@ class WindowRun:
         for live in self.lives:
             if live.done or live.position is None or not live.per_record:
                 continue
-            lower = live.stop or moment_of(live.window["after"]) or self.floor
+            lower = live.stop or moment_of(live.window.after) or self.floor
             if lower is None or live.position <= lower:
                 continue
             pages = (live.position - lower) / live.per_record / PAGE_SIZE
@@ -292,27 +302,20 @@ class WindowRun:
         mid = best_lower + (best.position - best_lower) / 2
         mid_text = format_timestamp(mid)
         old = best.window
-        new = {
-            "id": self.next_id,
-            "after": old.get("stop_at") or old["after"],
-            "before": mid_text,
-            "fresh": bool(old.get("fresh")),
-        }
+        new = Window(self.next_id, old.stop_at or old.after, mid_text, old.fresh)
         self.next_id += 1
-        old["stop_at"] = mid_text
+        old.stop_at = mid_text
         best.stop = parse_timestamp(mid_text)
-        self.run_plan["windows"].append(new)
+        self.run_plan.windows.append(new)
         live = _Live(new, None, None)
         self.lives.append(live)
-        self.by_id[new["id"]] = live
-        self.state[("predictions", "run")] = st.dumps(self.run_plan)
-        self.state[("predictions", window_key(new["id"]))] = st.dumps(
-            {"cursor": None, "done": False}
-        )
+        self.by_id[new.id] = live
+        self.state[(RESOURCE, "run")] = self.run_plan.dumps()
+        self.state[(RESOURCE, window_key(new.id))] = WindowProgress().dumps()
         self.work.put(live)
         return True
 
     def _commit(self) -> None:
-        result = self.job.writer.commit(self.state)
-        self.job.totals.add(result, self.pages_pending)
+        result = self.writer.commit(self.state)
+        self.totals.add(result, self.pages_pending)
         self.state, self.pages_pending = {}, 0

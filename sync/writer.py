@@ -36,13 +36,16 @@ filter, built from the table the first time it is needed, stays complete.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import duckdb
 import numpy as np
 
+from replicost.store import quarantine as rules
+from replicost.store import transactions as tx
 from replicost.store.query import one_row
-from replicost.sync import idfilter
+from replicost.sync import door, idfilter
 from replicost.sync import records as rec
 from replicost.sync.idfilter import IdFilter
 from replicost.sync.state import put_states
@@ -96,19 +99,37 @@ def _typed(name: str, value: str) -> str:
     return f"{value} ->> '$'"  # text as is; any other JSON value as its JSON text
 
 
+def _number_sql(value: str) -> str:
+    """Any JSON number as DOUBLE (for the door's checks: a count of 1e300 is no BIGINT)."""
+    return (
+        f"CASE WHEN json_type({value}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN {value}::DOUBLE END"
+    )
+
+
 def _select_sql(names: tuple[str, ...]) -> str:
-    """SELECT every column of `names` (+ account, synced_at) from $1 account, $2 page texts."""
+    """SELECT every column of `names` (+ account, synced_at, quarantine_reason) from $1 account,
+    $2 page texts and $3 the latest believable timestamp (door.py)."""
     fields = [name for name in names if name != "raw"]
     paths = ", ".join(f"'{_PATHS[name]}'" for name in fields)
-    selects = [
-        f"{_typed(name, f'j[{position}]')} AS {name}"
-        for position, name in enumerate(fields, start=1)
+    position = {name: i for i, name in enumerate(fields, start=1)}
+    selects = [f"{_typed(name, f'j[{position[name]}]')} AS {name}" for name in fields]
+    checked = {name: f"door_{name}" for name in (*rules.TIMESTAMP_FIELDS, *rules.SECONDS_FIELDS)}
+    checked.update({name: f"door_{name}" for name in rules.UNIT_FIELDS})
+    door_selects = [f"{name} AS door_{name}" for name in rules.TIMESTAMP_FIELDS]
+    door_selects += [
+        f"{_number_sql(f'j[{position[name]}]')} AS door_{name}"
+        for name in (*rules.SECONDS_FIELDS, *rules.UNIT_FIELDS)
     ]
-    return (
-        f"SELECT $1 AS account, {', '.join(selects)}, raw, now() AS synced_at FROM ("
+    inner = (
+        f"SELECT $1 AS account, {', '.join(selects)}, raw, now() AS synced_at, j FROM ("
         f"SELECT raw, json_extract(raw, [{paths}]) AS j FROM ("
         f"SELECT unnest(string_split(page, chr(10))) AS raw FROM (SELECT unnest($2::VARCHAR[]) AS page)) "
         f"WHERE raw <> '')"
+    )
+    return (
+        f"SELECT account, {', '.join(fields)}, raw, synced_at, "
+        f"{rules.reason_sql(checked, '$3::TIMESTAMPTZ')} AS quarantine_reason FROM ("
+        f"SELECT *, {', '.join(door_selects)} FROM ({inner}))"
     )
 
 
@@ -119,6 +140,7 @@ class Encoded:
     ids: list[str]
     text: str  # one record per line, as stored in `raw` (large data URLs replaced)
     created: list[Any]  # each record's created_at as served (a window's edge can cut a page)
+    not_after: datetime | None = None  # the latest believable timestamp (door.py); None: now
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -130,16 +152,28 @@ class Encoded:
             [self.ids[i] for i in keep],
             "\n".join(lines[i] for i in keep),
             [self.created[i] for i in keep],
+            self.not_after,
         )
 
 
-def encode(records: list[dict[str, Any]]) -> Encoded:
-    """JSON lines of `records` (orjson never writes a raw newline: strings escape it)."""
+def encode(records: list[dict[str, Any]], not_after: datetime | None = None) -> Encoded:
+    """JSON lines of `records` (orjson never writes a raw newline: strings escape it).
+
+    `not_after`: the latest believable timestamp for these records (`door.not_after` of the
+    page's `Date` header); None means the local clock's, when they are written.
+    """
     return Encoded(
         [record["id"] for record in records],
         "\n".join(map(rec.raw_json, records)),
         [record.get("created_at") for record in records],
+        not_after,
     )
+
+
+def _limit(pages: list[Encoded]) -> datetime:
+    """One door limit for a group of pages (fetched moments apart): the most lenient."""
+    limits = [page.not_after for page in pages if page.not_after is not None]
+    return max(limits) if limits else door.not_after(None)
 
 
 # DuckDB's memory during a sync: a fixed buffer pool (it caches blocks it wrote or read; left at
@@ -177,7 +211,7 @@ class RecordWriter:
         self.con, self.table, self.account = con, table, account
         self.training = table == "trainings"
         self.names = rec.RECORD_COLUMNS + (rec.TRAINING_EXTRA_COLUMNS if self.training else ())
-        columns = ", ".join(("account", *self.names, "synced_at"))
+        columns = ", ".join(("account", *self.names, "synced_at", "quarantine_reason"))
         select = _select_sql(self.names)
         self._insert_sql = f"INSERT INTO {table} ({columns}) {select}"
         self._stage_sql = f"CREATE OR REPLACE TEMP TABLE {_STAGE} AS {select}"
@@ -191,9 +225,11 @@ class RecordWriter:
         self,
         records: list[dict[str, Any]],
         state: dict[tuple[str, str], str | None] | None = None,
+        *,
+        not_after: datetime | None = None,
     ) -> WriteResult:
         """Upsert `records` and the (resource, key) -> value `state` entries in one transaction."""
-        return self.write_encoded([encode(records)] if records else [], state)
+        return self.write_encoded([encode(records, not_after)] if records else [], state)
 
     def write_encoded(
         self,
@@ -210,7 +246,7 @@ class RecordWriter:
         """Write pages into the open transaction (opened if needed); nothing is final before `commit`."""
         pages = [page for page in pages if page.ids]
         if not self._open:
-            self.con.execute("BEGIN TRANSACTION")
+            tx.begin(self.con)
             self._open = True
         if not pages:
             return
@@ -225,11 +261,11 @@ class RecordWriter:
     def commit(self, state: dict[tuple[str, str], str | None] | None = None) -> WriteResult:
         """Write `state` and COMMIT with the rows added since the last commit; return what they did."""
         if not self._open:
-            self.con.execute("BEGIN TRANSACTION")
+            tx.begin(self.con)
             self._open = True
         try:
             put_states(self.con, self.account, state or {})
-            self.con.execute("COMMIT")
+            tx.commit(self.con)
         except BaseException:
             self.rollback()
             raise
@@ -241,7 +277,7 @@ class RecordWriter:
         """Drop everything added since the last commit (the id filter may keep their bits: it
         over-approximates, which costs a lookup at most)."""
         if self._open:
-            self.con.execute("ROLLBACK")
+            tx.rollback(self.con)
         self._reset()
 
     def _reset(self) -> None:
@@ -262,7 +298,9 @@ class RecordWriter:
         if id_filter.may_contain(hashes).any():
             return False
         inserted = one_row(
-            self.con.execute(self._insert_sql, [self.account, [page.text for page in pages]])
+            self.con.execute(
+                self._insert_sql, [self.account, [page.text for page in pages], _limit(pages)]
+            )
         )[0]
         id_filter.add(hashes)
         self._result.new += inserted
@@ -270,7 +308,7 @@ class RecordWriter:
 
     def _upsert(self, pages: list[Encoded]) -> None:
         con = self.con
-        con.execute(self._stage_sql, [self.account, _unique_texts(pages)])
+        con.execute(self._stage_sql, [self.account, _unique_texts(pages), _limit(pages)])
         low, high, unreadable = one_row(
             con.execute(
                 f"SELECT epoch_us(min(created_at)), epoch_us(max(created_at)), count(*) - count(created_at) "

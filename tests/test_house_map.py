@@ -22,11 +22,7 @@ NOT_SOURCE = {"generated", "notebooks", "build", "dist", "docs"}
 # path -> who is splitting it
 KNOWN_LONG_MODULES: dict[str, str] = {}
 # path::qualified.name -> who is splitting it
-KNOWN_LONG_FUNCTIONS: dict[str, str] = {
-    "sync/engine.py::sync_account": "hostile",
-    "sync/predictions.py::PredictionSync.plan": "hostile",
-    "sync/resources.py::sync_trainings": "hostile",
-}
+KNOWN_LONG_FUNCTIONS: dict[str, str] = {}
 
 
 def _python_files() -> list[Path]:

@@ -20,7 +20,7 @@ from replicost.errors import DatabaseBusyError
 from replicost.simulator import FaultConfig, SimulatedAccount, SimulatorApp, serve
 from replicost.store import connect
 from replicost.sync import PredictionSync, Progress, SyncRequest, sync_account
-from replicost.sync import state as st
+from replicost.sync.plan import Plan
 from replicost.sync.records import DATA_URL_THRESHOLD
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -186,7 +186,7 @@ def test_window_edges_lose_and_duplicate_nothing(tmp_path, layout):
         job = PredictionSync(
             client, con, app.account.username, SyncRequest(concurrency=4), Progress()
         )
-        run = {"mode": "full", "low": None, "windows": windows}
+        run = Plan.from_json({"mode": "full", "low": None, "windows": windows})
         job._commit_plan(run, None, None)
         job.run_windows(run)
         con.close()
@@ -382,7 +382,7 @@ def test_idle_pagers_split_the_biggest_window_and_a_resumed_split_run_is_exact(t
     ]
     db = tmp_path / "r.duckdb"
     planned = {window["before"] for window in windows}
-    run = {"mode": "full", "low": None, "windows": windows}
+    run = Plan.from_json({"mode": "full", "low": None, "windows": windows})
 
     def page(transport):
         client = ReplicateClient(
@@ -397,7 +397,7 @@ def test_idle_pagers_split_the_biggest_window_and_a_resumed_split_run_is_exact(t
             client, con, app.account.username, SyncRequest(concurrency=4), Progress()
         )
         try:
-            stored_run = st.get_json(con, app.account.username, "predictions", "run")
+            stored_run = Plan.load(con, app.account.username)
             if stored_run is None:
                 job._commit_plan(run, None, None)
             job.run_windows(stored_run or run)

@@ -58,6 +58,11 @@ def count_rows(db) -> int:
         con.close()
 
 
+def _prediction_pages(app: SimulatorApp) -> int:
+    """List requests for predictions the simulator has served so far (all clients)."""
+    return app.stats.by_route["predictions.list"]
+
+
 @pytest.mark.slow
 def test_kill_9_at_random_moments_then_rerun_gives_exactly_the_uninterrupted_rows(tmp_path):
     seed = int(os.environ.get("REPLICOST_RESUME_SEED", random.randrange(1_000_000)))
@@ -68,7 +73,7 @@ def test_kill_9_at_random_moments_then_rerun_gives_exactly_the_uninterrupted_row
     app = SimulatorApp(account, token=TOKEN, latency_ms=15)  # slow enough to be killed mid-sync
     reference, resumed = tmp_path / "reference.duckdb", tmp_path / "resumed.duckdb"
     with serve(app) as server:
-        sync_account(
+        sync_account(  # the reference, and how many list pages a whole run asks for
             reference,
             token=TOKEN,
             base_url=server.base_url,
@@ -90,15 +95,24 @@ def test_kill_9_at_random_moments_then_rerun_gives_exactly_the_uninterrupted_row
         env = {**os.environ, "REPLICATE_API_TOKEN": TOKEN}
         kills = 0
         partial: list[int] = []
-        delay = 0.5
+        # Kill on observed progress, never on elapsed time (a loaded machine stretches every
+        # phase): after the sync has been served a random number of prediction list pages. The
+        # plan and the probe page are committed before any window's page is requested, so a kill
+        # after a few pages leaves rows; a whole run lists about 68 pages (probes, then windows).
+        low, high = 12, 55
         for _ in range(8):
+            served_before = _prediction_pages(app)
+            target = chance.randint(low, high)
             process = subprocess.Popen(
                 command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
             )
-            deadline = time.monotonic() + 30
-            while not resumed.exists() and process.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.02)  # the database exists: the sync is past its imports
-            time.sleep(chance.uniform(0.0, delay))
+            bound = time.monotonic() + 120  # a generous bound for a hung process, not a timing
+            while (
+                process.poll() is None
+                and _prediction_pages(app) - served_before < target
+                and time.monotonic() < bound
+            ):
+                time.sleep(0.005)
             finished = process.poll() is not None
             if not finished:
                 process.send_signal(signal.SIGKILL)
@@ -107,8 +121,6 @@ def test_kill_9_at_random_moments_then_rerun_gives_exactly_the_uninterrupted_row
             partial.append(count_rows(resumed))
             if finished or sum(0 < rows < 6000 for rows in partial) >= 3:
                 break
-            if partial[-1] == 0:
-                delay += 0.5  # killed before the predictions: wait longer next time
         final = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert final.returncode == 0, final.stderr
     assert kills >= 1, f"no run was interrupted (seed {seed})"

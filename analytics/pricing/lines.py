@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# control characters (newline, carriage return, escape...) a key may hold once TOML unescapes it
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+from replicost.redact import printable  # noqa: F401  (re-exported by analytics.pricing)
 
 
 @dataclass(frozen=True)
@@ -28,12 +27,6 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.label}:{self.line}" if self.line else self.label
         return printable(f"{where}: {self.severity}: {self.message}")
-
-
-def printable(text: str) -> str:
-    """`text` with control characters escaped (`\\n`, `\\x1b`): a problem stays one line, and a key
-    written as "\\u001b[31m" in a file cannot recolour or rewrite the user's terminal."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 _KEY_PART = r'(?:"(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)'

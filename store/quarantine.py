@@ -1,0 +1,56 @@
+"""The quarantine rules as SQL: which stored values are impossible (see sync/door.py for why).
+
+They live in the store because both the sync's INSERT and the migration that added the
+`quarantine_reason` column (checking rows stored before it) apply them.
+"""
+
+from __future__ import annotations
+
+MAX_SECONDS = 30 * 24 * 3600.0
+WALL_TOLERANCE = 60.0
+MAX_UNITS = 100_000_000
+TIMESTAMP_FIELDS = ("created_at", "started_at", "completed_at")
+SECONDS_FIELDS = ("predict_time", "total_time")
+UNIT_FIELDS = ("input_token_count", "output_token_count", "image_count")
+
+
+def reason_sql(column: dict[str, str], limit: str) -> str:
+    """The same rules as one SQL CASE: `column[name]` is a SQL expression for each field (the
+    timestamps as TIMESTAMPTZ, the numbers as DOUBLE, NULL when absent or not a number);
+    `limit` a TIMESTAMPTZ expression."""
+    wall = f"epoch({column['completed_at']}) - epoch({column['created_at']})"
+    cases = [
+        f"WHEN {column[name]} > {limit} THEN '{name} in the future'" for name in TIMESTAMP_FIELDS
+    ]
+    for name in SECONDS_FIELDS:
+        value = column[name]
+        cases += [
+            f"WHEN isinf({value}) OR isnan({value}) THEN '{name} not finite'",
+            f"WHEN {value} < 0 THEN '{name} negative'",
+            f"WHEN {value} > {MAX_SECONDS} THEN '{name} beyond {MAX_SECONDS:.0f} s'",
+            f"WHEN {value} > {wall} + {WALL_TOLERANCE} "
+            f"THEN '{name} longer than the record''s wall time'",
+        ]
+    for name in UNIT_FIELDS:
+        value = column[name]
+        cases += [
+            f"WHEN isinf({value}) OR {value} > {MAX_UNITS} THEN '{name} beyond {MAX_UNITS:,}'",
+            f"WHEN {value} < 0 THEN '{name} negative'",
+        ]
+    return "CASE " + " ".join(cases) + " END"
+
+
+def _number(path: str) -> str:
+    value = f"json_extract(raw, '{path}')"
+    return (
+        f"CASE WHEN json_type({value}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN {value}::DOUBLE END"
+    )
+
+
+def backfill_sql(table: str) -> str:
+    """UPDATE `table` setting `quarantine_reason` by the rules, for rows stored without it (the
+    local clock is the reference: a stored row has no `Date` header left)."""
+    column = {name: name for name in TIMESTAMP_FIELDS}
+    column.update({name: _number(f"$.metrics.{name}") for name in (*SECONDS_FIELDS, *UNIT_FIELDS)})
+    reason = reason_sql(column, "(now() + INTERVAL 1 HOUR)")
+    return f"UPDATE {table} SET quarantine_reason = {reason} WHERE quarantine_reason IS NULL"
