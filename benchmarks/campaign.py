@@ -33,6 +33,7 @@ from reliability.crash import crash_anywhere  # noqa: E402
 from reliability.disk import disk_trouble  # noqa: E402
 from reliability.files import bad_database_files, bad_settings_files  # noqa: E402
 from reliability.leaks import secrets  # noqa: E402
+from reliability.lying import lying_server  # noqa: E402
 from reliability.network import hostile_network, storm_stops_cleanly  # noqa: E402
 from reliability.parsers import bad_pages, codegen_specs  # noqa: E402
 
@@ -79,6 +80,24 @@ Fixed since (by the owners of the code, each with a test):
   (`test_a_record_whose_id_is_not_a_string_makes_a_malformed_page`).
 - A sync that stops (storm, network) printed the error line only; the line now says how many requests and
   retries it made and that a rerun resumes.
+
+Fixed for issue #13 (an independent campaign's findings; tests in `tests/test_reliability_hostile.py`):
+- A body dripping a byte a second held a sync forever (httpx's read timeout restarts on every byte); now
+  every response has a whole-response deadline (`--request-deadline`, 60 s) and the sync an overall one
+  (`--deadline`, 4 h), both enforced while the body is read; a stalled response is retried like a timeout.
+- A `next` cursor pointing at its own page paged forever; a repeated cursor, a repeated page, a page
+  wholly newer than the one before or more than 10^6 pages now stop the list with one line naming the URL.
+- One record created `9999-12-31` became the high-water mark and blinded every later incremental sync; a
+  `predict_time` of 1e308 made every report fail with `ConversionException`, a negative one was priced
+  negative. Records with impossible values are now stored but quarantined (`quarantine_reason`), never
+  move a high-water mark, and are unpriced with their reason; the cost views do not sum their numbers.
+- `Retry-After: soon` crashed the sync with `ValueError`; junk now falls back to backoff.
+- `budget check --monthly nan|inf|1e400` and a token with a trailing newline or an inner control character
+  now end with exit 2 and one line; a sync refused before its first committed page (401, nothing
+  listening) leaves no database file; a right-to-left override in a pricing key is printed escaped.
+- The kill -9 resume test and the concurrent-use case now wait on observed progress (pages served by
+  the simulator; a sync held by the simulator until the others ran), not on wall-clock delays that a
+  loaded machine stretched past the sync.
 
 Open:
 - After the error line of a disk-full sync, DuckDB's bindings print dozens of nanobind "leaked instance"
@@ -129,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="seed of the kill moments")
     parser.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "_work" / "campaign")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "RELIABILITY.md")
+    parser.add_argument(
+        "--cases", default=None, help="comma-separated steps to run (default: all), e.g. lying"
+    )
     args = parser.parse_args(argv)
     import shutil
 
@@ -145,10 +167,14 @@ def main(argv: list[str] | None = None) -> int:
         ("storm", lambda: storm_stops_cleanly(args.runs * 2, workdir=args.workdir / "storm")),
         ("churn", lambda: churn(args.runs, workdir=args.workdir / "churn")),
         ("concurrent", lambda: concurrent_use(args.runs, workdir=args.workdir / "concurrent")),
+        ("lying", lambda: lying_server(args.runs, workdir=args.workdir / "lying")),
         *offline_steps(
             args.workdir, examples=args.examples, codegen_examples=args.codegen_examples
         ),
     ]
+    if args.cases:
+        wanted = set(args.cases.split(","))
+        steps = [(name, step) for name, step in steps if name in wanted]
     with home(args.workdir):
         for name, step in steps:
             begun = time.monotonic()

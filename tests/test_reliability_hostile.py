@@ -1,8 +1,8 @@
 """A server that lies or stalls (issue #13): every case over real HTTP on loopback.
 
-The server here is not the simulator: a small threaded `http.server` that serves a fixed account and
-misbehaves on purpose (drips bodies, points a cursor at its own page, serves records from the year
-9999 or with a `predict_time` of 1e308, answers `Retry-After: soon`). Each test runs the CLI as a
+The server is not the simulator: `replicost.simulator.hostile`, a small threaded `http.server` that
+serves a fixed account and misbehaves on purpose (drips bodies, points a cursor at its own page,
+serves records from the year 9999 or with a `predict_time` of 1e308, answers `Retry-After: soon`). Each test runs the CLI as a
 user would and checks what is stored against the records the server holds.
 """
 
@@ -10,16 +10,10 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 import time
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import duckdb
 import pytest
@@ -27,6 +21,7 @@ import pytest
 from replicost.cli.main import run
 from replicost.client import RetryPolicy
 from replicost.client.errors import NetworkError
+from replicost.simulator.hostile import HostileServer, record, serve_hostile
 from replicost.store import connect
 from replicost.sync import sync_account
 from replicost.sync.door import not_after, quarantine_reason
@@ -35,134 +30,13 @@ from replicost.sync.writer import RecordWriter
 TOKEN = "r8_HostileServerToken_5c1e"
 PRICING = '[models]\n"acme/flux-dev" = "gpu-a40-large"\n'  # 0.000725 USD per second
 A40_LARGE = Decimal("0.000725")
-BASE = (datetime.now(UTC) - timedelta(days=3)).replace(microsecond=0)
 
 
-def record(index: int, predict_time: float = 10.0, created: datetime | None = None) -> dict:
-    created = created or BASE + timedelta(minutes=index)
-    return {
-        "id": f"p{index:04d}",
-        "model": "acme/flux-dev",
-        "version": "a" * 64,
-        "status": "succeeded",
-        "source": "api",
-        "created_at": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "started_at": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "completed_at": (created + timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "metrics": {"predict_time": predict_time, "total_time": min(predict_time, 30.0)},
-    }
+def hostile(records: list[dict], page_size: int = 3) -> HostileServer:
+    return HostileServer(records, token=TOKEN, page_size=page_size)
 
 
-class Hostile:
-    """The account a hostile server serves, and how it misbehaves (set by each test)."""
-
-    def __init__(self, records: list[dict], page_size: int = 3) -> None:
-        self.records = records
-        self.page_size = page_size
-        self.drip_seconds: float | None = None  # predictions bodies: one byte every this often
-        self.drip_padding = 0  # spaces appended to a dripped body (its length: how long it drips)
-        self.cursor: str | None = None  # "self", "new-cursor-same-page" or "cycle" (on page 2)
-        self.retry_after: str | None = None  # the first predictions request gets a 429 with it
-        self.requests: Counter = Counter()
-        self.stopping = threading.Event()
-        self.lock = threading.Lock()
-
-    def predictions(self, query: dict[str, str], base: str) -> tuple[int, dict, dict]:
-        rows = sorted(self.records, key=lambda r: r["created_at"], reverse=True)
-        if "created_after" in query:
-            low = _moment(query["created_after"])
-            rows = [r for r in rows if _moment(r["created_at"]) >= low]
-        if "created_before" in query:
-            high = _moment(query["created_before"])
-            rows = [r for r in rows if _moment(r["created_at"]) < high]
-        page = int(query.get("page", "1"))
-        served = page
-        if self.cursor == "cycle" and page >= 3:
-            served = 1 + (page - 1) % 2  # pages 1, 2, 1, 2... under ever new cursors
-        if self.cursor == "new-cursor-same-page" and page >= 3:
-            served = 2
-        start = (served - 1) * self.page_size
-        results = rows[start : start + self.page_size]
-        more = start + self.page_size < len(rows)
-        next_url = None
-        if more or (self.cursor and page >= 2):
-            following = dict(query, page=str(page if self.cursor == "self" else page + 1))
-            next_url = f"{base}/v1/predictions?{urlencode(following)}"
-        return 200, {"results": results, "next": next_url, "previous": None}, {}
-
-
-def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def _handler(state: Hostile) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args) -> None:  # quiet
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802
-            parts = urlsplit(self.path)
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            route = parts.path.rstrip("/").removeprefix("/v1/")
-            base = f"http://{self.headers['Host']}"
-            with state.lock:
-                state.requests[route] += 1
-                first_listing = route == "predictions" and state.requests[route] == 1
-            if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-                return self.reply(401, {"detail": "Invalid token."})
-            if route == "predictions" and first_listing and state.retry_after is not None:
-                return self.reply(429, {"detail": "slow down"}, {"Retry-After": state.retry_after})
-            if route == "account":
-                return self.reply(200, {"type": "organization", "username": "acme", "name": "Acme"})
-            if route == "hardware":
-                return self.reply(200, [{"sku": "gpu-a40-large", "name": "Nvidia A40 (Large) GPU"}])
-            if route in ("deployments", "trainings"):
-                return self.reply(200, {"results": [], "next": None, "previous": None})
-            if route == "predictions":
-                status, body, headers = state.predictions(query, base)
-                return self.reply(status, body, headers, drip=state.drip_seconds)
-            return self.reply(404, {"detail": "Not found."})
-
-        def reply(self, status: int, body, headers=None, drip: float | None = None) -> None:
-            data = json.dumps(body).encode()
-            if drip is not None:
-                data += b" " * state.drip_padding
-            self.send_response(status)  # adds the Date header
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            if drip is None:
-                self.wfile.write(data)
-                return
-            try:
-                for position in range(len(data)):
-                    if state.stopping.is_set():
-                        return
-                    self.wfile.write(data[position : position + 1])
-                    self.wfile.flush()
-                    time.sleep(drip)
-            except OSError:  # the client gave up on us: that is the point
-                self.close_connection = True
-
-    return Handler
-
-
-@contextmanager
-def serve(state: Hostile) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        state.stopping.set()
-        server.shutdown()
-        server.server_close()
+serve = serve_hostile
 
 
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
@@ -200,7 +74,7 @@ def stored(db: Path) -> dict[str, str | None]:
 
 
 def test_a_dripping_body_ends_the_sync_within_its_deadline_in_one_line(tmp_path, capsys):
-    state = Hostile([record(i) for i in range(6)])
+    state = hostile([record(i) for i in range(6)])
     state.drip_seconds, state.drip_padding = 0.05, 100_000  # one page would take ~85 minutes
     db = tmp_path / "drip.duckdb"
     with serve(state) as base_url:
@@ -219,7 +93,7 @@ def test_a_dripping_body_ends_the_sync_within_its_deadline_in_one_line(tmp_path,
 
 
 def test_a_stalled_response_is_retried_like_a_timeout_then_reported_as_one(tmp_path):
-    state = Hostile([record(i) for i in range(6)])
+    state = hostile([record(i) for i in range(6)])
     state.drip_seconds, state.drip_padding = 0.05, 100_000
     with serve(state) as base_url:
         with pytest.raises(NetworkError) as caught:
@@ -245,7 +119,7 @@ def test_a_looping_cursor_stops_the_sync_naming_the_url_and_keeps_what_was_commi
     tmp_path, capsys, cursor
 ):
     records = [record(i) for i in range(12)]
-    state = Hostile(records)
+    state = hostile(records)
     state.cursor = cursor
     db = tmp_path / "loop.duckdb"
     with serve(state) as base_url:
@@ -266,7 +140,7 @@ def test_a_looping_cursor_stops_the_sync_naming_the_url_and_keeps_what_was_commi
 def test_a_future_dated_record_is_quarantined_and_does_not_blind_the_next_sync(tmp_path, capsys):
     records = [record(i) for i in range(5)]
     future = {**record(99), "created_at": "9999-12-31T23:59:59.999999Z", "completed_at": None}
-    state = Hostile([*records, future])
+    state = hostile([*records, future])
     db = tmp_path / "future.duckdb"
     with serve(state) as base_url:
         code, out, err = sync_cli(capsys, base_url, db)
@@ -293,7 +167,7 @@ def test_a_future_dated_record_is_quarantined_and_does_not_blind_the_next_sync(t
 def test_huge_and_negative_predict_time_leave_every_report_working_and_counted(tmp_path, capsys):
     normal = [record(i, predict_time=10.0) for i in range(4)]
     huge, negative = record(50, predict_time=1e308), record(51, predict_time=-723.928945)
-    state = Hostile([*normal, huge, negative])
+    state = hostile([*normal, huge, negative])
     db = tmp_path / "numbers.duckdb"
     pricing = tmp_path / "prices.toml"
     pricing.write_text(PRICING)
@@ -333,7 +207,7 @@ def test_huge_and_negative_predict_time_leave_every_report_working_and_counted(t
 
 
 def test_retry_after_soon_falls_back_to_backoff_and_the_sync_completes(tmp_path, capsys):
-    state = Hostile([record(i) for i in range(4)])
+    state = hostile([record(i) for i in range(4)])
     state.retry_after = "soon"
     db = tmp_path / "soon.duckdb"
     with serve(state) as base_url:
@@ -349,7 +223,7 @@ def test_retry_after_soon_falls_back_to_backoff_and_the_sync_completes(tmp_path,
 def test_a_token_with_a_trailing_newline_works_and_one_with_an_inner_control_is_refused(
     tmp_path, capsys, monkeypatch
 ):
-    state = Hostile([record(1)])
+    state = hostile([record(1)])
     with serve(state) as base_url:
         monkeypatch.setenv("REPLICATE_API_TOKEN", f"  {TOKEN}\n")
         args = ("sync", "--db", str(tmp_path / "t.duckdb"), "--base-url", base_url, "--quiet")
@@ -365,13 +239,13 @@ def test_a_token_with_a_trailing_newline_works_and_one_with_an_inner_control_is_
 def test_a_sync_that_fails_before_its_first_page_leaves_no_database_file(tmp_path, capsys, failure):
     db = tmp_path / "new.duckdb"
     if failure == "401":
-        with serve(Hostile([record(1)])) as base_url:
+        with serve(hostile([record(1)])) as base_url:
             code, out, err = cli(
                 capsys, "sync", "--db", str(db), "--base-url", base_url, "--token", "r8_wrong"
             )
         assert code == 2, err
     else:
-        with serve(Hostile([])) as base_url:
+        with serve(hostile([])) as base_url:
             pass  # the port is closed again: connections are refused
         code, out, err = cli(
             capsys, "sync", "--db", str(db), "--base-url", base_url, "--token", TOKEN, "--quiet"

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from cli_helpers import CLI, run_cli_process
 
-from replicost.simulator import serve
+from replicost.simulator import SimulatorApp, serve
 
 from reliability.common import (
     FAST_RETRY,
@@ -123,6 +123,25 @@ def churn(runs: int, *, predictions: int = 3000, workdir: Path) -> CaseResult:
 
 
 # ----- case: concurrent use -------------------------------------------------------------------
+class GatedApp(SimulatorApp):
+    """The simulator holding every predictions page after the third until `gate` opens: a sync
+    that is surely still running while the others start, however slow the machine (no timing)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = threading.Event()
+
+    def handle(self, method, path, *args, **kwargs):
+        if (
+            not self.gate.is_set()
+            and method == "GET"
+            and path.rstrip("/").endswith("/predictions")
+            and self.stats.by_route["predictions.list"] >= 3
+        ):
+            self.gate.wait(timeout=600)  # a generous bound for a hung test, not a timing
+        return super().handle(method, path, *args, **kwargs)
+
+
 def concurrent_use(runs: int, *, predictions: int = 4000, workdir: Path) -> CaseResult:
     """A sync runs; a second sync and a report start meanwhile: the sync is refused at once, the
     report works or says in one line why not; the first sync's result is whole."""
@@ -135,12 +154,12 @@ def concurrent_use(runs: int, *, predictions: int = 4000, workdir: Path) -> Case
     refusals: list[float] = []
     report_outcomes: set[str] = set()
     for run in range(runs):
-        app = make_app(predictions, seed=60 + run, latency_ms=100)
+        app = make_app(predictions, seed=60 + run, latency_ms=10, app_class=GatedApp)
         db = fresh(workdir / f"busy-{run}.duckdb")
         result.runs += 1
         with serve(app) as server:
             base = ["--base-url", server.base_url, "--quiet"]
-            # one window at a time, 100 ms a page: the first sync outlasts two CLI start-ups
+            # one window at a time, held after its third page until the others are done
             first = subprocess.Popen(
                 [*CLI, "sync", "--db", str(db), *base, "--concurrency", "1"],
                 stdout=subprocess.PIPE,
@@ -165,6 +184,7 @@ def concurrent_use(runs: int, *, predictions: int = 4000, workdir: Path) -> Case
                 env=TOKEN_ENV,
             )
             still_running = first.poll() is None
+            app.gate.set()
             out, err = first.communicate(timeout=300)
         if not still_running:
             result.notes.append(
