@@ -224,7 +224,10 @@ CREATE OR REPLACE TEMP VIEW {view} AS
 WITH scanned AS (
     -- Per-record values computed on the scan, before the lookup. A record still in flight looks
     -- nothing up (NULL key): it is unpriced whatever it ran on.
-    SELECT id, account, model, version, source, deployment, status, created_at, predict_time,
+    -- (a quarantined record's predict_time is not believed: NULL in the view, so no sum over
+    -- the view, spend's seconds or an insight's, can overflow or go negative because of it)
+    SELECT id, account, model, version, source, deployment, status, created_at,
+           CASE WHEN {quarantine} IS NULL THEN predict_time END AS predict_time,
            started_at, completed_at, {quarantine} AS quarantine_reason,
            image_count, input_token_count, output_token_count, error,
            CASE WHEN status NOT IN {in_flight} OR status IS NULL THEN coalesce(deployment, model) END
