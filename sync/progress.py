@@ -199,9 +199,10 @@ class RichProgress(Progress):
         self.console = console or Console(stderr=True)
         self.bar = Bar(*_rich_columns(), console=self.console)
         self.tasks: dict[str, Any] = {}
-        self.bar.start()
 
     def start(self, resource: str) -> None:
+        if not self.tasks:
+            self.bar.start()  # the live display (and its hidden cursor) starts with a resource
         super().start(resource)
         self.tasks[resource] = self.bar.add_task(resource, total=None, detail="")
         self._refresh()
@@ -245,7 +246,8 @@ class RichProgress(Progress):
         self.console.print(redact(text), markup=False, highlight=False)
 
     def close(self) -> None:
-        self.bar.stop()
+        if self.tasks:
+            self.bar.stop()
 
 
 def _rich_columns() -> list[Any]:
