@@ -1,9 +1,10 @@
 """What every insight is made of, and the one scan of the priced records that the finders share.
 
 An insight is one finding with the dollars it is about, the evidence behind them and what to do.
-The dollars carry a kind, as every figure of the bill does: `exact` (records priced per second on
-known hardware or per unit at known prices), `estimated` (deployments' uptime, private models'
-active time, counterfactuals built from recorded facts) or `what-if` (a bound under stated
+The dollars carry a kind, as every figure of the bill does (`cost_kind` of the cost views):
+`exact` (records priced per second on known hardware or per unit at known prices), `estimated`
+(deployments, private models' active time, hardware from the shipped map, seconds from timestamps;
+and the insights' counterfactuals built from recorded facts) or `what-if` (a bound under stated
 assumptions, not a promise).
 
 Speed: every finder but the idle-deployment one reads `insight_facts`, a TEMP table that one scan
@@ -94,11 +95,6 @@ def usd(value: Decimal) -> str:
     return f"${value:,.2f}"
 
 
-# A record's kind on the bill: unpriced; estimated where Replicate bills more than active time
-# (private models, deployments: `lower_bound`); else exact.
-COST_KIND_SQL = """CASE WHEN basis = 'unpriced' THEN 'unpriced'
-     WHEN lower_bound OR deployment IS NOT NULL THEN 'estimated' ELSE 'exact' END"""
-
 # Similar error texts as one class: the first line and sentence, numbers as N, at most 80 chars.
 ERROR_CLASS_SQL = r"""CASE status
     WHEN 'canceled' THEN '(canceled)' WHEN 'aborted' THEN '(aborted)'
@@ -108,27 +104,30 @@ ERROR_CLASS_SQL = r"""CASE status
 END"""
 
 # Shape: one row per (kind, model, version, deployment, source, status, hardware, basis, reason,
-# cost kind, error class, UTC day) of the records created before the period's end (all history:
-# spikes need the 28 days before the period, version changes the versions before it).
+# cost kind on the bill, error class, UTC day) of the records created before the period's end (all
+# history: spikes need the 28 days before the period, version changes the versions before it).
+# `seconds` are billable seconds (predict_time, else completed_at - started_at); `seconds_ok` and
+# `timed_ok` the predict_time of succeeded runs; `unpriced_*_usd` the bill's range of unpriced ones.
 # The scan groups by the view's own columns and an integer day (cheap to hash); labels are derived
 # afterwards on the few aggregated rows.
 FACTS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE insight_facts AS
 WITH grouped AS (
-    SELECT kind, model, version, deployment, source, status, hardware, basis, reason, lower_bound,
+    SELECT kind, model, version, deployment, source, status, hardware, basis, reason, cost_kind,
            CASE WHEN status IN ('failed', 'canceled', 'aborted') THEN {ERROR_CLASS_SQL} END
                AS error_class,
            epoch_us(created_at) // 86400000000 AS day_number,
-           count(*) AS records, sum(cost_usd) AS cost_usd,
-           sum(predict_time) AS timed_seconds, count(predict_time) AS timed
+           count(*) AS records, sum(cost_usd) AS cost_usd, sum(seconds) AS billable_seconds,
+           sum(predict_time) AS timed_seconds, count(predict_time) AS timed,
+           sum(unpriced_low_usd) AS unpriced_low_usd, sum(unpriced_high_usd) AS unpriced_high_usd
     FROM priced_records
     WHERE created_at IS NOT NULL AND created_at < $end_utc
     GROUP BY ALL
 )
-SELECT kind, model, version, deployment, source, status, hardware, basis, reason,
-       {COST_KIND_SQL} AS cost_kind, error_class,
+SELECT kind, model, version, deployment, source, status, hardware, basis, reason, cost_kind, error_class,
        CAST(DATE '1970-01-01' + CAST(day_number AS INTEGER) AS DATE) AS day,
-       records, cost_usd, coalesce(timed_seconds, 0) AS seconds,
+       records, cost_usd, coalesce(billable_seconds, 0) AS seconds,
+       unpriced_low_usd, unpriced_high_usd,
        CASE WHEN status = 'succeeded' THEN timed ELSE 0 END AS timed_ok,
        CASE WHEN status = 'succeeded' THEN timed_seconds END AS seconds_ok
 FROM grouped
