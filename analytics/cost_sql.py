@@ -345,7 +345,8 @@ priced AS (
         -- the least and most an unpriced per-second record could cost: its seconds on the cheapest
         -- and the dearest hardware of the catalog (NULL: no seconds known, or billed per unit)
         NOT per_unit AND NOT per_second AND field_problem IS NULL AND seconds_micro IS NOT NULL
-            AND NOT has_unit_prices AND coalesce(version, '') <> 'hidden'
+            AND NOT has_unit_prices
+            AND NOT list_contains((SELECT list(model) FROM replicost_official), model)
             AND (status NOT IN {in_flight} OR status IS NULL) AS bounded
     FROM costed
 )
@@ -383,7 +384,7 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
             'no release of deployment ' || deployment || ' is known; add its hardware under '
             || '[deployments] "' || deployment || '" in your pricing file'
         WHEN model IS NULL THEN 'no model recorded; cannot tell what it ran on'
-        WHEN version = 'hidden' OR list_contains((SELECT list(model) FROM replicost_official), model) THEN
+        WHEN list_contains((SELECT list(model) FROM replicost_official), model) THEN
             'official model ' || model || ' bills per output and has no unit price; add its prices '
             || 'under [units."' || model || '"] in your pricing file (see its Replicate page)'
         ELSE 'no hardware known for model ' || model || '; add it under [models] in your pricing file'

@@ -20,14 +20,18 @@ from .reports import ConfigLike, priced_connection
 
 FORMATS = ("parquet", "csv")
 
-# export_records: every priced prediction and training with its month (UTC) for partitioning.
-# Row shape: the `priced_records` columns (kind, id, account, model, version, source, deployment,
+# export_records: every item of the bill estimate with its month (UTC) for partitioning: each
+# prediction and training, and each deployment-day's always-on top-up (kind 'deployment_uptime',
+# no id), so the exported cost_usd adds up to the bill.
+# Row shape: the `bill_items` columns (kind, id, account, model, version, source, deployment,
 # status, created_at TIMESTAMPTZ, predict_time, hardware, basis, unit, units, unit_price,
-# cost_usd DECIMAL(18,6), reason) + month VARCHAR 'YYYY-MM'. Ordered for stable files.
+# cost_usd DECIMAL(18,6), reason, lower_bound, billing_note, cost_kind, seconds, quarantined,
+# unpriced_low_usd, unpriced_high_usd, the token and image counts and their prices, ...) + month
+# VARCHAR 'YYYY-MM'. Ordered for stable files. Every cost can be recomputed from its row.
 EXPORT_RECORDS = """
 SELECT *, strftime(timezone('UTC', created_at), '%Y-%m') AS month
-FROM priced_records
-ORDER BY created_at, id
+FROM bill_items
+ORDER BY created_at, kind, id
 """
 
 

@@ -27,6 +27,7 @@ COMMANDS = {
     "budget": "replicost.cli.budget_cmd:budget",
     "export": "replicost.cli.export_cmd:export",
     "demo": "replicost.cli.demo_cmd:demo",
+    "explain": "replicost.cli.explain_cmd:explain",
 }
 
 

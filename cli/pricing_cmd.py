@@ -10,7 +10,8 @@ import click
 from replicost.errors import InputError
 from replicost.redact import printable
 
-from .options import pricing_options
+from .options import db_option, load_settings, pricing_options
+from .render import write_text
 
 
 @click.group()
@@ -61,6 +62,11 @@ def _format(described: dict) -> list[str]:
         lines.append("  (none: add [models] to your pricing file to price your own models)")
     for ref, sku in described["models"].items():
         lines.append(f"  {ref:<60} {sku}")
+    lines += ["", "Public models' hardware (shipped map; prices from it are estimated)"]
+    for row in described["public_models"]:
+        lines.append(
+            f"  {row['model']:<50} {row['hardware']:<16} read {row['read']}: {row['source']}"
+        )
     if described["deployments"]:
         lines += ["", "Deployment hardware before their earliest observed release"]
         for row in described["deployments"]:
@@ -72,12 +78,46 @@ def _format(described: dict) -> list[str]:
 
 
 @pricing.command()
+@pricing_options
+@db_option()
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the file here instead of printing it.",
+)
+def suggest(
+    pricing_file: Path | None, config_path: Path | None, db_path: Path | None, output: Path | None
+) -> None:
+    """Write a pricing file for everything unpriced, ranked by predict seconds."""
+    from replicost.analytics import suggest as suggest_lib
+
+    db, config = load_settings(db_path, config_path)
+    text = suggest_lib.suggest(db, pricing_file=pricing_file, config=config)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_text(output, text)
+    click.echo(
+        f"wrote {output}; check it, then: replicost report spend --pricing {output}", err=True
+    )
+
+
+@pricing.command()
 @click.argument("file", type=click.Path(path_type=Path))
-def validate(file: Path) -> None:
+@db_option(
+    help="Also warn about [deployments] and [models] entries naming nothing in this database."
+)
+def validate(file: Path, db_path: Path | None) -> None:
     """Report every problem of a pricing file with its line number (exit 2 if any error)."""
     from replicost.analytics import pricing as pricing_lib
 
     problems = pricing_lib.validate_file(file)
+    if db_path is not None:
+        from replicost.analytics import suggest as suggest_lib
+
+        problems = sorted(
+            problems + suggest_lib.unknown_names(file, db_path), key=lambda problem: problem.line
+        )
     for problem in problems:
         click.echo(str(problem))
     errors = sum(problem.severity == "error" for problem in problems)

@@ -21,6 +21,7 @@ from replicost.tomlfile import TOO_DEEP, parse_toml, read_text
 
 from .catalog import BEGINNING, Catalog
 from .lines import LineIndex, Problem
+from .skus import split_sku
 from .validator import _Reader
 
 
@@ -89,8 +90,37 @@ def validate_text(text: str, label: str, *, extra_keys: Iterable[str] = ()) -> l
     except RecursionError:
         return [Problem(label, 0, f"not valid TOML: {TOO_DEEP}")]
     layer, problems = parse_pricing(data, text, label, extra_keys=extra_keys)
-    problems += _unknown_sku_warnings(shipped_catalog().merge(layer), layer, text, label)
+    shipped = shipped_catalog()
+    problems += _unknown_sku_warnings(shipped.merge(layer), layer, text, label)
+    problems += _unlisted_sku_warnings(shipped, shipped.merge(layer), layer, text, label)
     return sorted(problems, key=lambda problem: problem.line)
+
+
+def _unlisted_sku_warnings(
+    shipped: Catalog, merged: Catalog, layer: Catalog, text: str, label: str
+) -> list[Problem]:
+    """Priced hardware SKUs that Replicate does not list (the shipped catalog's SKUs and their
+    -Nx); an unpriced one already has its own warning."""
+    lines = LineIndex(text)
+    listed = sorted(shipped.hardware)
+    uses = [(("hardware", sku), sku) for sku in layer.hardware]
+    uses += [(("models", ref), sku) for ref, sku in layer.models.items()]
+    uses += [
+        (("deployments", name), row.hardware)
+        for name, history in layer.deployments.items()
+        for row in history
+    ]
+    return [
+        Problem(
+            label,
+            lines.line_of(path),
+            f"{'.'.join(path)}: hardware {sku} is not a SKU Replicate lists "
+            f"(listed: {', '.join(listed)}, and their -2x/-4x/-8x)",
+            "warning",
+        )
+        for path, sku in uses
+        if split_sku(sku)[0] not in shipped.hardware and merged.knows_sku(sku)
+    ]
 
 
 def validate_file(path: str | Path) -> list[Problem]:
@@ -205,6 +235,10 @@ def describe(catalog: Catalog) -> dict[str, Any]:
             }
             for name in sorted(catalog.deployments)
             for row in catalog.deployments[name]
+        ],
+        "public_models": [
+            {"model": e.model, "hardware": e.hardware, "source": e.source, "read": e.read}
+            for _, e in sorted(catalog.public_models.items())
         ],
         "note": catalog.meta.get("note", ""),
     }
