@@ -219,7 +219,7 @@ def _unpriced_strip(
     for i, count in enumerate(chart.unpriced):
         if count:
             h = max(1.0, STRIP_HEIGHT * count / peak)
-            tip = f"{chart.categories[i]}: {count:,} unpriced records"
+            tip = f"{chart.categories[i]}: {count:,} unpriced records{_range_text(chart, i)}"
             drawing.add(
                 Rect(x0 + i * slot + (slot - bar) / 2, base - h, bar, h, UNPRICED_COLOR, tip)
             )
@@ -230,10 +230,17 @@ def _unpriced_strip(
 # ----- category charts ------------------------------------------------------------------------
 
 
+def _range_text(chart: Chart, i: int) -> str:
+    if not chart.unpriced_range:
+        return ""
+    low, high = chart.unpriced_range[i]
+    return f" ({money(low)} to {money(high)})" if high else ""
+
+
 def _value_text(chart: Chart, i: int, total: Decimal) -> str:
     text = money(total)
     if chart.unpriced[i]:
-        text += f"  + {chart.unpriced[i]:,} unpriced"
+        text += f"  + {chart.unpriced[i]:,} unpriced{_range_text(chart, i)}"
     return text
 
 

@@ -46,6 +46,8 @@ class Chart:
     unpriced: list[int]  # unpriced records per category
     time_unit: str | None = None  # "day", "week", "month", or None for a category chart
     notes: list[str] = field(default_factory=list)
+    # what the unpriced records could cost per category (low, high), when the report says
+    unpriced_range: list[tuple[Decimal, Decimal]] | None = None
 
     def total(self) -> Decimal:
         return sum((sum(row, Decimal(0)) for row in self.values), Decimal(0))
@@ -94,16 +96,22 @@ def chart_from_report(report: SpendReport, *, top: int | None = None) -> Chart:
     x_dim = time_dim or by[0]
     stack_dims = [d for d in by if d != x_dim]
     cells: dict[tuple[str, str], Decimal] = {}
-    unpriced: dict[str, int] = {}
+    unpriced: dict[str, list] = {}  # x -> [count, low, high]
+    ranged = "unpriced_high" in report.rows.columns
     folded = Decimal(0)
     for row in report.rows.iter_rows(named=True):
         x = _text(row[x_dim])
+        cost = row["cost_usd"] or Decimal(0)
         if time_dim and x == OTHER:
-            folded += row["cost_usd"]
+            folded += cost
             continue
         key = " / ".join(_text(row[d]) for d in stack_dims) or SINGLE
-        cells[(x, key)] = cells.get((x, key), Decimal(0)) + row["cost_usd"]
-        unpriced[x] = unpriced.get(x, 0) + row["unpriced_count"]
+        cells[(x, key)] = cells.get((x, key), Decimal(0)) + cost
+        group = unpriced.setdefault(x, [0, Decimal(0), Decimal(0)])
+        group[0] += row["unpriced_count"]
+        if ranged:
+            group[1] += row["unpriced_low"] or Decimal(0)
+            group[2] += row["unpriced_high"] or Decimal(0)
     series_totals: dict[str, Decimal] = {}
     x_totals: dict[str, Decimal] = {}
     for (x, key), value in cells.items():
@@ -119,6 +127,8 @@ def chart_from_report(report: SpendReport, *, top: int | None = None) -> Chart:
         if len(categories) < len(x_totals):
             categories.append(OTHER)
     chart = _fill(report, categories, series, cells, unpriced, time_dim)
+    if ranged:
+        chart.unpriced_range = _ranges(categories, unpriced)
     if folded:
         chart.notes.append(f"{money(folded)} folded into (other) by --top is not on the time axis")
     return chart
@@ -129,7 +139,7 @@ def _fill(
     categories: list[str],
     series: list[str],
     cells: dict[tuple[str, str], Decimal],
-    unpriced: dict[str, int],
+    unpriced: dict[str, list],
     time_dim: str | None,
 ) -> Chart:
     index_x = {x: i for i, x in enumerate(categories)}
@@ -141,7 +151,7 @@ def _fill(
         j = index_s.get(key, index_s.get(OTHER))
         if i is not None and j is not None:
             values[i][j] += value
-    for x, n in unpriced.items():
+    for x, (n, _, _) in unpriced.items():
         i = index_x.get(x, index_x.get(OTHER))
         if i is not None:
             counts[i] += n
@@ -153,9 +163,14 @@ def _fill(
     title = f"Spend by {', '.join(report.by)} (USD), total {money(report.totals.cost_usd)}"
     notes = []
     if report.totals.unpriced_count:
-        notes.append(
+        note = (
             f"{report.totals.unpriced_count:,} records have no known price and are not in the bars"
         )
+        high = getattr(report.totals, "unpriced_high", None)
+        if high:
+            low = getattr(report.totals, "unpriced_low", Decimal(0))
+            note += f" (they could cost {money(low)} to {money(high)})"
+        notes.append(note)
     return Chart(
         title=title,
         categories=list(categories),
@@ -165,6 +180,17 @@ def _fill(
         time_unit=time_dim,
         notes=notes,
     )
+
+
+def _ranges(categories: list[str], unpriced: dict[str, list]) -> list[tuple[Decimal, Decimal]]:
+    """(low, high) of what each category's unpriced records could cost; (other) takes the rest."""
+    out = {x: [Decimal(0), Decimal(0)] for x in categories}
+    for x, (_, low, high) in unpriced.items():
+        target = out.get(x, out.get(OTHER))
+        if target is not None:
+            target[0] += low
+            target[1] += high
+    return [(low, high) for low, high in out.values()]
 
 
 def render_svg(report: SpendReport | Chart, *, top: int | None = None) -> str:

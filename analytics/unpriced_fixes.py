@@ -19,6 +19,11 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
         '[models]\n"{name}" = "' + SKU_PLACEHOLDER + '"  # the hardware it runs on, e.g. gpu-l40s',
     ),
     (
+        re.compile(r"^official model (?P<name>\S+) bills per output and has no unit price"),
+        '[units."{name}"]\n# image = 0.000000  # USD per output (image, input_token, '
+        "output_token...: see its Replicate page); uncomment with the real figure",
+    ),
+    (
         re.compile(r"^no price in effect for hardware (?P<sku>\S+) \("),
         '[hardware]\n# "{sku}" = 0.000000  # its USD per second (uncomment with the real figure)',
     ),

@@ -55,6 +55,9 @@ def print_table(console, table) -> None:
     line rather than end in an ellipsis. In a pipe or a file there is no window to fit, and
     rich's 80 columns would print two different models as the same `black-forest-labs/fl…`.
     """
+    for column in table.columns:  # a figure or a name is never cut: it folds onto a second line
+        if column.overflow == "ellipsis":
+            column.overflow = "fold"
     if console.is_terminal:
         console.print(table)
         return

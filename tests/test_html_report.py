@@ -82,11 +82,10 @@ def test_the_page_in_a_real_browser_shows_the_json_reports_figures(setup):
         "spend": cli_json("report", "spend", "--format", "json", *args),
         "summary": cli_json("report", "summary", "--format", "json", "--now", NOW, *args),
     }
-    # the JSON report's total is the hand-computed one (records + the always-on deployment's
-    # floor, which the bill counts once: it ran no prediction)
-    assert Decimal(data["spend"]["totals"]["cost_usd"]) == sum(
-        (cost(r) for r in RECORDS), Decimal(0)
-    ) + sum(UPTIME_DAYS.values())
+    # the JSON report's total is the hand-computed one: the records, and the always-on
+    # deployment's floor (it ran no prediction, so its floor is all of its cost)
+    records = sum((cost(r) for r in RECORDS), Decimal(0))
+    assert Decimal(data["spend"]["totals"]["cost_usd"]) == records + sum(UPTIME_DAYS.values())
     with Browser(chromium) as browser:
         browser.open(page)
         figures = browser.evaluate(FIGURES)
@@ -119,11 +118,12 @@ def test_the_page_in_a_real_browser_shows_the_json_reports_figures(setup):
         browser.evaluate("document.querySelector('#spend th:nth-child(7)').click()")
         header = browser.evaluate("document.querySelector('#spend th:nth-child(7)').textContent")
         assert header == "cost_usd"
-        # a row whose records are all unpriced has no cost (null in JSON, empty here)
-        up = [Decimal(v) for v in browser.evaluate(f"({COLUMN})('cost_usd')") if v]
+        up = [
+            Decimal(v or 0) for v in browser.evaluate(f"({COLUMN})('cost_usd')")
+        ]  # null sorts as 0
         assert up == sorted(up) and len(up) > 3
         browser.evaluate("document.querySelector('#spend th:nth-child(7)').click()")
-        down = [Decimal(v) for v in browser.evaluate(f"({COLUMN})('cost_usd')") if v]
+        down = [Decimal(v or 0) for v in browser.evaluate(f"({COLUMN})('cost_usd')")]
         assert down == sorted(up, reverse=True)
         assert browser.problems() == []
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -148,7 +148,12 @@ def test_the_page_is_one_file_with_nothing_to_fetch(setup):
 
 
 def test_the_suggested_pricing_lines_price_the_unpriced_records(setup):
+    from replicost.store import connect
+
     directory, args = setup
+    con = connect(Path(args[1]))  # a community model (versioned): its fix is a [models] line
+    con.execute("UPDATE predictions SET version = 'v1' WHERE model = 'acme/mystery'")
+    con.close()
     before = cli_json("report", "spend", "--format", "json", *args)
     reason = next(r for r in before["unpriced"]["reasons"] if "acme/mystery" in r["reason"])
     fix = pricing_fix(reason["reason"])
@@ -178,6 +183,11 @@ def test_fixes_for_every_kind_of_reason():
         'earlier hardware under [deployments] "acme/chat" in your pricing file'
     )
     assert "before 2025-03-18" in earlier and '"acme/chat" = [' in earlier
+    units = pricing_fix(
+        "official model acme/tts bills per output and has no unit price; add its prices under "
+        '[units."acme/tts"] in your pricing file (see its Replicate page)'
+    )
+    assert units.startswith('[units."acme/tts"]\n# image = ')
     assert pricing_fix("still processing at the last sync; priced once it finishes") is None
 
 
