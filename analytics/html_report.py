@@ -307,7 +307,12 @@ def _unpriced_section(spend_json: dict) -> str:
     rows = []
     for i, item in enumerate(reasons):
         fix = pricing_fix(item["reason"])
-        lines = f"<pre>{esc(fix)}</pre>" if fix else "<span class=muted>no pricing line</span>"
+        if fix:
+            lines = f"<pre>{esc(fix)}</pre>"
+        elif item["reason"].startswith("still "):
+            lines = "<span class=muted>none: the next <code>replicost sync</code> prices it</span>"
+        else:
+            lines = "<span class=muted>no pricing line fixes this</span>"
         rows.append(
             f"<tr><td>{esc(item['reason'])}</td>"
             f"{figure_cell('count', item['count'], f'spend.unpriced.reasons.{i}.count')}"
@@ -317,10 +322,15 @@ def _unpriced_section(spend_json: dict) -> str:
         f"<h2>Unpriced records</h2><p>{spend_json['unpriced']['count']:,} records have no known "
         f"price (<code>spend.unpriced.count</code>): they add nothing to any figure above. Add "
         f"these lines to your pricing file (<code>--pricing FILE</code>; check it with "
-        f"<code>replicost pricing validate FILE</code>) and run the report again.</p>"
+        f"<code>replicost pricing validate FILE</code>) and run the report again.{_fix_command(spend_json)}</p>"
         f"<table id=unpriced><thead><tr><th>reason</th><th class=n>count</th>"
         f"<th>pricing lines that would fix it</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _fix_command(spend_json: dict) -> str:
+    command = spend_json["unpriced"].get("fix")
+    return f" Or let replicost draft them all: <code>{esc(command)}</code>." if command else ""
 
 
 # ----- `--chart x.html` ----------------------------------------------------------------------------
