@@ -17,6 +17,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
 import orjson
@@ -35,6 +36,9 @@ from replicost.simulator.responses import (
     json_response,
 )
 from replicost.simulator.timefmt import format_ns, parse_iso_ns
+
+if TYPE_CHECKING:
+    from replicost.simulator.transport import AsyncSimulatorTransport, SimulatorTransport
 
 PAGE_SIZE = 100
 WEB_SOURCE_WINDOW_NS = 14 * DAY_NS  # `source=web` only covers the last 14 days
@@ -158,17 +162,17 @@ class SimulatorApp(CatalogRoutes):
         """Move the simulated clock forward (running predictions finish, limits refill)."""
         self.account.advance(seconds)
 
-    def create_prediction(self, **kwargs) -> dict:
+    def create_prediction(self, **kwargs: Any) -> dict:
         """Grow the account as POST /v1/predictions does; returns the new prediction."""
         return self.account.create_prediction(**kwargs)
 
-    def httpx_transport(self):
+    def httpx_transport(self) -> SimulatorTransport:
         """An httpx transport that serves this app in-process (no socket)."""
         from replicost.simulator.transport import SimulatorTransport
 
         return SimulatorTransport(self)
 
-    def httpx_async_transport(self):
+    def httpx_async_transport(self) -> AsyncSimulatorTransport:
         """The asyncio flavour of `httpx_transport`."""
         from replicost.simulator.transport import AsyncSimulatorTransport
 
@@ -216,7 +220,17 @@ class SimulatorApp(CatalogRoutes):
                 self.stats.faults[response.fault] += 1
         return response
 
-    def _respond(self, route, handler, params, method, query, headers, body, base):
+    def _respond(
+        self,
+        route: str,
+        handler: Callable | None,
+        params: tuple[str, ...],
+        method: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        base: str,
+    ) -> SimulatedResponse:
         if not self._authorized(headers.get("authorization", "")):
             return json_response(401, UNAUTHENTICATED, PROBLEM)
         if self._bucket is not None:
@@ -396,10 +410,14 @@ class SimulatorApp(CatalogRoutes):
         )
         return SimulatedResponse(200, body)
 
-    def _list_predictions(self, params, query, body, base):
+    def _list_predictions(
+        self, params: tuple[str, ...], query: dict[str, str], body: bytes, base: str
+    ) -> SimulatedResponse:
         return self._page("prediction", query, base, "/v1/predictions")
 
-    def _list_trainings(self, params, query, body, base):
+    def _list_trainings(
+        self, params: tuple[str, ...], query: dict[str, str], body: bytes, base: str
+    ) -> SimulatedResponse:
         # GET /v1/trainings takes no filters: only the cursor means something
         return self._page(
             "training",
@@ -416,18 +434,26 @@ class SimulatorApp(CatalogRoutes):
             raise ApiError(404, "Not found.")
         return index
 
-    def _get_prediction(self, params, query, body, base):
+    def _get_prediction(
+        self, params: tuple[str, ...], query: dict[str, str], body: bytes, base: str
+    ) -> SimulatedResponse:
         index = self._index("prediction", params[0])
         return json_response(200, self.account.record("prediction", index, list_item=False))
 
-    def _get_training(self, params, query, body, base):
+    def _get_training(
+        self, params: tuple[str, ...], query: dict[str, str], body: bytes, base: str
+    ) -> SimulatedResponse:
         index = self._index("training", params[0])
         return json_response(200, self.account.record("training", index, list_item=False))
 
-    def _cancel_prediction(self, params, query, body, base):
+    def _cancel_prediction(
+        self, params: tuple[str, ...], query: dict[str, str], body: bytes, base: str
+    ) -> SimulatedResponse:
         return self._cancel("prediction", params[0])
 
-    def _cancel_training(self, params, query, body, base):
+    def _cancel_training(
+        self, params: tuple[str, ...], query: dict[str, str], body: bytes, base: str
+    ) -> SimulatedResponse:
         return self._cancel("training", params[0])
 
     def _cancel(self, kind: str, record_id: str) -> SimulatedResponse:
@@ -437,7 +463,9 @@ class SimulatorApp(CatalogRoutes):
             raise ApiError(404, "Not found.")
         return json_response(200, record)
 
-    def _post_prediction(self, params, query, body, base):
+    def _post_prediction(
+        self, params: tuple[str, ...], query: dict[str, str], body: bytes, base: str
+    ) -> SimulatedResponse:
         """POST /predictions: `version` is `owner/name` (official models only),
         `owner/name:VERSION_ID` or `VERSION_ID`, as Replicate takes it."""
         payload = _prediction_body(body)
@@ -462,7 +490,9 @@ class SimulatorApp(CatalogRoutes):
             raise ApiError(422, INVALID_VERSION_DETAIL, INVALID_VERSION) from None
         return json_response(201, record)
 
-    def _post_model_prediction(self, params, query, body, base):
+    def _post_model_prediction(
+        self, params: tuple[str, ...], query: dict[str, str], body: bytes, base: str
+    ) -> SimulatedResponse:
         payload = _prediction_body(body)
         try:
             record = self.account.create_prediction(model="/".join(params), input=payload["input"])
@@ -470,7 +500,9 @@ class SimulatorApp(CatalogRoutes):
             raise ApiError(404, str(exc)) from None
         return json_response(201, record)
 
-    def _post_deployment_prediction(self, params, query, body, base):
+    def _post_deployment_prediction(
+        self, params: tuple[str, ...], query: dict[str, str], body: bytes, base: str
+    ) -> SimulatedResponse:
         payload = _prediction_body(body)
         if params[0] != self.account.username:
             raise ApiError(404, "Deployment not found.")
@@ -482,7 +514,9 @@ class SimulatorApp(CatalogRoutes):
             raise ApiError(404, "Deployment not found.") from None
         return json_response(201, record)
 
-    def _post_training(self, params, query, body, base):
+    def _post_training(
+        self, params: tuple[str, ...], query: dict[str, str], body: bytes, base: str
+    ) -> SimulatedResponse:
         owner, name, version = params
         payload = json_body(body)
         destination = payload.get("destination")
