@@ -10,16 +10,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from replicost.analytics.reports import UPTIME_RULE, spend_notes, unpriced_note, usd
 from replicost.errors import InputError
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from replicost.analytics.reports import SpendReport, Summary
+
 __all__ = ["spend_notes", "usd"]  # re-exported: built by the library, used by every renderer
 
 
-def emit(draw, output: Path | None) -> None:
+def emit(draw: Callable[[Console], None], output: Path | None) -> None:
     from rich.console import Console
 
     if output is None:
@@ -37,18 +44,18 @@ def write_text(path: Path, text: str) -> None:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
 
 
-def write_parquet(result, path: Path) -> None:
+def write_parquet(result: SpendReport, path: Path) -> None:
     try:
         result.rows.write_parquet(path)
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     return "(none)" if value is None else str(value)
 
 
-def print_table(console, table) -> None:
+def print_table(console: Console, table: Table) -> None:
     """Print a rich table; off a terminal at its natural width, so no identifier is cut short.
 
     On a terminal rich fits the table to the window, and identifier columns fold onto a second
@@ -72,12 +79,12 @@ def print_table(console, table) -> None:
         console.width = width
 
 
-def print_note(console, text: str) -> None:
+def print_note(console: Console, text: str) -> None:
     """A note line as is: wrapped to a terminal's window, never wrapped in a pipe or a file."""
     console.print(text, highlight=False, markup=False, soft_wrap=not console.is_terminal)
 
 
-def render_spend_table(result, console) -> None:
+def render_spend_table(result: SpendReport, console: Console) -> None:
     """Rich table: one row per group, a totals row, money right-aligned, then labelled notes."""
     from rich.table import Table
 
@@ -130,11 +137,11 @@ def _range(values: dict[str, Any]) -> str:
     return f"{usd(values['unpriced_low'])}..{usd(values['unpriced_high'])}"
 
 
-def spend_json(result) -> str:
+def spend_json(result: SpendReport) -> str:
     return json.dumps(result.to_dict(), indent=2) + "\n"
 
 
-def spend_csv(result) -> str:
+def spend_csv(result: SpendReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*result.by, "count", "predict_seconds", "cost_usd", "unpriced_count",
@@ -146,8 +153,8 @@ def spend_csv(result) -> str:
     return buffer.getvalue()
 
 
-def spend_markdown(result) -> str:
-    def esc(text) -> str:
+def spend_markdown(result: SpendReport) -> str:
+    def esc(text: object) -> str:
         return _cell(text).replace("|", "\\|")
 
     head = [*result.by, "records", "predict s", "cost (USD)", "unpriced"]
@@ -167,7 +174,7 @@ def spend_markdown(result) -> str:
     return "\n".join(lines) + "\n" + ("\n" + "\n\n".join(notes) + "\n" if notes else "")
 
 
-def render_summary(result, console) -> None:
+def render_summary(result: Summary, console: Console) -> None:
     """Rich rendering of a `reports.Summary`."""
     from rich.table import Table
 

@@ -7,8 +7,10 @@ Rendering lives in `cli/render.py`.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -26,6 +28,14 @@ from .render import (
     write_parquet,
     write_text,
 )
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# what the click options below hand the commands
+Day = dt.date | None
+Text = str | None
+File = Path | None
 
 FORMATS = ("table", "json", "csv", "markdown", "parquet")
 
@@ -74,8 +84,10 @@ def report() -> None:
 )
 @pricing_options
 @db_option()
-def spend(by, since, until, tz, model, version_, deployment, source, status, kind, account, top,
-          fmt, output, chart, pricing_file, config_path, db_path) -> None:  # fmt: skip
+def spend(by: str, since: Day, until: Day, tz: str, model: Text, version_: Text,
+          deployment: Text, source: Text, status: Text, kind: Text, account: Text,
+          top: int | None, fmt: str, output: File, chart: File, pricing_file: File,
+          config_path: File, db_path: File) -> None:  # fmt: skip
     """Spend grouped by dimensions, with totals, unpriced records and uptime estimates."""
     from replicost.analytics import reports
 
@@ -105,6 +117,7 @@ def spend(by, since, until, tz, model, version_, deployment, source, status, kin
         )
         charts.write_chart(unfolded, chart, top=top)
     if fmt == "parquet":
+        assert output is not None  # refused above, before the report ran
         write_parquet(result, output)
     elif fmt == "table":
         emit(lambda console: render_spend_table(result, console), output)
@@ -145,7 +158,15 @@ def spend(by, since, until, tz, model, version_, deployment, source, status, kin
 )
 @pricing_options
 @db_option()
-def summary(tz, top, now_text, fmt, pricing_file, config_path, db_path) -> None:
+def summary(
+    tz: str,
+    top: int,
+    now_text: Text,
+    fmt: str,
+    pricing_file: File,
+    config_path: File,
+    db_path: File,
+) -> None:
     """Month to date, last month, a 30-day trend, top spenders, unpriced share and a forecast."""
     from replicost.analytics import reports
 
@@ -168,7 +189,7 @@ def summary(tz, top, now_text, fmt, pricing_file, config_path, db_path) -> None:
         click.echo(json.dumps(data, indent=2))
     else:
 
-        def draw(console) -> None:
+        def draw(console: Console) -> None:
             render_summary(result, console)
             render_headlines(headlines, console)
 
@@ -204,7 +225,8 @@ def summary(tz, top, now_text, fmt, pricing_file, config_path, db_path) -> None:
 )
 @pricing_options
 @db_option()
-def html(output, since, until, tz, now_text, time_unit, top, pricing_file, config_path, db_path):
+def html(output: Path, since: Day, until: Day, tz: str, now_text: Text, time_unit: Text, top: int,
+         pricing_file: File, config_path: File, db_path: File) -> None:  # fmt: skip
     """One self-contained HTML report to share: summary, unpriced fixes, charts, sortable table."""
     from replicost.analytics import reports
     from replicost.analytics.html_report import build_report
