@@ -346,7 +346,7 @@ priced AS (
         -- and the dearest hardware of the catalog (NULL: no seconds known, or billed per unit)
         NOT per_unit AND NOT per_second AND field_problem IS NULL AND seconds_micro IS NOT NULL
             AND NOT has_unit_prices
-            AND NOT list_contains((SELECT list(model) FROM replicost_official), model)
+            AND NOT coalesce(list_contains((SELECT list(model) FROM replicost_official), model), FALSE)
             AND (status NOT IN {in_flight} OR status IS NULL) AS bounded
     FROM costed
 )

@@ -92,7 +92,7 @@ def _hardware_origin(
     line = 0
     if path is not None:
         index = LineIndex(Path(path).read_text(encoding="utf-8"))
-        line = index.line_of(("models", ref)) or index.line_of(("models", record["model"]))
+        line = index.paths.get(("models", ref)) or index.paths.get(("models", record["model"]), 0)
     where = f"{path}:{line} [models]" if path else "config file [models]"
     return {"hardware": record["hardware"], "from": where}
 

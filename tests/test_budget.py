@@ -32,7 +32,9 @@ def prices(tmp_path):
         ("0.04", 2, "OVER BUDGET:"),  # actual 0.045513 >= 0.04
         ("0.10", 2, "OVER BUDGET (projected)"),  # forecast 0.103611 >= 0.10 > actual
         ("0.12", 1, "WARNING (projected over 80%)"),  # 0.096 <= 0.103611 < 0.12
-        ("0.20", 0, "ok:"),  # 0.103611 < 0.16
+        # 0.103611 < 0.16, but the unpriced p5 and p8 (8 s) could cost up to 8 x $0.0122 more
+        ("0.20", 1, "WARNING (the unpriced records could cross 80%"),
+        ("0.30", 0, "ok:"),  # 0.103611 + 0.0976 < 0.24
     ],
 )
 def test_levels(db, prices, monthly, code, words):

@@ -55,7 +55,10 @@ def shown(key: str, value) -> str:
     if value is None:
         return "—"  # a null figure (no priced record in the group), never "$0.00"
     if key.endswith("_usd") or key in ("low", "high"):
-        return f"${Decimal(value):,.2f}"
+        amount = Decimal(value)
+        if 0 < amount < Decimal("0.01"):
+            return "<$0.01"  # the page's rule for a non-zero amount below a cent
+        return f"${amount:,.2f}"
     if isinstance(value, int):
         return f"{value:,}"
     return f"{value:,.1f}"
