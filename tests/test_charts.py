@@ -69,14 +69,17 @@ def test_svg_has_dates_not_one_label_per_bar_and_money_in_cents(db):
     # the unpriced part is visible: a labelled strip and its tooltips
     assert any("unpriced records per day" in (t or "") for t in texts)
     tips = [t.text for t in root.iter(f"{SVG}title")]
-    assert "2025-03-20: 1 unpriced records" in tips and "2025-03-17: 1 unpriced records" in tips
+    # p5 (5 s) and p8 (3 s) on the cheapest ($0.0001/s) to the dearest ($0.0122/s, 8 x H100) SKU
+    assert "2025-03-20: 1 unpriced records (<$0.01 to $0.06)" in tips
+    assert "2025-03-17: 1 unpriced records (<$0.01 to $0.04)" in tips
 
 
 def test_category_chart_shows_unpriced_after_the_bar(db):
     path, prices = db
     svg = charts.render_svg(reports.spend(path, ["model", "source"], pricing_file=prices))
     texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
-    assert "$0.00  + 2 unpriced" in texts  # acme/mystery: no price, 2 records
+    # acme/mystery: no price, 2 records, 8 s: $0.0008 to $0.0976
+    assert "$0.00  + 2 unpriced (<$0.01 to $0.10)" in texts
     flux = sum((cost(r) for r in RECORDS if r[2] == "acme/flux-dev"), Decimal(0))
     assert f"${flux:,.2f}" in texts
     assert {"api", "web"} <= set(texts)  # the legend of the stacked dimension
