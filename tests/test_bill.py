@@ -120,6 +120,9 @@ def test_shipped_catalog_only_brackets_the_truth(account_db):
     # the whole bill, floors included, never overstates the truth: the floors it counts are the
     # observed releases'; a release no sync saw could have kept instances on (unbounded)
     assert totals.cost_usd <= records + topups
+    assert any(
+        note.startswith("Unknown floors: 4 deployment(s)") for note in reports.spend_notes(report)
+    )
 
 
 def test_pricing_suggest_then_spend_leaves_under_five_percent_unpriced(account_db, tmp_path):

@@ -34,6 +34,7 @@ from .filters import (
     usd,
 )
 
+EARLY_RELEASE_REASON = "created before the earliest known release of deployment"
 # The money a group adds up (Decimal) and its counts (int), besides its dimensions' values.
 _MONEY_FIELDS = ("predict_seconds", "cost_usd", "estimated_usd", "unpriced_low", "unpriced_high")
 _COUNT_FIELDS = ("count", "unpriced_count", "priced_count", "unbounded_count", "quarantined_count")
@@ -406,6 +407,13 @@ def spend_notes(result: SpendReport) -> list[str]:
     unpriced = unpriced_note(totals, result.unpriced_reasons)
     if unpriced:
         lines.append(unpriced)
+    early = [r for r, _ in result.unpriced_reasons if r.startswith(EARLY_RELEASE_REASON)]
+    if early:
+        lines.append(
+            f"Unknown floors: {len(early)} deployment(s) have records before their earliest "
+            "known release; whether instances were kept on before it is unknown, so that "
+            "always-on cost is in neither the totals nor the unpriced range."
+        )
     lines.append(f"Quarantined at the sync: {totals.quarantined_count:,} records (unpriced).")
     if result.lower_bound_count:
         lines.append(
