@@ -104,3 +104,38 @@ def test_second_writer_is_refused(tmp_path):
     assert proc.returncode == 3, proc.stderr
     assert "in use by another replicost process" in proc.stdout
     assert DatabaseBusyError.exit_code == 1
+
+
+def test_quarantine_backfill_marks_only_the_stored_rows_that_break_a_rule(tmp_path):
+    """m003 checks rows stored before the column existed: the impossible ones get a reason naming
+    the field, and every other row is left untouched (an UPDATE of every row made this migration
+    take minutes and over 1 GB on a 10M-record database)."""
+    from replicost.store.quarantine import backfill_sql
+
+    con = connect(tmp_path / "old.duckdb")
+    rows = [  # id, created_at, completed_at, predict_time, image_count
+        ("fine", "2026-11-01 10:00:00+00", "2026-11-01 10:00:30+00", 12.5, 1),
+        ("huge", "2026-11-01 10:00:00+00", "2026-11-01 10:00:30+00", 1e308, None),
+        ("negative", "2026-11-01 10:00:00+00", "2026-11-01 10:00:30+00", -3.0, None),
+        ("future", "9999-12-31 00:00:00+00", None, 1.0, None),
+        ("images", "2026-11-01 10:00:00+00", "2026-11-01 10:00:30+00", 2.0, -4),
+        ("no-metrics", "2026-11-01 10:00:00+00", None, None, None),
+    ]
+    for row in rows:
+        con.execute(
+            "INSERT INTO predictions (id, account, created_at, completed_at, predict_time, "
+            "image_count, raw) VALUES (?, 'acme', ?, ?, ?, ?, '{}')",
+            row,
+        )
+    updated = con.execute(backfill_sql("predictions")).fetchone()
+    reasons = dict(con.execute("SELECT id, quarantine_reason FROM predictions").fetchall())
+    con.close()
+    assert updated == (4,)  # only the four impossible rows were written
+    assert reasons == {
+        "fine": None,
+        "huge": "predict_time beyond 2592000 s",
+        "negative": "predict_time negative",
+        "future": "created_at in the future",
+        "images": "image_count negative",
+        "no-metrics": None,
+    }
