@@ -314,3 +314,26 @@ def test_sparkline_scales_to_the_peak():
     assert reports.sparkline([0, 1, 2, 4]) == "▁▃▅█"
     assert reports.sparkline([0, 0]) == "▁▁"
     assert reports.sparkline([]) == ""
+
+
+def test_unpriced_records_without_any_range_are_not_said_to_cost_zero_to_zero():
+    """Records billed per unit without a price (or with no seconds known) have no range: the note
+    says so instead of "$0.00 to $0.00", which reads as free; a partial range names both parts."""
+    from decimal import Decimal
+
+    from replicost.analytics.reports import Totals, unpriced_note
+
+    reasons = [("official model acme/x bills per output and has no unit price", 3)]
+    none = unpriced_note(Totals(count=3, unpriced_count=3, unbounded_count=3), reasons)
+    assert none is not None
+    assert "none of them has a range" in none and "$0.00" not in none
+    some = Totals(
+        count=5,
+        unpriced_count=5,
+        unbounded_count=3,
+        unpriced_low=Decimal("0.25"),
+        unpriced_high=Decimal("1.75"),
+    )
+    partial = unpriced_note(some, reasons)
+    assert partial is not None
+    assert "could cost $0.25 to $1.75, 3 of them with no range" in partial

@@ -376,15 +376,16 @@ def unpriced_note(totals: Totals, reasons: Sequence[tuple[str, int]]) -> str | N
     if not totals.unpriced_count:
         return None
     shown = "; ".join(f"{r} ({n})" for r, n in list(reasons)[:3])
-    unbounded = (
-        f", {totals.unbounded_count:,} of them with no range (billed per unit, or no seconds known)"
-        if totals.unbounded_count
-        else ""
-    )
+    no_range = "(billed per unit, or no seconds known)"
+    if totals.unbounded_count >= totals.unpriced_count:  # "$0.00 to $0.00" would read as free
+        could_cost = f"none of them has a range {no_range}"
+    else:
+        could_cost = f"they could cost {usd(totals.unpriced_low)} to {usd(totals.unpriced_high)}"
+        if totals.unbounded_count:
+            could_cost += f", {totals.unbounded_count:,} of them with no range {no_range}"
     return (
-        f"Unpriced: {totals.unpriced_count:,} records are NOT in the totals; they could cost "
-        f"{usd(totals.unpriced_low)} to {usd(totals.unpriced_high)}{unbounded}. Reasons: {shown}. "
-        f"Fix: {FIX_COMMAND}, then --pricing prices.toml."
+        f"Unpriced: {totals.unpriced_count:,} records are NOT in the totals; {could_cost}. "
+        f"Reasons: {shown}. Fix: {FIX_COMMAND}, then --pricing prices.toml."
     )
 
 
