@@ -90,6 +90,12 @@ def _nano(usd: Decimal | None) -> int | None:
     return int(nano) if nano == nano.to_integral_value() else None
 
 
+def _small_nano(usd: Decimal) -> int | None:
+    """Nano-dollars per second small enough that 10^11 microseconds times it fits a BIGINT."""
+    nano = _nano(usd)
+    return nano if nano is not None and 0 <= nano <= 90_000_000 else None
+
+
 def _ranges(starts: list[datetime]) -> list[tuple[datetime, datetime | str]]:
     """[(effective_from, effective_to)] for sorted starts: each row ends where the next begins."""
     ends: list[datetime | str] = [*starts[1:], END_OF_TIME]
@@ -207,7 +213,8 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     _insert(con, "replicost_hardware_price", _hardware_rows(catalog, con))
     _insert(con, "replicost_unit_price", _unit_segments(catalog))
     _insert(con, "replicost_model_hardware", _model_map(catalog))
-    _insert(con, "replicost_price_range", [price_range(catalog)])
+    low, high = price_range(catalog)
+    _insert(con, "replicost_price_range", [(low, high, _small_nano(low), _small_nano(high))])
     history = []
     for name, rows in sorted(catalog.deployments.items()):
         for row, (start, end) in zip(

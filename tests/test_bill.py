@@ -322,3 +322,22 @@ def test_explain_shows_the_arithmetic_and_where_the_hardware_came_from(tmp_path)
     result = run_cli("explain", "x", "--db", db, "--pricing", prices, "--format", "json")
     assert result.code == 0 and json.loads(result.out)["price"]["usd_per_second"] == "0.000225"
     assert run_cli("explain", "missing", "--db", db).code == 2
+
+
+def test_unpriced_range_is_the_same_on_the_64_bit_and_the_decimal_path(tmp_path):
+    """The range is computed in 64-bit micro-dollars when the seconds and prices fit (the fast
+    path) and in DECIMAL otherwise (over 10^11 microseconds, about 27.8 hours): the same rule."""
+    db = hand_db(
+        tmp_path / "r.duckdb",
+        [
+            ("short", "someone/unknown", "v", "succeeded", T0, T0, T0, 10.0),
+            ("long", "someone/other", "v", "succeeded", T0, T0, T0, 40 * 3600.0),
+        ],
+    )
+    con = reports.open_priced(db)
+    ranges = {r[0]: r[1:] for r in con.execute(
+        "SELECT id, unpriced_low_usd, unpriced_high_usd FROM priced_records").fetchall()}  # fmt: skip
+    con.close()
+    # the cheapest hardware is cpu at 0.0001 $/s, the dearest 8 x h100 at 0.0122 $/s
+    assert ranges["short"] == (Decimal("0.001000"), Decimal("0.122000"))
+    assert ranges["long"] == (Decimal("14.400000"), Decimal("1756.800000"))  # 144,000 s
