@@ -279,13 +279,14 @@ def test_summary_shows_the_top_three_insights_of_its_30_days(planted):
     "reason,line",
     [
         ("no hardware known for model a/b; add it under [models] in your pricing file",
-         '[models] "a/b" = "<hardware SKU>"'),
+         '[models] "a/b" = "HARDWARE-SKU"'),
         ('no release of deployment a/d is known; add its hardware under [deployments] "a/d" in your '
-         "pricing file", '[deployments] "a/d" = "<hardware SKU>"'),
+         "pricing file",
+         '[deployments] "a/d" = [{ hardware = "HARDWARE-SKU", effective_from = "YYYY-MM-DD" }]'),
         ("no price in effect for hardware gpu-x9 (model a/b); add it under [hardware] in your "
-         "pricing file", '[hardware] "gpu-x9" = <USD per second>'),
+         "pricing file", '[hardware] # "gpu-x9" = 0.000000'),
         ('official model o/m bills per output and has no unit price; add its prices under '
-         '[units."o/m"] in your pricing file', '[units."o/m"] image = <USD per image>'),
+         '[units."o/m"] in your pricing file', '[units."o/m"] # image = 0.000000'),
     ],
 )  # fmt: skip
 def test_each_unpriced_reason_gets_the_line_that_fixes_it(reason, line):

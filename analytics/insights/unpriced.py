@@ -10,12 +10,12 @@ nothing of the price). Records still running are left out: they are priced once 
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
 import duckdb
 
+from ..unpriced_fixes import pricing_fix
 from .base import Insight, Period, in_period_sql, usd
 
 # Shape: one row per unpriced reason in the period, with the names it is about.
@@ -39,21 +39,15 @@ def find(con: duckdb.DuckDBPyConnection, period: Period) -> list[Insight]:
 
 
 def fix_line(group: dict[str, Any]) -> str:
-    """The pricing-file line that prices a group, from the section its reason names."""
-    reason = group["reason"]
-    if "[deployments]" in reason and group["deployment"]:
-        return f'[deployments] "{group["deployment"]}" = "<hardware SKU>"'
-    if "[hardware]" in reason:
-        sku = re.search(r"hardware (\S+)", reason)
-        return f'[hardware] "{sku.group(1) if sku else group["hardware"]}" = <USD per second>'
-    units = re.search(r'\[units\."([^"]+)"\]', reason)
-    if units:
-        return f'[units."{units.group(1)}"] image = <USD per image>  (or input_token/output_token)'
-    if "bills per unit" in reason and group["model"]:
+    """The pricing-file lines that price a group, on one line: the same snippet `pricing suggest`
+    and the HTML report give (unpriced_fixes.pricing_fix), its section header first."""
+    lines = pricing_fix(group["reason"])
+    if lines is not None:
+        header, *body = lines.splitlines()
+        return " ".join([header.split("#", 1)[0].rstrip(), *body])
+    if "bills per unit" in group["reason"] and group["model"]:
         return f"nothing to add: {group['model']} records lack unit counts (failed before output?)"
-    if "[models]" in reason and group["model"]:
-        return f'[models] "{group["model"]}" = "<hardware SKU>"'
-    return f"see the reason: {reason}"
+    return f"see the reason: {group['reason']}"
 
 
 def _insight(group: dict[str, Any]) -> Insight:
