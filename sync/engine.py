@@ -29,6 +29,7 @@ from replicost.redact import redact
 from replicost.store import connect
 from replicost.store.query import one_row
 from replicost.sync.door import count_quarantined
+from replicost.sync.memory import cap_malloc_arenas, fit_memory_limit
 from replicost.sync.predictions import PredictionSync, SyncRequest, Totals
 from replicost.sync.progress import Progress
 from replicost.sync.resources import (
@@ -41,7 +42,6 @@ from replicost.sync.resources import (
     trainings_run_pending,
     upsert_account,
 )
-from replicost.sync.writer import fit_memory_limit
 
 RESOURCES = ("account", "hardware", "deployments", "predictions", "trainings", "models")
 
@@ -190,13 +190,14 @@ def _sync_into(
     """Open (or create) the database and run the resources; a new file nothing was committed to
     is removed again. The client is closed in every case."""
     new_file = not path.exists()
+    cap_malloc_arenas()  # before DuckDB starts its threads (memory.py)
     try:
         con = connect(path)  # a second sync fails here: DuckDB's file lock
     except BaseException:
         client.close()
         raise
     con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would garble ours
-    fit_memory_limit(con)  # peak memory: a fixed buffer pool, whatever the history (writer.py)
+    fit_memory_limit(con)  # peak memory: a fixed buffer pool, whatever the history (memory.py)
     summary = SyncSummary()
     failed = True
     try:

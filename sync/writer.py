@@ -176,19 +176,6 @@ def _limit(pages: list[Encoded]) -> datetime:
     return max(limits) if limits else door.not_after(None)
 
 
-# DuckDB's memory during a sync: a fixed buffer pool (it caches blocks it wrote or read; left at
-# its default, 80% of RAM, a sync's resident memory grows with the history: 345 MB at 100k
-# predictions, 737 MB at 1M). With no primary key (m002) nothing else DuckDB holds grows with the
-# rows, so the limit no longer depends on the history.
-MEMORY_BASE_MB = 96
-
-
-def fit_memory_limit(con: duckdb.DuckDBPyConnection) -> int:
-    """Set DuckDB's memory limit for a sync; return it in MB."""
-    con.execute(f"SET memory_limit = '{MEMORY_BASE_MB}MB'")
-    return MEMORY_BASE_MB
-
-
 @dataclass
 class WriteResult:
     new: int = 0

@@ -168,3 +168,21 @@ def test_kill_9_on_observed_progress_never_duplicates_and_resumes_exactly(tmp_pa
     con.close()
     assert len(ids) == len(set(ids)), f"duplicate ids after kill -9 (seed {seed})"
     assert set(ids) == truth, f"seed {seed}"
+
+
+def test_a_sync_holds_duckdb_to_a_fixed_pool_and_caps_malloc_arenas(tmp_path):
+    """The two settings that keep a sync's memory flat (sync/memory.py) take effect: DuckDB's
+    limit as DuckDB reports it, and glibc accepting the arena cap (where the libc is glibc)."""
+    import platform
+
+    import duckdb
+
+    from replicost.sync import memory
+
+    con = duckdb.connect(str(tmp_path / "pool.duckdb"))
+    assert memory.fit_memory_limit(con) == 64
+    reported = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert reported == "61.0 MiB"  # 64 MB = 64e6 bytes = 61.0 MiB, as DuckDB prints it
+    con.close()
+    glibc = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert memory.cap_malloc_arenas() is glibc
