@@ -96,9 +96,10 @@ def report(db: Path, by: str) -> dict:
     }
 
 
-def big_sync(n: int, folder: Path) -> dict:
+def big_sync(n: int, folder: Path, keep: bool) -> dict:
     log(f"first sync of {n:,} predictions (simulator renders on demand)")
     db = folder / f"big-{n}.duckdb"
+    db.unlink(missing_ok=True)
     with simulator(n) as base_url:
         first = sync(base_url, db, "none", "")
         log(
@@ -107,10 +108,9 @@ def big_sync(n: int, folder: Path) -> dict:
         again = sync(base_url, db, "none", "")
         log(f"  no-change incremental: {again['seconds']:.2f}s, peak {again['peak_rss_mb']:.0f} MB")
     size = os.path.getsize(db)
-    reports = {by: report(db, by) for by in ("model", "day")}
-    for by, figures in reports.items():
-        log(f"  report spend --by {by}: {figures['seconds']:.2f}s, {figures['rows']} rows")
-    db.unlink()
+    reports = measure_reports(db)
+    if not keep:
+        db.unlink()
     return {
         "predictions": n,
         "first": first,
@@ -122,6 +122,24 @@ def big_sync(n: int, folder: Path) -> dict:
             first["seconds"], first["requests"] / (LIMIT_PER_MINUTE / 60)
         ),
     }
+
+
+def measure_reports(db: Path) -> dict:
+    reports = {by: report(db, by) for by in ("model", "day")}
+    for by, figures in reports.items():
+        log(f"  report spend --by {by}: {figures['seconds']:.2f}s, {figures['rows']} rows")
+    reports["measured"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC at {commit()}"
+    return reports
+
+
+def commit() -> str:
+    done = subprocess.run(
+        ["git", "-C", str(BENCH_DIR), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "?"
 
 
 def pace(folder: Path) -> dict:
@@ -173,7 +191,9 @@ def section(runs: list[dict], paced: dict | None, started: datetime, minutes: fl
             else "above the 20 ms a request the limit allows, so this machine is the bound."
         ),
         "Reports: whole `replicost report spend --by model|day --format json` commands, process "
-        "start included.",
+        "start included, on the synced file (measured "
+        + ", ".join(sorted({run["reports"].get("measured", "with the sync") for run in runs}))
+        + f"); the syncs ran at {runs[0].get('commit', '?')}.",
         "",
         "| target | measured | met |",
         "|---|---|---|",
@@ -211,22 +231,49 @@ def main() -> None:
         "--sizes", default="100000,10000000", help="comma-separated; first = baseline"
     )
     parser.add_argument("--skip-pace", action="store_true")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="sync into this folder and keep the databases (for --reports-only)",
+    )
+    parser.add_argument(
+        "--reports-only",
+        type=Path,
+        metavar="DIR",
+        help="no sync: re-time the reports on DIR's kept databases (and the pace, unless "
+        "--skip-pace) and rewrite the section from RESULTS.json's runs",
+    )
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "RESULTS.md")
     args = parser.parse_args()
     sizes = [int(part) for part in args.sizes.split(",")]
     started, clock = datetime.now(UTC), time.perf_counter()
+    raw_path = args.output.with_suffix(".json")
+    raw = json.loads(raw_path.read_text()) if raw_path.exists() else {}
     with tempfile.TemporaryDirectory(
         dir=BENCH_DIR / "_work" if (BENCH_DIR / "_work").is_dir() else None
     ) as tmp:
         folder = Path(tmp)
         paced = None if args.skip_pace else pace(folder)
-        runs = [big_sync(n, folder) for n in sizes]
-    block = section(runs, paced, started, (time.perf_counter() - clock) / 60)
+        if args.reports_only:
+            runs = raw["big_account"]["runs"]
+            for run in runs:
+                run["reports"] = measure_reports(
+                    args.reports_only / f"big-{run['predictions']}.duckdb"
+                )
+            paced = paced or raw["big_account"].get("pace")
+            started = datetime.fromisoformat(raw["big_account"]["started"])
+        else:
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+            runs = [big_sync(n, args.keep or folder, bool(args.keep)) for n in sizes]
+            for run in runs:
+                run["commit"] = commit()
+    minutes = raw.get("big_account", {}).get("minutes") if args.reports_only else None
+    minutes = minutes or (time.perf_counter() - clock) / 60
+    block = section(runs, paced, started, minutes)
     old = args.output.read_text() if args.output.exists() else "# Benchmark results\n"
     args.output.write_text(keep_block(old, block))
-    raw_path = args.output.with_suffix(".json")
-    raw = json.loads(raw_path.read_text()) if raw_path.exists() else {}
-    raw["big_account"] = {"started": str(started), "runs": runs, "pace": paced}
+    raw["big_account"] = {"started": str(started), "minutes": minutes, "runs": runs, "pace": paced}
     raw_path.write_text(json.dumps(raw, indent=1, default=str))
     log(f"wrote {args.output} and {raw_path}")
     print(block)
