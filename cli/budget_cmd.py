@@ -14,6 +14,7 @@ from .options import (
     parse_instant,
     parse_usd,
     pricing_options,
+    tz_option,
 )
 
 
@@ -31,7 +32,7 @@ def budget() -> None:
     show_default=True,
     help="Warn (exit 1) from this fraction of the budget, actual or projected.",
 )
-@click.option("--tz", default="UTC", show_default=True, help="Time zone that defines the month.")
+@tz_option("Time zone that defines the month.")
 @click.option("--now", "now_text", help="Check as of this instant (ISO 8601, default: now).")
 @click.option(
     "--format",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .options import db_option, load_settings, parse_day, pricing_options
+from .options import db_option, load_settings, period_options, pricing_options
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,8 +26,7 @@ FORMATS = ("table", "json", "markdown")
 
 
 @click.command()
-@click.option("--since", callback=parse_day, help="First day, inclusive (YYYY-MM-DD, UTC).")
-@click.option("--until", callback=parse_day, help="Last day, inclusive (YYYY-MM-DD, UTC).")
+@period_options(tz=None)
 @click.option(
     "--format",
     "fmt",

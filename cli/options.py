@@ -49,6 +49,29 @@ def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(f"{value!r} is not a date like 2025-03-31") from None
 
 
+def tz_option(help: str = "Time zone for days and months.") -> Callable[[F], F]:
+    """`--tz ZONE` (IANA name, default UTC), passed as `tz`."""
+    return click.option("--tz", default="UTC", show_default=True, help=help)
+
+
+def period_options(*, tz: str | None = "Time zone for days and months.") -> Callable[[F], F]:
+    """`--since DAY` and `--until DAY` (inclusive, YYYY-MM-DD), and `--tz ZONE` with help `tz`
+    (without it, days are UTC days and the help says so)."""
+    zone = "" if tz else ", UTC"
+
+    def decorate(func: F) -> F:
+        if tz:
+            func = tz_option(tz)(func)
+        func = click.option(
+            "--until", callback=parse_day, help=f"Last day, inclusive (YYYY-MM-DD{zone})."
+        )(func)
+        return click.option(
+            "--since", callback=parse_day, help=f"First day, inclusive (YYYY-MM-DD{zone})."
+        )(func)
+
+    return decorate
+
+
 def db_option(dest: str = "db_path", help: str = DB_HELP) -> Callable[[F], F]:
     """`--db FILE`, passed to the command as `dest`."""
     return click.option(

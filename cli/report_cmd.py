@@ -17,7 +17,14 @@ import click
 from replicost.errors import InputError
 
 from .insights_cmd import insights as insights_command
-from .options import db_option, load_settings, parse_day, parse_instant, pricing_options
+from .options import (
+    db_option,
+    load_settings,
+    parse_instant,
+    period_options,
+    pricing_options,
+    tz_option,
+)
 from .render import (
     emit,
     render_spend_table,
@@ -53,9 +60,7 @@ def report() -> None:
     help="Comma list of: model, version, source, deployment, hardware, status, kind, account, "
     "tag, day, week, month.",
 )
-@click.option("--since", callback=parse_day, help="First day, inclusive (YYYY-MM-DD).")
-@click.option("--until", callback=parse_day, help="Last day, inclusive (YYYY-MM-DD).")
-@click.option("--tz", default="UTC", show_default=True, help="Time zone for days and dates.")
+@period_options(tz="Time zone for days and dates.")
 @click.option("--model", help="Only this model (owner/name; * and ? globs).")
 @click.option("--version", "version_", help="Only this version id (globs allowed).")
 @click.option("--deployment", help="Only this deployment (owner/name; globs allowed).")
@@ -135,7 +140,7 @@ def spend(by: str, since: Day, until: Day, tz: str, model: Text, version_: Text,
 
 
 @report.command()
-@click.option("--tz", default="UTC", show_default=True, help="Time zone for days and months.")
+@tz_option()
 @click.option(
     "--top",
     type=click.IntRange(min=1),
@@ -203,9 +208,7 @@ def summary(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The HTML file to write (one self-contained file: no network needed to open it).",
 )
-@click.option("--since", callback=parse_day, help="First day, inclusive (YYYY-MM-DD).")
-@click.option("--until", callback=parse_day, help="Last day, inclusive (YYYY-MM-DD).")
-@click.option("--tz", default="UTC", show_default=True, help="Time zone for days and months.")
+@period_options()
 @click.option(
     "--now",
     "now_text",
