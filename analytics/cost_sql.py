@@ -22,6 +22,14 @@ CREATE OR REPLACE TEMP TABLE replicost_deployment_history (
     deployment VARCHAR, hardware VARCHAR, min_instances INTEGER,
     effective_from TIMESTAMPTZ, effective_to TIMESTAMPTZ
 );
+-- A sum of whole micro-dollars (HUGEINT) as the exact DECIMAL(38,6) of the same money.
+CREATE OR REPLACE TEMP MACRO replicost_usd(micro) AS
+    CAST(micro AS DECIMAL(38,0)) * CAST(0.000001 AS DECIMAL(6,6));
+-- Money (DECIMAL with at most 6 decimals) as whole micro-dollars.
+CREATE OR REPLACE TEMP MACRO replicost_micro(usd) AS CAST(CAST(usd AS DECIMAL(38,6)) * 1000000 AS BIGINT);
+-- One record's whole micro-dollars (BIGINT) as DECIMAL(18,6), in 64-bit arithmetic.
+CREATE OR REPLACE TEMP MACRO replicost_record_usd(micro) AS
+    CAST(micro AS DECIMAL(18,0)) * CAST(0.000001 AS DECIMAL(6,6));
 -- Both spellings of multi-GPU SKUs to one (gpu-2x-h100 -> gpu-h100-2x), as pricing.canonical_sku.
 CREATE OR REPLACE TEMP MACRO replicost_canonical_sku(raw) AS regexp_replace(
     regexp_replace(lower(trim(raw)), '^gpu-(\\d+)x-(.+)$', 'gpu-\\2-\\1x'), '-1x$', '');
@@ -204,6 +212,11 @@ SELECT name, through_deployment, version, versioned, seg_from, seg_to,
        CASE WHEN second_integer_ok THEN nano_per_second END AS second_nano,
        has_unit_prices, image_price, input_token_price, output_token_price,
        image_nano, input_token_nano, output_token_nano, unit_integer_ok,
+       -- the prices as DOUBLE for the plausibility guards (cast here once per segment)
+       usd_per_second::DOUBLE AS usd_per_second_double,
+       coalesce(image_price, 0)::DOUBLE AS image_price_double,
+       coalesce(input_token_price, 0)::DOUBLE AS input_token_price_double,
+       coalesce(output_token_price, 0)::DOUBLE AS output_token_price_double,
        -- what a record gets when the per-unit rule does not apply (every record of most keys)
        usd_per_second IS NOT NULL AS per_second,
        CASE WHEN usd_per_second IS NULL THEN unpriced_reason END AS reason,
@@ -274,6 +287,8 @@ matched AS (
            coalesce(res.has_unit_prices, FALSE) AND field_problem IS NULL AS has_unit_prices,
            res.image_price, res.input_token_price, res.output_token_price,
            res.image_nano, res.input_token_nano, res.output_token_nano, res.unit_integer_ok,
+           res.usd_per_second_double, res.image_price_double, res.input_token_price_double,
+           res.output_token_price_double,
            res.reason AS segment_reason, res.lower_bound AS segment_lower_bound,
            res.billing_note AS segment_billing_note, coalesce(res.estimated, FALSE) AS segment_estimated,
            -- seconds to the microsecond (at most {max_seconds} s: always fits a BIGINT)
@@ -299,13 +314,17 @@ ruled AS (
 ),
 guarded AS (
     -- a cost past {max_usd} USD can only come from an absurd value: unpriced, never an overflow
+    -- (CASE, not AND: DuckDB evaluates a CASE branch only on the rows that reach it, so the
+    -- floating-point guard of the per-unit rule costs nothing on records priced per second; the
+    -- prices come as DOUBLE from the resolution, cast once per segment instead of per record)
     SELECT *,
-        unit_rule AND coalesce(image_count, 0)::DOUBLE * coalesce(image_price, 0)::DOUBLE
-            + coalesce(input_token_count, 0)::DOUBLE * coalesce(input_token_price, 0)::DOUBLE
-            + coalesce(output_token_count, 0)::DOUBLE * coalesce(output_token_price, 0)::DOUBLE
-            >= {max_usd} AS unit_too_big,
-        NOT unit_rule AND segment_per_second
-            AND seconds_micro::DOUBLE * 0.000001 * usd_per_second::DOUBLE >= {max_usd} AS second_too_big
+        CASE WHEN unit_rule THEN coalesce(image_count, 0)::DOUBLE * image_price_double
+            + coalesce(input_token_count, 0)::DOUBLE * input_token_price_double
+            + coalesce(output_token_count, 0)::DOUBLE * output_token_price_double
+            >= {max_usd} ELSE FALSE END AS unit_too_big,
+        CASE WHEN NOT unit_rule AND segment_per_second
+            THEN seconds_micro::DOUBLE * 0.000001 * usd_per_second_double >= {max_usd}
+            ELSE FALSE END AS second_too_big
     FROM ruled
 ),
 costed AS (
@@ -327,31 +346,53 @@ costed AS (
                   + coalesce(output_token_count, 0) * output_token_nano + 500) // 1000 END
             WHEN NOT second_too_big AND seconds_micro BETWEEN 0 AND 99999999999
             THEN (seconds_micro * second_nano + 500000000) // 1000000000
-        END AS cost_micro
+        END AS integer_micro
     FROM guarded
 ),
 priced AS (
+    -- cost_micro: the record's cost in whole micro-dollars, exactly the rounding of the rule: the
+    -- integer path, else the DECIMAL(38) form rounded to 6 decimals (which then is a whole number
+    -- of micro-dollars; only the rare records the integer path cannot take reach it)
     SELECT *,
         CASE
-            WHEN per_unit AND cost_micro IS NOT NULL OR per_second AND cost_micro IS NOT NULL
-                THEN CAST(cost_micro AS DECIMAL(18,0)) * 0.000001::DECIMAL(6,6)
-            WHEN per_second THEN CAST(round(
-                CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001 * usd_per_second, 6) AS DECIMAL(18,6))
-            WHEN per_unit THEN CAST(round(
+            WHEN (per_unit OR per_second) AND integer_micro IS NOT NULL THEN integer_micro
+            WHEN per_second THEN replicost_micro(CAST(round(
+                CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001 * usd_per_second, 6) AS DECIMAL(18,6)))
+            WHEN per_unit THEN replicost_micro(CAST(round(
                   coalesce(image_count, 0) * coalesce(image_price, 0)
                 + coalesce(input_token_count, 0) * coalesce(input_token_price, 0)
-                + coalesce(output_token_count, 0) * coalesce(output_token_price, 0), 6) AS DECIMAL(18,6))
-        END AS cost_usd,
+                + coalesce(output_token_count, 0) * coalesce(output_token_price, 0), 6) AS DECIMAL(18,6)))
+        END AS cost_micro,
         -- the least and most an unpriced per-second record could cost: its seconds on the cheapest
         -- and the dearest hardware of the catalog (NULL: no seconds known, or billed per unit)
-        NOT per_unit AND NOT per_second AND field_problem IS NULL AND seconds_micro IS NOT NULL
-            AND NOT has_unit_prices
+        CASE WHEN per_unit OR per_second THEN FALSE ELSE
+            field_problem IS NULL AND seconds_micro IS NOT NULL AND NOT has_unit_prices
             AND NOT coalesce(list_contains((SELECT list(model) FROM replicost_official), model), FALSE)
-            AND (status NOT IN {in_flight} OR status IS NULL) AS bounded
+            AND (status NOT IN {in_flight} OR status IS NULL) END AS bounded
     FROM costed
+),
+ranged AS (
+    -- The range in whole micro-dollars like cost_micro: in 64-bit integers where the factors fit
+    -- (the DECIMAL(38) form took ~1.5 s of a 10M report), else in DECIMAL(38) by the same rule.
+    -- The catalog's cheapest and dearest prices are constants of the install ({low_nano} and
+    -- {high_nano} in nano-dollars, NULL when too big for the integer path).
+    SELECT *,
+        CASE WHEN NOT bounded THEN NULL
+             WHEN seconds_micro BETWEEN 0 AND 99999999999 AND {low_nano} IS NOT NULL
+             THEN (seconds_micro * CAST({low_nano} AS BIGINT) + 500000000) // 1000000000
+             ELSE replicost_micro(CAST(round(CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001
+                  * CAST('{low}' AS DECIMAL(38,12)), 6) AS DECIMAL(18,6)))
+        END AS unpriced_low_micro,
+        CASE WHEN NOT bounded THEN NULL
+             WHEN seconds_micro BETWEEN 0 AND 99999999999 AND {high_nano} IS NOT NULL
+             THEN (seconds_micro * CAST({high_nano} AS BIGINT) + 500000000) // 1000000000
+             ELSE replicost_micro(CAST(round(CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001
+                  * CAST('{high}' AS DECIMAL(38,12)), 6) AS DECIMAL(18,6)))
+        END AS unpriced_high_micro
+    FROM priced
 )
 SELECT id, account, model, version, source, deployment, status, created_at, predict_time, error,
-    cost_usd,
+    replicost_record_usd(cost_micro) AS cost_usd,
     CASE WHEN per_second THEN 'per_second' WHEN per_unit THEN 'per_unit' ELSE 'unpriced' END AS basis,
     CASE WHEN NOT per_unit THEN hardware END AS hardware,
     CASE
@@ -406,26 +447,15 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
     CASE WHEN field_problem IS NULL THEN seconds_micro * 0.000001 END::DOUBLE AS seconds,
     from_duration AND (per_second OR bounded) AS seconds_estimated,
     quarantine_reason IS NOT NULL AS quarantined,
-    -- in 64-bit micro-dollars like cost_usd (the DECIMAL(38) form took ~1.5 s of a 10M report)
-    CASE WHEN NOT bounded THEN NULL
-         WHEN seconds_micro BETWEEN 0 AND 99999999999
-              AND (SELECT low_nano FROM replicost_price_range) IS NOT NULL
-         THEN CAST((seconds_micro * (SELECT low_nano FROM replicost_price_range) + 500000000)
-                   // 1000000000 AS DECIMAL(18,0)) * 0.000001::DECIMAL(6,6)
-         ELSE CAST(round(CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001
-              * (SELECT low FROM replicost_price_range), 6) AS DECIMAL(18,6))
-    END AS unpriced_low_usd,
-    -- in 64-bit micro-dollars like cost_usd (the DECIMAL(38) form took ~1.5 s of a 10M report)
-    CASE WHEN NOT bounded THEN NULL
-         WHEN seconds_micro BETWEEN 0 AND 99999999999
-              AND (SELECT high_nano FROM replicost_price_range) IS NOT NULL
-         THEN CAST((seconds_micro * (SELECT high_nano FROM replicost_price_range) + 500000000)
-                   // 1000000000 AS DECIMAL(18,0)) * 0.000001::DECIMAL(6,6)
-         ELSE CAST(round(CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001
-              * (SELECT high FROM replicost_price_range), 6) AS DECIMAL(18,6))
-    END AS unpriced_high_usd,
-    map_source
-FROM priced
+    replicost_record_usd(unpriced_low_micro) AS unpriced_low_usd,
+    replicost_record_usd(unpriced_high_micro) AS unpriced_high_usd,
+    map_source,
+    -- The same money in whole micro-dollars (64-bit; NULL exactly where the DECIMAL column is),
+    -- and the billable seconds in microseconds, for reports that add up millions of records:
+    -- integer sums are exact and several times cheaper than DECIMAL ones (priced_amounts).
+    cost_micro, unpriced_low_micro, unpriced_high_micro,
+    CASE WHEN field_problem IS NULL THEN seconds_micro END AS seconds_micro
+FROM ranged
 """
 
 _RECORD_COLUMNS = """id, account, model, version, source, deployment, status, created_at,
@@ -434,6 +464,11 @@ _RECORD_COLUMNS = """id, account, model, version, source, deployment, status, cr
        input_token_count, output_token_count, image_count,
        input_token_price, output_token_price, image_price, map_source, error"""
 
+# priced_records and four integer columns: cost_micro, unpriced_low_micro, unpriced_high_micro
+# (the DECIMAL columns x 10^6, NULL where they are) and seconds_micro (`seconds` in microseconds).
+_AMOUNT_COLUMNS = f"""{_RECORD_COLUMNS},
+       cost_micro, unpriced_low_micro, unpriced_high_micro, seconds_micro"""
+
 _PRICED_RECORDS = f"""
 CREATE OR REPLACE TEMP VIEW priced_records AS
 SELECT 'prediction' AS kind, {_RECORD_COLUMNS}
@@ -441,113 +476,13 @@ FROM prediction_costs
 UNION ALL
 SELECT 'training' AS kind, {_RECORD_COLUMNS}
 FROM training_costs;
-"""
 
-# Shape: one row per (account, deployment, UTC day, hardware, min_instances); cost_usd is an
-# estimate (NULL with a reason when the hardware has no price).
-_UPTIME = """
-CREATE OR REPLACE TEMP VIEW deployment_uptime_costs AS
-WITH last_sync AS (
-    SELECT coalesce(max(finished_at), now()) AS synced_until FROM sync_log WHERE status = 'succeeded'
-),
-spans AS (
-    SELECT t.deployment,
-           coalesce(d.account, split_part(t.deployment, '/', 1)) AS account,
-           t.hardware, t.min_instances, hp.usd_per_second,
-           greatest(t.effective_from, coalesce(hp.effective_from, t.effective_from)) AS span_from,
-           least(t.effective_to, coalesce(hp.effective_to, t.effective_to),
-                 coalesce(d.synced_at, (SELECT synced_until FROM last_sync))) AS span_to
-    FROM replicost_deployment_timeline t
-    LEFT JOIN deployments d ON d.deployment = t.deployment
-    LEFT JOIN replicost_hardware_price hp
-      ON hp.sku = t.hardware AND hp.effective_from < t.effective_to AND hp.effective_to > t.effective_from
-    WHERE t.min_instances > 0 AND t.effective_from > '0001-01-02'::TIMESTAMPTZ
-      -- a [deployments] entry naming a deployment the database has never seen costs nothing
-      AND (d.deployment IS NOT NULL OR t.deployment IN (SELECT deployment FROM replicost_known_deployments))
-),
-utc_spans AS (
-    SELECT *, timezone('UTC', span_from) AS utc_from, timezone('UTC', span_to) AS utc_to
-    FROM spans WHERE span_to > span_from
-),
-days AS (
-    SELECT *, unnest(range(date_trunc('day', utc_from), utc_to, INTERVAL 1 DAY)) AS day_start
-    FROM utc_spans
-),
-pieces AS (
-    SELECT account, deployment, CAST(day_start AS DATE) AS day, hardware, min_instances, usd_per_second,
-           datediff('microsecond', greatest(utc_from, day_start),
-                    least(utc_to, day_start + INTERVAL 1 DAY)) AS micros
-    FROM days
-)
-SELECT account, deployment, day, hardware, min_instances,
-       CAST(sum(micros) AS DECIMAL(38,0)) * 0.000001::DECIMAL(38,6) AS uptime_seconds,
-       sum(round(min_instances * (CAST(micros AS DECIMAL(38,0)) * 0.000001::DECIMAL(38,6))
-                 * usd_per_second, 6))::DECIMAL(18,6) AS cost_usd,
-       CASE WHEN bool_or(usd_per_second IS NULL) THEN
-           'no price in effect for hardware ' || hardware || '; add it under [hardware] in your pricing file'
-       END AS reason,
-       TRUE AS estimate
-FROM pieces
-GROUP BY account, deployment, day, hardware, min_instances
-"""
-
-# The bill's deployment rule: per deployment and UTC day, the larger of the always-on floor
-# (min_instances x time x price, from deployment_uptime_costs) and the active time of its
-# predictions. The predictions keep their own cost; the part of the floor above them is a top-up.
-# Shape: one row per (account, deployment, day) with a floor: hardware (the floor's dearest),
-# floor_usd, active_usd, topup_usd = greatest(floor - active, 0), all DECIMAL(18,6).
-_TOPUPS = """
-CREATE OR REPLACE TEMP VIEW deployment_topups AS
-WITH floors AS (
-    SELECT account, deployment, day, arg_max(hardware, cost_usd) AS hardware,
-           sum(cost_usd) AS floor_usd
-    FROM deployment_uptime_costs
-    WHERE cost_usd IS NOT NULL
-    GROUP BY account, deployment, day
-),
-active AS (
-    SELECT deployment, CAST(timezone('UTC', created_at) AS DATE) AS day, sum(cost_usd) AS active_usd
-    FROM prediction_costs
-    WHERE basis = 'per_second' AND deployment IN (SELECT deployment FROM floors)
-    GROUP BY ALL
-)
-SELECT f.account, f.deployment, f.day, f.hardware, f.floor_usd,
-       coalesce(a.active_usd, 0)::DECIMAL(18,6) AS active_usd,
-       greatest(f.floor_usd - coalesce(a.active_usd, 0), 0)::DECIMAL(18,6) AS topup_usd
-FROM floors f LEFT JOIN active a ON a.deployment = f.deployment AND a.day = f.day;
-"""
-
-# Everything the bill estimate adds up: every record (records = 1) and one row per deployment-day
-# whose always-on floor exceeds its predictions' active time (kind 'deployment_uptime', records =
-# 0, cost_kind 'estimated'). Reports group this view; its cost_usd sums to the bill.
-_BILL_ITEMS = """
-CREATE OR REPLACE TEMP VIEW bill_items AS
-SELECT *, 1 AS records FROM priced_records
-UNION ALL BY NAME
-SELECT 'deployment_uptime' AS kind, t.account,
-       -- the model of the release in effect at the end of the day; before the earliest observed
-       -- release (pricing-file history names no model), the earliest observed release's model
-       coalesce(r.model, (SELECT arg_min(e.model, e.number) FROM replicost_deployment_releases e
-                          WHERE e.deployment = t.deployment)) AS model,
-       r.version, t.deployment,
-       timezone('UTC', CAST(t.day AS TIMESTAMP)) AS created_at, t.hardware,
-       'uptime' AS basis, t.topup_usd AS cost_usd, FALSE AS lower_bound,
-       'deployment always-on floor (min_instances x uptime x price) above its predictions'' '
-       || 'active time that day' AS billing_note,
-       'estimated' AS cost_kind, FALSE AS seconds_estimated, FALSE AS quarantined, 0 AS records
-FROM deployment_topups t
-ASOF LEFT JOIN replicost_deployment_releases r
-  ON r.deployment = t.deployment
- AND r.effective_from <= timezone('UTC', CAST(t.day + 1 AS TIMESTAMP))
-WHERE t.topup_usd > 0;
-"""
-
-# Deployments the database knows: synced, or named by a prediction.
-_KNOWN_DEPLOYMENTS = """
-CREATE OR REPLACE TEMP VIEW replicost_known_deployments AS
-SELECT deployment FROM deployments
-UNION
-SELECT DISTINCT deployment FROM predictions WHERE deployment IS NOT NULL;
+CREATE OR REPLACE TEMP VIEW priced_amounts AS
+SELECT 'prediction' AS kind, {_AMOUNT_COLUMNS}
+FROM prediction_costs
+UNION ALL
+SELECT 'training' AS kind, {_AMOUNT_COLUMNS}
+FROM training_costs;
 """
 
 # The cheapest and dearest per-second price in the catalog (base SKUs and their 2x/4x/8x), for the

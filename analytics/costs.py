@@ -53,10 +53,9 @@ import duckdb
 
 from replicost.analytics.pricing import BEGINNING, UNITS, Catalog, split_sku
 
+from .bill_sql import _BILL_ITEMS, _KNOWN_DEPLOYMENTS, _TOPUPS, _UPTIME
 from .cost_sql import (
-    _BILL_ITEMS,
     _DEPLOYMENT_SEGMENTS,
-    _KNOWN_DEPLOYMENTS,
     _MODEL_SEGMENTS,
     _PRICED_RECORDS,
     _RANGE,
@@ -64,8 +63,6 @@ from .cost_sql import (
     _RESOLUTION,
     _TABLES,
     _TIMELINE,
-    _TOPUPS,
-    _UPTIME,
 )
 
 END_OF_TIME = "infinity"
@@ -240,6 +237,10 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
                 max_seconds=MAX_SECONDS,
                 max_count=MAX_COUNT,
                 max_usd=MAX_RECORD_USD,
+                low=format(low, "f"),
+                high=format(high, "f"),
+                low_nano=_sql_int(_small_nano(low)),
+                high_nano=_sql_int(_small_nano(high)),
             )
         )
     for sql in (_PRICED_RECORDS, _UPTIME, _TOPUPS, _BILL_ITEMS):
@@ -270,6 +271,11 @@ def price_range(catalog: Catalog) -> tuple[Decimal, Decimal]:
     if not prices:
         return Decimal(0), Decimal(0)
     return min(prices), max(prices)
+
+
+def _sql_int(value: int | None) -> str:
+    """An integer (or NULL) as SQL text, for constants of the install inlined into the views."""
+    return "NULL" if value is None else str(int(value))
 
 
 def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
