@@ -234,37 +234,52 @@ FROM keyed;
 # predates it); {max_seconds}, {max_count}, {max_usd} are the plausibility limits (costs.py).
 _RECORD_COSTS = """
 CREATE OR REPLACE TEMP VIEW {view} AS
-WITH scanned AS (
+WITH classified AS (
+    -- the status compared once, as a small integer the rules below test cheaply (string
+    -- comparisons on every record were a good part of a 10M report): 1 succeeded, 2 ended without
+    -- output {unbilled}, 3 still in flight {in_flight}, 0 anything else (NULL or unknown)
+    SELECT *,
+           CASE WHEN status = 'succeeded' THEN 1 WHEN status IN {unbilled} THEN 2
+                WHEN status IN {in_flight} THEN 3 ELSE 0 END AS status_class
+    FROM {table}
+),
+scanned AS (
     -- Per-record values computed on the scan, before the lookup. A record still in flight looks
     -- nothing up (NULL key): it is unpriced whatever it ran on.
     -- (a quarantined record's predict_time is not believed: NULL in the view, so no sum over
     -- the view, spend's seconds or an insight's, can overflow or go negative because of it)
-    SELECT id, account, model, version, source, deployment, status, created_at,
+    SELECT id, account, model, version, source, deployment, status, status_class, created_at,
            CASE WHEN {quarantine} IS NULL THEN predict_time END AS predict_time,
            started_at, completed_at, {quarantine} AS quarantine_reason,
            image_count, input_token_count, output_token_count, error,
-           CASE WHEN status NOT IN {in_flight} OR status IS NULL THEN coalesce(deployment, model) END
-               AS lookup_name,
+           CASE WHEN status_class <> 3 THEN coalesce(deployment, model) END AS lookup_name,
            deployment IS NOT NULL AS through_deployment,
            -- billable seconds: predict_time as served; for a succeeded record without it,
            -- completed_at - started_at (an estimate); 0 for a failed, canceled or aborted record
            -- without it (it ran no billable time); otherwise unknown (unpriced, with a reason)
-           predict_time IS NULL AND status = 'succeeded' AND started_at IS NOT NULL
+           predict_time IS NULL AND status_class = 1 AND started_at IS NOT NULL
                AND completed_at IS NOT NULL AS from_duration,
            CASE
                WHEN predict_time IS NOT NULL THEN predict_time
-               WHEN status = 'succeeded' AND started_at IS NOT NULL AND completed_at IS NOT NULL
+               WHEN status_class = 1 AND started_at IS NOT NULL AND completed_at IS NOT NULL
                    THEN (epoch_us(completed_at) - epoch_us(started_at)) / 1000000.0
-               WHEN status IN {unbilled} THEN 0.0
+               WHEN status_class = 2 THEN 0.0
            END AS seconds_raw
-    FROM {table}
+    FROM classified
 ),
 records AS (
     -- A stored value no bill can come from (quarantined at the sync, or a field out of range:
     -- NaN, infinite, negative, absurdly large) makes the record unpriced with a reason naming the
     -- field, so no cast, sum or division downstream can overflow or go negative because of it.
+    -- (The first test passes every plausible record at once: NaN is above every number in
+    -- DuckDB, so BETWEEN fails for it as for infinities and out-of-range values.)
     SELECT *,
         CASE
+            WHEN quarantine_reason IS NULL
+                 AND coalesce(seconds_raw BETWEEN 0 AND {max_seconds}, TRUE)
+                 AND coalesce(image_count BETWEEN 0 AND {max_count}, TRUE)
+                 AND coalesce(input_token_count BETWEEN 0 AND {max_count}, TRUE)
+                 AND coalesce(output_token_count BETWEEN 0 AND {max_count}, TRUE) THEN NULL
             WHEN quarantine_reason IS NOT NULL THEN 'quarantined: ' || quarantine_reason
             WHEN seconds_raw IS NOT NULL AND (isnan(seconds_raw) OR isinf(seconds_raw)
                  OR seconds_raw < 0 OR seconds_raw > {max_seconds}) THEN
@@ -305,7 +320,7 @@ ruled AS (
     SELECT *,
         -- the per-unit rule: an official model with prices in effect and counts (or no output)
         CASE WHEN has_unit_prices THEN coalesce(
-               status IN {unbilled}
+               status_class = 2
             OR (image_price IS NOT NULL AND image_count IS NOT NULL)
             OR (input_token_price IS NOT NULL AND input_token_count IS NOT NULL)
             OR (output_token_price IS NOT NULL AND output_token_count IS NOT NULL), FALSE)
@@ -368,7 +383,7 @@ priced AS (
         CASE WHEN per_unit OR per_second THEN FALSE ELSE
             field_problem IS NULL AND seconds_micro IS NOT NULL AND NOT has_unit_prices
             AND NOT coalesce(list_contains((SELECT list(model) FROM replicost_official), model), FALSE)
-            AND (status NOT IN {in_flight} OR status IS NULL) END AS bounded
+            AND status_class <> 3 END AS bounded
     FROM costed
 ),
 ranged AS (
@@ -415,7 +430,7 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
         WHEN field_problem IS NOT NULL THEN field_problem
         WHEN unit_too_big OR second_too_big THEN
             'a cost over USD {max_usd} is not plausible (check predict_time and the unit counts)'
-        WHEN status IN {in_flight} THEN 'still ' || status || ' at the last sync; priced once it finishes'
+        WHEN status_class = 3 THEN 'still ' || status || ' at the last sync; priced once it finishes'
         WHEN created_at IS NULL THEN 'no created_at recorded; cannot tell which price was in effect'
         WHEN segment_per_second AND seconds_micro IS NULL THEN
             status || ' with no predict_time and no started_at/completed_at: its billable time is '
@@ -444,7 +459,8 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
         WHEN per_second THEN 'exact'
         ELSE 'unpriced'
     END AS cost_kind,
-    CASE WHEN field_problem IS NULL THEN seconds_micro * 0.000001 END::DOUBLE AS seconds,
+    -- (the same DOUBLE as seconds_micro * 0.000001 cast, without a 128-bit DECIMAL per record)
+    CASE WHEN field_problem IS NULL THEN seconds_micro::DOUBLE / 1000000.0 END AS seconds,
     from_duration AND (per_second OR bounded) AS seconds_estimated,
     quarantine_reason IS NOT NULL AS quarantined,
     replicost_record_usd(unpriced_low_micro) AS unpriced_low_usd,

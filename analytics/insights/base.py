@@ -8,7 +8,7 @@ and the insights' counterfactuals built from recorded facts) or `what-if` (a bou
 assumptions, not a promise).
 
 Speed: every finder but the idle-deployment one reads `insight_facts`, a TEMP table that one scan
-of `priced_records` fills with per-day aggregates (a few hundred thousand rows for ten million
+of `priced_amounts` (priced_records with the money in integers) fills with per-day aggregates (a few hundred thousand rows for ten million
 records), so pricing the records, the expensive part, happens once per report.
 """
 
@@ -117,17 +117,18 @@ WITH grouped AS (
            CASE WHEN status IN ('failed', 'canceled', 'aborted') THEN {ERROR_CLASS_SQL} END
                AS error_class,
            epoch_us(created_at) // 86400000000 AS day_number,
-           count(*) AS records, sum(cost_usd) AS cost_usd, sum(seconds) AS billable_seconds,
+           count(*) AS records, sum(cost_micro) AS cost_micro, sum(seconds) AS billable_seconds,
            sum(predict_time) AS timed_seconds, count(predict_time) AS timed,
-           sum(unpriced_low_usd) AS unpriced_low_usd, sum(unpriced_high_usd) AS unpriced_high_usd
-    FROM priced_records
+           sum(unpriced_low_micro) AS unpriced_low_micro, sum(unpriced_high_micro) AS unpriced_high_micro
+    FROM priced_amounts
     WHERE created_at IS NOT NULL AND created_at < $end_utc
     GROUP BY ALL
 )
 SELECT kind, model, version, deployment, source, status, hardware, basis, reason, cost_kind, error_class,
        CAST(DATE '1970-01-01' + CAST(day_number AS INTEGER) AS DATE) AS day,
-       records, cost_usd, coalesce(billable_seconds, 0) AS seconds,
-       unpriced_low_usd, unpriced_high_usd,
+       records, replicost_usd(cost_micro) AS cost_usd, coalesce(billable_seconds, 0) AS seconds,
+       replicost_usd(unpriced_low_micro) AS unpriced_low_usd,
+       replicost_usd(unpriced_high_micro) AS unpriced_high_usd,
        CASE WHEN status = 'succeeded' THEN timed ELSE 0 END AS timed_ok,
        CASE WHEN status = 'succeeded' THEN timed_seconds END AS seconds_ok
 FROM grouped
@@ -135,7 +136,7 @@ FROM grouped
 
 
 def build_facts(con: duckdb.DuckDBPyConnection, period: Period) -> None:
-    """Fill `insight_facts` for `period` (one scan of `priced_records`)."""
+    """Fill `insight_facts` for `period` (one scan of `priced_amounts`)."""
     end = period.end or dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
     con.execute(FACTS_SQL, {"end_utc": end})
 
