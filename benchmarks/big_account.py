@@ -86,7 +86,12 @@ def report(db: Path, by: str) -> dict:
     seconds = time.perf_counter() - started
     line = [row for row in done.stderr.splitlines() if row.startswith("BENCH ")]
     inner, peak, code = line[-1].split()[1:] if line else ("nan", "nan", "?")
-    rows = len(json.loads(done.stdout).get("rows", [])) if done.returncode == 0 else 0
+    try:
+        rows = len(json.loads(done.stdout).get("rows", [])) if done.returncode == 0 else 0
+    except json.JSONDecodeError:  # a report must print one JSON object and nothing else
+        raise SystemExit(
+            f"report spend --by {by}: stdout is not JSON: {done.stdout[:120]!r}"
+        ) from None
     return {
         "seconds": seconds,
         "inner_seconds": float(inner),

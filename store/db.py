@@ -16,6 +16,11 @@ from replicost.errors import DatabaseBusyError, DatabaseError
 from replicost.store.schema import MIGRATIONS, check_not_newer, migrate
 
 _LOCK_PID = re.compile(r"PID (\d+)")
+# DuckDB's Python client draws a progress bar on stdout for any query that runs over 2 s: on a big
+# database or a busy machine it landed in `report spend --format json > file` (seen at 10M records:
+# a "100% ▕████▏" line before the JSON) and under our own progress lines during a sync.
+# It is a per-connection setting (DuckDB refuses it in connect's config), so each opener sets it.
+_QUIET = "SET enable_progress_bar = false"
 
 
 def classify_failure(text: str) -> str | None:
@@ -89,6 +94,7 @@ def connect(path: str | Path, *, migrate_schema: bool = True) -> duckdb.DuckDBPy
     except duckdb.Error as exc:
         raise _translate(exc, path) from None
     try:
+        con.execute(_QUIET)
         if existed:
             _refuse_foreign(con, path)
         if migrate_schema:
@@ -134,6 +140,7 @@ def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         raise _translate(exc, path) from None
     try:
+        con.execute(_QUIET)
         applied = check_not_newer(con, str(path))
     except duckdb.Error as exc:
         con.close()

@@ -196,7 +196,6 @@ def _sync_into(
     except BaseException:
         client.close()
         raise
-    con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would garble ours
     fit_memory_limit(con)  # peak memory: a fixed buffer pool, whatever the history (memory.py)
     summary = SyncSummary()
     failed = True

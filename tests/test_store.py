@@ -139,3 +139,16 @@ def test_quarantine_backfill_marks_only_the_stored_rows_that_break_a_rule(tmp_pa
         "images": "image_count negative",
         "no-metrics": None,
     }
+
+
+def test_connections_never_let_duckdb_draw_its_progress_bar_on_stdout(tmp_path):
+    """DuckDB's client prints a bar on stdout for queries over 2 s; it would land in JSON/CSV
+    written to stdout (seen on a 10M-record report), so both openers turn it off."""
+    path = tmp_path / "quiet.duckdb"
+    setting = "SELECT current_setting('enable_progress_bar')"
+    writer = connect(path)
+    assert writer.execute(setting).fetchone() == (False,)
+    writer.close()
+    reader = open_readonly(path)
+    assert reader.execute(setting).fetchone() == (False,)
+    reader.close()
