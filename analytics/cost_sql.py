@@ -470,7 +470,7 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
     -- and the billable seconds in microseconds, for reports that add up millions of records:
     -- integer sums are exact and several times cheaper than DECIMAL ones (priced_amounts).
     cost_micro, unpriced_low_micro, unpriced_high_micro,
-    CASE WHEN field_problem IS NULL THEN seconds_micro END AS seconds_micro
+    CASE WHEN field_problem IS NULL THEN seconds_micro END AS seconds_micro, status_class
 FROM ranged
 """
 
@@ -480,10 +480,11 @@ _RECORD_COLUMNS = """id, account, model, version, source, deployment, status, cr
        input_token_count, output_token_count, image_count,
        input_token_price, output_token_price, image_price, map_source, error"""
 
-# priced_records and four integer columns: cost_micro, unpriced_low_micro, unpriced_high_micro
-# (the DECIMAL columns x 10^6, NULL where they are) and seconds_micro (`seconds` in microseconds).
+# priced_records and five integer columns: cost_micro, unpriced_low_micro, unpriced_high_micro
+# (the DECIMAL columns x 10^6, NULL where they are), seconds_micro (`seconds` in microseconds) and
+# status_class (1 succeeded, 2 failed/canceled/aborted, 3 in flight, 0 other: no string test).
 _AMOUNT_COLUMNS = f"""{_RECORD_COLUMNS},
-       cost_micro, unpriced_low_micro, unpriced_high_micro, seconds_micro"""
+       cost_micro, unpriced_low_micro, unpriced_high_micro, seconds_micro, status_class"""
 
 _PRICED_RECORDS = f"""
 CREATE OR REPLACE TEMP VIEW priced_records AS

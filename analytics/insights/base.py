@@ -25,7 +25,7 @@ from replicost.analytics.reports import money_str
 
 KINDS = ("waste", "idle-deployment", "spike", "what-if-hardware", "unpriced")
 USD_KINDS = ("exact", "estimated", "what-if")
-WASTE_STATUSES = ("failed", "canceled", "aborted")
+WASTE_STATUSES = ("failed", "canceled", "aborted")  # = costs.NO_OUTPUT_STATUSES (status_class 2)
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,8 @@ FACTS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE insight_facts AS
 WITH grouped AS (
     SELECT kind, model, version, deployment, source, status, hardware, basis, reason, cost_kind,
-           CASE WHEN status IN ('failed', 'canceled', 'aborted') THEN {ERROR_CLASS_SQL} END
+           -- status_class 2: failed, canceled or aborted (WASTE_STATUSES), told without a string test
+           CASE WHEN status_class = 2 THEN {ERROR_CLASS_SQL} END
                AS error_class,
            epoch_us(created_at) // 86400000000 AS day_number,
            count(*) AS records, sum(cost_micro) AS cost_micro, sum(seconds) AS billable_seconds,
