@@ -251,6 +251,52 @@ output_token = 0.0000000125
     assert by_id["fine-tokens"][1] == D("0.000001")
 
 
+def test_integer_money_columns_are_the_decimal_ones_in_micro_dollars(db, tmp_path):
+    """Reports add up cost_micro and the unpriced range in micro-dollars (priced_amounts): each
+    must be exactly its DECIMAL column x 10^6, on the integer path and on the DECIMAL(38) one."""
+    day = "2025-04-01T00:00:00Z"
+    add_prediction(db, "plain", "acme/long", day, 12.345678)
+    add_prediction(db, "fine-price", "acme/odd", day, 1000.0)
+    add_prediction(db, "long-run", "acme/long", day, 100000.5)
+    add_prediction(db, "fine-tokens", "acme/llm", day, 1.0, tokens_in=100, tokens_out=3)
+    add_prediction(db, "unmapped", "acme/unknown", day, 3.5)
+    add_prediction(db, "unmapped-long", "acme/unknown", day, 200000.25)
+    add_prediction(db, "no-seconds", "acme/unknown", day, None)
+    add_prediction(db, "running", "acme/long", day, None, status="running")
+    install(
+        db,
+        tmp_path,
+        """
+[hardware]
+"gpu-odd" = 0.000001234567
+[models]
+"acme/odd" = "gpu-odd"
+"acme/long" = "gpu-t4"
+[units."acme/llm"]
+input_token = 0.0000000125
+output_token = 0.0000000125
+""",
+    )
+    rows = db.execute(
+        """SELECT id, cost_usd, cost_micro, unpriced_low_usd, unpriced_low_micro,
+                  unpriced_high_usd, unpriced_high_micro, seconds, seconds_micro
+           FROM priced_amounts ORDER BY id"""
+    ).fetchall()
+    assert len(rows) == 8
+    micro = Decimal(1_000_000)
+    for id, cost, cost_micro, low, low_micro, high, high_micro, seconds, seconds_micro in rows:
+        for usd, whole in ((cost, cost_micro), (low, low_micro), (high, high_micro)):
+            assert (usd is None) == (whole is None), id
+            if usd is not None:
+                assert usd * micro == whole, id
+        assert (seconds is None) == (seconds_micro is None), id
+        if seconds is not None:
+            assert round(seconds * 1_000_000) == seconds_micro, id
+    by_id = {row[0]: row for row in rows}
+    assert by_id["long-run"][2] == 22_500_113  # past the 64-bit path: 100000.5 s x 0.000225
+    assert by_id["unmapped-long"][4] is not None  # a range, also past the 64-bit path
+
+
 def test_override_precedence(db, tmp_path):
     day = "2025-04-01T00:00:00Z"
     add_prediction(db, "v1", "acme/m", day, 10.0, version="v1")
