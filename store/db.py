@@ -20,7 +20,15 @@ _LOCK_PID = re.compile(r"PID (\d+)")
 # database or a busy machine it landed in `report spend --format json > file` (seen at 10M records:
 # a "100% ▕████▏" line before the JSON) and under our own progress lines during a sync.
 # It is a per-connection setting (DuckDB refuses it in connect's config), so each opener sets it.
-_QUIET = "SET enable_progress_bar = false"
+
+
+def _quiet(con: duckdb.DuckDBPyConnection) -> None:
+    """Turn DuckDB's progress bar off; inside Jupyter DuckDB refuses to touch the setting without
+    ipywidgets (its notebook bar), and there the bar is not on stdout anyway."""
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass
 
 
 def classify_failure(text: str) -> str | None:
@@ -94,7 +102,7 @@ def connect(path: str | Path, *, migrate_schema: bool = True) -> duckdb.DuckDBPy
     except duckdb.Error as exc:
         raise _translate(exc, path) from None
     try:
-        con.execute(_QUIET)
+        _quiet(con)
         if existed:
             _refuse_foreign(con, path)
         if migrate_schema:
@@ -140,7 +148,7 @@ def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         raise _translate(exc, path) from None
     try:
-        con.execute(_QUIET)
+        _quiet(con)
         applied = check_not_newer(con, str(path))
     except duckdb.Error as exc:
         con.close()
