@@ -308,3 +308,37 @@ def test_simulate_plants_findings_from_the_command_line(tmp_path):
     bad = run_cli(*args, "--plant", "spike:meta/musicgen", str(out))
     # an InputError: the CLI's entry point prints it as one line and exits 2
     assert bad.code == 2 and "spike:OWNER/MODEL:YYYY-MM-DD" in bad.err
+
+
+def test_implausible_predict_times_do_not_break_the_idle_finder(planted, planted_report, tmp_path):
+    """A NaN or absurd predict_time that reached the table (a database synced before the door
+    checks, or edited by hand) counts as no active time, as the bill leaves it unpriced; the
+    finder must not fail on the cast. The idle months are still found, with the same counts."""
+    import shutil
+
+    import duckdb
+
+    db, prices, _, _ = planted
+    idle = {(i.evidence["deployment"], i.evidence["month"]): i.evidence["predictions"]
+            for i in of_kind(planted_report, "idle-deployment")}  # fmt: skip
+    busiest = max(idle, key=lambda key: idle[key])
+    assert idle[busiest] >= 2
+    copy = tmp_path / "odd.duckdb"
+    shutil.copy(db, copy)
+    con = duckdb.connect(str(copy))
+    ids = [row[0] for row in con.execute(
+        "SELECT id FROM predictions WHERE deployment = ? AND strftime(created_at, '%Y-%m') = ? "
+        "AND predict_time > 0 ORDER BY created_at LIMIT 2", list(busiest)).fetchall()]  # fmt: skip
+    con.execute("UPDATE predictions SET predict_time = 'NaN'::DOUBLE WHERE id = ?", [ids[0]])
+    con.execute("UPDATE predictions SET predict_time = 1e300 WHERE id = ?", [ids[1]])
+    con.execute(  # and one run of the slower version, whose mean predict time is evidence
+        "UPDATE predictions SET predict_time = 'NaN'::DOUBLE WHERE id = (SELECT id FROM "
+        "predictions WHERE model = ? AND version = ? AND status = 'succeeded' LIMIT 1)",
+        [BAD.model, BAD.version],
+    )
+    con.close()
+    report = insights.insights(copy, since=SINCE, until=UNTIL, top=None, pricing_file=prices)
+    json.dumps([i.evidence for i in report.insights], allow_nan=False, default=str)  # no NaN
+    after = {(i.evidence["deployment"], i.evidence["month"]): i.evidence["predictions"]
+             for i in of_kind(report, "idle-deployment")}  # fmt: skip
+    assert after == idle

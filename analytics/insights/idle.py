@@ -23,6 +23,8 @@ from typing import Any
 
 import duckdb
 
+from replicost.analytics.costs import MAX_SECONDS
+
 from .base import Insight, Period, usd
 
 BOOT_S = 60
@@ -53,7 +55,9 @@ WITH busy AS (
     SELECT p.deployment, t.hardware, t.min_instances,
            strftime(timezone('UTC', p.created_at), '%Y-%m') AS month,
            epoch_us(coalesce(p.started_at, p.created_at)) AS start_us,
-           CAST(round(coalesce(p.predict_time, 0) * 1000000) AS BIGINT) AS run_us
+           -- a seconds figure the bill finds implausible (NaN, negative, over MAX_SECONDS) runs 0 s
+           CASE WHEN p.predict_time BETWEEN 0 AND {max_seconds}
+                THEN CAST(round(p.predict_time * 1000000) AS BIGINT) ELSE 0 END AS run_us
     FROM predictions p
     JOIN replicost_deployment_timeline t
       ON t.deployment = p.deployment AND p.created_at >= t.effective_from AND p.created_at < t.effective_to
@@ -117,7 +121,7 @@ def find(con: duckdb.DuckDBPyConnection, period: Period) -> list[Insight]:
     }
     busy = {
         (row[0], row[1], row[2], row[3]): row[4:]
-        for row in con.execute(BUSY_SQL, busy_params).fetchall()
+        for row in con.execute(BUSY_SQL.format(max_seconds=MAX_SECONDS), busy_params).fetchall()
     }
     found = []
     for deployment, month, hardware, floor, seconds, cost, first_day, last_day in uptime:
