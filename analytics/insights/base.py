@@ -108,21 +108,32 @@ END"""
 # history: spikes need the 28 days before the period, version changes the versions before it).
 # `seconds` are billable seconds (predict_time, else completed_at - started_at); `seconds_ok` and
 # `timed_ok` the predict_time of succeeded runs; `unpriced_*_usd` the bill's range of unpriced ones.
-# The scan groups by the view's own columns and an integer day (cheap to hash); labels are derived
-# afterwards on the few aggregated rows.
+# The scan groups by the view's own columns, an integer day (cheap to hash) and a waste record's
+# error text as it is; labels, and the error class (two regular expressions), are derived
+# afterwards on the few aggregated rows: a failed record's class depends on its status and error
+# text only, so classifying each distinct text once gives every record the same class.
 FACTS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE insight_facts AS
-WITH grouped AS (
+WITH scanned AS (
     SELECT kind, model, version, deployment, source, status, hardware, basis, reason, cost_kind,
            -- status_class 2: failed, canceled or aborted (WASTE_STATUSES), told without a string test
-           CASE WHEN status_class = 2 THEN {ERROR_CLASS_SQL} END
-               AS error_class,
+           status_class = 2 AS waste, CASE WHEN status_class = 2 THEN error END AS error,
            epoch_us(created_at) // 86400000000 AS day_number,
            count(*) AS records, sum(cost_micro) AS cost_micro, sum(seconds) AS billable_seconds,
            sum(predict_time) AS timed_seconds, count(predict_time) AS timed,
            sum(unpriced_low_micro) AS unpriced_low_micro, sum(unpriced_high_micro) AS unpriced_high_micro
     FROM priced_amounts
     WHERE created_at IS NOT NULL AND created_at < $end_utc
+    GROUP BY ALL
+),
+grouped AS (
+    SELECT kind, model, version, deployment, source, status, hardware, basis, reason, cost_kind,
+           CASE WHEN waste THEN {ERROR_CLASS_SQL} END AS error_class, day_number,
+           sum(records)::BIGINT AS records, sum(cost_micro) AS cost_micro,
+           sum(billable_seconds) AS billable_seconds, sum(timed_seconds) AS timed_seconds,
+           sum(timed)::BIGINT AS timed, sum(unpriced_low_micro) AS unpriced_low_micro,
+           sum(unpriced_high_micro) AS unpriced_high_micro
+    FROM scanned
     GROUP BY ALL
 )
 SELECT kind, model, version, deployment, source, status, hardware, basis, reason, cost_kind, error_class,
