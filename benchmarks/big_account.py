@@ -77,8 +77,10 @@ def sync(base_url: str, db: Path, budget: str, only: str) -> dict:
 
 
 def report(db: Path, by: str) -> dict:
-    """`replicost report spend --by BY` on `db` (JSON out): whole-command seconds, peak RSS."""
-    command = [sys.executable, "-c", REPORT, "report", "spend", "--db", str(db), "--by", by]
+    """`replicost report spend --by BY` on `db` (JSON out): whole-command seconds, peak RSS.
+    `by` "insights" runs `replicost report insights` instead (its rows: the insights)."""
+    what = ["insights"] if by == "insights" else ["spend", "--by", by]
+    command = [sys.executable, "-c", REPORT, "report", *what, "--db", str(db)]
     started = time.perf_counter()
     done = subprocess.run(
         command + ["--format", "json"], capture_output=True, text=True, check=False
@@ -87,10 +89,11 @@ def report(db: Path, by: str) -> dict:
     line = [row for row in done.stderr.splitlines() if row.startswith("BENCH ")]
     inner, peak, code = line[-1].split()[1:] if line else ("nan", "nan", "?")
     try:
-        rows = len(json.loads(done.stdout).get("rows", [])) if done.returncode == 0 else 0
+        out = json.loads(done.stdout) if done.returncode == 0 else {}
+        rows = len(out.get("rows", out.get("insights", [])))
     except json.JSONDecodeError:  # a report must print one JSON object and nothing else
         raise SystemExit(
-            f"report spend --by {by}: stdout is not JSON: {done.stdout[:120]!r}"
+            f"report {' '.join(what)}: stdout is not JSON: {done.stdout[:120]!r}"
         ) from None
     return {
         "seconds": seconds,
@@ -130,9 +133,9 @@ def big_sync(n: int, folder: Path, keep: bool) -> dict:
 
 
 def measure_reports(db: Path) -> dict:
-    reports = {by: report(db, by) for by in ("model", "day")}
+    reports = {by: report(db, by) for by in ("model", "day", "insights")}
     for by, figures in reports.items():
-        log(f"  report spend --by {by}: {figures['seconds']:.2f}s, {figures['rows']} rows")
+        log(f"  report {by}: {figures['seconds']:.2f}s, {figures['rows']} rows")
     reports["measured"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC at {commit()}"
     return reports
 
@@ -147,15 +150,26 @@ def commit() -> str:
     return done.stdout.strip() or "?"
 
 
-def pace(folder: Path) -> dict:
+def pace(folder: Path, runs: int = 3) -> dict:
+    """The pace sync `runs` times (a fresh simulator and database each): the median run, with
+    every run's share and 429s kept (one run on a shared machine swings by a few points)."""
     n = 100_000
     log(f"pace: {n:,} predictions, 150 ms a page, {LIMIT_PER_MINUTE}/min limit, CLI defaults")
-    with simulator(n, latency_ms=150, rate_limit=LIMIT_PER_MINUTE) as base_url:
-        result = sync(base_url, folder / "pace.duckdb", "default", "predictions")
     ceiling = LIMIT_PER_MINUTE / 60 * PAGE
-    result["share_of_ceiling"] = result["new"] / result["seconds"] / ceiling
-    log(f"  {result['share_of_ceiling']:.1%} of the ceiling, {result['retries']} retries")
-    return result
+    results = []
+    for run in range(runs):
+        with simulator(n, latency_ms=150, rate_limit=LIMIT_PER_MINUTE) as base_url:
+            result = sync(base_url, folder / f"pace-{run}.duckdb", "default", "predictions")
+        result["share_of_ceiling"] = result["new"] / result["seconds"] / ceiling
+        log(f"  {result['share_of_ceiling']:.1%} of the ceiling, {result['retries']} retries")
+        results.append(result)
+    median = sorted(results, key=lambda r: r["share_of_ceiling"])[len(results) // 2]
+    return {
+        **median,
+        "runs": len(results),
+        "shares": [r["share_of_ceiling"] for r in results],
+        "all_retries": [r["retries"] for r in results],
+    }
 
 
 def section(runs: list[dict], paced: dict | None, started: datetime, minutes: float) -> str:
@@ -164,15 +178,17 @@ def section(runs: list[dict], paced: dict | None, started: datetime, minutes: fl
         MARK_START,
         f"### 7. Big account: first sync of {big['predictions']:,} predictions",
         "",
-        f"`scripts/bench --big-account` on {started:%Y-%m-%d %H:%M} UTC, {minutes:.0f} minutes "
-        f"(one run per size; load average at the end {os.getloadavg()[0]:.1f} on 2 cores). "
+        f"`scripts/bench --big-account`: the syncs started {started:%Y-%m-%d %H:%M} UTC and took "
+        f"{minutes:.0f} minutes (one run per size); this section was written "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC (load average then {os.getloadavg()[0]:.1f} on "
+        "2 cores), after the pace runs and the reports. "
         "Zero latency, no client budget, 12 windows; the simulator renders every record on demand "
         "(it cannot hold 10M rendered records), so it shares the 2 cores with the sync.",
         "",
         "| predictions | first sync | rows/s | requests | peak RSS | file | MB per million "
         "| at 3,000/min (projected) | no-change incremental | its peak RSS "
-        "| spend by model | spend by day |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| spend by model | spend by day | insights |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
         first, again, reports = run["first"], run["incremental"], run["reports"]
@@ -182,7 +198,8 @@ def section(runs: list[dict], paced: dict | None, started: datetime, minutes: fl
             f"{first['peak_rss_mb']:.0f} MB | {run['file_mb']:.0f} MB | "
             f"{run['file_mb_per_million']:.0f} | {run['projected_seconds_at_limit'] / 60:.1f} min | "
             f"{again['seconds']:.2f} s | {again['peak_rss_mb']:.0f} MB | "
-            f"{reports['model']['seconds']:.2f} s | {reports['day']['seconds']:.2f} s |"
+            f"{reports['model']['seconds']:.2f} s | {reports['day']['seconds']:.2f} s | "
+            + (f"{reports['insights']['seconds']:.2f} s |" if "insights" in reports else "– |")
         )
     lines += [
         "",
@@ -195,10 +212,14 @@ def section(runs: list[dict], paced: dict | None, started: datetime, minutes: fl
             if big["first"]["seconds"] / big["first"]["requests"] < 0.02
             else "above the 20 ms a request the limit allows, so this machine is the bound."
         ),
-        "Reports: whole `replicost report spend --by model|day --format json` commands, process "
+        "Reports: whole `replicost report spend --by model|day --format json` and `replicost "
+        "report insights --format json` commands (every kind, whole history), process "
         "start included, on the synced file (measured "
         + ", ".join(sorted({run["reports"].get("measured", "with the sync") for run in runs}))
-        + f"); the syncs ran at {runs[0].get('commit', '?')}.",
+        + f"); the syncs ran at {runs[0].get('commit', '?')}. A synced account costs the reports "
+        "about twice per record what the synthetic file of scenario 5 does (per-unit official "
+        "models are 43% of its records against 10%, a tenth of them failed, always-on "
+        "deployments add top-ups), and these are single whole commands, imports included.",
         "",
         "| target | measured | met |",
         "|---|---|---|",
@@ -212,12 +233,21 @@ def section(runs: list[dict], paced: dict | None, started: datetime, minutes: fl
             f"| **{'yes' if met else 'no'}** |"
         )
     if paced:
-        met = paced["share_of_ceiling"] >= 0.95 and paced["retries"] <= 5
+        met = (
+            paced["share_of_ceiling"] >= 0.95
+            and max(paced.get("all_retries", [paced["retries"]])) <= 5
+        )
         lines.append(
             f"| CLI defaults, 150 ms a page, 3,000/min limit: at least 95% of the 5,000 rows/s "
             f"ceiling with at most a handful (5) of 429s | {paced['share_of_ceiling']:.1%}, "
             f"{paced['retries']} retries ({paced['requests']:,} requests, "
-            f"{paced['new']:,} rows in {paced['seconds']:.1f} s) | **{'yes' if met else 'no'}** |"
+            f"{paced['new']:,} rows in {paced['seconds']:.1f} s; median of "
+            f"{paced.get('runs', 1)} runs: "
+            + ", ".join(
+                f"{share:.1%}" for share in paced.get("shares", [paced["share_of_ceiling"]])
+            )
+            + f", 429s {paced.get('all_retries', [paced['retries']])}) "
+            f"| **{'yes' if met else 'no'}** |"
         )
     return "\n".join(lines + ["", MARK_END])
 
