@@ -224,15 +224,9 @@ def test_price_change_mid_month_prices_each_side_at_its_own_price(db, tmp_path):
     assert by_id["l40s-2025"][1] == D("0.975000")
 
 
-def test_figures_beyond_64_bits_take_the_decimal_path_with_the_same_rule(db, tmp_path):
-    day = "2025-04-01T00:00:00Z"
-    add_prediction(db, "fine-price", "acme/odd", day, 1000.0)
-    add_prediction(db, "long-run", "acme/long", day, 100000.5)
-    add_prediction(db, "fine-tokens", "acme/llm", day, 1.0, tokens_in=100, tokens_out=3)
-    install(
-        db,
-        tmp_path,
-        """
+# A price finer than a micro-dollar, a model on T4, and token prices far below a micro-dollar:
+# figures that need more than 64 bits in nano-dollars, or round away to nothing.
+ODD_PRICES = """
 [hardware]
 "gpu-odd" = 0.000001234567
 [models]
@@ -241,7 +235,18 @@ def test_figures_beyond_64_bits_take_the_decimal_path_with_the_same_rule(db, tmp
 [units."acme/llm"]
 input_token = 0.0000000125
 output_token = 0.0000000125
-""",
+"""
+
+
+def test_figures_beyond_64_bits_take_the_decimal_path_with_the_same_rule(db, tmp_path):
+    day = "2025-04-01T00:00:00Z"
+    add_prediction(db, "fine-price", "acme/odd", day, 1000.0)
+    add_prediction(db, "long-run", "acme/long", day, 100000.5)
+    add_prediction(db, "fine-tokens", "acme/llm", day, 1.0, tokens_in=100, tokens_out=3)
+    install(
+        db,
+        tmp_path,
+        ODD_PRICES,
     )
     by_id = costs_by_id(db)
     # 1000 x 0.000001234567 = 0.001234567 -> 0.001235; 100000.5 x 0.000225 = 22.5001125 -> 22.500113;
@@ -266,16 +271,7 @@ def test_integer_money_columns_are_the_decimal_ones_in_micro_dollars(db, tmp_pat
     install(
         db,
         tmp_path,
-        """
-[hardware]
-"gpu-odd" = 0.000001234567
-[models]
-"acme/odd" = "gpu-odd"
-"acme/long" = "gpu-t4"
-[units."acme/llm"]
-input_token = 0.0000000125
-output_token = 0.0000000125
-""",
+        ODD_PRICES,
     )
     rows = db.execute(
         """SELECT id, cost_usd, cost_micro, unpriced_low_usd, unpriced_low_micro,
