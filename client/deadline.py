@@ -18,6 +18,7 @@ import math
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -106,44 +107,35 @@ class Deadlines:
             response.stream = _Guarded(stream, self, request, until, overall)
 
 
-class _Guarded(httpx.SyncByteStream):
+class _Guard:
+    """What both body wrappers hold: the deadline a response's body must arrive by."""
+
     def __init__(
-        self,
-        inner: httpx.SyncByteStream,
-        deadlines: Deadlines,
-        request: httpx.Request,
-        until: float,
-        overall: bool,
+        self, inner: Any, deadlines: Deadlines, request: httpx.Request, until: float, overall: bool
     ) -> None:
         self.inner, self.deadlines, self.request = inner, deadlines, request
         self.until, self.overall = until, overall
 
+    def _check(self) -> None:
+        """Raise once the deadline has passed (called before handing on each chunk)."""
+        if self.deadlines.clock() > self.until:
+            raise self.deadlines._expired(self.request, self.overall)
+
+
+class _Guarded(_Guard, httpx.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         for chunk in self.inner:
-            if self.deadlines.clock() > self.until:
-                raise self.deadlines._expired(self.request, self.overall)
+            self._check()
             yield chunk
 
     def close(self) -> None:
         self.inner.close()
 
 
-class _AsyncGuarded(httpx.AsyncByteStream):
-    def __init__(
-        self,
-        inner: httpx.AsyncByteStream,
-        deadlines: Deadlines,
-        request: httpx.Request,
-        until: float,
-        overall: bool,
-    ) -> None:
-        self.inner, self.deadlines, self.request = inner, deadlines, request
-        self.until, self.overall = until, overall
-
+class _AsyncGuarded(_Guard, httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self.inner:
-            if self.deadlines.clock() > self.until:
-                raise self.deadlines._expired(self.request, self.overall)
+            self._check()
             yield chunk
 
     async def aclose(self) -> None:
