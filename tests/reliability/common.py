@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from cli_helpers import CLI
+from cli_helpers import CLI, run_cli_process
 
 from replicost.client import RetryPolicy
 from replicost.simulator import SimulatedAccount, SimulatorApp, serve
@@ -294,3 +294,10 @@ def home(workdir: Path) -> Iterator[None]:
             os.environ.pop("REPLICOST_HOME", None)
         else:
             os.environ["REPLICOST_HOME"] = previous
+
+
+def cli_sync(db: str | Path, base_url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`replicost sync --db DB --base-url URL --quiet [EXTRA]` in its own process, with the token."""
+    return run_cli_process(
+        "sync", "--db", str(db), "--base-url", base_url, "--quiet", *extra, env=TOKEN_ENV
+    )

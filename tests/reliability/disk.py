@@ -17,6 +17,7 @@ from reliability.common import (
     TOKEN_ENV,
     CaseResult,
     check_against_truth,
+    cli_sync,
     file_digest,
     make_app,
     one_clear_line,
@@ -74,15 +75,7 @@ def disk_trouble(*, workdir: Path, runs: int = 1) -> CaseResult:
                 app = make_app(3000, trainings=30, seed=70 + run)
                 db = folder / "r.duckdb"
                 with serve(app) as server:
-                    first = run_cli_process(
-                        "sync",
-                        "--db",
-                        str(db),
-                        "--base-url",
-                        server.base_url,
-                        "--quiet",
-                        env=TOKEN_ENV,
-                    )
+                    first = cli_sync(db, server.base_url)
                     result.runs += 1
                     stderr, _, leak_report = first.stderr.partition("nanobind: leaked")
                     if leak_report:
@@ -116,15 +109,7 @@ def disk_trouble(*, workdir: Path, runs: int = 1) -> CaseResult:
                     result.notes.append(
                         f"disk full ({size}): {total} predictions committed before the disk filled"
                     )
-                    again = run_cli_process(
-                        "sync",
-                        "--db",
-                        str(db),
-                        "--base-url",
-                        server.base_url,
-                        "--quiet",
-                        env=TOKEN_ENV,
-                    )
+                    again = cli_sync(db, server.base_url)
                     if again.returncode != 0:
                         result.fail(
                             f"disk full ({size}): rerun with room failed: {again.stderr.strip()}"
@@ -135,42 +120,18 @@ def disk_trouble(*, workdir: Path, runs: int = 1) -> CaseResult:
     with small_filesystem(folder, "8m", read_only=True) as mounted:
         app = make_app(500, trainings=10, seed=80)
         with serve(app) as server:
-            new = run_cli_process(
-                "sync",
-                "--db",
-                str(folder / "r.duckdb"),
-                "--base-url",
-                server.base_url,
-                "--quiet",
-                env=TOKEN_ENV,
-            )
+            new = cli_sync(folder / "r.duckdb", server.base_url)
             result.runs += 1
             if new.returncode != 2 or one_clear_line(new.stderr):
                 result.fail(
                     f"read-only folder, new database: exit {new.returncode}, {new.stderr.strip()[:200]}"
                 )
             remount(folder, "rw")
-            run_cli_process(
-                "sync",
-                "--db",
-                str(folder / "r.duckdb"),
-                "--base-url",
-                server.base_url,
-                "--quiet",
-                env=TOKEN_ENV,
-            )
+            cli_sync(folder / "r.duckdb", server.base_url)
             before = file_digest(folder / "r.duckdb")
             remount(folder, "ro")
             app.advance(3600)
-            again = run_cli_process(
-                "sync",
-                "--db",
-                str(folder / "r.duckdb"),
-                "--base-url",
-                server.base_url,
-                "--quiet",
-                env=TOKEN_ENV,
-            )
+            again = cli_sync(folder / "r.duckdb", server.base_url)
             result.runs += 1
             if again.returncode != 2 or one_clear_line(again.stderr):
                 result.fail(

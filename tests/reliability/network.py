@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import httpx
 import orjson
-from cli_helpers import CLI, run_cli_process
+from cli_helpers import CLI
 
 from replicost.client import RetryPolicy
 from replicost.simulator import FaultConfig, SimulatedAccount, SimulatorApp, serve
@@ -22,9 +22,9 @@ from reliability.common import (
     END,
     FAST_RETRY,
     TOKEN,
-    TOKEN_ENV,
     CaseResult,
     check_against_truth,
+    cli_sync,
     fresh,
     ids_match,
     make_app,
@@ -299,17 +299,7 @@ def storm_stops_cleanly(runs: int, *, predictions: int = 1500, workdir: Path) ->
     if sync.returncode != 1 or problem or "after retries" not in err:
         result.fail(f"server killed: exit {sync.returncode}, {problem or err.strip()}")
     with simulator_process(predictions, seed=99) as (base_url, _):
-        again = run_cli_process(
-            "sync",
-            "--db",
-            str(db),
-            "--base-url",
-            base_url,
-            "--quiet",
-            "--only",
-            "account,predictions",
-            env=TOKEN_ENV,
-        )
+        again = cli_sync(db, base_url, "--only", "account,predictions")
         if again.returncode != 0:
             result.fail(f"server back: the rerun failed: {again.stderr.strip()}")
     ids_match(
