@@ -227,13 +227,14 @@ SELECT name, through_deployment, version, versioned, seg_from, seg_to,
 FROM keyed;
 """
 
-# Shape: one row per record of {table}; see the module docstring for the rules. A record looks up
+# Shape: one row per record of {table} with every step of its pricing (flags, prices, the integer
+# money), unlabelled: {view} below labels it. See the module docstring for the rules. A record looks up
 # its segment once: by deployment if it has one, else by model (and version); no segment (a model
 # or deployment pricing knows nothing about, or no created_at) leaves it unpriced with a reason.
 # Slots: {quarantine} is the table's quarantine_reason column (NULL::VARCHAR on a database that
 # predates it); {max_seconds}, {max_count}, {max_usd} are the plausibility limits (costs.py).
-_RECORD_COSTS = """
-CREATE OR REPLACE TEMP VIEW {view} AS
+_RECORD_STEPS = """
+CREATE OR REPLACE TEMP VIEW {view}_steps AS
 WITH classified AS (
     -- the status compared once, as a small integer the rules below test cheaply (string
     -- comparisons on every record were a good part of a 10M report): 1 succeeded, 2 ended without
@@ -406,10 +407,57 @@ ranged AS (
         END AS unpriced_high_micro
     FROM priced
 )
+-- the label inputs the labels below test for NULL, as flags a grouped row can carry too
+SELECT *, created_at IS NULL AS no_created_at, seconds_micro IS NULL AS no_seconds
+FROM ranged
+"""
+
+# The labels of a priced record, written once: over a record of {view}_steps (the view below) and
+# over rows that group such records by every column a label reads (the insights' facts scan), so a
+# report that groups millions of records computes each label once per group, not once per record.
+# {max_usd} is the plausibility limit (costs.py formats it).
+BASIS_LABEL = (
+    "CASE WHEN per_second THEN 'per_second' WHEN per_unit THEN 'per_unit' ELSE 'unpriced' END"
+)
+HARDWARE_LABEL = "CASE WHEN NOT per_unit THEN hardware END"
+COST_KIND_LABEL = """CASE
+        WHEN per_unit THEN 'exact'
+        WHEN per_second AND (segment_estimated OR from_duration) THEN 'estimated'
+        WHEN per_second THEN 'exact'
+        ELSE 'unpriced'
+    END"""
+REASON_LABEL = """CASE
+        WHEN per_unit OR per_second THEN NULL
+        WHEN field_problem IS NOT NULL THEN field_problem
+        WHEN unit_too_big OR second_too_big THEN
+            'a cost over USD {max_usd} is not plausible (check predict_time and the unit counts)'
+        WHEN status_class = 3 THEN 'still ' || status || ' at the last sync; priced once it finishes'
+        WHEN no_created_at THEN 'no created_at recorded; cannot tell which price was in effect'
+        WHEN segment_per_second AND no_seconds THEN
+            status || ' with no predict_time and no started_at/completed_at: its billable time is '
+            || 'unknown'
+        WHEN resolved THEN segment_reason
+        WHEN deployment IS NOT NULL THEN
+            'no release of deployment ' || deployment || ' is known; add its hardware under '
+            || '[deployments] "' || deployment || '" in your pricing file'
+        WHEN model IS NULL THEN 'no model recorded; cannot tell what it ran on'
+        WHEN list_contains((SELECT list(model) FROM replicost_official), model) THEN
+            'official model ' || model || ' bills per output and has no unit price; add its prices '
+            || 'under [units."' || model || '"] in your pricing file (see its Replicate page)'
+        ELSE 'no hardware known for model ' || model || '; add it under [models] in your pricing file'
+    END"""
+# Every column a label reads (what a grouping of {view}_steps keeps to label its groups).
+LABEL_INPUTS = """per_second, per_unit, hardware, segment_estimated, from_duration, field_problem,
+       unit_too_big, second_too_big, status_class, status, no_created_at, segment_per_second,
+       no_seconds, resolved, segment_reason, deployment, model"""
+
+# Shape: one row per record of {table}; see the module docstring for the rules.
+_RECORD_COSTS = f"""
+CREATE OR REPLACE TEMP VIEW {{view}} AS
 SELECT id, account, model, version, source, deployment, status, created_at, predict_time, error,
     replicost_record_usd(cost_micro) AS cost_usd,
-    CASE WHEN per_second THEN 'per_second' WHEN per_unit THEN 'per_unit' ELSE 'unpriced' END AS basis,
-    CASE WHEN NOT per_unit THEN hardware END AS hardware,
+    {BASIS_LABEL} AS basis,
+    {HARDWARE_LABEL} AS hardware,
     CASE
         WHEN per_second THEN 'second'
         WHEN per_unit THEN CASE WHEN image_price IS NOT NULL THEN 'image' ELSE 'token' END
@@ -425,26 +473,7 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
     END AS unit_price,
     input_token_count, output_token_count, image_count,
     input_token_price, output_token_price, image_price,
-    CASE
-        WHEN per_unit OR per_second THEN NULL
-        WHEN field_problem IS NOT NULL THEN field_problem
-        WHEN unit_too_big OR second_too_big THEN
-            'a cost over USD {max_usd} is not plausible (check predict_time and the unit counts)'
-        WHEN status_class = 3 THEN 'still ' || status || ' at the last sync; priced once it finishes'
-        WHEN created_at IS NULL THEN 'no created_at recorded; cannot tell which price was in effect'
-        WHEN segment_per_second AND seconds_micro IS NULL THEN
-            status || ' with no predict_time and no started_at/completed_at: its billable time is '
-            || 'unknown'
-        WHEN resolved THEN segment_reason
-        WHEN deployment IS NOT NULL THEN
-            'no release of deployment ' || deployment || ' is known; add its hardware under '
-            || '[deployments] "' || deployment || '" in your pricing file'
-        WHEN model IS NULL THEN 'no model recorded; cannot tell what it ran on'
-        WHEN list_contains((SELECT list(model) FROM replicost_official), model) THEN
-            'official model ' || model || ' bills per output and has no unit price; add its prices '
-            || 'under [units."' || model || '"] in your pricing file (see its Replicate page)'
-        ELSE 'no hardware known for model ' || model || '; add it under [models] in your pricing file'
-    END AS reason,
+    {REASON_LABEL} AS reason,
     (per_unit OR per_second) AND NOT per_unit AND coalesce(segment_lower_bound, FALSE) AS lower_bound,
     CASE
         WHEN per_second THEN nullif(concat_ws('; ', segment_billing_note, CASE WHEN from_duration THEN
@@ -453,12 +482,7 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
              AND output_token_count IS NULL THEN
             'official model: ' || status || ' with no output counted; Replicate bills per output, so nothing'
     END AS billing_note,
-    CASE
-        WHEN per_unit THEN 'exact'
-        WHEN per_second AND (segment_estimated OR from_duration) THEN 'estimated'
-        WHEN per_second THEN 'exact'
-        ELSE 'unpriced'
-    END AS cost_kind,
+    {COST_KIND_LABEL} AS cost_kind,
     -- (the same DOUBLE as seconds_micro * 0.000001 cast, without a 128-bit DECIMAL per record)
     CASE WHEN field_problem IS NULL THEN seconds_micro::DOUBLE / 1000000.0 END AS seconds,
     from_duration AND (per_second OR bounded) AS seconds_estimated,
@@ -471,7 +495,7 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
     -- integer sums are exact and several times cheaper than DECIMAL ones (priced_amounts).
     cost_micro, unpriced_low_micro, unpriced_high_micro,
     CASE WHEN field_problem IS NULL THEN seconds_micro END AS seconds_micro, status_class
-FROM ranged
+FROM {{view}}_steps
 """
 
 _RECORD_COLUMNS = """id, account, model, version, source, deployment, status, created_at,

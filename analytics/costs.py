@@ -60,9 +60,15 @@ from .cost_sql import (
     _PRICED_RECORDS,
     _RANGE,
     _RECORD_COSTS,
+    _RECORD_STEPS,
     _RESOLUTION,
     _TABLES,
     _TIMELINE,
+    BASIS_LABEL,
+    COST_KIND_LABEL,
+    HARDWARE_LABEL,
+    LABEL_INPUTS,
+    REASON_LABEL,
 )
 
 END_OF_TIME = "infinity"
@@ -227,22 +233,23 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
         quarantine = (
             "quarantine_reason" if _has_column(con, table, "quarantine_reason") else "NULL::VARCHAR"
         )
-        con.execute(
-            _RECORD_COSTS.format(
-                view=view,
-                table=table,
-                in_flight=in_flight,
-                unbilled=unbilled,
-                quarantine=quarantine,
-                max_seconds=MAX_SECONDS,
-                max_count=MAX_COUNT,
-                max_usd=MAX_RECORD_USD,
-                low=format(low, "f"),
-                high=format(high, "f"),
-                low_nano=_sql_int(_small_nano(low)),
-                high_nano=_sql_int(_small_nano(high)),
+        for sql in (_RECORD_STEPS, _RECORD_COSTS):
+            con.execute(
+                sql.format(
+                    view=view,
+                    table=table,
+                    in_flight=in_flight,
+                    unbilled=unbilled,
+                    quarantine=quarantine,
+                    max_seconds=MAX_SECONDS,
+                    max_count=MAX_COUNT,
+                    max_usd=MAX_RECORD_USD,
+                    low=format(low, "f"),
+                    high=format(high, "f"),
+                    low_nano=_sql_int(_small_nano(low)),
+                    high_nano=_sql_int(_small_nano(high)),
+                )
             )
-        )
     for sql in (_PRICED_RECORDS, _UPTIME, _TOPUPS, _BILL_ITEMS):
         con.execute(sql)
 
@@ -299,4 +306,15 @@ def billing_notes(
     return [f"{count} records: {note} (USD {total} shown)" for note, count, total in rows]
 
 
-__all__ = ["install", "billing_notes"]
+def grouped_labels() -> tuple[str, str]:
+    """(group keys, labels): SQL to group `*_costs_steps` records by every input of their labels,
+    and the SELECT items that label such groups exactly as the priced views label each record
+    (hardware, basis, reason, cost_kind)."""
+    labels = (
+        f"{HARDWARE_LABEL} AS hardware, {BASIS_LABEL} AS basis, "
+        f"{REASON_LABEL.format(max_usd=MAX_RECORD_USD)} AS reason, {COST_KIND_LABEL} AS cost_kind"
+    )
+    return LABEL_INPUTS, labels
+
+
+__all__ = ["install", "billing_notes", "grouped_labels"]
