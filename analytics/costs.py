@@ -231,7 +231,7 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     unbilled = "(" + ", ".join(f"'{status}'" for status in NO_OUTPUT_STATUSES) + ")"
     for view, table in (("prediction_costs", "predictions"), ("training_costs", "trainings")):
         quarantine = (
-            "quarantine_reason" if _has_column(con, table, "quarantine_reason") else "NULL::VARCHAR"
+            "quarantine_reason" if has_column(con, table, "quarantine_reason") else "NULL::VARCHAR"
         )
         for sql in (_RECORD_STEPS, _RECORD_COSTS):
             con.execute(
@@ -285,7 +285,7 @@ def _sql_int(value: int | None) -> str:
     return "NULL" if value is None else str(int(value))
 
 
-def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+def has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
     row = con.execute(
         "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?"
         " AND database_name = current_database()",
@@ -317,4 +317,4 @@ def grouped_labels() -> tuple[str, str]:
     return LABEL_INPUTS, labels
 
 
-__all__ = ["install", "billing_notes", "grouped_labels"]
+__all__ = ["install", "billing_notes", "grouped_labels", "has_column"]

@@ -42,6 +42,12 @@ FORMATS = ("table", "json", "markdown")
     show_default=True,
     help="How many insights to show, largest dollars first.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Price every record again instead of reusing the cached per-day aggregates of the days "
+    "that did not change (the figures are the same; this is slower).",
+)
 @pricing_options
 @db_option()
 def insights(
@@ -49,6 +55,7 @@ def insights(
     until: dt.date | None,
     fmt: str,
     top: int,
+    no_cache: bool,
     pricing_file: Path | None,
     config_path: Path | None,
     db_path: Path | None,
@@ -58,7 +65,13 @@ def insights(
 
     db, config = load_settings(db_path, config_path)
     result = library.insights(
-        db, since=since, until=until, top=top, pricing_file=pricing_file, config=config
+        db,
+        since=since,
+        until=until,
+        top=top,
+        pricing_file=pricing_file,
+        config=config,
+        cache=not no_cache,
     )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))

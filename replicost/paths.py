@@ -30,6 +30,12 @@ def config_dir() -> Path:
     return home / "config" if home else Path(platformdirs.user_config_dir(APP, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """What replicost can rebuild at any time (the insights' per-day aggregates)."""
+    home = _home_override()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
 def default_db_path() -> Path:
     env = os.environ.get("REPLICOST_DB")
     return Path(env) if env else data_dir() / "replicost.duckdb"

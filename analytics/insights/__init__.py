@@ -27,7 +27,8 @@ from replicost.analytics.reports import Filters, priced_connection
 from replicost.errors import InputError
 
 from . import hardware, idle, spikes, unpriced, waste
-from .base import KINDS, USD_KINDS, Insight, Period, build_facts
+from .base import KINDS, USD_KINDS, Insight, Period
+from .facts import load_facts
 
 DEFAULT_TOP = 10
 FINDERS = (waste.find, idle.find, spikes.find, hardware.find, unpriced.find)
@@ -62,6 +63,7 @@ def insights(
     pricing_file: str | Path | None = None,
     config: Any = None,
     kinds: tuple[str, ...] = KINDS,
+    cache: bool = True,
 ) -> InsightsReport:
     """Every insight of the period [since, until] (inclusive UTC days), largest dollars first."""
     if top is not None and top < 1:
@@ -71,7 +73,7 @@ def insights(
     period = Period(start, end, since, until)
     found: list[Insight] = []
     with priced_connection(db, pricing_file=pricing_file, config=config) as con:
-        build_facts(con, period)
+        load_facts(con, period, cache=cache)
         for finder in FINDERS:
             found.extend(i for i in finder(con, period) if i.kind in kinds)
     found.sort(key=lambda i: (-i.usd, KINDS.index(i.kind), i.title))

@@ -1,0 +1,176 @@
+"""The insights' cache of per-day aggregates: the same figures as a full scan, whatever changed.
+
+Each test copies one synced database (a real DuckDB file), reports once to fill the cache, changes
+something (records by hand, as a sync would, prices), and compares the cached report with a report
+that prices every record again (`cache=False`).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, date, datetime
+
+import duckdb
+import pytest
+from cli_helpers import run_cli
+
+from replicost import simulator, sync
+from replicost.analytics import insights
+from replicost.analytics.insights import facts
+from replicost.analytics.reports import priced_connection
+from replicost.paths import cache_dir
+
+END = datetime(2026, 11, 1, tzinfo=UTC)
+TOKEN = "r8_InsightsCacheTestToken_0c4e"
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory):
+    account = simulator.SimulatedAccount(seed=11, predictions=2500, trainings=30, end=END)
+    app = simulator.SimulatorApp(account, token=TOKEN)
+    db = tmp_path_factory.mktemp("cache") / "synced.duckdb"
+    sync.sync_account(
+        db, token=TOKEN, base_url="http://simulator/v1", transport=app.httpx_transport(),
+        requests_per_minute=None,
+    )  # fmt: skip
+    return db
+
+
+@pytest.fixture
+def db(synced, tmp_path):
+    copy = tmp_path / "account.duckdb"
+    shutil.copy(synced, copy)
+    return copy
+
+
+def report(db, *, cache=True, pricing_file=None, until=None) -> dict:
+    found = insights.insights(db, top=None, cache=cache, pricing_file=pricing_file, until=until)
+    return found.to_dict()
+
+
+def cached_files() -> list[str]:
+    folder = cache_dir() / "insights"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def write(db, sql: str) -> None:
+    con = duckdb.connect(str(db))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
+def test_the_cached_report_is_the_scanned_report(db):
+    assert cached_files() == []
+    first = report(db)  # prices everything and fills the cache
+    files = cached_files()
+    assert len(files) == 3 and sum(name.endswith(".parquet") for name in files) == 2
+    again = report(db)  # reads it
+    assert cached_files() == files  # nothing changed: nothing written
+    assert first == again == report(db, cache=False)
+    assert len(first["insights"]) >= 3
+
+
+# Changes made to the database between two reports, each as it happens in the field: a sync
+# stamps what it writes; a hand edit does not.
+CHANGES = {
+    "a sync finishes an old record": (
+        "UPDATE predictions SET status = 'failed', predict_time = 4321.5, synced_at = now() "
+        "WHERE id = (SELECT min(id) FROM predictions WHERE status = 'succeeded' "
+        "AND predict_time > 0)"
+    ),
+    "a hand edit of predict_time": (
+        "UPDATE predictions SET predict_time = predict_time * 50 "
+        "WHERE id = (SELECT min(id) FROM predictions WHERE status = 'failed' AND predict_time > 0)"
+    ),
+    "a new day of records": (
+        "INSERT INTO predictions SELECT * REPLACE ('new-' || id AS id, "
+        "created_at + INTERVAL 3 DAY AS created_at, started_at + INTERVAL 3 DAY AS started_at, "
+        "completed_at + INTERVAL 3 DAY AS completed_at, now() AS synced_at) "
+        "FROM predictions WHERE created_at >= (SELECT max(created_at) - INTERVAL 1 DAY "
+        "FROM predictions)"
+    ),
+    "a deleted record": (
+        "DELETE FROM predictions WHERE id = (SELECT min(id) FROM predictions "
+        "WHERE status = 'failed' AND predict_time > 0)"
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_a_change_after_the_cache_reads_as_a_full_scan_reads_it(db, change):
+    before = report(db)
+    write(db, CHANGES[change])
+    after = report(db)
+    assert after == report(db, cache=False)
+    assert after != before  # the change moved a figure, and the cache did not hide it
+    assert after == report(db)  # and the refreshed cache holds it
+
+
+def test_a_change_reprices_from_the_day_it_touched(db):
+    report(db)
+    day = date(2026, 9, 20)
+    write(
+        db,
+        "UPDATE predictions SET predict_time = 77.0, synced_at = now() WHERE id = (SELECT min(id) "
+        f"FROM predictions WHERE created_at::DATE = DATE '{day}' AND status = 'succeeded')",
+    )
+    with priced_connection(db) as con:
+        store = facts.FactsCache.of(con)
+        assert store is not None
+        manifest = store._manifest()
+        key = facts._prices_key(con)
+        from_day = store.stale_from(con, key, manifest)
+        # the day before as well (see stale_from), and nothing earlier
+        assert from_day == (day - date(1970, 1, 1)).days - 1
+        assert store.stale_from(con, "another set of prices", manifest) is None
+
+
+def test_new_prices_void_the_cache(db, tmp_path):
+    default = report(db)
+    prices = tmp_path / "prices.toml"
+    prices.write_text(
+        "[hardware]\n" + "".join(f'"{sku}" = 0.0123\n' for sku in ("cpu", "gpu-t4", "gpu-l40s",
+                                                                   "gpu-a40-large", "gpu-a100-large",
+                                                                   "gpu-h100")),
+        encoding="utf-8",
+    )  # fmt: skip
+    repriced = report(db, pricing_file=prices)
+    assert repriced != default
+    assert repriced == report(db, pricing_file=prices, cache=False)
+    assert report(db) == default
+
+
+def test_a_period_that_ends_before_the_last_day(db):
+    until = date(2026, 9, 30)
+    report(db)
+    assert report(db, until=until) == report(db, until=until, cache=False)
+
+
+def test_an_unusable_cache_is_ignored(db):
+    scanned = report(db, cache=False)
+    report(db)
+    folder = cache_dir() / "insights"
+    manifest = next(folder.glob("*.json"))
+    for parquet in folder.glob("*.parquet"):
+        parquet.write_bytes(b"not parquet")  # damaged files: priced again, and rewritten
+    assert report(db) == scanned
+    assert report(db) == scanned
+    manifest.write_text("{not json", encoding="utf-8")
+    assert report(db) == scanned
+    shutil.rmtree(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("a file where the cache folder goes", encoding="utf-8")  # cannot be written
+    assert report(db) == scanned
+
+
+def test_no_cache_flag(db):
+    result = run_cli("report", "insights", "--db", str(db), "--format", "json", "--no-cache")
+    assert result.code == 0, result.err
+    assert cached_files() == []
+    assert json.loads(result.out) == json.loads(
+        run_cli("report", "insights", "--db", str(db), "--format", "json").out
+    )
+    assert len(cached_files()) == 3
