@@ -166,6 +166,21 @@ def test_an_unusable_cache_is_ignored(db):
     assert report(db) == scanned
 
 
+def test_the_cache_of_a_removed_database_goes_with_the_next_write(db, tmp_path):
+    other = tmp_path / "other.duckdb"
+    shutil.copy(db, other)
+    report(other)
+    assert len(cached_files()) == 3
+    other.unlink()
+    report(db)  # writes its own set, and drops the set of the database that is gone
+    files = cached_files()
+    assert len(files) == 3
+    manifest = json.loads(
+        (cache_dir() / "insights" / next(f for f in files if f.endswith(".json"))).read_text()
+    )
+    assert manifest["database"] == str(db.resolve())
+
+
 def test_no_cache_flag(db):
     result = run_cli("report", "insights", "--db", str(db), "--format", "json", "--no-cache")
     assert result.code == 0, result.err

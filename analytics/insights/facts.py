@@ -195,6 +195,7 @@ class FactsCache:
 
     folder: Path
     stem: str
+    database: Path
 
     @classmethod
     def of(cls, con: duckdb.DuckDBPyConnection) -> FactsCache | None:
@@ -203,8 +204,9 @@ class FactsCache:
         ).fetchone()
         if not row or not row[0]:
             return None  # an in-memory database: nothing outlives the connection
-        key = hashlib.sha256(str(Path(row[0]).resolve()).encode()).hexdigest()[:24]
-        return cls(cache_dir() / "insights", key)
+        database = Path(row[0]).resolve()
+        key = hashlib.sha256(str(database).encode()).hexdigest()[:24]
+        return cls(cache_dir() / "insights", key, database)
 
     def refresh(self, con: duckdb.DuckDBPyConnection) -> str:
         """All history's facts, re-pricing only the days that changed: the SQL to read them from
@@ -277,12 +279,25 @@ class FactsCache:
             ):
                 target = _quoted(self.folder / names[part])
                 con.execute(f"COPY {table} TO '{target}' (FORMAT parquet)")
-            staged.write_text(json.dumps({"format": CACHE_FORMAT, "key": key, **names}))
+            manifest = {"format": CACHE_FORMAT, "key": key, "database": str(self.database), **names}
+            staged.write_text(json.dumps(manifest))
             os.replace(staged, self.folder / f"{self.stem}.json")
         except (duckdb.Error, OSError):
             _remove(self.folder, [*names.values(), staged.name])  # a cache is never worth an error
             return
         _remove(self.folder, [(old or {}).get(part) for part in ("facts", "days")])
+        self._prune()
+
+    def _prune(self) -> None:
+        """Drop the caches of databases that no longer exist (a demo's, a test's)."""
+        for path in self.folder.glob("*.json"):
+            try:
+                manifest = json.loads(path.read_text())
+                gone = not Path(manifest["database"]).exists()
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if gone:
+                _remove(self.folder, [manifest.get("facts"), manifest.get("days"), path.name])
 
 
 def _remove(folder: Path, names: list) -> None:
