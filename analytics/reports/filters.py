@@ -14,11 +14,8 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import polars as pl
-
 from replicost.errors import InputError
 
-MONEY = pl.Decimal(38, 6)
 MICRO = Decimal("0.000001")
 OTHER = "(other)"
 LOWER_BOUND_NOTE = (

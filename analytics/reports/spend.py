@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import polars as pl
 
 from replicost.errors import InputError
 
@@ -21,7 +20,6 @@ from .filters import (
     DAY,
     FIX_COMMAND,
     LOWER_BOUND_NOTE,
-    MONEY,
     OTHER,
     QUARTER_HOUR,
     TIME_DIMENSIONS,
@@ -33,6 +31,20 @@ from .filters import (
     parse_dimensions,
     usd,
 )
+
+if TYPE_CHECKING:
+    import polars as pl
+
+
+def money_dtype() -> pl.Decimal:
+    """Money in polars frames: DECIMAL(38, 6), as in DuckDB.
+
+    polars is imported when a frame is built, not with this package: the insights and the cost
+    views never need it, and importing it is about 0.2 s of every command."""
+    import polars as pl
+
+    return pl.Decimal(38, 6)
+
 
 EARLY_RELEASE_REASON = "created before the earliest known release of deployment"
 # The money a group adds up (Decimal) and its counts (int), besides its dimensions' values.
@@ -278,9 +290,12 @@ def _add_up(
 def _frame(rows: list[dict[str, Any]], dims: tuple[str, ...]) -> pl.DataFrame:
     """Rows as polars (`cost_usd` 0 where every item is unpriced: `priced_count` tells; JSON
     and the renderers show null / "unpriced" there, never $0)."""
+    import polars as pl
+
     schema: dict[str, Any] = {dim: pl.Utf8 for dim in dims}
-    schema.update(count=pl.Int64, predict_seconds=MONEY, cost_usd=MONEY, unpriced_count=pl.Int64)
-    schema.update(estimated_usd=MONEY, unpriced_low=MONEY, unpriced_high=MONEY)
+    money = money_dtype()
+    schema.update(count=pl.Int64, predict_seconds=money, cost_usd=money, unpriced_count=pl.Int64)
+    schema.update(estimated_usd=money, unpriced_low=money, unpriced_high=money)
     schema.update(priced_count=pl.Int64, unbounded_count=pl.Int64, quarantined_count=pl.Int64)
     rows = [{name: row[name] for name in schema} for row in rows]
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
@@ -309,12 +324,14 @@ def _order(rows: list[dict[str, Any]], dims: tuple[str, ...], top: int | None) -
 
 
 def _uptime(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame | None:
+    import polars as pl
+
     schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "deployment": pl.Utf8,
         "hardware": pl.Utf8,
         "days": pl.Int64,
         "uptime_seconds": pl.Float64,
-        "cost_usd": MONEY,
+        "cost_usd": money_dtype(),
     }
     if any(getattr(filters, name) is not None for name in _RECORD_ONLY_FILTERS):
         return None
@@ -352,6 +369,8 @@ def unpriced_records(
     **filter_values: Any,
 ) -> pl.DataFrame:
     """The records without a price (newest first, at most `limit`), each with its reason."""
+    import polars as pl
+
     filters = filters or Filters(**filter_values)
     params: dict[str, Any] = {"limit": limit}
     query = _sql("unpriced_records").format(where=_where(filters, params))

@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from .connection import ConfigLike, Database, priced_connection
-from .filters import MICRO, MONEY, Filters, money_str, zone
-from .spend import SpendReport, Totals, _uptime, spend
+from .filters import MICRO, Filters, money_str, zone
+from .spend import SpendReport, Totals, _uptime, money_dtype, spend
+
+if TYPE_CHECKING:
+    import polars as pl
 
 SPARK_BLOCKS = "▁▂▃▄▅▆▇█"
 FORECAST_METHOD = (
@@ -202,6 +203,8 @@ def _assemble(
     by_kind: SpendReport,
     mtd_uptime: pl.DataFrame | None,
 ) -> Summary:
+    import polars as pl
+
     cost_by_day: dict[str, Decimal] = {}
     topup_by_day: dict[str, Decimal] = {}
     for row in by_day.rows.iter_rows(named=True):
@@ -215,7 +218,7 @@ def _assemble(
     mtd = total(days.month_start, days.today)
     daily = pl.DataFrame(
         [(d.isoformat(), total(d, d)) for d in _span(days.window_start, days.today)],
-        schema={"day": pl.Utf8, "cost_usd": MONEY},
+        schema={"day": pl.Utf8, "cost_usd": money_dtype()},
         orient="row",
     )
     week_ago = days.today - dt.timedelta(days=7)
