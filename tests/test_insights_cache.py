@@ -120,12 +120,16 @@ def test_a_change_reprices_from_the_day_it_touched(db):
     with priced_connection(db) as con:
         store = facts.FactsCache.of(con)
         assert store is not None
-        manifest = store._manifest()
-        key = facts._prices_key(con)
-        from_day = store.stale_from(con, key, manifest)
-        # the day before as well (see stale_from), and nothing earlier
-        assert from_day == (day - date(1970, 1, 1)).days - 1
-        assert store.stale_from(con, "another set of prices", manifest) is None
+        assert store.stale_from(con, "another set of prices", store._manifest()) is None
+        source, repriced = store.refresh(con)
+        # the day before as well (see stale_from), and nothing earlier: the days before come
+        # from the cached file
+        assert repriced == (day - date(1970, 1, 1)).days - 1
+        refreshed = con.execute(f"SELECT * FROM {source} ORDER BY ALL").fetchall()
+        assert store.refresh(con)[1] == facts.UNCHANGED
+        facts.load_facts(con, insights.Period(None, None, None, None), cache=False)
+        scanned = con.execute("SELECT * FROM replicost_facts_rows ORDER BY ALL").fetchall()
+    assert refreshed == scanned
 
 
 def test_new_prices_void_the_cache(db, tmp_path):

@@ -51,6 +51,9 @@ from .base import Period
 
 CACHE_FORMAT = 1
 UNCHANGED = "unchanged"  # what stale_from says when no day changed
+# What reading a cached file that is damaged, or was replaced meanwhile, raises (nothing else is
+# caught: a mistake in the SQL must fail loudly, not fall back to a full scan forever)
+UNREADABLE = (duckdb.IOException, duckdb.InvalidInputException)
 _DAY_US = 86_400_000_000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -179,9 +182,9 @@ def load_facts(con: duckdb.DuckDBPyConnection, period: Period, *, cache: bool = 
     store = FactsCache.of(con) if cache and whole_days else None
     if store is not None:
         try:
-            con.execute(_FACTS.format(source=store.refresh(con)), end_day)
+            con.execute(_FACTS.format(source=store.refresh(con)[0]), end_day)
             return
-        except duckdb.Error:
+        except UNREADABLE:
             pass  # the cached file went away meanwhile (another report replaced it): scan
     # the period's end itself bounds the scan: nothing after it is priced
     params = {"from_utc": "-infinity", "end_utc": end or "infinity"}
@@ -208,32 +211,33 @@ class FactsCache:
         key = hashlib.sha256(str(database).encode()).hexdigest()[:24]
         return cls(cache_dir() / "insights", key, database)
 
-    def refresh(self, con: duckdb.DuckDBPyConnection) -> str:
+    def refresh(self, con: duckdb.DuckDBPyConnection) -> tuple[str, Any]:
         """All history's facts, re-pricing only the days that changed: the SQL to read them from
-        (the cached Parquet file, or a TEMP table of the refreshed rows)."""
+        (the cached Parquet file, or a TEMP table of the refreshed rows), and what was priced
+        again (UNCHANGED: nothing; a day number: the days from it on; None: everything)."""
         key = _prices_key(con)
         manifest = self._manifest()
         facts = self._file(manifest, "facts")
         from_day = self.stale_from(con, key, manifest)
         if from_day is UNCHANGED:
-            return facts
-        try:
-            if from_day is not None:
+            return facts, from_day
+        if from_day is not None:
+            try:
                 con.execute(
                     "CREATE OR REPLACE TEMP TABLE replicost_facts_rows AS"
                     f" SELECT * FROM {facts} WHERE day_number < $from_day"
-                    f" UNION ALL BY NAME {scan_sql()}",
+                    f" UNION ALL BY NAME SELECT * FROM ({scan_sql()})",
                     {"from_utc": _midnight(from_day), "end_utc": "infinity", "from_day": from_day},
                 )
-        except duckdb.Error:
-            from_day = None  # the cached rows are gone or unreadable: price everything
+            except UNREADABLE:
+                from_day = None  # the cached rows are gone or damaged: price everything
         if from_day is None:
             params = {"from_utc": "-infinity", "end_utc": "infinity"}
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE replicost_facts_rows AS {scan_sql()}", params
             )
         self._write(con, key, manifest)
-        return "replicost_facts_rows"
+        return "replicost_facts_rows", from_day
 
     def stale_from(self, con: duckdb.DuckDBPyConnection, key: str, manifest: dict | None) -> Any:
         """UNCHANGED, the first UTC day number to price again, or None (everything). Leaves every
@@ -245,7 +249,7 @@ class FactsCache:
             row = con.execute(
                 _FIRST_CHANGED_DAY.format(days=self._file(manifest, "days"))
             ).fetchone()
-        except duckdb.Error:
+        except UNREADABLE:
             return None
         if row is None or row[0] is None:
             return UNCHANGED

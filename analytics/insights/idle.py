@@ -50,6 +50,8 @@ GROUP BY ALL
 # Shape: one row per (deployment, month, hardware, min_instances): the predictions' count and
 # active seconds, and the stretches an instance fewer would have had to start on demand for
 # (`overflow_runs`, `overflow_us` = their lengths summed, merged as described above).
+# The window functions partition by one integer per (deployment, hardware, min_instances, month)
+# (`part`, numbered over the few distinct keys) instead of the four columns: a third less time.
 BUSY_SQL = """
 WITH busy AS (
     SELECT p.deployment, t.hardware, t.min_instances,
@@ -64,20 +66,29 @@ WITH busy AS (
     WHERE t.min_instances > 0 AND p.deployment IS NOT NULL
       AND p.created_at >= $start_utc AND p.created_at < $end_utc
 ),
+ids AS MATERIALIZED (   -- (materialized: both readers must see the same numbers)
+    SELECT *, row_number() OVER (ORDER BY deployment, hardware, min_instances, month) AS part
+    FROM (SELECT DISTINCT deployment, hardware, min_instances, month FROM busy)
+),
+parted AS (
+    SELECT b.*, i.part FROM busy b
+    JOIN ids i ON i.deployment = b.deployment AND i.hardware IS NOT DISTINCT FROM b.hardware
+     AND i.min_instances = b.min_instances AND i.month = b.month
+),
 events AS (
-    SELECT deployment, hardware, min_instances, month, start_us AS at_us, 1 AS delta FROM busy
+    SELECT part, min_instances, start_us AS at_us, 1 AS delta FROM parted
     UNION ALL
-    SELECT deployment, hardware, min_instances, month, start_us + run_us, -1 FROM busy
+    SELECT part, min_instances, start_us + run_us, -1 FROM parted
 ),
 levels AS (
     SELECT *, sum(delta) OVER w AS running, lead(at_us) OVER w AS next_us
     FROM events
-    WINDOW w AS (PARTITION BY deployment, hardware, min_instances, month
+    WINDOW w AS (PARTITION BY part
                  ORDER BY at_us, delta ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
 overflow AS (   -- stretches with more predictions running than min_instances - 1 instances hold
-    SELECT deployment, hardware, min_instances, month, at_us AS from_us, next_us AS to_us,
-           max(next_us) OVER (PARTITION BY deployment, hardware, min_instances, month ORDER BY at_us
+    SELECT part, at_us AS from_us, next_us AS to_us,
+           max(next_us) OVER (PARTITION BY part ORDER BY at_us
                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_end_us
     FROM levels
     WHERE running > min_instances - 1 AND next_us > at_us
@@ -85,13 +96,13 @@ overflow AS (   -- stretches with more predictions running than min_instances - 
 runs AS (
     SELECT *, sum(CASE WHEN previous_end_us IS NULL OR from_us > previous_end_us + $idle_us
                        THEN 1 ELSE 0 END)
-              OVER (PARTITION BY deployment, hardware, min_instances, month ORDER BY from_us
+              OVER (PARTITION BY part ORDER BY from_us
                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
     FROM overflow
 ),
 merged AS (
-    SELECT deployment, hardware, min_instances, month, max(to_us) - min(from_us) AS run_us
-    FROM runs GROUP BY deployment, hardware, min_instances, month, run
+    SELECT part, max(to_us) - min(from_us) AS run_us
+    FROM runs GROUP BY part, run
 ),
 totals AS (
     SELECT deployment, hardware, min_instances, month, count(*) AS predictions,
@@ -101,8 +112,9 @@ totals AS (
 SELECT t.deployment, t.month, t.hardware, t.min_instances, t.predictions, t.active_seconds,
        coalesce(m.overflow_runs, 0) AS overflow_runs, coalesce(m.overflow_us, 0) AS overflow_us
 FROM totals t
-LEFT JOIN (SELECT deployment, hardware, min_instances, month, count(*) AS overflow_runs,
-                  sum(run_us) AS overflow_us FROM merged GROUP BY ALL) m
+LEFT JOIN (SELECT i.deployment, i.hardware, i.min_instances, i.month, count(*) AS overflow_runs,
+                  sum(run_us) AS overflow_us FROM merged JOIN ids i USING (part)
+           GROUP BY i.deployment, i.hardware, i.min_instances, i.month) m
   USING (deployment, hardware, min_instances, month)
 """
 
