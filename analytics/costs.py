@@ -209,8 +209,14 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
-    """Load `catalog` into TEMP tables on `con` and create the cost views over its tables."""
+def install(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, bill_views: bool = True) -> None:
+    """Load `catalog` into TEMP tables on `con` and create the cost views over its tables.
+
+    `bill_views=False` stops at the records' pricing (`*_costs_steps`, `prediction_costs`,
+    `training_costs`) and the deployments' uptime: it leaves out `priced_records`, `priced_amounts`
+    and the bill's views over them, which only add records up. DuckDB binds a view's whole tree
+    when it is created, so those nested views are ~0.2 s of every command that opens a database;
+    the insights, which read the pricing steps, skip them."""
     con.execute(_TABLES)
     con.execute(_RANGE)
     _insert(con, "replicost_hardware_price", _hardware_rows(catalog, con))
@@ -250,8 +256,10 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
                     high_nano=_sql_int(_small_nano(high)),
                 )
             )
-    for sql in (_PRICED_RECORDS, _UPTIME, _TOPUPS, _BILL_ITEMS):
-        con.execute(sql)
+    con.execute(_UPTIME)
+    if bill_views:
+        for sql in (_PRICED_RECORDS, _TOPUPS, _BILL_ITEMS):
+            con.execute(sql)
 
 
 def _model_map(catalog: Catalog) -> list[tuple]:

@@ -8,7 +8,9 @@ that prices every record again (`cache=False`).
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from datetime import UTC, date, datetime
 
 import duckdb
@@ -183,6 +185,23 @@ def test_the_cache_of_a_removed_database_goes_with_the_next_write(db, tmp_path):
         (cache_dir() / "insights" / next(f for f in files if f.endswith(".json"))).read_text()
     )
     assert manifest["database"] == str(db.resolve())
+
+
+def test_stray_files_of_a_lost_race_are_dropped_once_old(db):
+    report(db)
+    folder = cache_dir() / "insights"
+    kept = set(cached_files())
+    stem = next(name for name in kept if name.endswith(".json")).removesuffix(".json")
+    young, old = folder / f"{stem}.young.facts.parquet", folder / f"{stem}.old.facts.parquet"
+    for stray in (young, old):
+        stray.write_bytes(b"")  # what a report that lost the race for the manifest leaves
+    hour_ago = time.time() - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    write(db, CHANGES["a new day of records"])
+    report(db)  # a refresh writes a new set and prunes
+    files = set(cached_files())
+    assert young.name in files and old.name not in files
+    assert len(files - {young.name}) == 3
 
 
 def test_no_cache_flag(db):

@@ -72,7 +72,7 @@ def insights(
     start, end = filters.utc_bounds()
     period = Period(start, end, since, until)
     found: list[Insight] = []
-    with priced_connection(db, pricing_file=pricing_file, config=config) as con:
+    with priced_connection(db, pricing_file=pricing_file, config=config, bill_views=False) as con:
         load_facts(con, period, cache=cache)
         for finder in FINDERS:
             found.extend(i for i in finder(con, period) if i.kind in kinds)

@@ -36,6 +36,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ from replicost.paths import cache_dir
 from .base import Period
 
 CACHE_FORMAT = 1
+STRAY_SECONDS = 600
 UNCHANGED = "unchanged"  # what stale_from says when no day changed
 # What reading a cached file that is damaged, or was replaced meanwhile, raises (nothing else is
 # caught: a mistake in the SQL must fail loudly, not fall back to a full scan forever)
@@ -293,15 +295,26 @@ class FactsCache:
         self._prune()
 
     def _prune(self) -> None:
-        """Drop the caches of databases that no longer exist (a demo's, a test's)."""
+        """Drop the caches of databases that no longer exist (a demo's, a test's), and files no
+        manifest names that are older than STRAY_SECONDS (left by two reports that refreshed the
+        same cache at once: the later manifest wins; younger files may be a writer's in flight)."""
+        named: set[str] = set()
         for path in self.folder.glob("*.json"):
             try:
                 manifest = json.loads(path.read_text())
                 gone = not Path(manifest["database"]).exists()
             except (OSError, ValueError, KeyError, TypeError):
                 continue
+            files = [manifest.get("facts"), manifest.get("days")]
             if gone:
-                _remove(self.folder, [manifest.get("facts"), manifest.get("days"), path.name])
+                _remove(self.folder, [*files, path.name])
+            else:
+                named.update(name for name in files if isinstance(name, str))
+        now = time.time()
+        for path in self.folder.glob("*.parquet"):
+            with contextlib.suppress(OSError):
+                if path.name not in named and now - path.stat().st_mtime > STRAY_SECONDS:
+                    path.unlink()
 
 
 def _remove(folder: Path, names: list) -> None:

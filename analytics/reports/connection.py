@@ -26,17 +26,23 @@ def load_config(config: ConfigLike = None) -> Config:
 
 
 def open_priced(
-    db: str | Path, *, pricing_file: str | Path | None = None, config: ConfigLike = None
+    db: str | Path,
+    *,
+    pricing_file: str | Path | None = None,
+    config: ConfigLike = None,
+    bill_views: bool = True,
 ) -> duckdb.DuckDBPyConnection:
     """Open a database read-only with the cost views installed, for many reports in a row.
 
     Every report function accepts the returned connection in place of a path; close it when done.
+    `bill_views=False` leaves out the views that add the records up into the bill (see
+    `costs.install`), for a caller that reads the records' pricing only.
     """
     from replicost.store import open_readonly
 
     con = open_readonly(db)
     try:
-        _install_costs(con, pricing_file, config)
+        _install_costs(con, pricing_file, config, bill_views=bill_views)
     except BaseException:
         con.close()
         raise
@@ -45,15 +51,20 @@ def open_priced(
 
 @contextlib.contextmanager
 def priced_connection(
-    db: Database, *, pricing_file: str | Path | None = None, config: ConfigLike = None
+    db: Database,
+    *,
+    pricing_file: str | Path | None = None,
+    config: ConfigLike = None,
+    bill_views: bool = True,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a connection with the cost views installed; open (and close) it if given a path."""
+    """Yield a connection with the cost views installed; open (and close) it if given a path.
+    (A connection passed in gets every view when it has none: it may serve other reports.)"""
     if isinstance(db, duckdb.DuckDBPyConnection):
         if not _has_view(db, "priced_records"):
             _install_costs(db, pricing_file, config)
         yield db
         return
-    con = open_priced(db, pricing_file=pricing_file, config=config)
+    con = open_priced(db, pricing_file=pricing_file, config=config, bill_views=bill_views)
     try:
         yield con
     finally:
@@ -70,9 +81,13 @@ def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def _install_costs(
-    con: duckdb.DuckDBPyConnection, pricing_file: str | Path | None, config: ConfigLike
+    con: duckdb.DuckDBPyConnection,
+    pricing_file: str | Path | None,
+    config: ConfigLike,
+    *,
+    bill_views: bool = True,
 ) -> None:
     from replicost.analytics import costs, pricing
 
     catalog = pricing.load_catalog(pricing_file=pricing_file, config=load_config(config))
-    costs.install(con, catalog)
+    costs.install(con, catalog, bill_views=bill_views)
