@@ -14,8 +14,9 @@ a year, then times, best of `--repeat` (median in brackets), wall seconds:
    the group-by (count, seconds, cost, unpriced count: not the unpriced reasons and lower-bound
    flags replicost also reports). Their totals are checked against replicost's to the micro-dollar;
 4. a group-by alone over already priced rows (cost as float), in DuckDB, pandas and polars;
-5. `replicost report insights` end to end (open, cost views, one scan into the insights' facts,
-   every finder, ranking): the row "replicost report insights (every kind)  by all".
+5. `replicost report insights` end to end (open, cost views, the insights' facts, every finder,
+   ranking): once pricing every record (`cache=False`: what a first report does), once with the
+   cache of per-day aggregates when nothing changed (what every later report does).
 
 A second table gives the CPU seconds of each line (all threads of the process): on a shared
 machine wall time swings with the other jobs, CPU time much less.
@@ -29,6 +30,7 @@ database built earlier (or builds it there).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -229,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="replicost-bench-"))
+    os.environ["REPLICOST_HOME"] = str(work / "home")  # the insights' cache: this run's own
     db = args.db or work / "bench.duckdb"
     if not db.exists():
         start = time.perf_counter()
@@ -239,17 +242,33 @@ def main(argv: list[str] | None = None) -> int:
     if args.only != "insights":
         spend_rows(db, prices, args, results)
     if args.only != "spend":
-        results.append(insights_row(db, prices, args.repeat))
+        results += insights_rows(db, prices, args.repeat)
     print_results(args, results)
     return 0
 
 
-def insights_row(db: Path, prices: Path, repeat: int) -> tuple[str, str, float, float, float]:
-    """`replicost report insights` over the whole database, end to end (what the command does)."""
-    found = insights.insights(db, pricing_file=prices)  # warm the OS cache
+def insights_rows(
+    db: Path, prices: Path, repeat: int
+) -> list[tuple[str, str, float, float, float]]:
+    """`replicost report insights` over the whole database, end to end (what the command does):
+    pricing every record (no cache), and with the cache of per-day aggregates when nothing changed
+    (its own cache folder: REPLICOST_HOME is set by main)."""
+    found = insights.insights(db, pricing_file=prices)  # warm the OS cache, and fill the cache
     assert found.found > 0, "the bench database should give insights"
-    timed = best(lambda: insights.insights(db, pricing_file=prices), repeat)
-    return ("replicost report insights (every kind)", "all", *timed)
+    scanned = insights.insights(db, pricing_file=prices, cache=False)
+    assert scanned == found, "the cached insights differ from a full scan"
+    return [
+        (
+            "replicost report insights, no cache (prices every record)",
+            "all",
+            *best(lambda: insights.insights(db, pricing_file=prices, cache=False), repeat),
+        ),
+        (
+            "replicost report insights, cached (nothing changed)",
+            "all",
+            *best(lambda: insights.insights(db, pricing_file=prices), repeat),
+        ),
+    ]
 
 
 def spend_rows(db: Path, prices: Path, args, results: list) -> None:
