@@ -19,17 +19,23 @@ from cli_helpers import run_cli
 
 from replicost import simulator, sync
 from replicost.analytics import insights
-from replicost.analytics.insights import facts
+from replicost.analytics.insights import facts, idle
 from replicost.analytics.reports import priced_connection
 from replicost.paths import cache_dir
+from replicost.simulator.scenarios import IdleDeployment
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 TOKEN = "r8_InsightsCacheTestToken_0c4e"
+# an always-on deployment, so the idle finder's cached rows are part of every comparison
+IDLE = IdleDeployment("warm-gpu", "stability-ai/sdxl", "gpu-a100-large",
+                      since=datetime(2026, 9, 1, tzinfo=UTC), weight=0.3)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory):
-    account = simulator.SimulatedAccount(seed=11, predictions=2500, trainings=30, end=END)
+    account = simulator.SimulatedAccount(
+        seed=11, predictions=2500, trainings=30, end=END, scenarios=(IDLE,)
+    )
     app = simulator.SimulatorApp(account, token=TOKEN)
     db = tmp_path_factory.mktemp("cache") / "synced.duckdb"
     sync.sync_account(
@@ -68,11 +74,12 @@ def test_the_cached_report_is_the_scanned_report(db):
     assert cached_files() == []
     first = report(db)  # prices everything and fills the cache
     files = cached_files()
-    assert len(files) == 3 and sum(name.endswith(".parquet") for name in files) == 2
+    assert len(files) == 4 and sum(name.endswith(".parquet") for name in files) == 3
     again = report(db)  # reads it
     assert cached_files() == files  # nothing changed: nothing written
     assert first == again == report(db, cache=False)
     assert len(first["insights"]) >= 3
+    assert any(i["kind"] == "idle-deployment" for i in first["insights"])
 
 
 # Changes made to the database between two reports, each as it happens in the field: a sync
@@ -123,15 +130,21 @@ def test_a_change_reprices_from_the_day_it_touched(db):
         store = facts.FactsCache.of(con)
         assert store is not None
         assert store.stale_from(con, "another set of prices", store._manifest()) is None
-        source, repriced = store.refresh(con)
+        sources, repriced = store.refresh(con)
         # the day before as well (see stale_from), and nothing earlier: the days before come
         # from the cached file
         assert repriced == (day - date(1970, 1, 1)).days - 1
-        refreshed = con.execute(f"SELECT * FROM {source} ORDER BY ALL").fetchall()
+        refreshed = {
+            part: con.execute(f"SELECT * FROM {sql} ORDER BY ALL").fetchall()
+            for part, sql in sources.items()
+        }
         assert store.refresh(con)[1] == facts.UNCHANGED
         facts.load_facts(con, insights.Period(None, None, None, None), cache=False)
         scanned = con.execute("SELECT * FROM replicost_facts_rows ORDER BY ALL").fetchall()
-    assert refreshed == scanned
+        params = idle.busy_params("-infinity", "infinity")
+        busy = con.execute(f"SELECT * FROM ({idle.busy_sql()}) ORDER BY ALL", params).fetchall()
+    assert refreshed == {"facts": scanned, "busy": busy}
+    assert busy  # the account has an always-on deployment with predictions
 
 
 def test_new_prices_void_the_cache(db, tmp_path):
@@ -149,10 +162,17 @@ def test_new_prices_void_the_cache(db, tmp_path):
     assert report(db) == default
 
 
-def test_a_period_that_ends_before_the_last_day(db):
-    until = date(2026, 9, 30)
+@pytest.mark.parametrize(
+    "since, until",
+    [(None, date(2026, 9, 30)), (date(2026, 9, 1), date(2026, 10, 31)), (date(2026, 9, 10), None)],
+)
+def test_a_period_reads_as_a_full_scan_reads_it(db, since, until):
+    # whole months (the idle finder's cached rows serve them) and a period that is not
     report(db)
-    assert report(db, until=until) == report(db, until=until, cache=False)
+    cached = insights.insights(db, top=None, since=since, until=until).to_dict()
+    scanned = insights.insights(db, top=None, since=since, until=until, cache=False).to_dict()
+    assert cached == scanned
+    assert any(i["kind"] == "idle-deployment" for i in cached["insights"])
 
 
 def test_an_unusable_cache_is_ignored(db):
@@ -176,11 +196,11 @@ def test_the_cache_of_a_removed_database_goes_with_the_next_write(db, tmp_path):
     other = tmp_path / "other.duckdb"
     shutil.copy(db, other)
     report(other)
-    assert len(cached_files()) == 3
+    assert len(cached_files()) == 4
     other.unlink()
     report(db)  # writes its own set, and drops the set of the database that is gone
     files = cached_files()
-    assert len(files) == 3
+    assert len(files) == 4
     manifest = json.loads(
         (cache_dir() / "insights" / next(f for f in files if f.endswith(".json"))).read_text()
     )
@@ -201,7 +221,7 @@ def test_stray_files_of_a_lost_race_are_dropped_once_old(db):
     report(db)  # a refresh writes a new set and prunes
     files = set(cached_files())
     assert young.name in files and old.name not in files
-    assert len(files - {young.name}) == 3
+    assert len(files - {young.name}) == 4
 
 
 def test_no_cache_flag(db):
@@ -211,4 +231,4 @@ def test_no_cache_flag(db):
     assert json.loads(result.out) == json.loads(
         run_cli("report", "insights", "--db", str(db), "--format", "json").out
     )
-    assert len(cached_files()) == 3
+    assert len(cached_files()) == 4

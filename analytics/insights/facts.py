@@ -19,10 +19,15 @@ what changed since:
   cache void and the report prices everything again;
 - each UTC day of records has a signature: per table, its count of records, how many carry a
   sync stamp, the latest `synced_at` (every row a sync writes is stamped), how many are
-  quarantined, and a digest of the status, model, version, deployment and predict_time of its
-  records (so a hand edit of those is seen too). A report compares them with the cached ones (a
+  quarantined, and a digest of the status, model, version, deployment, predict_time and
+  started_at of its records (so a hand edit of those is seen too). A report compares them with the cached ones (a
   0.15 s scan of a 10M account) and re-prices every day from the first one that differs; a sync
   that adds a day's records re-prices about that day only.
+
+The idle-deployment finder's rows (its predictions' active time and overflow runs per deployment
+and month, `idle.BUSY_SQL`) are cached the same way, re-computed from the first of the changed
+day's month; they serve a report whose period is made of whole months (or open), as the default
+is; any other period computes them live.
 
 The figures are the same with or without the cache (the cached rows are what the scan writes;
 tests compare both). `cache=False` (`report insights --no-cache`) skips it; a cache that cannot be
@@ -48,9 +53,10 @@ import replicost
 from replicost.analytics.costs import grouped_labels, has_column
 from replicost.paths import cache_dir
 
+from . import idle
 from .base import Period
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 STRAY_SECONDS = 600
 UNCHANGED = "unchanged"  # what stale_from says when no day changed
 # What reading a cached file that is damaged, or was replaced meanwhile, raises (nothing else is
@@ -142,6 +148,7 @@ SELECT md5(coalesce(string_agg(line, chr(10) ORDER BY line), '')) FROM (
     SELECT 'segment ' || CAST(r AS VARCHAR) AS line FROM replicost_resolution r
     UNION ALL SELECT 'official ' || model FROM replicost_official
     UNION ALL SELECT 'range ' || CAST(p AS VARCHAR) FROM replicost_price_range p
+    UNION ALL SELECT 'timeline ' || CAST(t AS VARCHAR) FROM replicost_deployment_timeline t
     UNION ALL SELECT 'view ' || view_name || ' ' || sql FROM duckdb_views()
               WHERE temporary AND view_name IN ('prediction_costs_steps', 'training_costs_steps')
 )
@@ -153,7 +160,7 @@ SELECT md5(coalesce(string_agg(line, chr(10) ORDER BY line), '')) FROM (
 _DAYS = """
 SELECT '{kind}' AS kind, epoch_us(created_at) // 86400000000 AS day_number, count(*) AS records,
        count(synced_at) AS stamped, max(synced_at) AS synced_at, count({quarantine}) AS quarantined,
-       bit_xor(hash(status, model, version, deployment, predict_time)) AS digest
+       bit_xor(hash(status, model, version, deployment, predict_time, started_at)) AS digest
 FROM {table}
 WHERE created_at IS NOT NULL
 GROUP BY ALL
@@ -177,21 +184,54 @@ def _midnight(day_number: int) -> dt.datetime:
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, period: Period, *, cache: bool = True) -> None:
-    """Fill `insight_facts` for `period`: from the cache where it still holds, else by a scan."""
+    """Fill `insight_facts` for `period`: from the cache where it still holds, else by a scan.
+    With the cache, the idle finder's rows of all history come along (TEMP `idle.CACHED_BUSY`)."""
     end = period.end.astimezone(dt.UTC) if period.end else None
     whole_days = end is None or end == _midnight(_day_number(end))
     end_day = {"end_day": _day_number(end) if end else 2**31 - 1}
+    con.execute(f"DROP TABLE IF EXISTS {idle.CACHED_BUSY}")
     store = FactsCache.of(con) if cache and whole_days else None
     if store is not None:
         try:
-            con.execute(_FACTS.format(source=store.refresh(con)[0]), end_day)
+            sources = store.refresh(con)[0]
+            con.execute(_FACTS.format(source=sources["facts"]), end_day)
+            con.execute(f"CREATE TEMP TABLE {idle.CACHED_BUSY} AS SELECT * FROM {sources['busy']}")
             return
         except UNREADABLE:
-            pass  # the cached file went away meanwhile (another report replaced it): scan
+            # the cached files went away meanwhile (another report replaced them): scan
+            con.execute(f"DROP TABLE IF EXISTS {idle.CACHED_BUSY}")
     # the period's end itself bounds the scan: nothing after it is priced
     params = {"from_utc": "-infinity", "end_utc": end or "infinity"}
     con.execute(f"CREATE OR REPLACE TEMP TABLE replicost_facts_rows AS {scan_sql()}", params)
     con.execute(_FACTS.format(source="replicost_facts_rows"), end_day)
+
+
+# The parts of a cached set besides the signatures: each part's TEMP table while a report runs.
+TABLES = {"facts": "replicost_facts_rows", "busy": "replicost_busy_rows"}
+
+
+def _build(con: duckdb.DuckDBPyConnection, from_day: int | None, cached: dict | None) -> None:
+    """Fill TABLES for all history: priced from `from_day` on (everything when None) and, when
+    `cached` names the cached files, the cached rows before it. The facts are per day; the idle
+    finder's rows per month, so they are computed again from the first of `from_day`'s month."""
+    start = _midnight(from_day) if from_day is not None else None
+    month = start.replace(day=1) if start else None
+    parts = {
+        "facts": (scan_sql(), {"from_utc": start or "-infinity", "end_utc": "infinity"},
+                  "day_number < $before", from_day),
+        "busy": (idle.busy_sql(), idle.busy_params(month or "-infinity", "infinity"),
+                 "month < $before", f"{month:%Y-%m}" if month else None),
+    }  # fmt: skip
+    for part, (sql, params, keep, before) in parts.items():
+        table = TABLES[part]
+        if cached is None:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}", params)
+        else:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {cached[part]}"
+                f" WHERE {keep} UNION ALL BY NAME SELECT * FROM ({sql})",
+                {**params, "before": before},
+            )
 
 
 @dataclass(frozen=True)
@@ -213,33 +253,25 @@ class FactsCache:
         key = hashlib.sha256(str(database).encode()).hexdigest()[:24]
         return cls(cache_dir() / "insights", key, database)
 
-    def refresh(self, con: duckdb.DuckDBPyConnection) -> tuple[str, Any]:
-        """All history's facts, re-pricing only the days that changed: the SQL to read them from
-        (the cached Parquet file, or a TEMP table of the refreshed rows), and what was priced
-        again (UNCHANGED: nothing; a day number: the days from it on; None: everything)."""
+    def refresh(self, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], Any]:
+        """All history's facts (and idle rows), re-pricing only the days that changed: the SQL to
+        read each part from (the cached Parquet files, or TEMP tables of the refreshed rows), and
+        what was priced again (UNCHANGED: nothing; a day number: from it on; None: everything)."""
         key = _prices_key(con)
         manifest = self._manifest()
-        facts = self._file(manifest, "facts")
+        cached = {part: self._file(manifest, part) for part in TABLES}
         from_day = self.stale_from(con, key, manifest)
         if from_day is UNCHANGED:
-            return facts, from_day
+            return cached, from_day
         if from_day is not None:
             try:
-                con.execute(
-                    "CREATE OR REPLACE TEMP TABLE replicost_facts_rows AS"
-                    f" SELECT * FROM {facts} WHERE day_number < $from_day"
-                    f" UNION ALL BY NAME SELECT * FROM ({scan_sql()})",
-                    {"from_utc": _midnight(from_day), "end_utc": "infinity", "from_day": from_day},
-                )
+                _build(con, from_day, cached)
             except UNREADABLE:
                 from_day = None  # the cached rows are gone or damaged: price everything
         if from_day is None:
-            params = {"from_utc": "-infinity", "end_utc": "infinity"}
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE replicost_facts_rows AS {scan_sql()}", params
-            )
+            _build(con, None, None)
         self._write(con, key, manifest)
-        return "replicost_facts_rows", from_day
+        return dict(TABLES), from_day
 
     def stale_from(self, con: duckdb.DuckDBPyConnection, key: str, manifest: dict | None) -> Any:
         """UNCHANGED, the first UTC day number to price again, or None (everything). Leaves every
@@ -272,17 +304,12 @@ class FactsCache:
     def _write(self, con: duckdb.DuckDBPyConnection, key: str, old: dict | None) -> None:
         """Write the new set beside the old one, switch the manifest to it, then drop the old."""
         token = uuid.uuid4().hex[:12]
-        names = {
-            "facts": f"{self.stem}.{token}.facts.parquet",
-            "days": f"{self.stem}.{token}.days.parquet",
-        }
+        tables = {**TABLES, "days": "replicost_facts_days"}
+        names = {part: f"{self.stem}.{token}.{part}.parquet" for part in tables}
         staged = self.folder / f"{self.stem}.{token}.json"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for part, table in (
-                ("facts", "replicost_facts_rows"),
-                ("days", "replicost_facts_days"),
-            ):
+            for part, table in tables.items():
                 target = _quoted(self.folder / names[part])
                 con.execute(f"COPY {table} TO '{target}' (FORMAT parquet)")
             manifest = {"format": CACHE_FORMAT, "key": key, "database": str(self.database), **names}
@@ -291,7 +318,7 @@ class FactsCache:
         except (duckdb.Error, OSError):
             _remove(self.folder, [*names.values(), staged.name])  # a cache is never worth an error
             return
-        _remove(self.folder, [(old or {}).get(part) for part in ("facts", "days")])
+        _remove(self.folder, [(old or {}).get(part) for part in tables])
         self._prune()
 
     def _prune(self) -> None:
@@ -305,7 +332,7 @@ class FactsCache:
                 gone = not Path(manifest["database"]).exists()
             except (OSError, ValueError, KeyError, TypeError):
                 continue
-            files = [manifest.get("facts"), manifest.get("days")]
+            files = [manifest.get(part) for part in (*TABLES, "days")]
             if gone:
                 _remove(self.folder, [*files, path.name])
             else:

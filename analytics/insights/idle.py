@@ -18,6 +18,7 @@ evidence, so a reader can redo the arithmetic with their own.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -113,10 +114,54 @@ SELECT t.deployment, t.month, t.hardware, t.min_instances, t.predictions, t.acti
        coalesce(m.overflow_runs, 0) AS overflow_runs, coalesce(m.overflow_us, 0) AS overflow_us
 FROM totals t
 LEFT JOIN (SELECT i.deployment, i.hardware, i.min_instances, i.month, count(*) AS overflow_runs,
-                  sum(run_us) AS overflow_us FROM merged JOIN ids i USING (part)
+                  sum(run_us)::BIGINT AS overflow_us FROM merged JOIN ids i USING (part)
            GROUP BY i.deployment, i.hardware, i.min_instances, i.month) m
   USING (deployment, hardware, min_instances, month)
 """
+
+
+def busy_sql() -> str:
+    """BUSY_SQL for the predictions created in [$start_utc, $end_utc) ($idle_us: IDLE_TIMEOUT_S)."""
+    return BUSY_SQL.format(max_seconds=MAX_SECONDS)
+
+
+def busy_params(start: Any, end: Any) -> dict[str, Any]:
+    return {"start_utc": start, "end_utc": end, "idle_us": IDLE_TIMEOUT_S * 1_000_000}
+
+
+# The insights' cache (facts.load_facts) leaves BUSY_SQL's rows of all history in this TEMP table
+# when it can; they serve a period made of whole UTC months (the rows are per month).
+CACHED_BUSY = "insight_busy"
+
+
+def _busy_rows(con: duckdb.DuckDBPyConnection, period: Period) -> list[tuple]:
+    start, end = period.start, period.end
+    if _whole_months(start) and _whole_months(end) and _has_table(con, CACHED_BUSY):
+        return con.execute(
+            f"SELECT * FROM {CACHED_BUSY} WHERE month >= $first AND month < $after",
+            {
+                "first": f"{start.astimezone(dt.UTC):%Y-%m}" if start else "",
+                "after": f"{end.astimezone(dt.UTC):%Y-%m}" if end else "9999-99",
+            },
+        ).fetchall()
+    params = busy_params(start or "-infinity", end or "infinity")
+    return con.execute(busy_sql(), params).fetchall()
+
+
+def _whole_months(moment: dt.datetime | None) -> bool:
+    """True for an open end, or a UTC midnight on the first of a month."""
+    if moment is None:
+        return True
+    utc = moment.astimezone(dt.UTC)
+    return utc.day == 1 and utc.time() == dt.time()
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = $name AND temporary",
+        {"name": name},
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def find(con: duckdb.DuckDBPyConnection, period: Period) -> list[Insight]:
@@ -125,16 +170,7 @@ def find(con: duckdb.DuckDBPyConnection, period: Period) -> list[Insight]:
     uptime = con.execute(UPTIME_SQL, params).fetchall()
     if not uptime:
         return []
-    start, end = period.start, period.end
-    busy_params = {
-        "start_utc": start or "-infinity",
-        "end_utc": end or "infinity",
-        "idle_us": IDLE_TIMEOUT_S * 1_000_000,
-    }
-    busy = {
-        (row[0], row[1], row[2], row[3]): row[4:]
-        for row in con.execute(BUSY_SQL.format(max_seconds=MAX_SECONDS), busy_params).fetchall()
-    }
+    busy = {(row[0], row[1], row[2], row[3]): row[4:] for row in _busy_rows(con, period)}
     found = []
     for deployment, month, hardware, floor, seconds, cost, first_day, last_day in uptime:
         predictions, active, runs, overflow_us = busy.get(
