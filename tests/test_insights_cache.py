@@ -74,7 +74,7 @@ def test_the_cached_report_is_the_scanned_report(db):
     assert cached_files() == []
     first = report(db)  # prices everything and fills the cache
     files = cached_files()
-    assert len(files) == 4 and sum(name.endswith(".parquet") for name in files) == 3
+    assert len(files) == 5 and sum(name.endswith(".parquet") for name in files) == 4
     again = report(db)  # reads it
     assert cached_files() == files  # nothing changed: nothing written
     assert first == again == report(db, cache=False)
@@ -147,6 +147,34 @@ def test_a_change_reprices_from_the_day_it_touched(db):
     assert busy  # the account has an always-on deployment with predictions
 
 
+def manifest_of(db) -> dict:
+    with priced_connection(db) as con:
+        store = facts.FactsCache.of(con)
+        assert store is not None
+        return store._manifest() or {}
+
+
+def test_a_new_day_rewrites_the_tail_and_keeps_the_base(db):
+    report(db)
+    before = manifest_of(db)
+    write(db, CHANGES["a new day of records"])
+    assert report(db) == report(db, cache=False)
+    after = manifest_of(db)
+    assert after["base"] == before["base"] and after["tail_from"] == before["tail_from"]
+    assert after["tail"] != before["tail"] and after["days"] != before["days"]
+
+
+def test_a_tail_past_two_months_is_split_again(db):
+    report(db)
+    before = manifest_of(db)
+    later = CHANGES["a new day of records"].replace("INTERVAL 3 DAY", "INTERVAL 75 DAY")
+    write(db, later)
+    assert report(db) == report(db, cache=False)
+    after = manifest_of(db)
+    assert after["base"] != before["base"] and after["tail_from"] > before["tail_from"] + 60
+    assert report(db) == report(db, cache=False)
+
+
 def test_new_prices_void_the_cache(db, tmp_path):
     default = report(db)
     prices = tmp_path / "prices.toml"
@@ -196,11 +224,11 @@ def test_the_cache_of_a_removed_database_goes_with_the_next_write(db, tmp_path):
     other = tmp_path / "other.duckdb"
     shutil.copy(db, other)
     report(other)
-    assert len(cached_files()) == 4
+    assert len(cached_files()) == 5
     other.unlink()
     report(db)  # writes its own set, and drops the set of the database that is gone
     files = cached_files()
-    assert len(files) == 4
+    assert len(files) == 5
     manifest = json.loads(
         (cache_dir() / "insights" / next(f for f in files if f.endswith(".json"))).read_text()
     )
@@ -221,7 +249,7 @@ def test_stray_files_of_a_lost_race_are_dropped_once_old(db):
     report(db)  # a refresh writes a new set and prunes
     files = set(cached_files())
     assert young.name in files and old.name not in files
-    assert len(files - {young.name}) == 4
+    assert len(files - {young.name}) == 5
 
 
 def test_no_cache_flag(db):
@@ -231,4 +259,4 @@ def test_no_cache_flag(db):
     assert json.loads(result.out) == json.loads(
         run_cli("report", "insights", "--db", str(db), "--format", "json").out
     )
-    assert len(cached_files()) == 4
+    assert len(cached_files()) == 5

@@ -56,7 +56,7 @@ from replicost.paths import cache_dir
 from . import idle
 from .base import Period
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 STRAY_SECONDS = 600
 UNCHANGED = "unchanged"  # what stale_from says when no day changed
 # What reading a cached file that is damaged, or was replaced meanwhile, raises (nothing else is
@@ -206,32 +206,50 @@ def load_facts(con: duckdb.DuckDBPyConnection, period: Period, *, cache: bool = 
     con.execute(_FACTS.format(source="replicost_facts_rows"), end_day)
 
 
-# The parts of a cached set besides the signatures: each part's TEMP table while a report runs.
-TABLES = {"facts": "replicost_facts_rows", "busy": "replicost_busy_rows"}
+# A cached set: the facts of the days before `tail_from` (base), of the days from it on (tail: the
+# last TAIL_DAYS days when it was split, so a refresh after a sync rewrites only this small file),
+# the idle finder's rows (busy) and the days' signatures (days). Each is one Parquet file.
+PARTS = ("base", "tail", "busy", "days")
+TAIL_DAYS = 31
 
 
-def _build(con: duckdb.DuckDBPyConnection, from_day: int | None, cached: dict | None) -> None:
-    """Fill TABLES for all history: priced from `from_day` on (everything when None) and, when
-    `cached` names the cached files, the cached rows before it. The facts are per day; the idle
-    finder's rows per month, so they are computed again from the first of `from_day`'s month."""
-    start = _midnight(from_day) if from_day is not None else None
-    month = start.replace(day=1) if start else None
-    parts = {
-        "facts": (scan_sql(), {"from_utc": start or "-infinity", "end_utc": "infinity"},
-                  "day_number < $before", from_day),
-        "busy": (idle.busy_sql(), idle.busy_params(month or "-infinity", "infinity"),
-                 "month < $before", f"{month:%Y-%m}" if month else None),
-    }  # fmt: skip
-    for part, (sql, params, keep, before) in parts.items():
-        table = TABLES[part]
-        if cached is None:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}", params)
-        else:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {cached[part]}"
-                f" WHERE {keep} UNION ALL BY NAME SELECT * FROM ({sql})",
-                {**params, "before": before},
-            )
+def _union(first: str, second: str) -> str:
+    return f"(SELECT * FROM {first} UNION ALL BY NAME SELECT * FROM {second})"
+
+
+def _priced_from(
+    con: duckdb.DuckDBPyConnection, table: str, from_day: int | None, kept: str | None
+) -> None:
+    """TEMP `table`: the facts priced from `from_day` on (all history when None), after the rows
+    of `kept` (cached facts) before that day."""
+    params = {"from_utc": _midnight(from_day) if from_day is not None else "-infinity"}
+    sql = scan_sql()
+    if kept is not None:
+        sql = f"SELECT * FROM {kept} WHERE day_number < $before UNION ALL BY NAME SELECT * FROM ({sql})"
+        params["before"] = from_day
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}", {**params, "end_utc": "infinity"})
+
+
+def _busy_from(con: duckdb.DuckDBPyConnection, from_day: int | None, kept: str | None) -> None:
+    """TEMP replicost_busy_rows: the idle finder's rows from the first of `from_day`'s month on
+    (all history when None), after the cached rows of the months before."""
+    month = _midnight(from_day).replace(day=1) if from_day is not None else None
+    params = idle.busy_params(month or "-infinity", "infinity")
+    sql = idle.busy_sql()
+    if kept is not None and month is not None:
+        sql = f"SELECT * FROM {kept} WHERE month < $before UNION ALL BY NAME SELECT * FROM ({sql})"
+        params["before"] = f"{month:%Y-%m}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE replicost_busy_rows AS {sql}", params)
+
+
+def _split(con: duckdb.DuckDBPyConnection, rows: str) -> tuple[int, dict[str, str]]:
+    """`rows` (all the facts) as a new base and tail: tail_from, and the SELECT of each."""
+    found = con.execute(f"SELECT max(day_number) FROM {rows}").fetchone()
+    tail_from = int(found[0]) - TAIL_DAYS + 1 if found and found[0] is not None else 0
+    return tail_from, {
+        "base": f"SELECT * FROM {rows} WHERE day_number < {tail_from}",
+        "tail": f"SELECT * FROM {rows} WHERE day_number >= {tail_from}",
+    }
 
 
 @dataclass(frozen=True)
@@ -254,24 +272,57 @@ class FactsCache:
         return cls(cache_dir() / "insights", key, database)
 
     def refresh(self, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], Any]:
-        """All history's facts (and idle rows), re-pricing only the days that changed: the SQL to
-        read each part from (the cached Parquet files, or TEMP tables of the refreshed rows), and
-        what was priced again (UNCHANGED: nothing; a day number: from it on; None: everything)."""
+        """All history's facts and idle rows, re-pricing only the days that changed: the SQL to
+        read each ("facts", "busy") from, and what was priced again (UNCHANGED: nothing; a day
+        number: from it on; None: everything)."""
         key = _prices_key(con)
-        manifest = self._manifest()
-        cached = {part: self._file(manifest, part) for part in TABLES}
+        manifest = self._manifest() or {}
+        files = {part: self._file(manifest, part) for part in PARTS}
+        cached_facts = _union(files["base"], files["tail"])
         from_day = self.stale_from(con, key, manifest)
         if from_day is UNCHANGED:
-            return cached, from_day
-        if from_day is not None:
+            return {"facts": cached_facts, "busy": files["busy"]}, from_day
+        tail_from = manifest.get("tail_from")
+        written: dict[str, str] | None = None  # part -> the rows to write (others: kept as is)
+        if from_day is not None and isinstance(tail_from, int):
             try:
-                _build(con, from_day, cached)
+                _busy_from(con, from_day, files["busy"])
+                tail_from, written = self._update(con, from_day, files, tail_from)
             except UNREADABLE:
-                from_day = None  # the cached rows are gone or damaged: price everything
-        if from_day is None:
-            _build(con, None, None)
-        self._write(con, key, manifest)
-        return dict(TABLES), from_day
+                written = None  # the cached rows are gone or damaged: price everything
+        if written is None:
+            from_day = None
+            _busy_from(con, None, None)
+            _priced_from(con, "replicost_facts_rows", None, None)
+            tail_from, written = _split(con, "replicost_facts_rows")
+        written |= {"busy": "replicost_busy_rows", "days": "replicost_facts_days"}
+        self._write(con, {"key": key, "tail_from": tail_from}, manifest, written)
+        facts = (
+            "replicost_facts_rows"
+            if "base" in written
+            else _union(files["base"], "replicost_facts_tail")
+        )
+        return {"facts": facts, "busy": "replicost_busy_rows"}, from_day
+
+    def _update(
+        self, con: duckdb.DuckDBPyConnection, from_day: int, files: dict[str, str], tail_from: int
+    ) -> tuple[int, dict[str, str]]:
+        """Re-price from `from_day` on a valid cached set: the tail alone when the change is in it
+        (and it still spans under 2 x TAIL_DAYS), else the base and tail split again."""
+        if from_day >= tail_from:
+            _priced_from(con, "replicost_facts_tail", from_day, files["tail"])
+            found = con.execute("SELECT max(day_number) FROM replicost_facts_tail").fetchone()
+            if not found or found[0] is None or found[0] - tail_from < 2 * TAIL_DAYS:
+                return tail_from, {"tail": "replicost_facts_tail"}
+            rows = _union(files["base"], "replicost_facts_tail")
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE replicost_facts_rows AS SELECT * FROM {rows}"
+            )
+        else:
+            _priced_from(
+                con, "replicost_facts_rows", from_day, _union(files["base"], files["tail"])
+            )
+        return _split(con, "replicost_facts_rows")
 
     def stale_from(self, con: duckdb.DuckDBPyConnection, key: str, manifest: dict | None) -> Any:
         """UNCHANGED, the first UTC day number to price again, or None (everything). Leaves every
@@ -301,24 +352,27 @@ class FactsCache:
             return None
         return loaded if isinstance(loaded, dict) else None
 
-    def _write(self, con: duckdb.DuckDBPyConnection, key: str, old: dict | None) -> None:
-        """Write the new set beside the old one, switch the manifest to it, then drop the old."""
+    def _write(
+        self, con: duckdb.DuckDBPyConnection, fields: dict, old: dict, written: dict[str, str]
+    ) -> None:
+        """Write the `written` parts (part -> table or SELECT) beside the old set, switch the
+        manifest to the new set (the old files of the other parts kept), then drop what it left."""
         token = uuid.uuid4().hex[:12]
-        tables = {**TABLES, "days": "replicost_facts_days"}
-        names = {part: f"{self.stem}.{token}.{part}.parquet" for part in tables}
+        names = {part: f"{self.stem}.{token}.{part}.parquet" for part in written}
         staged = self.folder / f"{self.stem}.{token}.json"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            for part, table in tables.items():
+            for part, rows in written.items():
                 target = _quoted(self.folder / names[part])
-                con.execute(f"COPY {table} TO '{target}' (FORMAT parquet)")
-            manifest = {"format": CACHE_FORMAT, "key": key, "database": str(self.database), **names}
-            staged.write_text(json.dumps(manifest))
+                con.execute(f"COPY ({_select(rows)}) TO '{target}' (FORMAT parquet)")
+            kept = {part: old.get(part) for part in PARTS if part not in written}
+            manifest = {"format": CACHE_FORMAT, "database": str(self.database), **fields}
+            staged.write_text(json.dumps({**manifest, **kept, **names}))
             os.replace(staged, self.folder / f"{self.stem}.json")
         except (duckdb.Error, OSError):
             _remove(self.folder, [*names.values(), staged.name])  # a cache is never worth an error
             return
-        _remove(self.folder, [(old or {}).get(part) for part in tables])
+        _remove(self.folder, [old.get(part) for part in written])
         self._prune()
 
     def _prune(self) -> None:
@@ -332,7 +386,7 @@ class FactsCache:
                 gone = not Path(manifest["database"]).exists()
             except (OSError, ValueError, KeyError, TypeError):
                 continue
-            files = [manifest.get(part) for part in (*TABLES, "days")]
+            files = [manifest.get(part) for part in PARTS]
             if gone:
                 _remove(self.folder, [*files, path.name])
             else:
@@ -359,6 +413,10 @@ SELECT min(day_number) FROM (
     (SELECT * FROM {days} EXCEPT SELECT * FROM replicost_facts_days)
 )
 """
+
+
+def _select(rows: str) -> str:
+    return rows if rows.lstrip().upper().startswith("SELECT") else f"SELECT * FROM {rows}"
 
 
 def _quoted(path: Path) -> str:
