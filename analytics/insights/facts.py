@@ -222,7 +222,9 @@ def _priced_from(
 ) -> None:
     """TEMP `table`: the facts priced from `from_day` on (all history when None), after the rows
     of `kept` (cached facts) before that day."""
-    params = {"from_utc": _midnight(from_day) if from_day is not None else "-infinity"}
+    params: dict[str, Any] = {
+        "from_utc": _midnight(from_day) if from_day is not None else "-infinity"
+    }
     sql = scan_sql()
     if kept is not None:
         sql = f"SELECT * FROM {kept} WHERE day_number < $before UNION ALL BY NAME SELECT * FROM ({sql})"
