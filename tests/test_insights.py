@@ -310,6 +310,33 @@ def test_simulate_plants_findings_from_the_command_line(tmp_path):
     assert bad.code == 2 and "spike:OWNER/MODEL:YYYY-MM-DD" in bad.err
 
 
+def test_a_quarantined_record_adds_no_active_time(planted, planted_report, tmp_path):
+    """The bill leaves a quarantined record unpriced however plausible its predict_time looks;
+    the idle finder counts it as a prediction with no active time, the same way."""
+    import shutil
+
+    import duckdb
+
+    db, prices, _, _ = planted
+    found = {(i.evidence["deployment"], i.evidence["month"]): i.evidence
+             for i in of_kind(planted_report, "idle-deployment")}  # fmt: skip
+    busiest = max(found, key=lambda key: found[key]["active_seconds"])
+    copy = tmp_path / "quarantined.duckdb"
+    shutil.copy(db, copy)
+    con = duckdb.connect(str(copy))
+    record, seconds = con.execute(
+        "SELECT id, predict_time FROM predictions WHERE deployment = ? "
+        "AND strftime(created_at, '%Y-%m') = ? AND predict_time > 1 LIMIT 1", list(busiest)
+    ).fetchone()  # fmt: skip
+    con.execute("UPDATE predictions SET quarantine_reason = 'test' WHERE id = ?", [record])
+    con.close()
+    report = insights.insights(copy, since=SINCE, until=UNTIL, top=None, pricing_file=prices)
+    after = {(i.evidence["deployment"], i.evidence["month"]): i.evidence
+             for i in of_kind(report, "idle-deployment")}[busiest]  # fmt: skip
+    assert after["predictions"] == found[busiest]["predictions"]
+    assert abs(after["active_seconds"] - (found[busiest]["active_seconds"] - seconds)) < 0.002
+
+
 def test_implausible_predict_times_do_not_break_the_idle_finder(planted, planted_report, tmp_path):
     """A NaN or absurd predict_time that reached the table (a database synced before the door
     checks, or edited by hand) counts as no active time, as the bill leaves it unpriced; the

@@ -142,7 +142,7 @@ def test_a_change_reprices_from_the_day_it_touched(db):
         facts.load_facts(con, insights.Period(None, None, None, None), cache=False)
         scanned = con.execute("SELECT * FROM replicost_facts_rows ORDER BY ALL").fetchall()
         params = idle.busy_params("-infinity", "infinity")
-        busy = con.execute(f"SELECT * FROM ({idle.busy_sql()}) ORDER BY ALL", params).fetchall()
+        busy = con.execute(f"SELECT * FROM ({idle.busy_sql(con)}) ORDER BY ALL", params).fetchall()
     assert refreshed == {"facts": scanned, "busy": busy}
     assert busy  # the account has an always-on deployment with predictions
 

@@ -237,7 +237,7 @@ def _busy_from(con: duckdb.DuckDBPyConnection, from_day: int | None, kept: str |
     (all history when None), after the cached rows of the months before."""
     month = _midnight(from_day).replace(day=1) if from_day is not None else None
     params = idle.busy_params(month or "-infinity", "infinity")
-    sql = idle.busy_sql()
+    sql = idle.busy_sql(con)
     if kept is not None and month is not None:
         sql = f"SELECT * FROM {kept} WHERE month < $before UNION ALL BY NAME SELECT * FROM ({sql})"
         params["before"] = f"{month:%Y-%m}"

@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from replicost.analytics.costs import MAX_SECONDS
+from replicost.analytics.costs import MAX_SECONDS, has_column
 
 from .base import Insight, Period, usd
 
@@ -59,7 +59,8 @@ WITH busy AS (
            strftime(timezone('UTC', p.created_at), '%Y-%m') AS month,
            epoch_us(coalesce(p.started_at, p.created_at)) AS start_us,
            -- a seconds figure the bill finds implausible (NaN, negative, over MAX_SECONDS) runs 0 s
-           CASE WHEN p.predict_time BETWEEN 0 AND {max_seconds}
+           -- and so does a quarantined record's (the bill does not believe it either)
+           CASE WHEN {quarantine} IS NULL AND p.predict_time BETWEEN 0 AND {max_seconds}
                 THEN CAST(round(p.predict_time * 1000000) AS BIGINT) ELSE 0 END AS run_us
     FROM predictions p
     JOIN replicost_deployment_timeline t
@@ -120,9 +121,12 @@ LEFT JOIN (SELECT i.deployment, i.hardware, i.min_instances, i.month, count(*) A
 """
 
 
-def busy_sql() -> str:
+def busy_sql(con: duckdb.DuckDBPyConnection) -> str:
     """BUSY_SQL for the predictions created in [$start_utc, $end_utc) ($idle_us: IDLE_TIMEOUT_S)."""
-    return BUSY_SQL.format(max_seconds=MAX_SECONDS)
+    quarantined = has_column(con, "predictions", "quarantine_reason")
+    return BUSY_SQL.format(
+        max_seconds=MAX_SECONDS, quarantine="p.quarantine_reason" if quarantined else "NULL"
+    )
 
 
 def busy_params(start: Any, end: Any) -> dict[str, Any]:
@@ -145,7 +149,7 @@ def _busy_rows(con: duckdb.DuckDBPyConnection, period: Period) -> list[tuple]:
             },
         ).fetchall()
     params = busy_params(start or "-infinity", end or "infinity")
-    return con.execute(busy_sql(), params).fetchall()
+    return con.execute(busy_sql(con), params).fetchall()
 
 
 def _whole_months(moment: dt.datetime | None) -> bool:
