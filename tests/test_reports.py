@@ -16,7 +16,7 @@ from test_reports_data import (
     write_pricing,
 )
 
-from replicost.analytics import reports
+from replicost.analytics import insights, reports
 from replicost.analytics.tags import TagRule, parse_rules
 from replicost.errors import InputError
 
@@ -115,6 +115,23 @@ def test_days_follow_the_time_zone(db, prices):
     assert utc.totals.count == 1  # p4
     assert ny.totals.count == 2  # p4 (19:59:59 local) and p5
     assert ny.rows["day"].to_list() == ["2025-03-19"]
+
+
+def test_a_day_before_1970_is_its_own_day(tmp_path, prices):
+    # epoch microseconds are negative there; rounding them toward zero would move the last
+    # hour of 1969-12-31 into 1970-01-01
+    early = [(*RECORDS[0][:6], "1969-12-31 23:00:00", *RECORDS[0][7:])]
+    report = reports.spend(build_db(tmp_path / "early.duckdb", records=early), "day",
+                           pricing_file=prices)  # fmt: skip
+    assert report.rows["day"].to_list() == ["1969-12-31"]
+    con = reports.open_priced(tmp_path / "early.duckdb", pricing_file=prices)
+    try:
+        insights.insights(con, top=None)  # the insights' facts count days the same way
+        assert con.execute("SELECT DISTINCT day FROM insight_facts").fetchall() == [
+            (dt.date(1969, 12, 31),)
+        ]
+    finally:
+        con.close()
 
 
 def test_week_is_the_iso_monday_and_month_is_year_month(db, prices):

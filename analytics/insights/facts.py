@@ -51,6 +51,7 @@ import duckdb
 
 import replicost
 from replicost.analytics.costs import grouped_labels, has_column
+from replicost.analytics.reports.filters import floor_div
 from replicost.paths import cache_dir
 
 from . import idle
@@ -65,12 +66,8 @@ UNREADABLE = (duckdb.IOException, duckdb.InvalidInputException)
 _DAY_US = 86_400_000_000
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
-# A record's UTC day as days since 1970-01-01, rounded down (`//` alone rounds toward zero, which
-# would put the hours before a 1969 midnight into the day after).
-DAY_NUMBER_SQL = (
-    f"(epoch_us(created_at) - ((epoch_us(created_at) % {_DAY_US}) + {_DAY_US}) % {_DAY_US})"
-    f" // {_DAY_US}"
-)
+# A record's UTC day as days since 1970-01-01, rounded down (before 1970 too).
+DAY_NUMBER_SQL = floor_div("epoch_us(created_at)", str(_DAY_US))
 
 # Similar error texts as one class: the first line and sentence, numbers as N, at most 80 chars.
 ERROR_CLASS_SQL = r"""CASE status

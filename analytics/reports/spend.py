@@ -27,6 +27,7 @@ from .filters import (
     Filters,
     _sql,
     _where,
+    floor_div,
     money_str,
     parse_dimensions,
     usd,
@@ -244,7 +245,7 @@ def _spend_query(
         # In UTC a day, ISO week or month starts at a UTC midnight: day buckets are exact and make
         # the first aggregation ~100x smaller than quarter hours.
         bucket_seconds = DAY if filters.tz == "UTC" else QUARTER_HOUR
-        inner.append("epoch_us(created_at) // $bucket_us AS bucket")
+        inner.append(f"{floor_div('epoch_us(created_at)', '$bucket_us')} AS bucket")
         params.update(
             tz=filters.tz, bucket_seconds=bucket_seconds, bucket_us=bucket_seconds * 1_000_000
         )
