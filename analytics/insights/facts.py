@@ -8,21 +8,25 @@ the versions before it).
 
 Pricing ten million records is the expensive part of a report (about 3 s of a 10M account here),
 and the aggregates only change where records or prices do. So the aggregates of all history are
-cached beside the user's other caches (`<cache dir>/insights/`, one Parquet file per database; the
-database itself is opened read-only by reports and is never written), and a report re-prices only
-what changed since:
+cached beside the user's other caches (`<cache dir>/insights/`: per database, a JSON manifest naming
+a few Parquet files; the database itself is opened read-only by reports and is never written), and
+a report re-prices only what changed since:
 
 - the cache belongs to one set of prices: a digest of everything a record's price is decided from
   (the price segments of every model and deployment with their hardware, prices and reasons, the
-  official models, the catalog's price range, the pricing SQL itself, replicost's and DuckDB's
-  versions). Any change, such as an edited pricing file or a newly synced release, makes the whole
-  cache void and the report prices everything again;
+  deployments' timeline, the official models, the catalog's price range, the pricing SQL itself,
+  replicost's and DuckDB's versions). Any change, such as an edited pricing file or a newly synced
+  release, makes the whole cache void and the report prices everything again;
 - each UTC day of records has a signature: per table, its count of records, how many carry a
   sync stamp, the latest `synced_at` (every row a sync writes is stamped), how many are
   quarantined, and a digest of the status, model, version, deployment, predict_time and
-  started_at of its records (so a hand edit of those is seen too). A report compares them with the cached ones (a
-  0.15 s scan of a 10M account) and re-prices every day from the first one that differs; a sync
-  that adds a day's records re-prices about that day only.
+  started_at of its records (so a hand edit of those is seen too). A report compares them with
+  the cached ones (a 0.2 s scan of a 10M account) and re-prices every day from the first one that
+  differs;
+- the facts sit in two files: the days before `tail_from` (base) and the last TAIL_DAYS days when
+  they were split (tail). A change in the tail, as a sync's new day is, re-prices that day into
+  the tail and rewrites the tail alone; a change before it, or a tail grown past two months,
+  splits them again.
 
 The idle-deployment finder's rows (its predictions' active time and overflow runs per deployment
 and month, `idle.BUSY_SQL`) are cached the same way, re-computed from the first of the changed
