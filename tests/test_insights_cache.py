@@ -129,7 +129,8 @@ def test_a_change_reprices_from_the_day_it_touched(db):
     with priced_connection(db) as con:
         store = facts.FactsCache.of(con)
         assert store is not None
-        assert store.stale_from(con, "another set of prices", store._manifest()) is None
+        manifest = store._manifest(facts._prices_key(con))
+        assert store.stale_from(con, "another set of prices", manifest) is None
         sources, repriced = store.refresh(con)
         # the day before as well (see stale_from), and nothing earlier: the days before come
         # from the cached file
@@ -151,7 +152,7 @@ def manifest_of(db) -> dict:
     with priced_connection(db) as con:
         store = facts.FactsCache.of(con)
         assert store is not None
-        return store._manifest() or {}
+        return store._manifest(facts._prices_key(con)) or {}
 
 
 def test_a_new_day_rewrites_the_tail_and_keeps_the_base(db):
@@ -175,19 +176,30 @@ def test_a_tail_past_two_months_is_split_again(db):
     assert report(db) == report(db, cache=False)
 
 
-def test_new_prices_void_the_cache(db, tmp_path):
+def prices_file(folder, usd: str):
+    skus = ("cpu", "gpu-t4", "gpu-l40s", "gpu-a40-large", "gpu-a100-large", "gpu-h100")
+    path = folder / f"prices-{usd}.toml"
+    path.write_text("[hardware]\n" + "".join(f'"{sku}" = {usd}\n' for sku in skus))
+    return path
+
+
+def test_each_set_of_prices_has_its_own_cache(db, tmp_path):
     default = report(db)
-    prices = tmp_path / "prices.toml"
-    prices.write_text(
-        "[hardware]\n" + "".join(f'"{sku}" = 0.0123\n' for sku in ("cpu", "gpu-t4", "gpu-l40s",
-                                                                   "gpu-a40-large", "gpu-a100-large",
-                                                                   "gpu-h100")),
-        encoding="utf-8",
-    )  # fmt: skip
+    first = manifest_of(db)
+    prices = prices_file(tmp_path, "0.0123")
     repriced = report(db, pricing_file=prices)
     assert repriced != default
     assert repriced == report(db, pricing_file=prices, cache=False)
+    assert len(cached_files()) == 10  # two sets
     assert report(db) == default
+    assert manifest_of(db) == first  # the default prices' set served it, unchanged
+
+
+def test_the_newest_sets_of_prices_are_kept(db, tmp_path):
+    for usd in ("0.0101", "0.0102", "0.0103", "0.0104", "0.0105"):
+        report(db, pricing_file=prices_file(tmp_path, usd))
+    assert len([name for name in cached_files() if name.endswith(".json")]) == facts.MAX_SETS
+    assert len(cached_files()) == 5 * facts.MAX_SETS
 
 
 @pytest.mark.parametrize(

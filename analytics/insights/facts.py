@@ -8,15 +8,16 @@ the versions before it).
 
 Pricing ten million records is the expensive part of a report (about 3 s of a 10M account here),
 and the aggregates only change where records or prices do. So the aggregates of all history are
-cached beside the user's other caches (`<cache dir>/insights/`: per database, a JSON manifest naming
-a few Parquet files; the database itself is opened read-only by reports and is never written), and
+cached beside the user's other caches (`<cache dir>/insights/`: per database and set of prices, a
+JSON manifest naming a few Parquet files; the database itself is opened read-only by reports and is never written), and
 a report re-prices only what changed since:
 
 - the cache belongs to one set of prices: a digest of everything a record's price is decided from
   (the price segments of every model and deployment with their hardware, prices and reasons, the
   deployments' timeline, the official models, the catalog's price range, the pricing SQL itself,
   replicost's and DuckDB's versions). Any change, such as an edited pricing file or a newly synced
-  release, makes the whole cache void and the report prices everything again;
+  release, leads to another set: the report prices everything again (the sets of the last
+  MAX_SETS sets of prices are kept, so switching between pricing files does not);
 - each UTC day of records has a signature: per table, its count of records, how many carry a
   sync stamp, the latest `synced_at` (every row a sync writes is stamped), how many are
   quarantined, and a digest of the status, model, version, deployment, predict_time and
@@ -61,8 +62,9 @@ from replicost.paths import cache_dir
 from . import idle
 from .base import Period
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 STRAY_SECONDS = 600
+MAX_SETS = 4  # sets of prices kept per database (a report with --pricing keeps its own)
 UNCHANGED = "unchanged"  # what stale_from says when no day changed
 # What reading a cached file that is damaged, or was replaced meanwhile, raises (nothing else is
 # caught: a mistake in the SQL must fail loudly, not fall back to a full scan forever)
@@ -257,7 +259,8 @@ def _split(con: duckdb.DuckDBPyConnection, rows: str) -> tuple[int, dict[str, st
 
 @dataclass(frozen=True)
 class FactsCache:
-    """The cached facts of one database: `<stem>.json` names the Parquet files of the current set."""
+    """The cached facts of one database: a set per set of prices (up to MAX_SETS, the most recently
+    written kept), `<stem>.<prices>.json` naming the Parquet files of each."""
 
     folder: Path
     stem: str
@@ -279,7 +282,7 @@ class FactsCache:
         read each ("facts", "busy") from, and what was priced again (UNCHANGED: nothing; a day
         number: from it on; None: everything)."""
         key = _prices_key(con)
-        manifest = self._manifest() or {}
+        manifest = self._manifest(key) or {}
         files = {part: self._file(manifest, part) for part in PARTS}
         cached_facts = _union(files["base"], files["tail"])
         from_day = self.stale_from(con, key, manifest)
@@ -348,9 +351,12 @@ class FactsCache:
         name = str((manifest or {}).get(part))
         return f"read_parquet('{_quoted(self.folder / name)}')"
 
-    def _manifest(self) -> dict | None:
+    def _name(self, key: str) -> str:
+        return f"{self.stem}.{key[:16]}"
+
+    def _manifest(self, key: str) -> dict | None:
         try:
-            loaded = json.loads((self.folder / f"{self.stem}.json").read_text())
+            loaded = json.loads((self.folder / f"{self._name(key)}.json").read_text())
         except (OSError, ValueError):
             return None
         return loaded if isinstance(loaded, dict) else None
@@ -360,9 +366,9 @@ class FactsCache:
     ) -> None:
         """Write the `written` parts (part -> table or SELECT) beside the old set, switch the
         manifest to the new set (the old files of the other parts kept), then drop what it left."""
-        token = uuid.uuid4().hex[:12]
-        names = {part: f"{self.stem}.{token}.{part}.parquet" for part in written}
-        staged = self.folder / f"{self.stem}.{token}.json"
+        token, name = uuid.uuid4().hex[:12], self._name(fields["key"])
+        names = {part: f"{name}.{token}.{part}.parquet" for part in written}
+        staged = self.folder / f"{name}.{token}.staged"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for part, rows in written.items():
@@ -371,7 +377,7 @@ class FactsCache:
             kept = {part: old.get(part) for part in PARTS if part not in written}
             manifest = {"format": CACHE_FORMAT, "database": str(self.database), **fields}
             staged.write_text(json.dumps({**manifest, **kept, **names}))
-            os.replace(staged, self.folder / f"{self.stem}.json")
+            os.replace(staged, self.folder / f"{name}.json")
         except (duckdb.Error, OSError):
             _remove(self.folder, [*names.values(), staged.name])  # a cache is never worth an error
             return
@@ -379,23 +385,30 @@ class FactsCache:
         self._prune()
 
     def _prune(self) -> None:
-        """Drop the caches of databases that no longer exist (a demo's, a test's), and files no
-        manifest names that are older than STRAY_SECONDS (left by two reports that refreshed the
-        same cache at once: the later manifest wins; younger files may be a writer's in flight)."""
+        """Drop the sets of databases that no longer exist (a demo's, a test's) and all but the
+        MAX_SETS newest of each database, and files no manifest names that are older than
+        STRAY_SECONDS (left by two reports that refreshed the same set at once, or by a report
+        that died writing; younger ones may be a writer's in flight)."""
         named: set[str] = set()
+        sets: dict[str, list[tuple[float, Path, list]]] = {}
         for path in self.folder.glob("*.json"):
             try:
                 manifest = json.loads(path.read_text())
-                gone = not Path(manifest["database"]).exists()
+                database, written = manifest["database"], path.stat().st_mtime
             except (OSError, ValueError, KeyError, TypeError):
                 continue
             files = [manifest.get(part) for part in PARTS]
-            if gone:
-                _remove(self.folder, [*files, path.name])
+            if Path(database).exists():
+                sets.setdefault(database, []).append((written, path, files))
             else:
-                named.update(name for name in files if isinstance(name, str))
+                _remove(self.folder, [*files, path.name])
+        for found in sets.values():
+            found.sort(key=lambda entry: entry[0], reverse=True)
+            for _, path, files in found[MAX_SETS:]:
+                _remove(self.folder, [*files, path.name])
+            named.update(n for _, _, files in found[:MAX_SETS] for n in files if isinstance(n, str))
         now = time.time()
-        for path in self.folder.glob("*.parquet"):
+        for path in (*self.folder.glob("*.parquet"), *self.folder.glob("*.staged")):
             with contextlib.suppress(OSError):
                 if path.name not in named and now - path.stat().st_mtime > STRAY_SECONDS:
                     path.unlink()
