@@ -274,8 +274,8 @@ class FactsCache:
         if not row or not row[0]:
             return None  # an in-memory database: nothing outlives the connection
         database = Path(row[0]).resolve()
-        key = hashlib.sha256(str(database).encode()).hexdigest()[:24]
-        return cls(cache_dir() / "insights", key, database)
+        stem = hashlib.sha256(str(database).encode()).hexdigest()[:24]
+        return cls(cache_dir() / "insights", stem, database)
 
     def refresh(self, con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], Any]:
         """All history's facts and idle rows, re-pricing only the days that changed: the SQL to
