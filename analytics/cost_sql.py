@@ -510,20 +510,22 @@ _RECORD_COLUMNS = """id, account, model, version, source, deployment, status, cr
 _AMOUNT_COLUMNS = f"""{_RECORD_COLUMNS},
        cost_micro, unpriced_low_micro, unpriced_high_micro, seconds_micro, status_class"""
 
+
+def both_kinds(columns: str, views: str = "costs") -> str:
+    """A SELECT of the records of both kinds: `kind` ('prediction' or 'training') and `columns`
+    of prediction_{views} and training_{views} (views "costs" or "costs_steps")."""
+    return (
+        f"SELECT 'prediction' AS kind, {columns} FROM prediction_{views}\n"
+        f"UNION ALL BY NAME\nSELECT 'training' AS kind, {columns} FROM training_{views}"
+    )
+
+
 _PRICED_RECORDS = f"""
 CREATE OR REPLACE TEMP VIEW priced_records AS
-SELECT 'prediction' AS kind, {_RECORD_COLUMNS}
-FROM prediction_costs
-UNION ALL
-SELECT 'training' AS kind, {_RECORD_COLUMNS}
-FROM training_costs;
+{both_kinds(_RECORD_COLUMNS)};
 
 CREATE OR REPLACE TEMP VIEW priced_amounts AS
-SELECT 'prediction' AS kind, {_AMOUNT_COLUMNS}
-FROM prediction_costs
-UNION ALL
-SELECT 'training' AS kind, {_AMOUNT_COLUMNS}
-FROM training_costs;
+{both_kinds(_AMOUNT_COLUMNS)};
 """
 
 # The cheapest and dearest per-second price in the catalog (base SKUs and their 2x/4x/8x), for the

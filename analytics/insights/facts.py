@@ -55,6 +55,7 @@ from typing import Any
 import duckdb
 
 import replicost
+from replicost.analytics.cost_sql import both_kinds
 from replicost.analytics.costs import grouped_labels, has_column
 from replicost.analytics.reports.filters import floor_div
 from replicost.paths import cache_dir
@@ -92,11 +93,7 @@ END"""
 # use per record) and the error class (two regular expressions) are then computed once per group,
 # on a few hundred thousand rows instead of ten million records.
 _SCAN = """
-WITH steps AS (
-    SELECT 'prediction' AS kind, * FROM prediction_costs_steps
-    UNION ALL BY NAME
-    SELECT 'training' AS kind, * FROM training_costs_steps
-),
+WITH steps AS ({steps}),
 scanned AS (
     SELECT kind, version, source, {inputs},
            -- status_class 2: failed, canceled or aborted (WASTE_STATUSES), told without a string test
@@ -174,7 +171,11 @@ def scan_sql() -> str:
     """The scan of the priced records into integer per-day rows ($from_utc, $end_utc)."""
     inputs, labels = grouped_labels()
     return _SCAN.format(
-        inputs=inputs, labels=labels, error_class=ERROR_CLASS_SQL, day_number=DAY_NUMBER_SQL
+        steps=both_kinds("*", "costs_steps"),
+        inputs=inputs,
+        labels=labels,
+        error_class=ERROR_CLASS_SQL,
+        day_number=DAY_NUMBER_SQL,
     )
 
 
