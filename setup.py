@@ -11,6 +11,7 @@ from setuptools import find_packages, setup
 ROOTS = {
     "replicost": "replicost",
     "replicost.analytics": "analytics",
+    "replicost.billing": "billing",
     "replicost.cli": "cli",
     "replicost.client": "client",
     "replicost.codegen": "codegen",

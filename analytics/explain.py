@@ -16,9 +16,9 @@ from typing import Any
 
 import duckdb
 
+from replicost.billing.pricing import BEGINNING, Catalog, LineIndex, load_catalog
 from replicost.errors import InputError
 
-from .pricing import BEGINNING, Catalog, LineIndex, load_catalog
 from .reports import ConfigLike, Database, load_config, money_str, priced_connection
 
 MICRO = Decimal("0.000001")

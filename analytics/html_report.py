@@ -22,11 +22,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from replicost.billing.reasons import pricing_fix
+
 from . import chart_draw
 from .chart_layout import layout, money
 from .charts import chart_from_report
 from .reports import Filters, SpendReport, priced_connection, spend, summary
-from .unpriced_fixes import pricing_fix
 
 TABLE_DIMENSIONS = ("model", "deployment", "hardware", "source")
 CHART_DIMENSIONS = ("model", "deployment", "hardware", "source")

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from .pricing import Catalog, load_catalog
+from replicost.billing.pricing import Catalog, load_catalog
+
 from .reports import ConfigLike, Database, load_config, priced_connection
 
 # Shape: one row per (need, key): need is 'model', 'units', 'deployment' or 'hardware'; records,
@@ -146,10 +147,9 @@ def unknown_names(path: str | Path, db: str | Path) -> list:
     """Warnings (with lines) for `[deployments]` and `[models]` entries of the pricing file at
     `path` that name nothing in the database `db`: such entries price nothing, or (deployments)
     would once have created always-on spend for a deployment the account does not have."""
+    from replicost.billing.pricing import LineIndex, Problem
     from replicost.store import open_readonly
     from replicost.tomlfile import parse_toml, read_text
-
-    from .pricing import LineIndex, Problem
 
     text = read_text(path)
     data = parse_toml(text, str(path))

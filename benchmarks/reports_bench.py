@@ -38,7 +38,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from replicost.analytics import costs, insights, pricing, reports
+from replicost.analytics import insights, reports
+from replicost.billing import costs, pricing
 from replicost.store import connect, open_readonly
 
 MODELS = 200

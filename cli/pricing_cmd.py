@@ -24,7 +24,7 @@ def pricing() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the merged catalog as JSON.")
 def show(pricing_file: Path | None, config_path: Path | None, as_json: bool) -> None:
     """Print the merged catalog: shipped prices with their sources, then your overrides."""
-    from replicost.analytics import pricing as pricing_lib
+    from replicost.billing import pricing as pricing_lib
     from replicost.config import load_config
 
     catalog = pricing_lib.load_catalog(pricing_file, config=load_config(config_path))
@@ -109,7 +109,7 @@ def suggest(
 )
 def validate(file: Path, db_path: Path | None) -> None:
     """Report every problem of a pricing file with its line number (exit 2 if any error)."""
-    from replicost.analytics import pricing as pricing_lib
+    from replicost.billing import pricing as pricing_lib
 
     problems = pricing_lib.validate_file(file)
     if db_path is not None:

@@ -7,11 +7,11 @@ is an error. Keys:
     db = "~/replicost.duckdb"          # default for --db
     pricing = "prices.toml"           # default for --pricing (relative to this file's folder)
     [hardware] / [hardware_prices] / [models] / [units."owner/name"] / [deployments]
-                                      # pricing overrides written inline (see analytics.pricing)
+                                      # pricing overrides written inline (see billing.pricing)
     [tags]                            # passed through raw to replicost.analytics.tags
 
 Inline pricing sections rank below a pricing file: shipped catalog < config sections < pricing file.
-This module only reads the file (it is the bottom layer): `replicost.analytics.pricing.config_layer`
+This module only reads the file (it is the bottom layer): `replicost.billing.pricing.config_layer`
 builds the pricing layer from `Config.data`/`Config.text`, and reports its errors with their lines.
 """
 
@@ -28,7 +28,7 @@ from replicost.errors import InputError
 from replicost.tomlfile import parse_toml, read_text
 
 CONFIG_KEYS = ("db", "pricing", "tags")
-# the pricing sections a config file may hold inline (read by replicost.analytics.pricing)
+# the pricing sections a config file may hold inline (read by replicost.billing.pricing)
 PRICING_SECTIONS = ("hardware", "hardware_prices", "models", "units", "deployments")
 
 

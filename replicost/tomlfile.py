@@ -1,6 +1,6 @@
 """Reading the user's TOML files (config, pricing): a size cap, exact decimals, one-line errors.
 
-It sits in the root layer so that both `replicost.config` and `replicost.analytics.pricing` can read
+It sits in the root layer so that both `replicost.config` and `replicost.billing.pricing` can read
 files the same way without importing each other. Input files are read whole, so a size cap keeps a
 mistaken path (a database, a log) from being loaded into memory: anything over `MAX_BYTES` is
 refused with a one-line error naming the file.

@@ -6,9 +6,8 @@ They live in the store because both the sync's INSERT and the migration that add
 
 from __future__ import annotations
 
-MAX_SECONDS = 30 * 24 * 3600.0
-WALL_TOLERANCE = 60.0
-MAX_UNITS = 100_000_000
+from replicost.limits import MAX_SECONDS, MAX_UNITS, WALL_TOLERANCE
+
 TIMESTAMP_FIELDS = ("created_at", "started_at", "completed_at")
 SECONDS_FIELDS = ("predict_time", "total_time")
 UNIT_FIELDS = ("input_token_count", "output_token_count", "image_count")

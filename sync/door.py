@@ -29,13 +29,11 @@ from typing import Any
 
 import duckdb
 
+from replicost.limits import MAX_SECONDS, MAX_UNITS, WALL_TOLERANCE
 from replicost.store.quarantine import (
-    MAX_SECONDS,
-    MAX_UNITS,
     SECONDS_FIELDS,
     TIMESTAMP_FIELDS,
     UNIT_FIELDS,
-    WALL_TOLERANCE,
     reason_sql,
 )
 from replicost.store.query import one_row

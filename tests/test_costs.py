@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from replicost.analytics import costs, pricing
+from replicost.billing import costs, pricing
 from replicost.store import connect, open_readonly
 
 D = Decimal

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from replicost import simulator, sync
-from replicost.analytics import costs, pricing
+from replicost.billing import costs, pricing
 from replicost.store import open_readonly
 
 END = datetime(2026, 11, 1, tzinfo=UTC)

@@ -18,7 +18,7 @@ from browser import Browser, find_chromium
 from cli_helpers import run_cli
 from test_reports_data import RECORDS, UPTIME_DAYS, build_db, cost, write_pricing
 
-from replicost.analytics.unpriced_fixes import SKU_PLACEHOLDER, pricing_fix
+from replicost.billing.reasons import SKU_PLACEHOLDER, pricing_fix
 
 NOW = "2025-03-20T12:00:00Z"
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from cli_helpers import run_cli
 
-from replicost.analytics import pricing
+from replicost.billing import pricing
 from replicost.config import load_config
 from replicost.errors import InputError
 
@@ -78,7 +78,7 @@ def test_shipped_catalog_has_a_source_for_every_price_and_the_published_figures(
 def test_both_multi_gpu_spellings_become_one_sku_in_python_and_sql(spelled, canonical):
     import duckdb
 
-    from replicost.analytics.costs import _TABLES
+    from replicost.billing.costs import _TABLES
 
     assert pricing.canonical_sku(spelled) == canonical
     con = duckdb.connect()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from replicost.analytics.reports import money_str
+from replicost.billing.money import money_str
 
 KINDS = ("waste", "idle-deployment", "spike", "what-if-hardware", "unpriced")
 USD_KINDS = ("exact", "estimated", "what-if")

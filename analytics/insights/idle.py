@@ -24,7 +24,8 @@ from typing import Any
 
 import duckdb
 
-from replicost.analytics.costs import MAX_SECONDS, has_column
+from replicost.billing.costs import has_column
+from replicost.limits import MAX_SECONDS
 
 from .base import Insight, Period, usd
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import duckdb
 
-from ..unpriced_fixes import pricing_fix
+from replicost.billing.reasons import pricing_fix
+
 from .base import Insight, Period, in_period_sql, usd
 
 # Shape: one row per unpriced reason in the period, with the names it is about.
@@ -40,7 +41,7 @@ def find(con: duckdb.DuckDBPyConnection, period: Period) -> list[Insight]:
 
 def fix_line(group: dict[str, Any]) -> str:
     """The pricing-file lines that price a group, on one line: the same snippet `pricing suggest`
-    and the HTML report give (unpriced_fixes.pricing_fix), its section header first."""
+    and the HTML report give (billing.reasons.pricing_fix), its section header first."""
     lines = pricing_fix(group["reason"])
     if lines is not None:
         header, *body = lines.splitlines()

@@ -3,7 +3,7 @@
 Design decisions a reader of the output relies on:
 
 * Aggregation happens in DuckDB over the `priced_records` view installed by
-  `replicost.analytics.costs` (one scan with GROUPING SETS gives the rows, the grand total and the
+  `replicost.billing.costs` (one scan with GROUPING SETS gives the rows, the grand total and the
   unpriced reasons together, so the totals can never drift from the rows).
 * Money is exact: every record's cost is already rounded once to micro-dollars by the cost views,
   and sums stay DECIMAL; rows carry `cost_usd` as `Decimal` and JSON carries it as a string with six
@@ -31,19 +31,16 @@ JSON shape (`SpendReport.to_dict()`), kept stable for scripts:
 
 from __future__ import annotations
 
+from replicost.billing.money import MICRO, money_str, usd
+from replicost.billing.reasons import FIX_COMMAND, LOWER_BOUND_NOTE, UPTIME_RULE
+
 from .connection import ConfigLike, Database, load_config, open_priced, priced_connection
 from .filters import (
     DIMENSIONS,
-    FIX_COMMAND,
-    LOWER_BOUND_NOTE,
-    MICRO,
     OTHER,
     TIME_DIMENSIONS,
-    UPTIME_RULE,
     Filters,
-    money_str,
     parse_dimensions,
-    usd,
     zone,
 )
 from .spend import SpendReport, Totals, spend, spend_notes, unpriced_note, unpriced_records

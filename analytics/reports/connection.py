@@ -87,7 +87,7 @@ def _install_costs(
     *,
     bill_views: bool = True,
 ) -> None:
-    from replicost.analytics import costs, pricing
+    from replicost.billing import costs, pricing
 
     catalog = pricing.load_catalog(pricing_file=pricing_file, config=load_config(config))
     costs.install(con, catalog, bill_views=bill_views)

@@ -1,4 +1,4 @@
-"""What a report covers and how it groups: filters, dimensions, money formatting, named SQL.
+"""What a report covers and how it groups: filters, dimensions, named SQL.
 
 Dates are inclusive calendar days in the report's time zone (UTC unless told otherwise): `until`
 means "before midnight that ends the day", so 23:59:59.999999 on the last day is in.
@@ -9,25 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from replicost.errors import InputError
 
-MICRO = Decimal("0.000001")
 OTHER = "(other)"
-LOWER_BOUND_NOTE = (
-    "active time only: Replicate also bills private models' setup and idle time and deployments' "
-    "instance uptime"
-)
-
-UPTIME_RULE = (
-    "per deployment and UTC day, the larger of the always-on floor (min_instances x time x price) "
-    "and the active time of its predictions"
-)
-FIX_COMMAND = "replicost pricing suggest --output prices.toml"
 TIME_DIMENSIONS = ("day", "week", "month")
 # Dimension name -> SQL expression over `priced_records`. This whitelist is the only way a
 # dimension reaches SQL text; every value the user gives is a bound parameter.
@@ -41,12 +29,6 @@ _DIMENSION_SQL = {
     "kind": "kind",
     "account": "account",
 }
-
-
-def floor_div(numerator: str, denominator: str) -> str:
-    """SQL for numerator // denominator rounded down: DuckDB's `//` rounds toward zero, which
-    puts the hours before a 1969 midnight into the day after."""
-    return f"(({numerator}) - ((({numerator}) % {denominator}) + {denominator}) % {denominator}) // {denominator}"
 
 
 # Time dimensions, over the local time of a UTC `bucket` of $bucket_seconds (see spend_by.sql).
@@ -64,7 +46,7 @@ DIMENSIONS = (*_DIMENSION_SQL, "tag", *TIME_DIMENSIONS)
 _RECORD_ONLY_FILTERS = ("model", "version", "source", "status")
 
 
-def _sql(name: str) -> str:
+def named_sql(name: str) -> str:
     """A named query from `analytics/sql/`, without its header comment (which names the slots)."""
     text = (resources.files("replicost.analytics") / "sql" / f"{name}.sql").read_text()
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
@@ -113,18 +95,6 @@ class Filters:
             else None
         )
         return start, end
-
-
-def money_str(value: Decimal | None) -> str:
-    """A cost as the decimal string the JSON contract uses: six decimals, no exponent."""
-    return str(Decimal(value or 0).quantize(MICRO))
-
-
-def usd(value: Decimal) -> str:
-    """Money for people: dollars with cents, more digits below a cent so small runs still show."""
-    if value and abs(value) < Decimal("0.01"):
-        return f"${value:.6f}".rstrip("0")
-    return f"${value:,.2f}"
 
 
 def zone(name: str) -> ZoneInfo:

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from replicost.billing.cost_sql import floor_div
+from replicost.billing.money import money_str, usd
+from replicost.billing.reasons import FIX_COMMAND, LOWER_BOUND_NOTE, UPTIME_RULE
 from replicost.errors import InputError
 
 from .connection import ConfigLike, Database, _has_view, load_config, priced_connection
@@ -18,19 +21,13 @@ from .filters import (
     _RECORD_ONLY_FILTERS,
     _TIME_SQL,
     DAY,
-    FIX_COMMAND,
-    LOWER_BOUND_NOTE,
     OTHER,
     QUARTER_HOUR,
     TIME_DIMENSIONS,
-    UPTIME_RULE,
     Filters,
-    _sql,
     _where,
-    floor_div,
-    money_str,
+    named_sql,
     parse_dimensions,
-    usd,
 )
 
 if TYPE_CHECKING:
@@ -249,7 +246,7 @@ def _spend_query(
         params.update(
             tz=filters.tz, bucket_seconds=bucket_seconds, bucket_us=bucket_seconds * 1_000_000
         )
-    query = _sql("spend_by").format(
+    query = named_sql("spend_by").format(
         inner_columns=",\n           ".join(inner),
         inner_names=", ".join(c.rsplit(" AS ", 1)[-1] for c in inner),
         outer_columns=", ".join(outer),
@@ -354,7 +351,7 @@ def _uptime(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame | 
         clauses.append("account = $account")
         params["account"] = filters.account
     rows = con.execute(
-        _sql("uptime_estimates").format(where=" AND ".join(clauses)), params
+        named_sql("uptime_estimates").format(where=" AND ".join(clauses)), params
     ).fetchall()
     data = [(d, h, int(days), float(secs or 0), Decimal(cost)) for d, h, days, secs, cost in rows]
     return pl.DataFrame(data, schema=schema, orient="row") if data else pl.DataFrame(schema=schema)
@@ -374,7 +371,7 @@ def unpriced_records(
 
     filters = filters or Filters(**filter_values)
     params: dict[str, Any] = {"limit": limit}
-    query = _sql("unpriced_records").format(where=_where(filters, params))
+    query = named_sql("unpriced_records").format(where=_where(filters, params))
     schema = {
         "kind": pl.Utf8,
         "id": pl.Utf8,

@@ -15,8 +15,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from replicost.billing.money import MICRO, money_str
+
 from .connection import ConfigLike, Database, priced_connection
-from .filters import MICRO, Filters, money_str, zone
+from .filters import Filters, zone
 from .spend import SpendReport, Totals, _uptime, money_dtype, spend
 
 if TYPE_CHECKING:

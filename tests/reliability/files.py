@@ -277,7 +277,7 @@ def bad_settings_files(*, workdir: Path, examples: int, db: Path | None = None) 
 
     def library_property(text: str) -> None:
         """The parsers themselves: a list of problems or an InputError with one line, nothing else."""
-        from replicost.analytics import pricing
+        from replicost.billing import pricing
         from replicost.config import load_config
         from replicost.errors import InputError
 

@@ -11,6 +11,15 @@ from __future__ import annotations
 
 import re
 
+FIX_COMMAND = "replicost pricing suggest --output prices.toml"
+LOWER_BOUND_NOTE = (
+    "active time only: Replicate also bills private models' setup and idle time and deployments' "
+    "instance uptime"
+)
+UPTIME_RULE = (
+    "per deployment and UTC day, the larger of the always-on floor (min_instances x time x price) "
+    "and the active time of its predictions"
+)
 SKU_PLACEHOLDER = "HARDWARE-SKU"  # `replicost pricing show` lists the real ones
 
 _RULES: list[tuple[re.Pattern[str], str]] = [

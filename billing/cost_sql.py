@@ -1,4 +1,4 @@
-"""The SQL of the cost views (`replicost.analytics.costs` installs them; its docstring has the rules).
+"""The SQL of the cost views (`replicost.billing.costs` installs them; its docstring has the rules).
 
 Named constants, one per view or table group, each with a comment on the shape of its rows.
 """
@@ -539,3 +539,9 @@ CREATE OR REPLACE TEMP TABLE replicost_price_range (
 CREATE OR REPLACE TEMP VIEW replicost_official AS
 SELECT model FROM models WHERE is_official;
 """
+
+
+def floor_div(numerator: str, denominator: str) -> str:
+    """SQL for numerator // denominator rounded down: DuckDB's `//` rounds toward zero, which
+    puts the hours before a 1969 midnight into the day after."""
+    return f"(({numerator}) - ((({numerator}) % {denominator}) + {denominator}) % {denominator}) // {denominator}"

@@ -43,7 +43,7 @@ its own price costs N times the base SKU's price in effect at the same time.
 The package is split by concern: `skus` (spelling of hardware SKUs), `catalog` (the data),
 `lines` (problems and the TOML line indexer), `validator` (reading a parsed file into a catalog),
 `loading` (shipped catalog, config sections and pricing file merged). Everything public is
-re-exported here, so `from replicost.analytics import pricing` is the one import callers need.
+re-exported here, so `from replicost.billing import pricing` is the one import callers need.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The SQL of the bill's views over the priced records (`replicost.analytics.costs` installs them).
+"""The SQL of the bill's views over the priced records (`replicost.billing.costs` installs them).
 
 Deployments' always-on uptime, the top-ups above their predictions' active time, and `bill_items`
 (with `bill_amounts`, its integer twin for reports): what every report adds up. Split from

@@ -41,9 +41,7 @@ def _syntax_problem(label: str, exc: tomllib.TOMLDecodeError) -> Problem:
 
 def shipped_catalog() -> Catalog:
     """The catalog shipped in the package (catalog.toml), with a source on every price."""
-    text = (
-        resources.files("replicost.analytics").joinpath("catalog.toml").read_text(encoding="utf-8")
-    )
+    text = resources.files("replicost.billing").joinpath("catalog.toml").read_text(encoding="utf-8")
     catalog, problems = parse_pricing(
         parse_toml(text, "catalog.toml"), text, "catalog.toml", shipped=True
     )

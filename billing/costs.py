@@ -51,7 +51,8 @@ from decimal import Decimal
 
 import duckdb
 
-from replicost.analytics.pricing import BEGINNING, UNITS, Catalog, split_sku
+from replicost.billing.pricing import BEGINNING, UNITS, Catalog, split_sku
+from replicost.limits import MAX_RECORD_USD, MAX_SECONDS, MAX_UNITS
 
 from .bill_sql import _BILL_ITEMS, _KNOWN_DEPLOYMENTS, _TOPUPS, _UPTIME
 from .cost_sql import (
@@ -79,9 +80,6 @@ IN_FLIGHT_STATUSES = ("starting", "processing", "queued", "running")
 # ended without output: an official model (billed per output) bills nothing for them
 NO_OUTPUT_STATUSES = ("failed", "canceled", "aborted")
 # Plausibility limits: a stored value beyond them is unpriced with a reason naming the field.
-MAX_SECONDS = 2_592_000  # 30 days of billable time for one record
-MAX_COUNT = 1_000_000_000_000  # images or tokens of one record
-MAX_RECORD_USD = 100_000_000_000  # no single record costs USD 100 billion
 RANGE_MULTIPLES = (2, 4, 8)  # multi-GPU hardware Replicate lists
 
 
@@ -248,7 +246,7 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, bill_views: boo
                     unbilled=unbilled,
                     quarantine=quarantine,
                     max_seconds=MAX_SECONDS,
-                    max_count=MAX_COUNT,
+                    max_count=MAX_UNITS,
                     max_usd=MAX_RECORD_USD,
                     low=format(low, "f"),
                     high=format(high, "f"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from replicost.redact import printable  # noqa: F401  (re-exported by analytics.pricing)
+from replicost.redact import printable  # noqa: F401  (re-exported by billing.pricing)
 
 
 @dataclass(frozen=True)
