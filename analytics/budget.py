@@ -8,7 +8,9 @@ cost up to their range's high bound, so they can only make the check more cautio
 * 2 (over): the bill, or its month-end projection, is at or over the budget;
 * 1 (warning): the projection reaches the warning level, or could with the unpriced records' high
   bound added (the line says which, names the unpriced records and the command that prices them);
-* 0 (ok): even the projection plus the unpriced high bound stays under the warning level.
+* 0 (ok): even the projection plus the unpriced high bound stays under the warning level;
+* 3 (could not check): the CLI's exit for any failure to check (`cli/budget_cmd.py`), so a cron job
+  tells a misconfiguration from a breach, as monitoring checks do.
 
 `include_uptime=False` (`--exclude-uptime`) leaves the deployments' always-on top-ups out (the part
 of their floors above active time), for teams that track instance uptime elsewhere.
@@ -26,7 +28,7 @@ from replicost.errors import InputError
 
 from .reports import FIX_COMMAND, ConfigLike, Database, Summary, money_str, summary
 
-OK, WARNING, OVER = 0, 1, 2
+OK, WARNING, OVER, COULD_NOT_CHECK = 0, 1, 2, 3
 MICRO = Decimal("0.000001")
 
 

@@ -1,11 +1,22 @@
-"""`replicost budget check`: one line and an exit code, for cron and CI alerts."""
+"""`replicost budget check`: one line and an exit code, for cron and CI alerts.
+
+It exits as monitoring checks do (Nagios' plugin convention): 0 ok, 1 could cross the warning
+level, 2 over budget, 3 could not check. Any failure to check, from a misspelt flag to a missing
+database, exits 3 (not the CLI's usual 2 for bad input), so a cron job can tell a misconfiguration
+from a budget breach.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import click
+
+from replicost.analytics.budget import COULD_NOT_CHECK
+from replicost.errors import ReplicostError
 
 from .options import (
     FiniteFloat,
@@ -18,12 +29,38 @@ from .options import (
 )
 
 
+class CheckCommand(click.Command):
+    """A click command whose every failure (bad flag, bad value, library error, bug) exits 3."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.exit_code = COULD_NOT_CHECK
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort):
+            raise  # the verdict's own exit code, or Ctrl-C
+        except (ReplicostError, click.ClickException) as exc:
+            exc.exit_code = COULD_NOT_CHECK
+            raise
+        except Exception as exc:
+            if os.environ.get("REPLICOST_DEBUG"):
+                raise
+            from .main import unexpected
+
+            raise ReplicostError(unexpected(exc)[0], exit_code=COULD_NOT_CHECK) from exc
+
+
 @click.group()
 def budget() -> None:
     """Budget checks against the month's actual and projected spend."""
 
 
-@budget.command()
+@budget.command(cls=CheckCommand)
 @click.option("--monthly", required=True, help="Monthly budget in USD, e.g. 500.")
 @click.option(
     "--warn-at",
@@ -60,8 +97,11 @@ def check(
     config_path: Path | None,
     db_path: Path | None,
 ) -> None:
-    """Exit 0 below the warning level even counting unpriced records' high bound, 1 at or over it
-    (or could be), 2 over the budget (actual or projected)."""
+    """Check the month's bill estimate against a monthly budget; the exit code is the verdict.
+
+    Exit 0 below the warning level even counting unpriced records' high bound, 1 at or over it (or
+    could be), 2 over the budget (actual or projected), 3 could not check (a bad flag, a missing
+    or damaged database, an unreadable pricing file, any error)."""
     from replicost.analytics import budget as budget_lib
 
     amount = parse_usd(monthly, "--monthly")

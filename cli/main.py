@@ -84,7 +84,7 @@ def run(argv: list[str] | None = None) -> int:
     except click.UsageError as exc:  # a bad flag: one line too, with where to look
         where = exc.ctx.command_path if exc.ctx is not None else "replicost"
         click.echo(f"error: {one_line(exc.format_message())} (see `{where} --help`)", err=True)
-        return 2
+        return exc.exit_code  # 2, or 3 for `budget check` (a monitoring check: could not check)
     except click.ClickException as exc:
         click.echo(f"error: {one_line(redact(exc.format_message()))}", err=True)
         return exc.exit_code
@@ -96,16 +96,20 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line unless debugging
         if os.environ.get("REPLICOST_DEBUG"):
             raise
-        from replicost.store.db import damage_message
+        message, code = unexpected(exc)
+        click.echo(f"error: {one_line(redact(message))}", err=True)
+        return code
 
-        damaged = damage_message(exc)
-        if damaged:
-            click.echo(f"error: {one_line(redact(damaged))}", err=True)
-            return 2
-        click.echo(
-            f"error: unexpected {type(exc).__name__}: {one_line(redact(str(exc)))}", err=True
-        )
-        return 1
+
+def unexpected(exc: Exception) -> tuple[str, int]:
+    """The line and exit code for an exception no library code turned into a ReplicostError: a
+    damaged database file is bad input (2), anything else a bug (1)."""
+    from replicost.store.db import damage_message
+
+    damaged = damage_message(exc)
+    if damaged:
+        return damaged, 2
+    return f"unexpected {type(exc).__name__}: {exc}", 1
 
 
 if __name__ == "__main__":

@@ -73,7 +73,65 @@ def test_cli_exit_codes_and_one_line(db, prices):
         got, out, _ = run_cli("budget", "check", "--monthly", monthly, *common)
         assert got == code and out.count("\n") == 1
     got, _, err = run_cli("budget", "check", "--monthly", "lots", *common)
-    assert got == 2 and "not an amount" in err
+    assert got == 3 and "not an amount" in err
+
+
+def _could_not_check(db, prices, tmp_path):
+    """Each way a check can fail before it reaches a verdict, with a word its error line holds."""
+    garbage = tmp_path / "garbage.toml"
+    garbage.write_text("[hardware\n")
+    fine = ["--db", str(db), "--now", "2025-03-20T12:00:00Z"]
+    return {
+        "bad amount": (["--monthly", "abc", *fine], "not an amount"),
+        "missing --monthly": ([*fine], "Missing option '--monthly'"),
+        "unknown flag": (["--monthly", "5", "--mothly", "5", *fine], "No such option"),
+        "bad --warn-at": (["--monthly", "5", "--warn-at", "3", *fine], "--warn-at"),
+        "bad --now": (["--monthly", "5", "--db", str(db), "--now", "noon"], "--now"),
+        "missing database": (["--monthly", "5", "--db", str(tmp_path / "none.duckdb")], "no database"),
+        "pricing file missing": (["--monthly", "5", *fine, "--pricing", str(tmp_path / "no.toml")], "no.toml"),
+        "pricing file unreadable": (["--monthly", "5", *fine, "--pricing", str(garbage)], "garbage.toml"),
+        "a folder as database": (["--monthly", "5", "--db", str(tmp_path)], "directory"),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "bad amount",
+        "missing --monthly",
+        "unknown flag",
+        "bad --warn-at",
+        "bad --now",
+        "missing database",
+        "pricing file missing",
+        "pricing file unreadable",
+        "a folder as database",
+    ],
+)
+def test_cli_could_not_check_exits_3_with_one_line(db, prices, tmp_path, case):
+    args, words = _could_not_check(db, prices, tmp_path)[case]
+    code, out, err = run_cli("budget", "check", *args)
+    assert code == 3, (code, err)
+    assert out == "" and err.startswith("error: ") and len(err.splitlines()) == 1
+    assert words in err
+
+
+def test_cli_an_unexpected_error_is_could_not_check_too(db, monkeypatch):
+    from replicost.analytics import budget as library
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(library, "check", broken)
+    code, out, err = run_cli("budget", "check", "--monthly", "5", "--db", str(db))
+    assert code == 3 and err == "error: unexpected RuntimeError: a bug\n"
+
+
+def test_other_commands_keep_exit_2_for_bad_input(db):
+    code, _, err = run_cli("report", "summary", "--db", str(db), "--now", "noon")
+    assert code == 2 and "--now" in err
+    code, _, err = run_cli("report", "summary", "--db", str(db), "--no-such-flag")
+    assert code == 2 and "No such option" in err
 
 
 def test_cli_empty_database_is_ok(tmp_path):

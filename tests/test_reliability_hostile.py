@@ -259,11 +259,12 @@ def test_budget_refuses_non_finite_and_absurd_amounts(tmp_path, capsys, amount):
     code, out, err = cli(
         capsys, "budget", "check", "--monthly", amount, "--db", str(tmp_path / "d")
     )
-    assert code == 2 and err.startswith("error: --monthly") and len(err.splitlines()) == 1
+    # 3: budget check exits as monitoring checks do, "could not check"
+    assert code == 3 and err.startswith("error: --monthly") and len(err.splitlines()) == 1
     code, out, err = cli(
         capsys, "budget", "check", "--monthly", "5", "--warn-at", amount, "--db", str(tmp_path)
     )
-    assert code == 2 and "--warn-at" in err
+    assert code == 3 and "--warn-at" in err
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "0", "-1"])

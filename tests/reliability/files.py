@@ -68,7 +68,8 @@ def damaged_databases(good: Path, folder: Path, *, seed: int = 0) -> dict[str, P
 
 
 def bad_database_files(*, workdir: Path, seed: int = 0) -> CaseResult:
-    """Every command that opens the database, on every damaged variant: exit 2 with one clear line
+    """Every command that opens the database, on every damaged variant: exit 2 (budget check: 3,
+    could not check) with one clear line
     (or a report that works where the damage is in blocks no query reads), file bytes unchanged."""
     result = CaseResult(
         "Bad files: database",
@@ -128,7 +129,8 @@ def bad_database_files(*, workdir: Path, seed: int = 0) -> CaseResult:
                     ).add(variant)
                     continue
                 problem = one_clear_line(err)
-                if code != 2 or problem:
+                refused = 3 if name == "budget check" else 2  # budget check: "could not check"
+                if code != refused or problem:
                     result.fail(f"{variant}: {name}: exit {code}, {problem or err.strip()[:200]}")
                 if before != after:
                     if name == "sync":
