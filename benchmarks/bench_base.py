@@ -15,7 +15,7 @@ from pathlib import Path
 
 from _common import Spread, git_commit, run_peer
 
-SPEC = Path("/work/shared/replicate-openapi/openapi.json")
+SPEC = Path(__file__).resolve().parents[1] / "specs" / "replicate-openapi" / "openapi.json"
 CEILING_RPM = 3000
 CEILING_ROWS_PER_S = CEILING_RPM / 60 * 100  # 100 records a page
 

@@ -23,7 +23,7 @@ Peers (PEER):
   dlt's REST API source docs. dlt flattens nested objects into columns and child tables.
 - `httpx`: a hand-written loop: one keep-alive httpx client follows `next`, writes each record
   as a JSON line to a file, then DuckDB's `read_ndjson` loads the file (the idiom DuckDB's docs
-  recommend over row-by-row inserts, which manage about 420 rows/s here: FACTS.md).
+  recommend over row-by-row inserts, which manage about 420 rows/s here: docs/REPLICATE.md).
 - `ceiling`: DuckDB alone: the page bodies are fetched first (untimed) and written one per line,
   then `read_ndjson` + `unnest(results)` loads them. No network, no Python per record: the
   fastest any client could turn the same bytes into a table.

@@ -1,7 +1,7 @@
 """How fast the simulator serves pages of /v1/predictions (it must not bound a sync benchmark).
 
 Runs `replicost simulate serve` in its own process (as a sync benchmark would), pages through
-every prediction with one keep-alive httpx client, discarding the pages (FACTS.md's "fetch only"
+every prediction with one keep-alive httpx client, discarding the pages (docs/REPLICATE.md's "fetch only"
 row), twice: cold (records generated on demand) and warm (records served from the cache of
 finished records). Also times the in-process httpx transport. Prints pages/s and rows/s.
 

@@ -168,7 +168,7 @@ class _Models(_Resource):
 def to_model(model: Any, record: dict[str, Any]) -> Any:
     """Build a generated model from a record, tolerating keys the API left out.
 
-    Replicate omits keys instead of sending null (FACTS.md), while the generated `from_dict` pops
+    Replicate omits keys instead of sending null (docs/REPLICATE.md), while the generated `from_dict` pops
     every key the spec calls required; a missing one becomes an explicit null rather than a crash.
     """
     record = dict(record)

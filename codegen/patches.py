@@ -22,7 +22,7 @@ API, not our view of it); BUILD_INFO.json records which patches changed the spec
    gives stable Python class names across that rename (`PredictionResponse`, not
    `SchemasPredictionResponse`).
 5. `optional_response_fields`: recorded Replicate responses omit keys the spec marks required
-   (an absent `error` instead of null; see FACTS.md), and a client that reads an account's
+   (an absent `error` instead of null; see docs/REPLICATE.md), and a client that reads an account's
    history must take them. In every schema only responses use, no property is required (the
    generated attribute is `X | Unset`). Request schemas keep their exact required-ness. The
    other half, null where the spec does not say nullable (a running training's `output`), is

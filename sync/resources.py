@@ -1,6 +1,6 @@
 """The account's other resources: trainings, deployments (and their releases), hardware, models.
 
-Trainings have no filters (FACTS.md), so they page newest first and stop at the first page entirely
+Trainings have no filters (docs/REPLICATE.md), so they page newest first and stop at the first page entirely
 older than the high-water mark minus `OVERLAP`; the next cursor is committed with each page, so an
 interrupted run resumes where it stopped. Trainings are few, so no windows.
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
-SPECS_DIR = SHARED / "replicate-openapi"
+# Replicate's spec and its history, vendored (specs/replicate-openapi/README.md says from where)
+SPECS_DIR = REPO_ROOT / "specs" / "replicate-openapi"
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +28,5 @@ def _isolated_home(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(scope="session")
 def specs_dir() -> Path:
-    if not SPECS_DIR.is_dir():
-        pytest.skip(f"Replicate spec copies not found at {SPECS_DIR}")
+    assert SPECS_DIR.is_dir(), f"the vendored spec copies are missing: {SPECS_DIR}"
     return SPECS_DIR

@@ -156,7 +156,7 @@ def test_unknown_status_and_unknown_fields_pass_through():
 
 
 def test_recorded_response_shapes_parse_missing_keys_and_undeclared_nulls():
-    # FACTS.md: recorded responses omit keys (even ones the spec marks required) and one
+    # docs/REPLICATE.md: recorded responses omit keys (even ones the spec marks required) and one
     # serializer writes explicit nulls for fields the spec does not call nullable
     from replicost_api.models import PredictionResponse
     from replicost_api.types import UNSET

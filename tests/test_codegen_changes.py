@@ -13,9 +13,10 @@ from cli_helpers import run_cli
 from replicost.codegen.changes import ChangeReport, compare
 from replicost.codegen.surface import build_surface
 
-HISTORY = Path(__file__).resolve().parents[1].parent / "shared" / "replicate-openapi" / "history"
-HISTORY_FILES = sorted(HISTORY.glob("*.json")) if HISTORY.is_dir() else []
+HISTORY = Path(__file__).resolve().parents[1] / "specs" / "replicate-openapi" / "history"
+HISTORY_FILES = sorted(HISTORY.glob("*.json"))
 PAIRS = list(zip(HISTORY_FILES, HISTORY_FILES[1:], strict=False))
+assert len(HISTORY_FILES) >= 28, f"the vendored spec history is missing from {HISTORY}"
 
 
 def operation_ids(document: dict) -> set[str]:
@@ -75,7 +76,6 @@ def test_report_between_consecutive_history_specs_matches_independent_diff(old_p
         assert top_level == old_props[schema] - new_props[schema], schema
 
 
-@pytest.mark.skipif(not HISTORY_FILES, reason="history specs not available")
 def test_december_2024_request_schema_renames_are_renames():
     old = json.loads((HISTORY / "2024-10-10_ef1cb8b6ffdf.json").read_text())
     new = json.loads((HISTORY / "2024-12-02_c3afe821e759.json").read_text())
@@ -90,7 +90,6 @@ def test_december_2024_request_schema_renames_are_renames():
     assert len(report.changes) == 3
 
 
-@pytest.mark.skipif(not HISTORY_FILES, reason="history specs not available")
 def test_october_2025_header_rename_under_a_renamed_component():
     old = json.loads((HISTORY / "2025-10-07_9ebe87e8e48f.json").read_text())
     new = json.loads((HISTORY / "2025-10-22_edf2c237ea9e.json").read_text())
@@ -274,13 +273,8 @@ def test_inline_response_moved_to_a_component_is_no_change():
 
 BEFORE_ABORTED = HISTORY / "2025-10-22_edf2c237ea9e.json"
 WITH_ABORTED = HISTORY / "2025-10-23_988ee7851fe9.json"
-needs_history = pytest.mark.skipif(
-    not WITH_ABORTED.is_file(),
-    reason="../shared/replicate-openapi/history is not beside the checkout",
-)
 
 
-@needs_history
 def test_the_aborted_status_is_breaking_for_strict_clients_and_says_why():
     old, new = (json.loads(p.read_text()) for p in (BEFORE_ABORTED, WITH_ABORTED))
     report = compare(build_surface(old), build_surface(new))
@@ -330,7 +324,6 @@ def without_note():
     return new
 
 
-@needs_history
 @pytest.mark.parametrize(
     ("flags", "code"),
     [
@@ -351,7 +344,6 @@ def test_codegen_diff_exit_codes_follow_fail_on(flags, code):
         assert "Traceback" not in err
 
 
-@needs_history
 def test_codegen_diff_of_additions_only_passes_breaking_and_fails_any(tmp_path):
     old, new = tmp_path / "old.json", tmp_path / "new.json"
     document = json.loads(WITH_ABORTED.read_text())

@@ -19,7 +19,7 @@ from replicost.simulator import SimulatedAccount
 END = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
 SEED, PREDICTIONS, TRAININGS = 11, 3000, 40
 
-# Replicate's published prices (FACTS.md; model pages for per-unit prices), USD.
+# Replicate's published prices (docs/REPLICATE.md; model pages for per-unit prices), USD.
 PER_SECOND = {
     "cpu": Decimal("0.000100"),
     "gpu-t4": Decimal("0.000225"),

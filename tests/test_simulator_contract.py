@@ -1,11 +1,11 @@
 """Contract: every kind of response the simulator emits validates against Replicate's spec.
 
-The spec (OpenAPI 3.1, so JSON Schema 2020-12) is read from /work/shared, never copied. Two
+The spec (OpenAPI 3.1, so JSON Schema 2020-12) is the vendored specs/replicate-openapi/openapi.json. Two
 adjustments, both explicit below:
 - `nullable: true` is an OpenAPI 3.0 keyword that 3.1 validators ignore; Replicate's document
   still uses it (e.g. `error`, `next`), so it is translated to a `null` type, as the authors meant.
 - the prediction `version` is a `oneOf` of "any string" and "hidden", which overlap: "hidden"
-  matches both branches and a strict oneOf rejects it, so it is validated as `anyOf` (FACTS.md).
+  matches both branches and a strict oneOf rejects it, so it is validated as `anyOf` (docs/REPLICATE.md).
 One recorded deviation of Replicate's own servers is allowed and asserted to be the only one:
 old predictions lack `data_removed`, which the spec lists as required.
 """

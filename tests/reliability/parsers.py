@@ -344,7 +344,7 @@ def codegen_specs(
 
     from hypothesis import HealthCheck, given, settings
 
-    history = ROOT.parent / "shared" / "replicate-openapi" / "history"
+    history = ROOT / "specs" / "replicate-openapi" / "history"
     spec_path = spec_path or sorted(history.glob("*.json"))[-1]
     result = CaseResult(
         "Bad specs for codegen",
