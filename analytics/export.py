@@ -3,7 +3,8 @@
 Parquet is written by DuckDB itself (`COPY ... PARTITION_BY`), hive style: `DIR/month=2025-03/
 data_0.parquet`, the layout DuckDB, polars, Spark, Trino and BigQuery external tables all read
 with partition pruning. Costs stay DECIMAL(18,6) and timestamps are UTC instants, so nothing is
-lost on the way. CSV is one file for spreadsheets, with `units` rendered as text.
+lost on the way. CSV is one file for spreadsheets, with `units` rendered as text. `export_focus` writes the same
+bill items as FOCUS 1.2 rows (`analytics/focus.py` holds the mapping).
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ import duckdb
 from replicost.errors import InputError
 from replicost.store.query import one_row
 
+from .focus import FocusExportResult, write_focus
+from .focus import file_names as focus_file_names
 from .reports import ConfigLike, priced_connection
 
 FORMATS = ("parquet", "csv")
+SCHEMAS = ("replicost", "focus")  # replicost's own columns, or FOCUS 1.2 (see analytics/focus.py)
 
 # export_records: every item of the bill estimate with its month (UTC) for partitioning: each
 # prediction and training, and each deployment-day's always-on top-up (kind 'deployment_uptime',
@@ -57,18 +61,8 @@ def export(
     """Write priced records to `out` (a directory) as month-partitioned Parquet or one CSV."""
     if format not in FORMATS:
         raise InputError(f"unknown export format {format!r}; use parquet or csv")
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} is a file; give a directory")
+    out = _prepare(out, overwrite)
     target = out / "priced_records.csv" if format == "csv" else out
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise InputError(f"--out {out} is not empty; pass --overwrite to replace its contents")
-    if overwrite and out.is_dir():
-        _remove_previous_export(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create {out}: {exc.strerror}") from None
     with priced_connection(db, pricing_file=pricing_file, config=config) as con:
         con.execute(f"CREATE OR REPLACE TEMP VIEW export_records AS {EXPORT_RECORDS}")
         records, months = one_row(
@@ -92,14 +86,49 @@ def export(
     return ExportResult(target, format, int(records), list(months or []))
 
 
+def export_focus(
+    db: str | Path | duckdb.DuckDBPyConnection,
+    out: str | Path,
+    *,
+    format: str = "parquet",
+    overwrite: bool = False,
+    pricing_file: str | Path | None = None,
+    config: ConfigLike = None,
+) -> FocusExportResult:
+    """Write the bill as FOCUS 1.2 rows to `out` (a directory): `focus.<format>` holds the priced
+    items, `focus_unpriced.<format>` the unpriced ones (costs NULL; see analytics/focus.py)."""
+    if format not in FORMATS:
+        raise InputError(f"unknown export format {format!r}; use parquet or csv")
+    out = _prepare(out, overwrite)
+    with priced_connection(db, pricing_file=pricing_file, config=config) as con:
+        return write_focus(con, out, format)
+
+
+def _prepare(out: str | Path, overwrite: bool) -> Path:
+    """The output directory, created; refused when a file, or not empty without `overwrite`."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is a file; give a directory")
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise InputError(f"--out {out} is not empty; pass --overwrite to replace its contents")
+    if overwrite and out.is_dir():
+        _remove_previous_export(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {out}: {exc.strerror}") from None
+    return out
+
+
 def _remove_previous_export(out: Path) -> None:
-    """Remove what an earlier export wrote (month partitions, the CSV), and nothing else."""
+    """Remove what an earlier export wrote (month partitions, the CSV, FOCUS files), nothing else."""
     import shutil
 
+    ours = {"priced_records.csv", *(n for f in FORMATS for n in focus_file_names(f))}
     for child in out.iterdir():
         if child.is_dir() and child.name.startswith("month="):
             shutil.rmtree(child)
-        elif child.name == "priced_records.csv":
+        elif child.name in ours and not child.is_dir():
             child.unlink()
 
 
