@@ -18,27 +18,42 @@ MAX_PRICE_USD = Decimal(10_000)  # per second or per unit; anything above is a t
 MAX_MULTIPLE = 16  # derived multiples priced for gpu-*-2x .. gpu-*-16x
 BEGINNING = datetime(1, 1, 1, tzinfo=UTC)  # stands for "since the beginning of time"
 
-# unit name in the file -> (unit stored, divisor applied to the price)
-UNIT_SPELLINGS = {
-    "image": ("image", Decimal(1)),
-    "input_token": ("input_token", Decimal(1)),
-    "output_token": ("output_token", Decimal(1)),
-    "input_token_per_million": ("input_token", Decimal(1_000_000)),
-    "output_token_per_million": ("output_token", Decimal(1_000_000)),
+# The units an official model is billed in, in the order the cost views list them. What counts
+# each unit in a record (metrics keys first, then input fields) is `billing.units.UNIT_COUNTS`.
+UNITS = (
+    "image",
+    "input_token",
+    "output_token",
+    "output_video_second",
+    "output_audio_second",
+    "input_character",
+    "megapixel",
+    "run",
+    "input_image",
+    "input_audio_second",
+    "input_video_second",
+)
+_PER = {"_per_thousand": Decimal(1_000), "_per_million": Decimal(1_000_000)}
+# unit name in the file -> (unit stored, divisor applied to the price): every unit as itself, and
+# tokens and characters also per thousand or per million (stored per unit, exactly)
+UNIT_SPELLINGS = {unit: (unit, Decimal(1)) for unit in UNITS} | {
+    f"{unit}{suffix}": (unit, divisor)
+    for unit in ("input_token", "output_token", "input_character")
+    for suffix, divisor in _PER.items()
 }
-UNITS = ("image", "input_token", "output_token")
 # the prediction column that counts each unit (from the prediction's metrics)
 UNIT_COUNT_COLUMNS = {
     "image": "image_count",
     "input_token": "input_token_count",
     "output_token": "output_token_count",
 }
+SOURCE_KINDS = ("replicate", "third-party")  # Replicate's own page/docs/repository -> exact
 
 PRICING_KEYS = PRICING_SECTIONS
 CATALOG_KEYS = (*PRICING_KEYS, "meta", "public_models")  # the last two: shipped catalog only
-PUBLIC_MODEL_KEYS = {"hardware", "source", "read"}
-HARDWARE_ROW_KEYS = {"sku", "usd_per_second", "effective_from", "source", "note"}
-UNIT_ROW_KEYS = {"usd_per_unit", "effective_from", "source", "note"}
+PUBLIC_MODEL_KEYS = {"hardware", "source", "read", "note"}
+HARDWARE_ROW_KEYS = {"sku", "usd_per_second", "effective_from", "source", "read", "note"}
+UNIT_ROW_KEYS = {"usd_per_unit", "effective_from", "when", "source", "source_kind", "read", "note"}
 DEPLOYMENT_ROW_KEYS = {"hardware", "effective_from", "min_instances", "source", "note"}
 
 
@@ -51,11 +66,23 @@ class HardwarePrice:
     effective_from: datetime = BEGINNING
     source: str = ""
     note: str = ""
+    read: str = ""  # the date the source was read, YYYY-MM-DD ("" in a user's file)
+
+
+# One condition on a prediction's input: (field, accepted values). A value is ("s", text),
+# ("b", "true"|"false") or ("n", decimal text): typed, so "1" and 1 are different inputs.
+Condition = tuple[str, tuple[tuple[str, str], ...]]
 
 
 @dataclass(frozen=True)
 class UnitPrice:
-    """USD per unit (image, input or output token) of one official model."""
+    """USD per unit (an image, a token, a second of output video...) of one official model.
+
+    `when` holds conditions on the prediction's input (every one must hold; a field matches any of
+    its values); rows of one model and unit differ by `when` and by `effective_from`.
+    `source_kind` "third-party" makes the price an estimate; "replicate" (or a user's own figure,
+    "") is exact.
+    """
 
     model: str
     unit: str
@@ -63,6 +90,13 @@ class UnitPrice:
     effective_from: datetime = BEGINNING
     source: str = ""
     note: str = ""
+    when: tuple[Condition, ...] = ()
+    source_kind: str = ""
+    read: str = ""
+
+    @property
+    def estimated(self) -> bool:
+        return self.source_kind == "third-party"
 
 
 @dataclass(frozen=True)
@@ -87,6 +121,7 @@ class PublicModelHardware:
     hardware: str
     source: str
     read: str  # the date the source was read, YYYY-MM-DD
+    note: str = ""
 
 
 @dataclass

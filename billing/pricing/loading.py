@@ -187,6 +187,15 @@ def load_catalog(pricing_file: str | Path | None = None, config: Config | None =
     return catalog
 
 
+def _shown(kind: str, text: str) -> Any:
+    """A condition's typed value as JSON shows it: true/false, a number, or text."""
+    if kind == "b":
+        return text == "true"
+    if kind == "n":
+        return int(text) if text.lstrip("-").isdigit() else float(text)
+    return text
+
+
 def describe(catalog: Catalog) -> dict[str, Any]:
     """The merged catalog as plain data (for `pricing show` and JSON output)."""
 
@@ -207,6 +216,7 @@ def describe(catalog: Catalog) -> dict[str, Any]:
                 "usd_per_second": format(row.usd_per_second, "f"),
                 "effective_from": day(row.effective_from),
                 "source": row.source,
+                "read": row.read,
                 "note": row.note,
             }
             for sku in sorted(catalog.hardware)
@@ -218,7 +228,11 @@ def describe(catalog: Catalog) -> dict[str, Any]:
                 "unit": row.unit,
                 "usd_per_unit": format(row.usd_per_unit, "f"),
                 "effective_from": day(row.effective_from),
+                "when": {name: [_shown(*value) for value in values] for name, values in row.when},
                 "source": row.source,
+                "source_kind": row.source_kind,
+                "read": row.read,
+                "note": row.note,
             }
             for key in sorted(catalog.units)
             for row in catalog.units[key]
@@ -235,7 +249,13 @@ def describe(catalog: Catalog) -> dict[str, Any]:
             for row in catalog.deployments[name]
         ],
         "public_models": [
-            {"model": e.model, "hardware": e.hardware, "source": e.source, "read": e.read}
+            {
+                "model": e.model,
+                "hardware": e.hardware,
+                "source": e.source,
+                "read": e.read,
+                "note": e.note,
+            }
             for _, e in sorted(catalog.public_models.items())
         ],
         "note": catalog.meta.get("note", ""),

@@ -22,9 +22,11 @@ from .catalog import (
     PRICE_DECIMALS,
     PRICING_KEYS,
     PUBLIC_MODEL_KEYS,
+    SOURCE_KINDS,
     UNIT_ROW_KEYS,
     UNIT_SPELLINGS,
     Catalog,
+    Condition,
     DeploymentHardware,
     HardwarePrice,
     PublicModelHardware,
@@ -36,6 +38,22 @@ from .skus import canonical_sku
 # \Z, not $: `$` also matches before a trailing newline, which would let "acme/x\n" through
 _MODEL_REF = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+(:[\w.-]+)?\Z")
 _DEPLOYMENT_REF = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+\Z")
+_INPUT_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}\Z")  # also written into SQL: keep it plain
+_MAX_CONDITION_TEXT = 200
+
+
+def _typed_value(value: Any) -> tuple[str, str] | None:
+    """A condition's value, typed: ("s", text), ("b", "true"/"false"), ("n", decimal text)."""
+    if isinstance(value, bool):
+        return ("b", "true" if value else "false")
+    if isinstance(value, int | Decimal | float):
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        if not number.is_finite() or abs(number) > 10**15:
+            return None
+        return ("n", format(number.normalize(), "f"))
+    if isinstance(value, str) and len(value) <= _MAX_CONDITION_TEXT and value.isprintable():
+        return ("s", value)
+    return None
 
 
 class _Reader:
@@ -232,9 +250,13 @@ class _Reader:
         if "effective_from" in row:
             effective = self.when(row["effective_from"], (*path, "effective_from"))
         source = self.source(row, path, f"hardware {sku}")
-        if price is None or effective is None:
+        read = "" if plain else self.read_date(row, path, f"hardware {sku}")
+        if plain and self.require_source:
+            self.error(path, f"hardware {sku}: every shipped price needs a source and a read date")
+        if price is None or effective is None or read is None:
             return None
-        return HardwarePrice(canonical_sku(sku), price, effective, source, str(row.get("note", "")))
+        note = str(row.get("note", ""))
+        return HardwarePrice(canonical_sku(sku), price, effective, source, note, read)
 
     def source(self, row: dict, path: tuple, what: str) -> str:
         source = row.get("source", "")
@@ -278,7 +300,7 @@ class _Reader:
                 continue
             if sku and source:
                 catalog.public_models[model] = PublicModelHardware(
-                    model, canonical_sku(sku), source, read.isoformat()
+                    model, canonical_sku(sku), source, read.isoformat(), str(entry.get("note", ""))
                 )
 
     def read_units(self, value: Any, catalog: Catalog) -> None:
@@ -295,47 +317,113 @@ class _Reader:
                 )
                 continue
             for spelled, entry in prices.items():
-                unit_path = (*path, spelled)
-                if spelled not in UNIT_SPELLINGS:
-                    self.error(
-                        unit_path,
-                        f"unknown unit '{spelled}' for {model} (known units: {', '.join(UNIT_SPELLINGS)})",
-                    )
-                    continue
-                unit, divisor = UNIT_SPELLINGS[spelled]
-                if (model, unit) in catalog.units:
-                    self.error(unit_path, f"units.{model}: {unit} is priced twice")
-                    continue
-                rows = self.rows(entry, unit_path, "usd_per_unit")
-                if rows is None:
-                    continue
-                history = []
-                for row_path, row in rows:
-                    plain = row.pop("_plain", False)
-                    if not plain:
-                        self.unknown_keys(row, UNIT_ROW_KEYS, row_path)
-                    if "usd_per_unit" not in row:
-                        self.error(row_path, f"units.{model}.{spelled}: missing usd_per_unit")
-                        continue
-                    price = self.price(
-                        row["usd_per_unit"],
-                        row_path if plain else (*row_path, "usd_per_unit"),
-                        f"USD per {spelled.removesuffix('_per_million')}"
-                        + (" per million" if divisor != 1 else ""),
-                        divisor,
-                    )
-                    effective: datetime | None = BEGINNING
-                    if "effective_from" in row:
-                        effective = self.when(row["effective_from"], (*row_path, "effective_from"))
-                    source = self.source(row, row_path, f"units.{model}.{spelled}")
-                    if price is not None and effective is not None:
-                        history.append(
-                            UnitPrice(
-                                model, unit, price, effective, source, str(row.get("note", ""))
-                            )
-                        )
-                if history and len(history) == len(rows):
-                    catalog.units[(model, unit)] = self.dated(history, unit_path)
+                self.read_unit(model, spelled, entry, catalog)
+
+    def read_unit(self, model: str, spelled: str, entry: Any, catalog: Catalog) -> None:
+        unit_path = ("units", model, spelled)
+        if spelled not in UNIT_SPELLINGS:
+            self.error(
+                unit_path,
+                f"unknown unit '{spelled}' for {model} (known units: {', '.join(UNIT_SPELLINGS)})",
+            )
+            return
+        unit = UNIT_SPELLINGS[spelled][0]
+        if (model, unit) in catalog.units:
+            self.error(unit_path, f"units.{model}: {unit} is priced twice")
+            return
+        rows = self.rows(entry, unit_path, "usd_per_unit")
+        if rows is None:
+            return
+        history = [
+            price
+            for row_path, row in rows
+            if (price := self.unit_row(model, spelled, row, row_path)) is not None
+        ]
+        if history and len(history) == len(rows):
+            catalog.units[(model, unit)] = self.dated_variants(history, unit_path)
+
+    def unit_row(self, model: str, spelled: str, row: dict, path: tuple) -> UnitPrice | None:
+        unit, divisor = UNIT_SPELLINGS[spelled]
+        what = f"units.{model}.{spelled}"
+        plain = row.pop("_plain", False)
+        if not plain:
+            self.unknown_keys(row, UNIT_ROW_KEYS, path)
+        if "usd_per_unit" not in row:
+            self.error(path, f"{what}: missing usd_per_unit")
+            return None
+        per = {Decimal(1): "", Decimal(1_000): " per thousand", Decimal(1_000_000): " per million"}
+        price = self.price(
+            row["usd_per_unit"],
+            path if plain else (*path, "usd_per_unit"),
+            f"USD per {unit}{per[divisor]}",
+            divisor,
+        )
+        effective: datetime | None = BEGINNING
+        if "effective_from" in row:
+            effective = self.when(row["effective_from"], (*path, "effective_from"))
+        conditions = self.conditions(row.get("when", {}), (*path, "when"), what)
+        source = self.source(row, path, what)
+        kind = row.get("source_kind", "")
+        if kind not in ("", *SOURCE_KINDS) or (self.require_source and not kind):
+            self.error(
+                (*path, "source_kind"),
+                f"{what}: source_kind must be one of {', '.join(SOURCE_KINDS)}",
+            )
+            return None
+        read = self.read_date(row, path, what)
+        if price is None or effective is None or conditions is None or read is None:
+            return None
+        note = str(row.get("note", ""))
+        return UnitPrice(model, unit, price, effective, source, note, conditions, kind, read)
+
+    def read_date(self, row: dict, path: tuple, what: str) -> str | None:
+        """The `read` date of a row as YYYY-MM-DD ("" when absent; required in the shipped file)."""
+        read = row.get("read")
+        if read is None and not self.require_source:
+            return ""
+        if isinstance(read, date) and not isinstance(read, datetime):
+            return read.isoformat()
+        self.error(
+            (*path, "read"), f"{what}: read must be a date (YYYY-MM-DD): when the source was read"
+        )
+        return None
+
+    def conditions(self, value: Any, path: tuple, what: str) -> tuple[Condition, ...] | None:
+        """`when = {field = value or [values]}` as sorted (field, typed values) pairs."""
+        if not isinstance(value, dict):
+            self.error(path, f'{what}: when must be a table like {{ resolution = "720p" }}')
+            return None
+        out = []
+        for field_name, wanted in value.items():
+            if not _INPUT_FIELD.match(field_name):
+                self.error(path, f"{what}: when: '{field_name}' is not an input field name")
+                return None
+            values = wanted if isinstance(wanted, list) else [wanted]
+            typed = [_typed_value(item) for item in values]
+            if not values or any(item is None for item in typed):
+                self.error(
+                    (*path, field_name),
+                    f"{what}: when.{field_name} must be a string, number or true/false, "
+                    "or a non-empty list of them",
+                )
+                return None
+            out.append((field_name, tuple(sorted(set(item for item in typed if item)))))
+        return tuple(sorted(out))
+
+    def dated_variants(self, entries: list[UnitPrice], path: tuple) -> list[UnitPrice]:
+        """Rows sorted by date; two rows with the same conditions may not start at one moment."""
+        entries = sorted(entries, key=lambda entry: entry.effective_from)
+        seen: set[tuple] = set()
+        for entry in entries:
+            key = (entry.when, entry.effective_from)
+            if key in seen:
+                self.error(
+                    path,
+                    f"{path[-1]}: two rows with the same conditions take effect at "
+                    f"{entry.effective_from.date()}",
+                )
+            seen.add(key)
+        return entries
 
     def read_deployments(self, value: Any, catalog: Catalog) -> None:
         table = self.section(value, "deployments", '"owner/name" = "hardware SKU"')
