@@ -98,12 +98,16 @@ def chart_from_report(report: SpendReport, *, top: int | None = None) -> Chart:
     cells: dict[tuple[str, str], Decimal] = {}
     unpriced: dict[str, list] = {}  # x -> [count, low, high]
     ranged = "unpriced_high" in report.rows.columns
-    folded = Decimal(0)
+    folded, undated = Decimal(0), 0
     for row in report.rows.iter_rows(named=True):
         x = _text(row[x_dim])
         cost = row["cost_usd"] or Decimal(0)
         if time_dim and x == OTHER:
             folded += cost
+            continue
+        if time_dim and row[x_dim] is None:
+            # no created_at: unpriced (no price can be said to be in effect), and no period
+            undated += row["count"]
             continue
         key = " / ".join(_text(row[d]) for d in stack_dims) or SINGLE
         cells[(x, key)] = cells.get((x, key), Decimal(0)) + cost
@@ -131,6 +135,10 @@ def chart_from_report(report: SpendReport, *, top: int | None = None) -> Chart:
         chart.unpriced_range = _ranges(categories, unpriced)
     if folded:
         chart.notes.append(f"{money(folded)} folded into (other) by --top is not on the time axis")
+    if undated:
+        chart.notes.append(
+            f"{undated:,} unpriced records with no created_at are not on the time axis"
+        )
     return chart
 
 

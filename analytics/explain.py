@@ -10,6 +10,7 @@ explained is the figure reported.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -112,12 +113,25 @@ def _price_row(con: duckdb.DuckDBPyConnection, record: dict[str, Any]) -> dict[s
     }
 
 
+def _iso(moment: datetime | str | None) -> str | None:
+    """A stored instant as text. DuckDB hands over an instant Python cannot hold (a year past
+    9999 or before 1) as its own text: explain prints what it can rather than fail on it."""
+    return moment.isoformat() if isinstance(moment, datetime) else moment
+
+
+def _in_effect(effective_from: datetime, created_at: datetime | str) -> bool:
+    if isinstance(created_at, datetime):
+        return effective_from <= created_at
+    # text: outside Python's years; after every price date unless it is before year 1
+    return not created_at.startswith("-")
+
+
 def _unit_sources(catalog: Catalog, record: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for (model, unit), history in sorted(catalog.units.items()):
-        if model != record["model"]:
+        if model != record["model"] or record["created_at"] is None:
             continue
-        in_effect = [r for r in history if r.effective_from <= record["created_at"]]
+        in_effect = [r for r in history if _in_effect(r.effective_from, record["created_at"])]
         if in_effect:
             row = in_effect[-1]
             out.append({
@@ -168,7 +182,7 @@ def _assemble(
             "version": record["version"],
             "deployment": record["deployment"],
             "status": record["status"],
-            "created_at": record["created_at"].isoformat() if record["created_at"] else None,
+            "created_at": _iso(record["created_at"]),
             "predict_time": record["predict_time"],
             "billed_seconds": record["seconds"],
             "seconds_from_timestamps": bool(record["seconds_estimated"]),

@@ -7,6 +7,7 @@ means "before midnight that ends the day", so 23:59:59.999999 on the last day is
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -34,6 +35,8 @@ _DIMENSION_SQL = {
 # Time dimensions, over the local time of a UTC `bucket` of $bucket_seconds (see spend_by.sql).
 _LOCAL_TIME = "timezone($tz, to_timestamp(bucket * $bucket_seconds))"
 QUARTER_HOUR, DAY = 900, 86400
+# a zone's offsets before 1800 are its first (local mean time), after 2100 its yearly rule repeats
+_ZONE_HISTORY = (dt.datetime(1800, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
 _TIME_SQL = {
     "day": f"strftime(CAST({_LOCAL_TIME} AS DATE), '%Y-%m-%d')",
     # ISO week: the Monday it starts on.
@@ -104,6 +107,28 @@ def zone(name: str) -> ZoneInfo:
         raise InputError(
             f"unknown time zone {name!r}; use an IANA name such as Europe/Paris"
         ) from None
+
+
+def bucket_seconds(tz: str, start: dt.datetime | None, end: dt.datetime | None) -> int:
+    """The widest UTC bucket (in seconds) that never straddles a local midnight of `tz` between
+    `start` and `end`: a day in UTC, else the greatest common divisor of a quarter hour and every
+    offset the zone had then (today's zones are whole quarter hours from UTC; Monrovia until 1972
+    was -0:44:30, Paris until 1911 +0:09:21), so each bucket lies in one local day."""
+    if tz == "UTC":
+        return DAY
+    tzinfo = zone(tz)
+    first, last = _ZONE_HISTORY
+    moment = min(max(start or first, first), last)
+    stop = max(min(end or last, last), moment)
+    step = dt.timedelta(days=2)  # offsets last months; this sees every one that lasts two days
+    seconds = QUARTER_HOUR
+    while seconds > 1:
+        offset = tzinfo.utcoffset(moment)
+        seconds = math.gcd(seconds, int(offset.total_seconds()) if offset else 0)
+        if moment >= stop:
+            break
+        moment = min(moment + step, stop)
+    return seconds
 
 
 def parse_dimensions(by: str | Sequence[str]) -> tuple[str, ...]:

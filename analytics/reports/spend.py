@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,12 +21,11 @@ from .filters import (
     _DIMENSION_SQL,
     _RECORD_ONLY_FILTERS,
     _TIME_SQL,
-    DAY,
     OTHER,
-    QUARTER_HOUR,
     TIME_DIMENSIONS,
     Filters,
     _where,
+    bucket_seconds,
     named_sql,
     parse_dimensions,
 )
@@ -205,8 +205,8 @@ def spend(
         raise TypeError("pass filters either as Filters or as keywords, not both")
     if top is not None and top < 1:
         raise InputError("--top must be at least 1")
-    query, params = _spend_query(dims, filters, config, tag_rules)
     with priced_connection(db, pricing_file=pricing_file, config=config) as con:
+        query, params = _spend_query(dims, filters, config, tag_rules, _span(con, filters))
         result = con.execute(query, params).fetchall()
         uptime = _uptime(con, filters)
     groups, reasons, lower_count, lower_cost = _add_up(result, len(dims))
@@ -216,11 +216,31 @@ def spend(
     return SpendReport(dims, filters, frame, totals, reasons, uptime, lower_count, lower_cost)
 
 
+def _span(
+    con: duckdb.DuckDBPyConnection, filters: Filters
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The instants a report can meet: its filters' bounds, else the records' and releases'
+    first and last (a floor runs up to now). Years Python cannot hold are left open."""
+    start, end = filters.utc_bounds()
+    if start is not None and end is not None or filters.tz == "UTC":
+        return start, end
+    first, last = con.execute(
+        "SELECT least(min(created_at), now()), greatest(max(created_at), now()) FROM ("
+        " SELECT created_at FROM predictions UNION ALL SELECT created_at FROM trainings"
+        " UNION ALL SELECT coalesce(created_at, first_observed_at) FROM deployment_releases)"
+    ).fetchone() or (None, None)
+    return (
+        start or (first if isinstance(first, dt.datetime) else None),
+        end or (last if isinstance(last, dt.datetime) else None),
+    )
+
+
 def _spend_query(
     dims: tuple[str, ...],
     filters: Filters,
     config: ConfigLike,
     tag_rules: Sequence[Any] | None,
+    span: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
 ) -> tuple[str, dict[str, Any]]:
     """The `spend_by` query for `dims` and its bound parameters (see sql/spend_by.sql)."""
     params: dict[str, Any] = {}
@@ -240,12 +260,10 @@ def _spend_query(
         outer.append(f"d{i}")
     if any(d in TIME_DIMENSIONS for d in dims):
         # In UTC a day, ISO week or month starts at a UTC midnight: day buckets are exact and make
-        # the first aggregation ~100x smaller than quarter hours.
-        bucket_seconds = DAY if filters.tz == "UTC" else QUARTER_HOUR
+        # the first aggregation ~100x smaller than quarter hours (elsewhere: bucket_seconds).
+        seconds = bucket_seconds(filters.tz, *span)
         inner.append(f"{floor_div('epoch_us(created_at)', '$bucket_us')} AS bucket")
-        params.update(
-            tz=filters.tz, bucket_seconds=bucket_seconds, bucket_us=bucket_seconds * 1_000_000
-        )
+        params.update(tz=filters.tz, bucket_seconds=seconds, bucket_us=seconds * 1_000_000)
     query = named_sql("spend_by").format(
         inner_columns=",\n           ".join(inner),
         inner_names=", ".join(c.rsplit(" AS ", 1)[-1] for c in inner),
