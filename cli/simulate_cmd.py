@@ -32,6 +32,8 @@ def _build_app(
     faults: str | None = None,
     low_credit: bool = False,
     plant: tuple[str, ...] = (),
+    no_failures: bool = False,
+    no_aborted: bool = False,
 ) -> SimulatorApp:
     from replicost.simulator import FAULT_KINDS, FaultConfig, SimulatedAccount, SimulatorApp
     from replicost.simulator.scenarios import parse_plant
@@ -47,6 +49,8 @@ def _build_app(
             end=end.replace(tzinfo=UTC) if end else None,
             data_url_rate=data_url_rate,
             scenarios=[parse_plant(text) for text in plant],
+            failures=not no_failures,
+            aborted=not no_aborted,
         )
     except ValueError as exc:
         raise InputError(str(exc)) from None
@@ -72,6 +76,22 @@ def _write_dump(account: SimulatedAccount, path: Path) -> int:
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
     return rows
+
+
+# for a deterministic client test: what the account draws, not what a client asks for
+_OUTCOME_OPTIONS = (
+    click.option(
+        "--no-failures",
+        is_flag=True,
+        help="Draw no failed or canceled records (about 8% otherwise): they succeed "
+        "instead. Canceling through the API still cancels.",
+    ),
+    click.option(
+        "--no-aborted",
+        is_flag=True,
+        help="Draw no aborted predictions (about 1.5% otherwise): they succeed instead.",
+    ),
+)
 
 
 def _account_options(command: _F) -> _F:
@@ -121,6 +141,7 @@ def _account_options(command: _F) -> _F:
             help="Plant a finding for `report insights` (repeatable): spike:OWNER/MODEL:DAY, "
             "idle:NAME:OWNER/MODEL:SKU:DAY or bad-version:OWNER/MODEL:DAY.",
         ),
+        *_OUTCOME_OPTIONS,
     ]
     for option in reversed(options):
         command = option(command)
@@ -185,6 +206,8 @@ def serve(
     end: datetime | None,
     data_url_rate: float,
     plant: tuple[str, ...],
+    no_failures: bool,
+    no_aborted: bool,
     host: str,
     port: int,
     token: str | None,
@@ -202,7 +225,8 @@ def serve(
     The first line on stdout is the API root (http://127.0.0.1:PORT/v1); official clients take
     the host part (REPLICATE_BASE_URL=http://127.0.0.1:PORT). Operations of Replicate's spec the
     simulator does not serve (files, webhooks, creating or changing models and deployments)
-    answer 501 with their name.
+    answer 501 with their name. Every link it returns is served on its own address: urls.get
+    and urls.cancel, urls.stream (server-sent events) and output files (a few fixed bytes).
     """
     app = _build_app(
         seed=seed,
@@ -218,6 +242,8 @@ def serve(
         faults=faults,
         low_credit=low_credit,
         plant=plant,
+        no_failures=no_failures,
+        no_aborted=no_aborted,
     )
     app.cache_records = cache_records
     if warm:
@@ -267,6 +293,8 @@ def dump(
     end: datetime | None,
     data_url_rate: float,
     plant: tuple[str, ...],
+    no_failures: bool,
+    no_aborted: bool,
     file: Path,
 ) -> None:
     """Write the synthetic account's ground truth (JSON lines) to FILE and exit."""
@@ -278,6 +306,8 @@ def dump(
         end=end,
         data_url_rate=data_url_rate,
         plant=plant,
+        no_failures=no_failures,
+        no_aborted=no_aborted,
     )
     rows = _write_dump(app.account, file)
     click.echo(f"wrote {rows} ground-truth rows to {file}", err=True)

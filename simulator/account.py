@@ -25,6 +25,7 @@ from replicost.simulator import catalog
 from replicost.simulator.draws import Draws, record_id
 from replicost.simulator.records import (
     DataUrls,
+    Outcomes,
     Plan,
     PredictionDraft,
     build_prediction,
@@ -47,7 +48,11 @@ _STATUSES_FINAL = ("succeeded", "failed", "canceled", "aborted")
 
 
 class SimulatedAccount:
-    """A deterministic, lazily generated Replicate account for a seed and a username."""
+    """A deterministic, lazily generated Replicate account for a seed and a username.
+
+    `failures=False` draws no failed or canceled records, `aborted=False` no aborted ones: they
+    succeed instead, and every other record stays exactly as the seed draws it.
+    """
 
     _appended: list[Plan]  # predictions created after the history (POST)
     _appended_trainings: list[Plan]  # trainings created after the history
@@ -64,13 +69,14 @@ class SimulatedAccount:
         running: int = 3,
         data_url_rate: float = 0.0002,
         scenarios: Sequence[Scenario] = (),
+        failures: bool = True,
+        aborted: bool = True,
     ) -> None:
         if predictions < 0 or trainings < 0:
             raise ValueError("predictions and trainings must be >= 0")
         if end is None:
             end = datetime.now(UTC).replace(microsecond=0)
-        self.seed = seed
-        self.username = username
+        self.seed, self.username = seed, username
         self.predictions = predictions
         self.trainings = trainings
         self.data_url_rate = data_url_rate
@@ -111,6 +117,7 @@ class SimulatedAccount:
         self._found_ids: dict[str, dict[str, int]] = {}
         self._real_time_origin: float | None = None
         self._data_urls = DataUrls.for_account(self._key, data_url_rate)
+        self.outcomes = Outcomes(failures=failures, aborted=aborted)
 
     # ----- clock -------------------------------------------------------------------------
     def now_ns(self) -> int:
@@ -296,7 +303,7 @@ class SimulatedAccount:
             tail=index >= self.predictions - self._tail["prediction"],
             newest=index == self.predictions - 1,
         )
-        plan = build_prediction(draws, draft, self._data_urls)
+        plan = build_prediction(draws, draft, self._data_urls, self.outcomes)
         return self._planted.adjust(plan) if self._planted else plan
 
     def _training_plan(self, index: int) -> Plan:
@@ -317,6 +324,7 @@ class SimulatedAccount:
             created_at=self._fmt(created_ns, digits, python_style),
             username=self.username,
             tail=index >= self.trainings - self._tail["training"],
+            outcomes=self.outcomes,
         )
 
     def plan(self, kind: str, index: int) -> Plan:
@@ -474,7 +482,7 @@ class SimulatedAccount:
                 source=source,
                 given_input=input or {},
             )
-            plan = build_prediction(draws, draft, self._data_urls)
+            plan = build_prediction(draws, draft, self._data_urls, self.outcomes)
             plan.omit_data_removed = False
             self._appended.append(plan)
             return self.render(plan, now, list_item=False)[0]

@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 import orjson
 
 from replicost.simulator import faults as fault_kinds
+from replicost.simulator import links
 from replicost.simulator.account import DAY_NS, SimulatedAccount
 from replicost.simulator.catalog_routes import UNSERVED, CatalogRoutes, unserved
 from replicost.simulator.faults import FaultConfig, FaultInjector
@@ -207,13 +208,18 @@ class SimulatorApp(CatalogRoutes):
     ) -> SimulatedResponse:
         """Serve one request. `headers` keys are lowercase; `base` is scheme://host[:port]."""
         headers = headers or {}
-        route, handler, params = self._route(method, path)
+        link = links.route_name(path)  # a file or a stream: outside the API's limits and faults
+        route, handler, params = (link, None, ()) if link else self._route(method, path)
         with self._stats_lock:
             self.stats.requests += 1
             self.stats.by_route[route] += 1
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
-        response = self._respond(route, handler, params, method, query, headers, body, base)
+        if link:
+            authorized = self._authorized(headers.get("authorization", ""))
+            response = links.serve(self.account, method, path, authorized)
+        else:
+            response = self._respond(route, handler, params, method, query, headers, body, base)
         with self._stats_lock:
             self.stats.by_status[response.status] += 1
             if response.fault:
@@ -257,6 +263,7 @@ class SimulatorApp(CatalogRoutes):
             response = handler(params, _parse_query(query), body, base)
         except ApiError as exc:
             return exc.response()
+        response.body = links.localize(response.body, base)  # every link on this address
         if fault == fault_kinds.DROP:
             response.fault = fault
         elif fault == fault_kinds.TRUNCATE:

@@ -115,6 +115,30 @@ class DataUrls:
         return f"data:{mime};base64," + self.block[:size]
 
 
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """Which drawn outcomes an account keeps; one switched off is drawn as a success instead.
+
+    The draw that decides a record's status still happens, so with both switches on (the
+    default) every record is exactly what it always was. Cancels asked for through the API and
+    planted findings are not draws: they still happen.
+    """
+
+    failures: bool = True  # drawn `failed` and `canceled` records (predictions and trainings)
+    aborted: bool = True  # drawn `aborted` predictions (never started)
+
+    def keep(self, drawn: str) -> str:
+        """The status a record gets when its draw says `drawn`."""
+        if drawn in ("failed", "canceled") and not self.failures:
+            return "succeeded"
+        if drawn == "aborted" and not self.aborted:
+            return "succeeded"
+        return drawn
+
+
+EVERY_OUTCOME = Outcomes()
+
+
 @dataclass(slots=True)
 class _Outcome:
     status: str
@@ -124,11 +148,11 @@ class _Outcome:
     predict_s: float
 
 
-def _draw_outcome(draws: Draws, draft: PredictionDraft) -> _Outcome:
+def _draw_outcome(draws: Draws, draft: PredictionDraft, outcomes: Outcomes) -> _Outcome:
     """Status, error, and how long it queued and ran (before rounding to what is served)."""
     model = draft.model
     roll = draws.next()
-    status = (
+    status = outcomes.keep(
         "succeeded"
         if roll < 0.90
         else "failed"
@@ -188,10 +212,12 @@ def _draw_metrics(
     return metrics, predict_time
 
 
-def build_prediction(draws: Draws, draft: PredictionDraft, data_urls: DataUrls) -> Plan:
+def build_prediction(
+    draws: Draws, draft: PredictionDraft, data_urls: DataUrls, outcomes: Outcomes = EVERY_OUTCOME
+) -> Plan:
     """The prediction record of `draft`: every remaining fact drawn from `draws`, in order."""
     model = draft.model
-    outcome = _draw_outcome(draws, draft)
+    outcome = _draw_outcome(draws, draft, outcomes)
     overhead_s = draws.log_uniform(0.02, 0.6)
     plan = Plan(
         kind="prediction",
@@ -302,11 +328,13 @@ def _input_output(
 
 
 def _training_run(
-    draws: Draws, trainer: catalog.TrainerSpec, created_ns: int, tail: bool
+    draws: Draws, trainer: catalog.TrainerSpec, created_ns: int, tail: bool, outcomes: Outcomes
 ) -> tuple[str, int, str, int, str, float]:
     """(status, started_ns, started_at, completed_ns, completed_at, seconds trained)."""
     roll = draws.next()
-    status = "succeeded" if tail or roll < 0.85 else "failed" if roll < 0.95 else "canceled"
+    status = outcomes.keep(
+        "succeeded" if tail or roll < 0.85 else "failed" if roll < 0.95 else "canceled"
+    )
     queue_s = draws.log_uniform(1.0, 90.0)
     train_s = draws.log_uniform(*trainer.train_seconds)
     if status != "succeeded":
@@ -329,10 +357,11 @@ def build_training(
     created_at: str,
     username: str,
     tail: bool,
+    outcomes: Outcomes = EVERY_OUTCOME,
 ) -> Plan:
     """The training record `index` of `trainer` (a tail training is still running at the end)."""
     status, started_ns, started_at, completed_ns, completed_at, train_s = _training_run(
-        draws, trainer, created_ns, tail
+        draws, trainer, created_ns, tail, outcomes
     )
     predict_time = round(train_s, 6)
     metrics = {

@@ -36,14 +36,13 @@ USERNAME = "acme-ai"
 TRAINER = "ostris/flux-dev-lora-trainer"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def simulate_serve(tmp_path_factory, *switches: str):
     """`replicost simulate serve` in its own process; (host URL without /v1, ground truth rows)."""
     dump = tmp_path_factory.mktemp("official") / "truth.jsonl"
     args = ["simulate", "serve", "--predictions", "450", "--trainings", "30", "--seed", "11"]
     args += ["--end", "2026-11-01", "--token", TOKEN, "--username", USERNAME, "--dump", str(dump)]
     process = subprocess.Popen(
-        [*CLI, *args],
+        [*CLI, *args, *switches],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -58,6 +57,11 @@ def served(tmp_path_factory):
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
         assert "Traceback" not in err
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    yield from simulate_serve(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -287,3 +291,61 @@ def test_operations_the_simulator_does_not_serve_say_so(client):
     with pytest.raises(ReplicateError) as caught:
         client.files.list()
     assert caught.value.status == 501 and "files.list" in caught.value.detail
+
+
+# -- links on the simulator's own address, switches for a deterministic run ----------------------
+
+ANSWER = "Sure! Here is a short answer."  # every simulated language model's output, as tokens
+
+
+@pytest.fixture(scope="module")
+def steady(tmp_path_factory):
+    """The same account served with --no-failures --no-aborted: every drawn record succeeds."""
+    yield from simulate_serve(tmp_path_factory, "--no-failures", "--no-aborted")
+
+
+@pytest.fixture(scope="module")
+def steady_client(steady):
+    return replicate.Client(api_token=TOKEN, base_url=steady[0])
+
+
+def test_without_drawn_failures_and_aborted_every_page_parses(steady, steady_client, truth):
+    base, steady_truth = steady
+    assert not {"failed", "canceled", "aborted"} & {row["status"] for row in steady_truth}
+    listed = []
+    for url, _ in raw_pages(base, "predictions"):
+        listed += [p.id for p in steady_client.predictions.list(url if listed else ...)]
+    predictions = [row for row in steady_truth if row["kind"] == "prediction"]
+    assert listed == [row["id"] for row in predictions]
+    # the switches change outcomes only: who ran what, and when, is the same account
+    assert [(r["id"], r["created_at"]) for r in steady_truth] == [
+        (r["id"], r["created_at"]) for r in truth
+    ]
+
+
+def test_stream_speaks_server_sent_events_on_the_simulator(steady, steady_client):
+    created = steady_client.models.predictions.create(
+        "meta/meta-llama-3-8b-instruct", input={"prompt": "hi"}, stream=True
+    )
+    assert created.urls["stream"] == f"{steady[0]}/stream/{created.id}"
+    events = list(steady_client.stream("meta/meta-llama-3-8b-instruct", input={"prompt": "hi"}))
+    assert [event.event.value for event in events] == ["output"] * 8 + ["done"]
+    assert "".join(str(event) for event in events[:-1]) == ANSWER
+    assert events[-1].data == "{}"
+
+
+def test_run_returns_file_urls_on_the_simulator_and_file_output_reads_them(steady, steady_client):
+    from replicate.helpers import FileOutput
+
+    output = steady_client.run("black-forest-labs/flux-schnell", input={"prompt": "a fox"})
+    # 1.0.7 wraps only https: URLs in FileOutput; the simulator speaks plain http on loopback
+    assert output and all(url.startswith(f"{steady[0]}/delivery/") for url in output)
+    data = FileOutput(output[0], steady_client).read()
+    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"  # output images are .webp files
+    assert b"".join(FileOutput(output[-1], steady_client)) == data
+    prediction = steady_client.predictions.create(
+        model="black-forest-labs/flux-dev", input={"prompt": "links"}
+    )
+    with httpx.Client(headers={"Authorization": f"Bearer {TOKEN}"}) as http:
+        assert http.get(prediction.urls["get"]).json()["id"] == prediction.id
+        assert http.post(prediction.urls["cancel"]).json()["status"] == "canceled"
