@@ -51,7 +51,7 @@ from decimal import Decimal
 
 import duckdb
 
-from replicost.billing.pricing import BEGINNING, UNITS, Catalog, split_sku
+from replicost.billing.pricing import BEGINNING, Catalog, split_sku
 from replicost.limits import MAX_RECORD_USD, MAX_SECONDS, MAX_UNITS
 
 from .bill_sql import _BILL_ITEMS, _KNOWN_DEPLOYMENTS, _TOPUPS, _UPTIME
@@ -118,7 +118,7 @@ def _unit_segments(catalog: Catalog) -> list[tuple]:
         starts = sorted({row.effective_from for history in histories.values() for row in history})
         for start, end in _ranges(starts):
             prices = []
-            for unit in UNITS:
+            for unit in ("image", "input_token", "output_token"):
                 in_effect = [row for row in histories.get(unit, []) if row.effective_from <= start]
                 prices.append(in_effect[-1].usd_per_unit if in_effect else None)
             if any(price is not None for price in prices):
