@@ -8,10 +8,11 @@ so labels laid out for the PNG fit in the SVG too (browsers' sans-serif fonts ar
 from __future__ import annotations
 
 import functools
-import html
 import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from replicost.escape import xml_text
 
 if TYPE_CHECKING:
     from PIL import ImageFont
@@ -94,7 +95,7 @@ def _n(value: float) -> str:
 
 def svg(drawing: Drawing, *, element_id: str | None = None) -> str:
     """The drawing as an `<svg>` element (valid as a file and inline in HTML)."""
-    esc = html.escape
+    esc = xml_text  # labels are data: XML's forbidden characters would void the whole file
     ident = f' id="{esc(element_id)}"' if element_id else ""
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg"{ident} width="{drawing.width}" '

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from replicost.errors import InputError
+from replicost.escape import csv_cell_sql
 from replicost.store.query import one_row
 
 from .focus import FocusExportResult, write_focus
@@ -133,7 +134,8 @@ def _remove_previous_export(out: Path) -> None:
 
 
 def _csv_columns(con: duckdb.DuckDBPyConnection) -> str:
-    """Every column, nested ones (units) as JSON text so a spreadsheet gets one cell each."""
+    """Every column, nested ones (units) as JSON text so a spreadsheet gets one cell each; text
+    cells that a spreadsheet would read as a formula are neutralised (`replicost.escape`)."""
     parts = []
     for name, type_name in con.execute(
         "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'export_records'"
@@ -141,5 +143,10 @@ def _csv_columns(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchall():
         ident = '"' + name.replace('"', '""') + '"'
         nested = any(t in type_name for t in ("STRUCT", "MAP", "[]", "UNION"))
-        parts.append(f"CAST(to_json({ident}) AS VARCHAR) AS {ident}" if nested else ident)
+        if nested:
+            parts.append(f"{csv_cell_sql(f'CAST(to_json({ident}) AS VARCHAR)')} AS {ident}")
+        elif type_name == "VARCHAR":  # text from the server: never a formula in a spreadsheet
+            parts.append(f"{csv_cell_sql(ident)} AS {ident}")
+        else:  # numbers, money, instants: not text, written as they are (-1.500000 stays)
+            parts.append(ident)
     return ", ".join(parts)

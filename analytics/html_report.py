@@ -15,14 +15,13 @@ so a script can read the figures back out of a shared report.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from replicost.billing.reasons import pricing_fix
+from replicost.escape import json_for_script, xml_text
 
 from . import chart_draw
 from .chart_layout import layout, money
@@ -72,7 +71,7 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
 
 
 def esc(value: object) -> str:
-    return html.escape("(none)" if value is None else str(value))
+    return xml_text("(none)" if value is None else value)
 
 
 # ----- cells and tables ------------------------------------------------------------------------
@@ -202,7 +201,7 @@ def render_page(data: dict[str, Any], charts: dict, context: dict[str, Any], uni
         f'<figure id="chart-{dim}">{chart_draw.svg(layout(chart))}</figure>'
         for dim, chart in charts.items()
     )
-    embedded = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    embedded = json_for_script(data)  # no name can close the element or open a comment
     title = "Replicate spend: " + (", ".join(context["accounts"]) or "no account synced")
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

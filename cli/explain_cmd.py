@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from replicost.escape import terminal
+
 from .options import db_option, load_settings, pricing_options
 
 
@@ -38,4 +40,4 @@ def explain(
         click.echo(json.dumps(explained, indent=2))
     else:
         for line in explain_lib.as_text(explained):
-            click.echo(line)
+            click.echo(terminal(line))  # the record's texts are the server's: no control codes

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from replicost.escape import markdown, rich_markup, terminal
+
 from .options import db_option, load_settings, period_options, pricing_options
 
 if TYPE_CHECKING:
@@ -106,7 +108,7 @@ def render_insights(result: InsightsReport, console: Console) -> None:
             str(number),
             usd(insight.usd),
             f"{insight.kind}\n({insight.usd_kind})",
-            f"{insight.title}\n-> {insight.action}",
+            f"{rich_markup(insight.title)}\n-> {rich_markup(insight.action)}",
         )
     console.print(table)
     if not result.insights:
@@ -125,10 +127,9 @@ def insights_markdown(result: InsightsReport) -> str:
 
     lines = [f"**{_heading(result)}**", ""]
     for number, insight in enumerate(result.insights, start=1):
-        title = insight.title.replace("|", "\\|")
         lines.append(
-            f"{number}. **{usd(insight.usd)}** ({insight.usd_kind}, `{insight.kind}`) {title}  \n"
-            f"   {insight.action}"
+            f"{number}. **{usd(insight.usd)}** ({insight.usd_kind}, `{insight.kind}`) "
+            f"{markdown(insight.title)}  \n   {markdown(insight.action)}"
         )
     if not result.insights:
         lines.append("No insights: nothing billed was wasted, idle, spiking or unpriced.")
@@ -167,7 +168,7 @@ def render_headlines(headlines: list[Insight], console: Console) -> None:
     )
     for insight in headlines:
         console.print(
-            f"    {usd(insight.usd)} {insight.usd_kind}: {insight.title}",
+            f"    {usd(insight.usd)} {insight.usd_kind}: {terminal(insight.title)}",
             highlight=False,
             markup=False,
         )

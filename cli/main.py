@@ -15,7 +15,8 @@ import click
 
 from replicost import __version__
 from replicost.errors import ReplicostError
-from replicost.redact import printable, redact
+from replicost.escape import terminal
+from replicost.redact import redact
 
 # command name -> "module:attribute" under replicost.cli
 COMMANDS = {
@@ -61,7 +62,7 @@ def cli() -> None:
 
 def one_line(text: str) -> str:
     """Escape newlines and other control characters: an error is one line and cannot drive the terminal."""
-    return printable(text.strip())
+    return terminal(text.strip())
 
 
 def main(argv: list[str] | None = None) -> None:

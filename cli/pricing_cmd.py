@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from replicost.errors import InputError
-from replicost.redact import printable
+from replicost.escape import terminal
 
 from .options import db_option, load_settings, pricing_options
 from .render import write_text
@@ -33,9 +33,9 @@ def show(pricing_file: Path | None, config_path: Path | None, as_json: bool) -> 
         click.echo(json.dumps(described, indent=2))
         return
     for line in _format(described):
-        click.echo(printable(line))  # keys come from a user's file: no control or bidi characters
+        click.echo(terminal(line))  # keys come from a user's file: no control or bidi characters
     for warning in catalog.warnings:
-        click.echo(printable(str(warning)), err=True)
+        click.echo(terminal(str(warning)), err=True)
 
 
 def _format(described: dict) -> list[str]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from replicost.analytics.reports import UPTIME_RULE, spend_notes, unpriced_note, usd
 from replicost.errors import InputError
+from replicost.escape import csv_cell, markdown, rich_markup, terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -52,7 +53,8 @@ def write_parquet(result: SpendReport, path: Path) -> None:
 
 
 def _cell(value: object) -> str:
-    return "(none)" if value is None else str(value)
+    """A table cell from data (a model, a deployment...): rich markup and control codes escaped."""
+    return "(none)" if value is None else rich_markup(value)
 
 
 def print_table(console: Console, table: Table) -> None:
@@ -80,7 +82,10 @@ def print_table(console: Console, table: Table) -> None:
 
 
 def print_note(console: Console, text: str) -> None:
-    """A note line as is: wrapped to a terminal's window, never wrapped in a pipe or a file."""
+    """A note line as is: wrapped to a terminal's window, never wrapped in a pipe or a file.
+
+    Notes quote data (model names, reasons): control codes are shown escaped, line by line."""
+    text = "\n".join(terminal(line) for line in text.split("\n"))
     console.print(text, highlight=False, markup=False, soft_wrap=not console.is_terminal)
 
 
@@ -147,7 +152,7 @@ def spend_csv(result: SpendReport) -> str:
     writer.writerow([*result.by, "count", "predict_seconds", "cost_usd", "unpriced_count",
                      "estimated_usd", "unpriced_low_usd", "unpriced_high_usd"])  # fmt: skip
     for row in result.to_dict()["rows"]:
-        writer.writerow([row[d] for d in result.by] + [row["count"], row["predict_seconds"],
+        writer.writerow([csv_cell(row[d]) for d in result.by] + [row["count"], row["predict_seconds"],
                         row["cost_usd"], row["unpriced_count"], row["estimated_usd"],
                         row["unpriced_cost_usd"]["low"], row["unpriced_cost_usd"]["high"]])  # fmt: skip
     return buffer.getvalue()
@@ -155,7 +160,7 @@ def spend_csv(result: SpendReport) -> str:
 
 def spend_markdown(result: SpendReport) -> str:
     def esc(text: object) -> str:
-        return _cell(text).replace("|", "\\|")
+        return "(none)" if text is None else markdown(text)
 
     head = [*result.by, "records", "predict s", "cost (USD)", "unpriced"]
     align = ["---"] * len(result.by) + ["---:"] * 4
@@ -209,7 +214,7 @@ def render_summary(result: Summary, console: Console) -> None:
         )
     note = unpriced_note(month, result.month_reasons)
     if note:
-        console.print(f"  This month: {note}", highlight=False, markup=False)
+        console.print(f"  This month: {terminal(note)}", highlight=False, markup=False)
     console.print(
         f"  Quarantined at the sync this month: {month.quarantined_count:,} records (unpriced)",
         highlight=False,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import re
 
+from replicost.escape import terminal
+
 _SECRETS: set[str] = set()
 # Credentials that look like credentials: "Bearer <x>" / "Token <x>" headers echoed somewhere, and
 # Replicate's own token shape (r8_...). Plain words ("token rejected") must survive untouched.
@@ -32,17 +34,8 @@ def redact(text: str) -> str:
     return _BEARER.sub(lambda m: f"{m.group(1)} ***", text)
 
 
-# Characters that can rewrite a terminal line or reorder what it shows: C0/C1 controls (newline,
-# escape...), and Unicode's invisible format characters (bidirectional overrides and isolates,
-# zero-width marks, the byte-order mark), which let "acme/x<U+202E>..." display as something else.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-def printable(text: str) -> str:
-    """`text` with control and invisible format characters escaped (`\\n`, `\\x1b`, `\\u202e`):
-    what replicost prints stays one line and shows what is really there (an error message, a
-    pricing key or a model name from the API cannot drive or disguise the terminal)."""
-    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+# `printable` is the terminal's escaping rule, kept under its old name for the pricing problems.
+printable = terminal
 
 
 class RedactingFilter(logging.Filter):

@@ -62,6 +62,7 @@ class HostileServer:
         self.drip_padding = 0  # spaces appended to a dripped body (its length: how long it drips)
         self.cursor: str | None = None  # "self", "new-cursor-same-page" or "cycle" (from page 2)
         self.retry_after: str | None = None  # the first predictions request gets a 429 with it
+        self.username = "acme"  # the account's username as /account serves it (any text)
         self.requests: Counter[str] = Counter()
         self.stopping = threading.Event()
         self.lock = threading.Lock()
@@ -115,7 +116,8 @@ def _handler(state: HostileServer) -> type[BaseHTTPRequestHandler]:
             if route == "predictions" and first_listing and state.retry_after is not None:
                 return self.reply(429, {"detail": "slow down"}, {"Retry-After": state.retry_after})
             if route == "account":
-                return self.reply(200, {"type": "organization", "username": "acme", "name": "Acme"})
+                account = {"type": "organization", "username": state.username, "name": "Acme"}
+                return self.reply(200, account)
             if route == "hardware":
                 return self.reply(200, [{"sku": "gpu-a40-large", "name": "Nvidia A40 (Large) GPU"}])
             if route in ("deployments", "trainings"):

@@ -24,6 +24,7 @@ import httpx
 from replicost.client import DEFAULT_REQUESTS_PER_MINUTE, ReplicateClient, RetryPolicy
 from replicost.client.deadline import DEFAULT_REQUEST_DEADLINE
 from replicost.errors import InputError, ReplicostError
+from replicost.escape import terminal
 from replicost.paths import default_db_path
 from replicost.redact import redact
 from replicost.store import connect
@@ -71,7 +72,7 @@ class SyncSummary:
 
     def line(self) -> str:
         text = (
-            f"synced {self.account}: {self.new:,} new, {self.updated:,} updated, {self.pages:,} pages, "
+            f"synced {terminal(self.account)}: {self.new:,} new, {self.updated:,} updated, {self.pages:,} pages, "
             f"{self.requests:,} requests, {self.retries} retries in {self.seconds:.1f}s"
         )
         if self.quarantined:

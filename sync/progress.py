@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from replicost.escape import terminal
 from replicost.redact import redact
 
 
@@ -180,7 +181,7 @@ class PlainProgress(Progress):
         self.message(f"{resource}: {what} in {counts.seconds():.1f}s")
 
     def message(self, text: str) -> None:
-        print(redact(text), file=self.stream, flush=True)
+        print(terminal(redact(text)), file=self.stream, flush=True)
 
 
 class RichProgress(Progress):
@@ -243,7 +244,7 @@ class RichProgress(Progress):
         )
 
     def message(self, text: str) -> None:
-        self.console.print(redact(text), markup=False, highlight=False)
+        self.console.print(terminal(redact(text)), markup=False, highlight=False)
 
     def close(self) -> None:
         if self.tasks:
