@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -27,7 +28,15 @@ def test_shipped_catalog_has_a_source_for_every_price_and_the_published_figures(
     catalog = pricing.shipped_catalog()
     rows = [row for history in catalog.hardware.values() for row in history]
     rows += [row for history in catalog.units.values() for row in history]
-    assert rows and all(row.source.startswith("https://replicate.com/") for row in rows)
+    assert rows and all(row.source.startswith("https://") and row.read for row in rows)
+    # a price called Replicate's own (exact) points at Replicate: its site or its own repositories
+    own = ("https://replicate.com/", "https://github.com/replicate/")
+    units = [row for history in catalog.units.values() for row in history]
+    assert all(row.source_kind in ("replicate", "third-party") for row in units)
+    assert all(row.source.startswith(own) for row in units if row.source_kind == "replicate")
+    # a third-party repository file is cited at a fixed commit, so the figure can be opened as read
+    github = [row.source for row in units if row.source.startswith("https://github.com/")]
+    assert github and all(re.search(r"/blob/[0-9a-f]{40}/", url) for url in github)
     assert "must be checked" in catalog.meta["note"]
     # figures from the issue (Replicate's pricing page), written here by hand
     now = at("2026-11-01T00:00:00")
