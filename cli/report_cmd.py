@@ -16,6 +16,7 @@ import click
 
 from replicost.errors import InputError
 
+from .diff_cmd import diff as diff_command
 from .insights_cmd import insights as insights_command
 from .options import (
     db_option,
@@ -249,3 +250,4 @@ def html(output: Path, since: Day, until: Day, tz: str, now_text: Text, time_uni
 
 
 report.add_command(insights_command)
+report.add_command(diff_command)
