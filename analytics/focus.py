@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 
 from replicost.errors import InputError
+from replicost.escape import csv_cell_sql
 from replicost.store.query import one_row
 
 FOCUS_VERSION = "1.2"
@@ -213,20 +214,19 @@ def _reason_code_column(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _csv_columns(con: duckdb.DuckDBPyConnection) -> str:
-    """Every column, Date/Time ones as FOCUS's ISO 8601 text (x_created_at to the microsecond)."""
-    names = [
-        name
-        for (name,) in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'focus_items'"
-            " ORDER BY column_index"
-        ).fetchall()
-    ]
+    """Every column, Date/Time ones as FOCUS's ISO 8601 text (x_created_at to the microsecond),
+    text ones that a spreadsheet would read as a formula neutralised (`replicost.escape`)."""
     parts = []
-    for name in names:
+    for name, type_name in con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'focus_items'"
+        " ORDER BY column_index"
+    ).fetchall():
         if name in _TIME_COLUMNS:
             parts.append(f"{_CSV_TIME.format(column=name)} AS {name}")
         elif name == "x_created_at":
             parts.append(f"{_CSV_EXACT_TIME.format(column=name)} AS {name}")
+        elif type_name == "VARCHAR":
+            parts.append(f"{csv_cell_sql(name)} AS {name}")
         else:
             parts.append(name)
     return ", ".join(parts)

@@ -1,8 +1,8 @@
 """Rendering `report diff` (a `DiffReport`): rich table, JSON, CSV, Markdown.
 
-Presentation only: every figure is the library's. Group names come from the server (model and
-deployment names, versions, tags): each output escapes them its own way (no rich markup or
-control characters on a terminal, Markdown's special characters, CSV formula prefixes).
+Presentation only: every figure is the library's. Group names and reasons come from the server
+(model and deployment names, versions, tags): each output escapes them with `replicost.escape`'s
+function for its kind (terminal, Markdown, CSV).
 """
 
 from __future__ import annotations
@@ -10,20 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from replicost.billing.money import usd
+from replicost.escape import csv_cell, markdown, terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from replicost.analytics.reports.diff import DiffReport, DiffRow, Side
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~&])")  # what starts markup or ends a cell
 PARTS = ("volume", "price", "mix")
 
 
@@ -51,7 +49,7 @@ def _changes(row: DiffRow) -> list[str]:
 
 
 def _name(value: str | None) -> str:
-    return "(none)" if value is None else _CONTROL.sub("?", value)
+    return "(none)" if value is None else terminal(value)
 
 
 def _header(result: DiffReport, escape: Callable[[str | None], str] | None = None) -> str:
@@ -125,13 +123,6 @@ def diff_json(result: DiffReport) -> str:
     return json.dumps(result.to_dict(), indent=2) + "\n"
 
 
-def _csv_cell(value: object) -> object:
-    """A text cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def diff_csv(result: DiffReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -139,12 +130,12 @@ def diff_csv(result: DiffReport) -> str:
               "base_count", "head_count", "base_unpriced_count", "head_unpriced_count"]  # fmt: skip
     writer.writerow([*result.by, *fields])
     for row in result.to_dict()["rows"]:
-        writer.writerow([_csv_cell(row[d]) for d in result.by] + [row[f] for f in fields])
+        writer.writerow([csv_cell(row[d]) for d in result.by] + [row[f] for f in fields])
     return buffer.getvalue()
 
 
 def _md(value: str | None) -> str:
-    return _MARKDOWN.sub(r"\\\1", _name(value)).replace("\n", " ")
+    return "(none)" if value is None else markdown(value)
 
 
 def diff_markdown(result: DiffReport) -> str:

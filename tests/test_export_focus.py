@@ -202,10 +202,15 @@ def test_cli_writes_both_files_and_says_why(account, tmp_path):
 
 
 def test_text_from_the_server_stays_one_csv_cell(tmp_path):
-    """A model name with a comma, quote and newline is quoted by the CSV writer, not split."""
+    """A model name with a comma, quote and newline is quoted by the CSV writer, not split; one
+    that starts like a formula gets a leading quote (in every text column that carries it)."""
     hostile = 'acme/evil,"name\nnext'
-    records = [(*RECORDS[0][:2], hostile, *RECORDS[0][3:])]
+    formula = "=HYPERLINK(1)"
+    records = [(*RECORDS[0][:2], hostile, *RECORDS[0][3:]), (RECORDS[1][0], RECORDS[1][1], formula,
+               *RECORDS[1][3:])]  # fmt: skip
     db = build_db(tmp_path / "h.duckdb", records=records)
     result = export_focus(db, tmp_path / "out", format="csv", pricing_file=write_pricing(tmp_path))
     rows = read_csv(result.path) + read_csv(result.unpriced_path)
-    assert len(rows) == 1 and rows[0]["x_model"] == hostile
+    models = sorted(r["x_model"] for r in rows)
+    assert models == ["'" + formula, hostile]
+    assert sorted(r["ResourceId"] for r in rows) == models
