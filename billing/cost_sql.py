@@ -384,7 +384,16 @@ priced AS (
         CASE WHEN per_unit OR per_second THEN FALSE ELSE
             field_problem IS NULL AND seconds_micro IS NOT NULL AND NOT has_unit_prices
             AND NOT coalesce(list_contains((SELECT list(model) FROM replicost_official), model), FALSE)
-            AND status_class <> 3 END AS bounded
+            AND status_class <> 3 END AS bounded,
+        -- a record billed per output without a price of its own: its counts at the catalog's
+        -- cheapest and dearest price of the same unit; one that ended without output, 0 (NULL:
+        -- it counts no unit, so what it is billed in is unknown)
+        CASE WHEN per_unit OR per_second THEN FALSE ELSE
+            field_problem IS NULL AND status_class <> 3
+            AND (has_unit_prices
+                 OR coalesce(list_contains((SELECT list(model) FROM replicost_official), model), FALSE))
+            AND (status_class = 2 OR image_count IS NOT NULL OR input_token_count IS NOT NULL
+                 OR output_token_count IS NOT NULL) END AS unit_bounded
     FROM costed
 ),
 ranged AS (
@@ -393,13 +402,15 @@ ranged AS (
     -- The catalog's cheapest and dearest prices are constants of the install ({low_nano} and
     -- {high_nano} in nano-dollars, NULL when too big for the integer path).
     SELECT *,
-        CASE WHEN NOT bounded THEN NULL
+        CASE WHEN unit_bounded THEN {unit_low}
+             WHEN NOT bounded THEN NULL
              WHEN seconds_micro BETWEEN 0 AND 99999999999 AND {low_nano} IS NOT NULL
              THEN (seconds_micro * CAST({low_nano} AS BIGINT) + 500000000) // 1000000000
              ELSE replicost_micro(CAST(round(CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001
                   * CAST('{low}' AS DECIMAL(38,12)), 6) AS DECIMAL(18,6)))
         END AS unpriced_low_micro,
-        CASE WHEN NOT bounded THEN NULL
+        CASE WHEN unit_bounded THEN {unit_high}
+             WHEN NOT bounded THEN NULL
              WHEN seconds_micro BETWEEN 0 AND 99999999999 AND {high_nano} IS NOT NULL
              THEN (seconds_micro * CAST({high_nano} AS BIGINT) + 500000000) // 1000000000
              ELSE replicost_micro(CAST(round(CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001
@@ -408,7 +419,9 @@ ranged AS (
     FROM priced
 )
 -- the label inputs the labels below test for NULL, as flags a grouped row can carry too
-SELECT *, created_at IS NULL AS no_created_at, seconds_micro IS NULL AS no_seconds
+SELECT *, created_at IS NULL AS no_created_at, seconds_micro IS NULL AS no_seconds,
+       image_count IS NULL AND input_token_count IS NULL AND output_token_count IS NULL
+           AS no_unit_counts
 FROM ranged
 """
 
@@ -441,6 +454,11 @@ REASON_LABEL = """CASE
             'no release of deployment ' || deployment || ' is known; add its hardware under '
             || '[deployments] "' || deployment || '" in your pricing file'
         WHEN model IS NULL THEN 'no model recorded; cannot tell what it ran on'
+        WHEN list_contains((SELECT list(model) FROM replicost_official), model)
+             AND status_class <> 2 AND no_unit_counts THEN
+            'official model ' || model || ' bills per output and this record counts none (no '
+            || 'image_count, input_token_count or output_token_count in its metrics): what it is '
+            || 'billed in is unknown, so it has no range'
         WHEN list_contains((SELECT list(model) FROM replicost_official), model) THEN
             'official model ' || model || ' bills per output and has no unit price; add its prices '
             || 'under [units."' || model || '"] in your pricing file (see its Replicate page)'
@@ -449,7 +467,7 @@ REASON_LABEL = """CASE
 # Every column a label reads (what a grouping of {view}_steps keeps to label its groups).
 LABEL_INPUTS = """per_second, per_unit, hardware, segment_estimated, from_duration, field_problem,
        unit_too_big, second_too_big, status_class, status, no_created_at, segment_per_second,
-       no_seconds, resolved, segment_reason, deployment, model"""
+       no_seconds, no_unit_counts, resolved, segment_reason, deployment, model"""
 
 # Shape: one row per record of {table}; see the module docstring for the rules.
 _RECORD_COSTS = f"""
@@ -539,6 +557,24 @@ CREATE OR REPLACE TEMP TABLE replicost_price_range (
 CREATE OR REPLACE TEMP VIEW replicost_official AS
 SELECT model FROM models WHERE is_official;
 """
+
+
+def unit_range_sql(prices: dict[str, str | None]) -> str:
+    """SQL for a record's whole micro-dollars at one price per unit counted (`prices`: count
+    column -> USD per unit as text, None when the catalog prices no such unit): each count times
+    its price, summed exactly and rounded once; a count the catalog has no price for adds nothing,
+    a record with no output (failed, canceled, aborted) costs 0."""
+    terms = [
+        f"coalesce({column}, 0) * CAST('{price}' AS DECIMAL(38,12))"
+        for column, price in prices.items()
+        if price is not None
+    ]
+    total = " + ".join(terms) or "0"
+    return (
+        "CASE WHEN status_class = 2 AND image_count IS NULL AND input_token_count IS NULL"
+        " AND output_token_count IS NULL THEN 0"
+        f" ELSE replicost_micro(CAST(round({total}, 6) AS DECIMAL(18,6))) END"
+    )
 
 
 def floor_div(numerator: str, denominator: str) -> str:

@@ -52,6 +52,7 @@ from decimal import Decimal
 import duckdb
 
 from replicost.billing.pricing import BEGINNING, Catalog, split_sku
+from replicost.billing.pricing.catalog import UNIT_COUNT_COLUMNS
 from replicost.limits import MAX_RECORD_USD, MAX_SECONDS, MAX_UNITS
 
 from .bill_sql import _BILL_ITEMS, _KNOWN_DEPLOYMENTS, _TOPUPS, _UPTIME
@@ -70,6 +71,7 @@ from .cost_sql import (
     HARDWARE_LABEL,
     LABEL_INPUTS,
     REASON_LABEL,
+    unit_range_sql,
 )
 
 END_OF_TIME = "infinity"
@@ -221,6 +223,7 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, bill_views: boo
     _insert(con, "replicost_unit_price", _unit_segments(catalog))
     _insert(con, "replicost_model_hardware", _model_map(catalog))
     low, high = price_range(catalog)
+    unit_lows, unit_highs = unit_price_range(catalog)
     _insert(con, "replicost_price_range", [(low, high, _small_nano(low), _small_nano(high))])
     history = []
     for name, rows in sorted(catalog.deployments.items()):
@@ -252,6 +255,8 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, bill_views: boo
                     high=format(high, "f"),
                     low_nano=_sql_int(_small_nano(low)),
                     high_nano=_sql_int(_small_nano(high)),
+                    unit_low=unit_range_sql(unit_lows),
+                    unit_high=unit_range_sql(unit_highs),
                 )
             )
     con.execute(_UPTIME)
@@ -284,6 +289,24 @@ def price_range(catalog: Catalog) -> tuple[Decimal, Decimal]:
     if not prices:
         return Decimal(0), Decimal(0)
     return min(prices), max(prices)
+
+
+def unit_price_range(catalog: Catalog) -> tuple[dict[str, str | None], dict[str, str | None]]:
+    """Per unit a record counts (its count column), the cheapest and dearest USD per unit any
+    model of the catalog was ever priced at (as exact text; None: no model is priced in it): what
+    a counted output of a model without prices of its own could cost at least and most."""
+    lows: dict[str, str | None] = {}
+    highs: dict[str, str | None] = {}
+    for unit, column in UNIT_COUNT_COLUMNS.items():
+        prices = [
+            row.usd_per_unit
+            for (_, priced_unit), history in catalog.units.items()
+            if priced_unit == unit
+            for row in history
+        ]
+        lows[column] = format(min(prices), "f") if prices else None
+        highs[column] = format(max(prices), "f") if prices else None
+    return lows, highs
 
 
 def _sql_int(value: int | None) -> str:

@@ -20,6 +20,7 @@ from test_costs_simulator import HARDWARE_USD, IN_FLIGHT, expected_cost, pricing
 
 from replicost import simulator, sync
 from replicost.analytics import budget, explain, reports, suggest
+from replicost.billing import pricing
 from replicost.store import connect
 
 END = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
@@ -249,7 +250,11 @@ def test_official_model_without_unit_price_is_told_to_add_units(tmp_path):
     report = reports.spend(db, "model")
     ((reason, _),) = report.unpriced_reasons
     assert '[units."google/imagen-9"]' in reason and "[models]" not in reason
-    assert report.totals.unbounded_count == 1  # billed per output: no range from seconds
+    # billed per output: its one image at the catalog's cheapest and dearest price per image
+    images = [row.usd_per_unit for (_, unit), rows in pricing.load_catalog().units.items()
+              if unit == "image" for row in rows]  # fmt: skip
+    assert report.totals.unbounded_count == 0
+    assert (report.totals.unpriced_low, report.totals.unpriced_high) == (min(images), max(images))
 
 
 def test_a_deployment_the_database_does_not_have_costs_nothing_and_validate_says_so(tmp_path):

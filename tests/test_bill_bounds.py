@@ -6,10 +6,19 @@ ground truth (tests/bill_truth.py) gives the expected money of the rest.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
+import test_bill
 from cli_helpers import run_cli
 from test_bill import PRICES, T0, hand_db
+from test_costs_simulator import IN_FLIGHT, expected_cost
+
+from replicost.billing import costs, pricing
+from replicost.config import load_config
+from replicost.store import open_readonly
+
+account_db = test_bill.account_db  # the simulated account synced at its end (a module fixture)
 
 
 def test_html_report_on_a_record_without_created_at_shows_it_unpriced(tmp_path):
@@ -56,3 +65,62 @@ def test_a_zone_offset_that_is_not_whole_quarter_hours_gets_the_right_local_day(
     month = run_cli("report", "spend", "--db", db, "--pricing", prices, "--by", "month",
                     "--tz", "Africa/Monrovia", "--format", "json")  # fmt: skip
     assert {row["month"] for row in json.loads(month.out)["rows"]} == {"1971-05", "1971-06"}
+
+
+# --------------------------------------------------------------------------- ranges
+
+
+def test_an_official_model_without_prices_has_a_range_that_holds_its_true_cost(account_db):
+    """flux-dev's prices taken out of the catalog: each of its records is unpriced, with a range
+    from the catalog's cheapest and dearest price per image, and that range holds what the
+    simulator's truth says it cost (image count x $0.025, priced by hand)."""
+    db, _, truth, config = account_db
+    catalog = pricing.load_catalog(config=load_config(config))
+    model = "black-forest-labs/flux-dev"
+    catalog = dataclasses.replace(
+        catalog, units={key: rows for key, rows in catalog.units.items() if key[0] != model}
+    )
+    con = open_readonly(db)
+    costs.install(con, catalog)
+    ranges = {
+        row[0]: row[1:]
+        for row in con.execute(
+            "SELECT id, cost_kind, unpriced_low_usd, unpriced_high_usd, reason FROM priced_records"
+            " WHERE model = ?",
+            [model],
+        ).fetchall()
+    }
+    con.close()
+    finished = [row for row in truth if row["model"] == model and row["status"] not in IN_FLIGHT]
+    assert len(finished) > 20
+    for row in finished:
+        kind, low, high, reason = ranges[row["id"]]
+        assert kind == "unpriced" and f'[units."{model}"]' in reason
+        assert low <= expected_cost(row) <= high, row["id"]
+    counted = [row for row in finished if row["units"].get("image")]
+    assert counted and all(ranges[row["id"]][1] < expected_cost(row) for row in counted)
+
+
+def test_a_record_that_counts_no_output_has_no_range_and_says_which_fields_are_missing(tmp_path):
+    db = hand_db(
+        tmp_path / "o.duckdb",
+        [
+            ("counted", "google/imagen-9", "hidden", "succeeded", T0, T0, T0, 3.0, None, 2),
+            ("failed", "google/imagen-9", "hidden", "failed", T0, T0, T0, 3.0, None, None),
+            ("uncounted", "google/imagen-9", "hidden", "succeeded", T0, T0, T0, 3.0, None, None),
+        ],
+        models=[("google/imagen-9", True)],
+    )
+    catalog = pricing.load_catalog()
+    images = [r.usd_per_unit for (_, unit), rows in catalog.units.items() if unit == "image"
+              for r in rows]  # fmt: skip
+    con = open_readonly(db)
+    costs.install(con, catalog)
+    rows = {r[0]: r[1:] for r in con.execute(
+        "SELECT id, unpriced_low_usd, unpriced_high_usd, reason FROM priced_records").fetchall()}  # fmt: skip
+    con.close()
+    assert rows["counted"][:2] == (2 * min(images), 2 * max(images))
+    assert rows["failed"][:2] == (0, 0)  # no output: an official model bills nothing for it
+    low, high, reason = rows["uncounted"]
+    assert low is None and high is None
+    assert "no image_count, input_token_count or output_token_count" in reason

@@ -411,7 +411,7 @@ def unpriced_note(totals: Totals, reasons: Sequence[tuple[str, int]]) -> str | N
     if not totals.unpriced_count:
         return None
     shown = "; ".join(f"{r} ({n})" for r, n in list(reasons)[:3])
-    no_range = "(billed per unit, or no seconds known)"
+    no_range = "(still running, no seconds known, or no output counted)"
     if totals.unbounded_count >= totals.unpriced_count:  # "$0.00 to $0.00" would read as free
         could_cost = f"none of them has a range {no_range}"
     else:

@@ -31,7 +31,7 @@
 --   priced_count        BIGINT    items with a cost (records and top-ups)
 --   estimated_usd       DECIMAL(38,6)  the part of cost_usd whose cost_kind is 'estimated'
 --   unpriced_low, unpriced_high  DECIMAL(38,6)  what the unpriced records could cost at least/most
---   unbounded_count     BIGINT    unpriced records with no range (no seconds known, or per unit)
+--   unbounded_count     BIGINT    unpriced records with no range (still running, no seconds known, or no output counted)
 --   quarantined_count   BIGINT    records quarantined at the sync (unpriced)
 WITH scoped AS (
     SELECT {inner_columns},
