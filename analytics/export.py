@@ -109,9 +109,9 @@ def _prepare(out: str | Path, overwrite: bool) -> Path:
     """The output directory, created; refused when a file, or not empty without `overwrite`."""
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} is a file; give a directory")
+        raise InputError(f"--output {out} is a file; give a directory")
     if out.exists() and any(out.iterdir()) and not overwrite:
-        raise InputError(f"--out {out} is not empty; pass --overwrite to replace its contents")
+        raise InputError(f"--output {out} is not empty; pass --overwrite to replace its contents")
     if overwrite and out.is_dir():
         _remove_previous_export(out)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,28 @@ from replicost.errors import ReplicostError
 from .options import (
     FiniteFloat,
     db_option,
+    examples,
+    format_option,
+    instant_option,
     load_settings,
-    parse_instant,
+    output_option,
     parse_usd,
     pricing_options,
     tz_option,
 )
+from .render import deliver
+
+
+class CouldNotCheck(ReplicostError):
+    """Any failure to check: exit 3."""
+
+    exit_code = COULD_NOT_CHECK
+
+
+class CouldNotCheckUsage(click.UsageError):
+    """A bad flag or value of `budget check`: one line with where to look, exit 3."""
+
+    exit_code = COULD_NOT_CHECK
 
 
 class CheckCommand(click.Command):
@@ -36,31 +53,38 @@ class CheckCommand(click.Command):
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as exc:
-            exc.exit_code = COULD_NOT_CHECK
-            raise
+            raise CouldNotCheckUsage(exc.format_message(), exc.ctx) from exc
+        except ReplicostError as exc:  # a typed option's value (--now noon)
+            raise CouldNotCheck(exc.message) from exc
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort):
             raise  # the verdict's own exit code, or Ctrl-C
-        except (ReplicostError, click.ClickException) as exc:
-            exc.exit_code = COULD_NOT_CHECK
-            raise
+        except ReplicostError as exc:
+            raise CouldNotCheck(exc.message) from exc
+        except click.ClickException as exc:
+            raise CouldNotCheck(exc.format_message()) from exc
         except Exception as exc:
             if os.environ.get("REPLICOST_DEBUG"):
                 raise
             from .main import unexpected
 
-            raise ReplicostError(unexpected(exc)[0], exit_code=COULD_NOT_CHECK) from exc
+            raise CouldNotCheck(unexpected(exc)[0]) from exc
 
 
 @click.group()
+@examples("replicost budget check --monthly 500")
 def budget() -> None:
     """Budget checks against the month's actual and projected spend."""
 
 
 @budget.command(cls=CheckCommand)
+@examples(
+    "replicost budget check --monthly 500",
+    "replicost budget check --monthly 1,200 --warn-at 0.9 --format json",
+)
 @click.option("--monthly", required=True, help="Monthly budget in USD, e.g. 500.")
 @click.option(
     "--warn-at",
@@ -70,15 +94,13 @@ def budget() -> None:
     help="Warn (exit 1) from this fraction of the budget, actual or projected.",
 )
 @tz_option("Time zone that defines the month.")
-@click.option("--now", "now_text", help="Check as of this instant (ISO 8601, default: now).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["line", "json"]),
-    default="line",
-    show_default=True,
-    help="One line, or one JSON object (the summary's bill keys, status and exit code).",
+@instant_option("--now", "now", "Check as of this instant (a date or date-time; default: now).")
+@format_option(
+    ["line", "json"],
+    "line",
+    "One line, or one JSON object (the summary's bill keys, status and exit code).",
 )
+@output_option("Write the line or the JSON object to this file (the exit code is the same).")
 @click.option(
     "--exclude-uptime",
     is_flag=True,
@@ -90,8 +112,9 @@ def check(
     monthly: str,
     warn_at: float,
     tz: str,
-    now_text: str | None,
+    now: datetime | None,
     fmt: str,
+    output: Path | None,
     exclude_uptime: bool,
     pricing_file: Path | None,
     config_path: Path | None,
@@ -110,11 +133,11 @@ def check(
         db,
         amount,
         warn_at=warn_at,
-        now=parse_instant(now_text, "--now"),
+        now=now,
         tz=tz,
         pricing_file=pricing_file,
         config=config,
         include_uptime=not exclude_uptime,
     )
-    click.echo(json.dumps(result.to_dict()) if fmt == "json" else result.message)
+    deliver(json.dumps(result.to_dict()) if fmt == "json" else result.message, output)
     click.get_current_context().exit(result.exit_code)

@@ -10,6 +10,8 @@ import click
 
 from replicost.errors import InputError, ReplicostError
 
+from .options import examples
+
 if TYPE_CHECKING:
     from replicost.codegen.changes import ChangeReport
 
@@ -48,6 +50,7 @@ def _fail(report: ChangeReport, fail_on: str, what: str) -> None:
     "(default: regenerate whenever Replicate's spec moved), only on `breaking` changes, or "
     "`none` (report only).",
 )
+@examples("replicost codegen --check --fail-on breaking", "replicost codegen --spec openapi.json")
 @click.pass_context
 def codegen(
     ctx: click.Context,
@@ -104,6 +107,10 @@ def _check(source: str, output: Path | None, fail_on: str) -> None:
 
 
 @codegen.command("diff")
+@examples(
+    "replicost codegen diff old-openapi.json new-openapi.json",
+    "replicost codegen diff old-openapi.json https://api.replicate.com/openapi.json --fail-on any",
+)
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @click.option(

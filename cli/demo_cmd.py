@@ -21,13 +21,14 @@ from replicost.analytics.demo import (
 )
 
 from .insights_cmd import render_insights
-from .options import db_option
+from .options import db_option, examples, instant_option
 from .render import render_spend_table, render_summary
 
 __all__ = ["DEMO_USER", "LEFT_OUT", "build_demo", "demo", "pricing_text"]
 
 
 @click.command()
+@examples("replicost demo", "replicost demo --db demo.duckdb --predictions 5000 --quiet")
 @db_option(
     help="Write the demo database here (default: a new temporary folder). Must not exist yet."
 )
@@ -46,10 +47,11 @@ __all__ = ["DEMO_USER", "LEFT_OUT", "build_demo", "demo", "pricing_text"]
     help="Trainings in the simulated account's history.",
 )
 @click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same account.")
-@click.option(
+@instant_option(
     "--end",
-    "end_text",
-    help="Last instant of the simulated history (ISO 8601, default: now); the reports are as of it.",
+    "end",
+    "Last instant of the simulated history (a date or date-time, default: now); the reports "
+    "are as of it.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def demo(
@@ -57,7 +59,7 @@ def demo(
     predictions: int,
     trainings: int,
     seed: int,
-    end_text: str | None,
+    end: dt.datetime | None,
     quiet: bool,
 ) -> None:
     """Sync a simulated account (no token, no network), print its summary and spend by model, and
@@ -66,13 +68,11 @@ def demo(
 
     from replicost.errors import InputError
 
-    from .options import parse_instant
-
     if db_path is None:
         db_path = Path(tempfile.mkdtemp(prefix="replicost-demo-")) / "demo.duckdb"
     elif db_path.exists():
         raise InputError(f"--db {db_path} already exists; the demo writes a new database")
-    end = parse_instant(end_text, "--end") or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    end = end or dt.datetime.now(dt.UTC).replace(microsecond=0)
     console = Console(stderr=True, soft_wrap=True)  # paths stay whole in a pipe or a log
     console.print(
         f"Simulating Replicate account [bold]{DEMO_USER}[/bold] on a local socket "

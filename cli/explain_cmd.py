@@ -9,24 +9,31 @@ import click
 
 from replicost.escape import terminal
 
-from .options import db_option, load_settings, pricing_options
+from .options import (
+    db_option,
+    examples,
+    format_option,
+    load_settings,
+    output_option,
+    pricing_options,
+)
+from .render import deliver
 
 
 @click.command()
-@click.argument("record_id", metavar="ID")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Lines for people, or one JSON object.",
+@examples(
+    "replicost explain ufawqhfynnddngldkgtslldrkq",
+    "replicost explain ufawqhfynnddngldkgtslldrkq --pricing prices.toml --format json",
 )
+@click.argument("record_id", metavar="ID")
+@format_option(["text", "json"], "text", "Lines for people, or one JSON object.")
+@output_option("Write to this file instead of the terminal.")
 @pricing_options
 @db_option()
 def explain(
     record_id: str,
     fmt: str,
+    output: Path | None,
     pricing_file: Path | None,
     config_path: Path | None,
     db_path: Path | None,
@@ -37,7 +44,7 @@ def explain(
     db, config = load_settings(db_path, config_path)
     explained = explain_lib.explain(db, record_id, pricing_file=pricing_file, config=config)
     if fmt == "json":
-        click.echo(json.dumps(explained, indent=2))
+        deliver(json.dumps(explained, indent=2), output)
     else:
-        for line in explain_lib.as_text(explained):
-            click.echo(terminal(line))  # the record's texts are the server's: no control codes
+        # the record's texts are the server's: no control codes
+        deliver("\n".join(terminal(line) for line in explain_lib.as_text(explained)), output)

@@ -6,23 +6,31 @@ from pathlib import Path
 
 import click
 
-from .options import db_option, load_settings, pricing_options
+from replicost.errors import InputError
+
+from .options import (
+    db_option,
+    examples,
+    format_option,
+    load_settings,
+    output_option,
+    pricing_options,
+)
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["parquet", "csv"]),
-    default="parquet",
-    show_default=True,
-    help="Parquet partitioned by month (hive style), or one CSV file.",
+@examples(
+    "replicost export --format parquet --output spend/",
+    "replicost export --schema focus --format csv --output focus/",
 )
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Directory to write (Parquet: DIR/month=YYYY-MM/*.parquet; CSV: DIR/priced_records.csv).",
+@format_option(
+    ["parquet", "csv"], "parquet", "Parquet partitioned by month (hive style), or one CSV file."
+)
+@output_option(
+    "Directory to write, required (Parquet: DIR/month=YYYY-MM/*.parquet; CSV: "
+    "DIR/priced_records.csv).",
+    directory=True,
+    out_alias=True,
 )
 @click.option(
     "--schema",
@@ -32,12 +40,12 @@ from .options import db_option, load_settings, pricing_options
     help="replicost's own columns, or FOCUS 1.2 (DIR/focus.*; unpriced items, which have no "
     "cost, in DIR/focus_unpriced.*).",
 )
-@click.option("--overwrite", is_flag=True, help="Replace a previous export in --out.")
+@click.option("--overwrite", is_flag=True, help="Replace a previous export in --output.")
 @pricing_options
 @db_option()
 def export(
     fmt: str,
-    out: Path,
+    output: Path | None,
     schema: str,
     overwrite: bool,
     pricing_file: Path | None,
@@ -47,10 +55,12 @@ def export(
     """Export priced predictions and trainings for DuckDB, polars, Spark, Trino or BigQuery."""
     from replicost.analytics import export as export_lib
 
+    if output is None:  # not click's required=True: the hidden --out spelling fills it too
+        raise InputError("export needs --output DIR (the folder to write)")
     db, config = load_settings(db_path, config_path)
     if schema == "focus":
         focus = export_lib.export_focus(
-            db, out, format=fmt, overwrite=overwrite, pricing_file=pricing_file, config=config
+            db, output, format=fmt, overwrite=overwrite, pricing_file=pricing_file, config=config
         )
         click.echo(
             f"wrote {focus.rows:,} FOCUS 1.2 rows (BilledCost {focus.billed_cost} USD) to "
@@ -60,7 +70,7 @@ def export(
         return
     result = export_lib.export(
         db,
-        out,
+        output,
         format=fmt,
         overwrite=overwrite,
         pricing_file=pricing_file,

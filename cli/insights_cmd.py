@@ -15,7 +15,17 @@ import click
 
 from replicost.escape import markdown, rich_markup, terminal
 
-from .options import db_option, load_settings, period_options, pricing_options
+from .options import (
+    Moment,
+    days,
+    db_option,
+    examples,
+    format_option,
+    load_settings,
+    output_option,
+    period_options,
+    pricing_options,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,15 +38,13 @@ FORMATS = ("table", "json", "markdown")
 
 
 @click.command()
-@period_options(tz=None)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="A rich table, one JSON object, or Markdown.",
+@examples(
+    "replicost report insights --since 2026-10-01 --top 5",
+    "replicost report insights --format markdown --output leaks.md",
 )
+@period_options(tz=None)
+@format_option(FORMATS, "table", "A rich table, one JSON object, or Markdown.")
+@output_option("Write to this file instead of the terminal.")
 @click.option(
     "--top",
     type=click.IntRange(min=1),
@@ -53,9 +61,10 @@ FORMATS = ("table", "json", "markdown")
 @pricing_options
 @db_option()
 def insights(
-    since: dt.date | None,
-    until: dt.date | None,
+    since: Moment | None,
+    until: Moment | None,
     fmt: str,
+    output: Path | None,
     top: int,
     no_cache: bool,
     pricing_file: Path | None,
@@ -65,24 +74,27 @@ def insights(
     """Where the money leaks: billed waste, idle deployments, spikes, cheaper hardware, unpriced gaps."""
     from replicost.analytics import insights as library
 
+    from .render import deliver, emit
+
+    first, last = days(since, until, "UTC")
     db, config = load_settings(db_path, config_path)
     result = library.insights(
         db,
-        since=since,
-        until=until,
+        since=first,
+        until=last,
         top=top,
         pricing_file=pricing_file,
         config=config,
         cache=not no_cache,
     )
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        deliver(json.dumps(result.to_dict(), indent=2), output)
     elif fmt == "markdown":
-        click.echo(insights_markdown(result), nl=False)
+        deliver(insights_markdown(result), output)
     else:
-        from rich.console import Console
-
-        render_insights(result, Console())
+        emit(lambda console: render_insights(result, console), output)
+        if output is not None:
+            click.echo(f"wrote {output}", err=True)
 
 
 def _heading(result: InsightsReport) -> str:

@@ -57,7 +57,14 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="replicost")
 def cli() -> None:
-    """Know what your Replicate bill is made of: sync, price and report."""
+    """Know what your Replicate bill is made of: sync, price and report.
+
+    Examples:
+
+    \b
+      replicost demo
+      replicost report spend --by month,model --since 2026-10-01
+    """
 
 
 def one_line(text: str) -> str:

@@ -10,30 +10,47 @@ import click
 from replicost.errors import InputError
 from replicost.escape import terminal
 
-from .options import db_option, load_settings, pricing_options
-from .render import write_text
+from .options import (
+    db_option,
+    examples,
+    format_option,
+    load_settings,
+    output_option,
+    pricing_options,
+)
+from .render import deliver, write_text
 
 
 @click.group()
+@examples("replicost pricing show", "replicost pricing suggest --output prices.toml")
 def pricing() -> None:
     """Show the prices replicost uses, or validate a pricing file."""
 
 
 @pricing.command()
+@examples(
+    "replicost pricing show --pricing prices.toml",
+    "replicost pricing show --format json --output catalog.json",
+)
 @pricing_options
-@click.option("--json", "as_json", is_flag=True, help="Print the merged catalog as JSON.")
-def show(pricing_file: Path | None, config_path: Path | None, as_json: bool) -> None:
+@format_option(
+    ["text", "json"], "text", "Lines for people, or the merged catalog as JSON.", json_alias=True
+)
+@output_option("Write to this file instead of the terminal.")
+def show(
+    pricing_file: Path | None, config_path: Path | None, fmt: str, output: Path | None
+) -> None:
     """Print the merged catalog: shipped prices with their sources, then your overrides."""
     from replicost.billing import pricing as pricing_lib
     from replicost.config import load_config
 
     catalog = pricing_lib.load_catalog(pricing_file, config=load_config(config_path))
     described = pricing_lib.describe(catalog)
-    if as_json:
-        click.echo(json.dumps(described, indent=2))
+    if fmt == "json":
+        deliver(json.dumps(described, indent=2), output)
         return
-    for line in _format(described):
-        click.echo(terminal(line))  # keys come from a user's file: no control or bidi characters
+    # keys come from a user's file: no control or bidi characters
+    deliver("\n".join(terminal(line) for line in _format(described)), output)
     for warning in catalog.warnings:
         click.echo(terminal(str(warning)), err=True)
 
@@ -78,13 +95,13 @@ def _format(described: dict) -> list[str]:
 
 
 @pricing.command()
+@examples(
+    "replicost pricing suggest --output prices.toml",
+    "replicost pricing suggest --pricing prices.toml --output more-prices.toml",
+)
 @pricing_options
 @db_option()
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the file here instead of printing it.",
-)
+@output_option("Write the file here instead of printing it.")
 def suggest(
     pricing_file: Path | None, config_path: Path | None, db_path: Path | None, output: Path | None
 ) -> None:
@@ -103,6 +120,10 @@ def suggest(
 
 
 @pricing.command()
+@examples(
+    "replicost pricing validate prices.toml",
+    "replicost pricing validate prices.toml --db replicost.duckdb",
+)
 @click.argument("file", type=click.Path(path_type=Path))
 @db_option(
     help="Also warn about [deployments] and [models] entries naming nothing in this database."

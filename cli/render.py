@@ -14,6 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import click
+
 from replicost.analytics.reports import UPTIME_RULE, spend_notes, unpriced_note, usd
 from replicost.errors import InputError
 from replicost.escape import csv_cell, markdown, rich_markup, terminal
@@ -43,6 +45,15 @@ def write_text(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def deliver(text: str, output: Path | None) -> None:
+    """Print `text`, or write it to `output` (`--output FILE`) and say so on stderr."""
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    write_text(output, text if text.endswith("\n") else text + "\n")
+    click.echo(f"wrote {output}", err=True)
 
 
 def write_parquet(result: SpendReport, path: Path) -> None:

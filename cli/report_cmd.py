@@ -19,14 +19,20 @@ from replicost.errors import InputError
 from .diff_cmd import diff as diff_command
 from .insights_cmd import insights as insights_command
 from .options import (
+    Moment,
+    days,
     db_option,
+    examples,
+    format_option,
+    instant_option,
     load_settings,
-    parse_instant,
+    output_option,
     period_options,
     pricing_options,
     tz_option,
 )
 from .render import (
+    deliver,
     emit,
     render_spend_table,
     render_summary,
@@ -41,7 +47,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 # what the click options below hand the commands
-Day = dt.date | None
+When = Moment | None
+Instant = dt.datetime | None
 Text = str | None
 File = Path | None
 
@@ -49,11 +56,16 @@ FORMATS = ("table", "json", "csv", "markdown", "parquet")
 
 
 @click.group()
+@examples("replicost report spend --by month,model", "replicost report summary")
 def report() -> None:
     """Cost reports: spend by any dimensions, and a summary of the month."""
 
 
 @report.command()
+@examples(
+    "replicost report spend --by month,model --since 2026-10-01T00:00:00Z",
+    "replicost report spend --by deployment --top 5 --format json --output spend.json",
+)
 @click.option(
     "--by",
     default="model",
@@ -70,19 +82,8 @@ def report() -> None:
 @click.option("--kind", type=click.Choice(["prediction", "training"]), help="Only this kind.")
 @click.option("--account", help="Only this account (username).")
 @click.option("--top", type=click.IntRange(min=1), help="Keep N rows; fold the rest into (other).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="table",
-    show_default=True,
-    help="Output format (parquet needs --output).",
-)
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of the terminal (required for parquet).",
-)
+@format_option(FORMATS, "table", "Output format (parquet needs --output).")
+@output_option("Write to this file instead of the terminal (required for parquet).")
 @click.option(
     "--chart",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -90,15 +91,16 @@ def report() -> None:
 )
 @pricing_options
 @db_option()
-def spend(by: str, since: Day, until: Day, tz: str, model: Text, version_: Text,
+def spend(by: str, since: When, until: When, tz: str, model: Text, version_: Text,
           deployment: Text, source: Text, status: Text, kind: Text, account: Text,
           top: int | None, fmt: str, output: File, chart: File, pricing_file: File,
           config_path: File, db_path: File) -> None:  # fmt: skip
     """Spend grouped by dimensions, with totals, unpriced records and uptime estimates."""
     from replicost.analytics import reports
 
+    first, last = days(since, until, tz)
     filters = reports.Filters(
-        since=since, until=until, tz=tz, model=model, version=version_, deployment=deployment,
+        since=first, until=last, tz=tz, model=model, version=version_, deployment=deployment,
         source=source, status=status, kind=kind, account=account,
     )  # fmt: skip
     if fmt == "parquet" and output is None:
@@ -141,6 +143,10 @@ def spend(by: str, since: Day, until: Day, tz: str, model: Text, version_: Text,
 
 
 @report.command()
+@examples(
+    "replicost report summary",
+    "replicost report summary --now 2026-10-15T12:00:00Z --format json --output summary.json",
+)
 @tz_option()
 @click.option(
     "--top",
@@ -149,26 +155,22 @@ def spend(by: str, since: Day, until: Day, tz: str, model: Text, version_: Text,
     show_default=True,
     help="How many models and deployments to list.",
 )
-@click.option(
+@instant_option(
     "--now",
-    "now_text",
-    help="Report as of this instant (ISO 8601, default: now); for replays and reproducible output.",
+    "now",
+    "Report as of this instant (a date or date-time, default: now); for replays and "
+    "reproducible output.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A rich table, or one JSON object.",
-)
+@format_option(["table", "json"], "table", "A rich table, or one JSON object.")
+@output_option("Write to this file instead of the terminal.")
 @pricing_options
 @db_option()
 def summary(
     tz: str,
     top: int,
-    now_text: Text,
+    now: Instant,
     fmt: str,
+    output: File,
     pricing_file: File,
     config_path: File,
     db_path: File,
@@ -179,7 +181,7 @@ def summary(
     db, config = load_settings(db_path, config_path)
     result = reports.summary(
         db,
-        now=parse_instant(now_text, "--now"),
+        now=now,
         tz=tz,
         top=top,
         pricing_file=pricing_file,
@@ -192,17 +194,23 @@ def summary(
     if fmt == "json":
         data = result.to_dict()
         data["top_insights"] = headline_dicts(headlines)
-        click.echo(json.dumps(data, indent=2))
+        deliver(json.dumps(data, indent=2), output)
     else:
 
         def draw(console: Console) -> None:
             render_summary(result, console)
             render_headlines(headlines, console)
 
-        emit(draw, None)
+        emit(draw, output)
+        if output is not None:
+            click.echo(f"wrote {output}", err=True)
 
 
 @report.command()
+@examples(
+    "replicost report html --output spend.html",
+    "replicost report html --output october.html --since 2026-10-01 --until 2026-10-31",
+)
 @click.option(
     "--output",
     required=True,
@@ -210,10 +218,10 @@ def summary(
     help="The HTML file to write (one self-contained file: no network needed to open it).",
 )
 @period_options()
-@click.option(
+@instant_option(
     "--now",
-    "now_text",
-    help="The summary as of this instant (ISO 8601, default: now); for reproducible reports.",
+    "now",
+    "The summary as of this instant (a date or date-time, default: now); for reproducible reports.",
 )
 @click.option(
     "--time-unit",
@@ -229,17 +237,18 @@ def summary(
 )
 @pricing_options
 @db_option()
-def html(output: Path, since: Day, until: Day, tz: str, now_text: Text, time_unit: Text, top: int,
+def html(output: Path, since: When, until: When, tz: str, now: Instant, time_unit: Text, top: int,
          pricing_file: File, config_path: File, db_path: File) -> None:  # fmt: skip
     """One self-contained HTML report to share: summary, unpriced fixes, charts, sortable table."""
     from replicost.analytics import reports
     from replicost.analytics.html_report import build_report
 
+    first, last = days(since, until, tz)
     db, config = load_settings(db_path, config_path)
     page = build_report(
         db,
-        filters=reports.Filters(since=since, until=until, tz=tz),
-        now=parse_instant(now_text, "--now"),
+        filters=reports.Filters(since=first, until=last, tz=tz),
+        now=now,
         top=top,
         time_unit=time_unit,
         pricing_file=pricing_file,

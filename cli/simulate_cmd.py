@@ -11,6 +11,8 @@ import click
 
 from replicost.errors import InputError
 
+from .options import INSTANT, WHEN_METAVAR, examples
+
 if TYPE_CHECKING:
     from replicost.simulator import SimulatedAccount, SimulatorApp
 
@@ -46,7 +48,7 @@ def _build_app(
             predictions=predictions,
             trainings=trainings,
             username=username,
-            end=end.replace(tzinfo=UTC) if end else None,
+            end=end.astimezone(UTC) if end else None,
             data_url_rate=data_url_rate,
             scenarios=[parse_plant(text) for text in plant],
             failures=not no_failures,
@@ -125,8 +127,9 @@ def _account_options(command: _F) -> _F:
         ),
         click.option(
             "--end",
-            type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-            help="When the history ends (UTC); default now.",
+            type=INSTANT,
+            metavar=WHEN_METAVAR,
+            help="When the history ends (a date or date-time; naive is UTC); default now.",
         ),
         click.option(
             "--data-url-rate",
@@ -149,11 +152,16 @@ def _account_options(command: _F) -> _F:
 
 
 @click.group()
+@examples("replicost simulate serve --port 8000", "replicost simulate dump truth.jsonl")
 def simulate() -> None:
     """Run a simulated Replicate API serving a synthetic account."""
 
 
 @simulate.command()
+@examples(
+    "replicost simulate serve --port 8000 --predictions 100000",
+    "replicost simulate serve --rate-limit 600 --fault-rate 0.05 --token r8_test",
+)
 @_account_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option(
@@ -283,6 +291,10 @@ def _serve_until_interrupted(app: SimulatorApp, host: str, port: int, token: str
 
 
 @simulate.command()
+@examples(
+    "replicost simulate dump truth.jsonl",
+    "replicost simulate dump truth.jsonl --seed 3 --predictions 1000 --end 2026-11-01",
+)
 @_account_options
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def dump(

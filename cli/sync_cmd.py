@@ -9,14 +9,14 @@ import click
 
 from replicost.config import database_path
 
-from .options import FiniteFloat, db_option, parse_instant
-
-
-def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
-    return parse_instant(value, "--since")
+from .options import INSTANT, WHEN_METAVAR, FiniteFloat, db_option, examples
 
 
 @click.command()
+@examples(
+    "replicost sync",
+    "replicost sync --since 2026-10-01T00:00:00Z --only predictions,trainings --quiet",
+)
 @db_option("db")
 @click.option(
     "--base-url",
@@ -30,9 +30,9 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 )
 @click.option(
     "--since",
-    callback=_since,
-    metavar="ISO_DATE",
-    help="Only predictions and trainings created at or after this date.",
+    type=INSTANT,
+    metavar=WHEN_METAVAR,
+    help="Only predictions and trainings created at or after this date or date-time (naive: UTC).",
 )
 @click.option(
     "--full", is_flag=True, help="Fetch everything again, ignoring the last sync's high-water mark."

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from demo_db import demo_db  # noqa: F401  (a session fixture: one small synced demo account)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Replicate's spec and its history, vendored (specs/replicate-openapi/README.md says from where)
