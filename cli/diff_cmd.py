@@ -6,12 +6,24 @@ from pathlib import Path
 
 import click
 
-from .options import db_option, load_settings, pricing_options, tz_option
+from .options import (
+    db_option,
+    examples,
+    format_option,
+    load_settings,
+    output_option,
+    pricing_options,
+    tz_option,
+)
 from .render import emit, write_text
 from .render_diff import diff_csv, diff_json, diff_markdown, render_diff_table
 
 
 @click.command()
+@examples(
+    "replicost report diff --by model --base 2026-10 --head 2026-11",
+    "replicost report diff --by hardware --base 2026-11 --head 2026-11 --pricing-base old.toml",
+)
 @click.option(
     "--by",
     default="model",
@@ -27,28 +39,18 @@ from .render_diff import diff_csv, diff_json, diff_markdown, render_diff_table
     help="Price the base side with this pricing file (the head side uses --pricing).",
 )
 @tz_option("Time zone for the periods' days.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv", "markdown"]),
-    default="table",
-    show_default=True,
-    help="A table, one JSON object, CSV (one row per group) or Markdown.",
+@format_option(
+    ["table", "json", "csv", "markdown"],
+    "table",
+    "A table, one JSON object, CSV (one row per group) or Markdown.",
 )
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of the terminal.")  # fmt: skip
+@output_option("Write to this file instead of the terminal.")
 @pricing_options
 @db_option()
 def diff(by: str, base: str, head: str, pricing_base: Path | None, tz: str, fmt: str,
          output: Path | None, pricing_file: Path | None, config_path: Path | None,
          db_path: Path | None) -> None:  # fmt: skip
-    """Spend of --head against --base per group: delta split into volume, price and hardware mix.
-
-    \b
-    Examples:
-      replicost report diff --by model --base 2026-10 --head 2026-11
-      replicost report diff --by hardware --base 2026-11 --head 2026-11 --pricing-base old.toml --pricing new.toml
-    """
+    """Spend of --head against --base per group: delta split into volume, price and hardware mix."""
     from replicost.analytics.reports.diff import diff as diff_report
 
     db, config = load_settings(db_path, config_path)

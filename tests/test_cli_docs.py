@@ -125,7 +125,8 @@ def test_the_examples_that_are_not_run_are_few():
 @pytest.mark.parametrize("line", RUN)
 def test_every_example_runs_on_a_demo_database(line, demo_db, tmp_path, monkeypatch):
     db, prices = demo_db
-    shutil.copy(prices, tmp_path / "prices.toml")  # the file the examples name
+    shutil.copy(prices, tmp_path / "prices.toml")  # the files the examples name
+    shutil.copy(prices, tmp_path / "old.toml")
     shutil.copy(db, tmp_path / "replicost.duckdb")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("REPLICOST_DB", str(tmp_path / "replicost.duckdb"))
