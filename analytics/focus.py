@@ -43,6 +43,9 @@ UNPRICED_FILE = "focus_unpriced"  # the unpriced items, same columns, costs NULL
 
 _MONTH = "date_trunc('month', timezone('UTC', created_at))"
 _DAY = "date_trunc('day', timezone('UTC', created_at))"
+# A per-output unit as FOCUS's unit format writes it (plural, capitalised); a unit the catalog
+# adds later (e.g. 'video_second') keeps its own name.
+_UNIT_NAME = "CASE unit WHEN 'image' THEN 'Images' WHEN 'token' THEN 'Tokens' ELSE unit END"
 _KIND_NAME = (
     "CASE kind WHEN 'prediction' THEN 'Prediction' WHEN 'training' THEN 'Training' "
     "ELSE 'Deployment uptime' END"
@@ -100,17 +103,16 @@ SELECT
     {sku} AS SkuId,
     CASE
         WHEN basis IN ('per_second', 'uptime') THEN 'Compute time'
-        WHEN unit = 'image' THEN 'Images'
-        WHEN unit = 'token' THEN 'Tokens'
+        WHEN basis = 'per_unit' THEN {per_unit_name}
     END AS SkuMeter,
     CASE
         WHEN basis = 'per_second' THEN json_object('HardwareSku', hardware,
                                                    'UsdPerSecond', CAST(unit_price AS VARCHAR))
-        WHEN basis = 'per_unit' AND unit = 'image' THEN
-            json_object('UsdPerImage', CAST(image_price AS VARCHAR))
-        WHEN basis = 'per_unit' THEN
+        WHEN basis = 'per_unit' AND unit = 'token' THEN
             json_object('UsdPerInputToken', CAST(input_token_price AS VARCHAR),
                         'UsdPerOutputToken', CAST(output_token_price AS VARCHAR))
+        WHEN basis = 'per_unit' THEN
+            json_object('Unit', unit, 'UsdPerUnit', CAST(unit_price AS VARCHAR))
         WHEN basis = 'uptime' THEN json_object('HardwareSku', hardware, 'Rule',
             'per UTC day, the larger of min_instances x uptime x price and the active time')
     END::VARCHAR AS SkuPriceDetails,
@@ -138,10 +140,8 @@ FROM bill_items
     kind_name=_KIND_NAME,
     # seconds to the microsecond (as priced), or the images / tokens counted; NULL for top-ups
     quantity="CASE WHEN basis IN ('per_second', 'per_unit') THEN units::DECIMAL(38,6) END",
-    unit=(
-        "CASE WHEN basis = 'per_second' THEN 'Seconds' WHEN unit = 'image' THEN 'Images' "
-        "WHEN unit = 'token' THEN 'Tokens' END"
-    ),
+    unit=f"CASE WHEN basis = 'per_second' THEN 'Seconds' WHEN basis = 'per_unit' THEN {_UNIT_NAME} END",
+    per_unit_name=_UNIT_NAME,
     unit_price="CASE WHEN basis IN ('per_second', 'per_unit') THEN unit_price::DECIMAL(38,12) END",
     sku=(
         "CASE WHEN basis IN ('per_second', 'uptime') THEN hardware "

@@ -180,7 +180,7 @@ def test_each_month_adds_up_to_report_spend(account, parquet):
 def test_cli_writes_both_files_and_says_why(account, tmp_path):
     db, prices, _ = account
     code, out, err = run_cli(
-        "export", "--schema", "focus", "--format", "csv", "--out", tmp_path / "x",
+        "export", "--schema", "focus", "--format", "csv", "--output", tmp_path / "x",
         "--db", db, "--pricing", prices,
     )  # fmt: skip
     assert code == 0, err

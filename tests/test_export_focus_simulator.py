@@ -15,6 +15,7 @@ from decimal import Decimal
 import duckdb
 from test_bill import account_db, true_bill  # noqa: F401  (account_db is a fixture)
 from test_costs_simulator import IN_FLIGHT, expected_cost, pricing_file
+from test_export_focus import assert_values_follow_the_library, read_parquet
 
 from replicost.analytics.export import export_focus
 from replicost.analytics.reports.diff import diff
@@ -49,6 +50,15 @@ def test_focus_rows_add_up_to_the_true_bill(account_db, tmp_path):  # noqa: F811
         f"SELECT count(*) FROM read_parquet('{result.path}') WHERE x_record_id IS NOT NULL"
     ).fetchone()[0]
     assert priced_records == len(truth) - in_flight
+    # every kind of item (per second, per image, per token, top-ups) follows the column library
+    _, rows = read_parquet(result.path)
+    assert {r["PricingUnit"] for r in rows} >= {"Seconds", "Images", "Tokens", None}
+    assert_values_follow_the_library(rows, priced=True)
+    for row in rows:
+        if row["x_item_kind"] != "deployment_uptime" and row["ListUnitPrice"] is not None:
+            assert abs(
+                row["ListUnitPrice"] * row["PricingQuantity"] - row["BilledCost"]
+            ) <= Decimal("0.0000005")
 
 
 def test_diff_of_two_months_by_model_is_the_truth(account_db, tmp_path):  # noqa: F811
