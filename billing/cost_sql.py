@@ -44,8 +44,12 @@ SELECT deployment, account, number, model, version,
        coalesce(min_instances, 0) AS min_instances,
        coalesce(created_at, first_observed_at) AS effective_from,
        coalesce(lead(coalesce(created_at, first_observed_at)) OVER (PARTITION BY deployment ORDER BY number),
-                'infinity'::TIMESTAMPTZ) AS effective_to
-FROM deployment_releases;
+                'infinity'::TIMESTAMPTZ) AS effective_to,
+       quarantine_reason
+FROM deployment_releases
+-- a quarantined release (sync/door.py) is never priced: its stretch has no hardware, and the
+-- next release prices from its own date
+QUALIFY quarantine_reason IS NULL;
 
 CREATE OR REPLACE TEMP VIEW replicost_deployment_first_release AS
 SELECT deployment, min(effective_from) AS first_release_at

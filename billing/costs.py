@@ -137,7 +137,8 @@ def _hardware_rows(catalog: Catalog, con: duckdb.DuckDBPyConnection) -> list[tup
     seen = [
         row[0]
         for row in con.execute(
-            "SELECT DISTINCT replicost_canonical_sku(hardware) FROM deployment_releases WHERE hardware IS NOT NULL"
+            "SELECT DISTINCT replicost_canonical_sku(hardware) FROM deployment_releases "
+            "WHERE hardware IS NOT NULL AND quarantine_reason IS NULL"  # never a quarantined one
         ).fetchall()
     ]
     mentioned = [

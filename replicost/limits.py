@@ -22,3 +22,12 @@ inside 64-bit micro-dollars."""
 
 MAX_RECORD_USD = 100_000_000_000
 """No single record costs USD 100 billion: a price above it is a broken pricing file, not a bill."""
+
+MAX_DEPLOYMENT_INSTANCES = 1000
+"""Most instances (min_instances or max_instances) one deployment release can honestly ask for: the
+pricing file's own bound on a deployment's min_instances. An L40S kept on all day costs about $84;
+a thousand of them, $84,000 a day, is already beyond any account replicost is built for."""
+
+SOLD_GPU_MULTIPLES = (1, 2, 4, 8)
+"""How many GPUs one Replicate hardware SKU bundles (`gpu-l40s`, `-2x`, `-4x`, `-8x`): the multiples
+Replicate sells. A release on `gpu-l40s-1000000x` is a lie, not a machine."""

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import re
 
-from replicost.escape import terminal
-
 _SECRETS: set[str] = set()
 # Credentials that look like credentials: "Bearer <x>" / "Token <x>" headers echoed somewhere, and
 # Replicate's own token shape (r8_...). Plain words ("token rejected") must survive untouched.
@@ -32,10 +30,6 @@ def redact(text: str) -> str:
             text = text.replace(secret, "***")
     text = _REPLICATE_TOKEN.sub("r8_***", text)
     return _BEARER.sub(lambda m: f"{m.group(1)} ***", text)
-
-
-# `printable` is the terminal's escaping rule, kept under its old name for the pricing problems.
-printable = terminal
 
 
 class RedactingFilter(logging.Filter):

@@ -5,7 +5,8 @@ misbehaves on purpose when told to: it drips bodies a byte at a time, points a `
 own page (or serves the same page under new cursors, or pages round in circles), answers the first
 listing with `429` and `Retry-After: soon`. Records are whatever the caller gives it: a record from
 the year 9999 or with a `predict_time` of 1e308 is served as is. Everything else an account has
-(deployments, trainings) is empty; GET /models/... is 404.
+(trainings) is empty, deployments are `state.deployments` as given (a release with 2147483647
+instances is served as is); GET /models/... is 404.
 
     state = HostileServer([record(i) for i in range(6)], token="r8_...")
     state.cursor = "self"
@@ -63,9 +64,21 @@ class HostileServer:
         self.cursor: str | None = None  # "self", "new-cursor-same-page" or "cycle" (from page 2)
         self.retry_after: str | None = None  # the first predictions request gets a 429 with it
         self.username = "acme"  # the account's username as /account serves it (any text)
+        self.deployments: list[dict[str, Any]] = []  # GET /deployments serves them as they are
         self.requests: Counter[str] = Counter()
         self.stopping = threading.Event()
         self.lock = threading.Lock()
+
+    def fixed_answer(self, route: str) -> Any:
+        """The answer of a route that does not page or misbehave (None: not one of them)."""
+        if route == "account":
+            return {"type": "organization", "username": self.username, "name": "Acme"}
+        if route == "hardware":
+            return [{"sku": "gpu-a40-large", "name": "Nvidia A40 (Large) GPU"}]
+        if route in ("deployments", "trainings"):
+            results = self.deployments if route == "deployments" else []
+            return {"results": results, "next": None, "previous": None}
+        return None
 
     def predictions(self, query: dict[str, str], base: str) -> dict[str, Any]:
         """One page of GET /predictions (newest first, created_after/created_before honoured)."""
@@ -115,13 +128,9 @@ def _handler(state: HostileServer) -> type[BaseHTTPRequestHandler]:
                 return self.reply(401, {"detail": "Invalid token."})
             if route == "predictions" and first_listing and state.retry_after is not None:
                 return self.reply(429, {"detail": "slow down"}, {"Retry-After": state.retry_after})
-            if route == "account":
-                account = {"type": "organization", "username": state.username, "name": "Acme"}
-                return self.reply(200, account)
-            if route == "hardware":
-                return self.reply(200, [{"sku": "gpu-a40-large", "name": "Nvidia A40 (Large) GPU"}])
-            if route in ("deployments", "trainings"):
-                return self.reply(200, {"results": [], "next": None, "previous": None})
+            fixed = state.fixed_answer(route)
+            if fixed is not None:
+                return self.reply(200, fixed)
             if route == "predictions":
                 body = state.predictions(query, f"http://{self.headers['Host']}")
                 return self.reply(200, body, drip=state.drip_seconds)

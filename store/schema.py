@@ -18,7 +18,7 @@ from collections.abc import Callable
 import duckdb
 
 from replicost.errors import DatabaseError
-from replicost.store.quarantine import backfill_sql
+from replicost.store.quarantine import backfill_sql, release_quarantine_reason
 from replicost.store.query import one_row
 from replicost.store.transactions import transaction
 
@@ -210,10 +210,34 @@ def m003_quarantine_reason(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(backfill_sql(table))
 
 
+def m004_release_quarantine_reason(con: duckdb.DuckDBPyConnection) -> None:
+    """`quarantine_reason` on deployment_releases: why a stored release is never priced (an
+    instance count or a GPU multiple no deployment has; store/quarantine.py), checked for the
+    releases already there (a handful per deployment: the rule runs in Python, once)."""
+    con.execute("ALTER TABLE deployment_releases ADD COLUMN quarantine_reason VARCHAR")
+    rows = con.execute(
+        "SELECT deployment, number, hardware, min_instances, max_instances FROM deployment_releases"
+    ).fetchall()
+    for deployment, number, hardware, min_instances, max_instances in rows:
+        configuration = {
+            "hardware": hardware,
+            "min_instances": min_instances,
+            "max_instances": max_instances,
+        }
+        reason = release_quarantine_reason(configuration)
+        if reason is not None:
+            con.execute(
+                "UPDATE deployment_releases SET quarantine_reason = ? "
+                "WHERE deployment = ? AND number = ?",
+                [reason, deployment, number],
+            )
+
+
 MIGRATIONS: list[Migration] = [
     ("m001_initial", m001_initial),
     ("m002_records_without_primary_key", m002_records_without_primary_key),
     ("m003_quarantine_reason", m003_quarantine_reason),
+    ("m004_release_quarantine_reason", m004_release_quarantine_reason),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

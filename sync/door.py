@@ -18,6 +18,12 @@ The rules (first match wins, the reason names the field):
 The same rules run in SQL inside the writer's INSERT (`store.quarantine.reason_sql`: the fast path,
 and the migration that checked rows stored before the rules existed) and here in Python
 (`quarantine_reason`, for tests and one-off checks); tests hold the two to each other.
+
+Deployment releases are checked too (`release_quarantine_reason`, in store/quarantine.py with the
+migration that checked the releases stored before it): an instance count outside 0 ..
+`MAX_DEPLOYMENT_INSTANCES` (1,000, the pricing file's own bound) or a hardware GPU multiple Replicate
+does not sell (only 1x, 2x, 4x, 8x) quarantines the release; the bill never prices it, and the next
+sane release prices from its own date.
 """
 
 from __future__ import annotations
@@ -31,15 +37,26 @@ import duckdb
 
 from replicost.limits import MAX_SECONDS, MAX_UNITS, WALL_TOLERANCE
 from replicost.store.quarantine import (
+    MAX_SKU_LENGTH,
     SECONDS_FIELDS,
     TIMESTAMP_FIELDS,
     UNIT_FIELDS,
     reason_sql,
+    release_quarantine_reason,
 )
 from replicost.store.query import one_row
 from replicost.sync.timestamps import parse_timestamp
 
-__all__ = ["FUTURE_TOLERANCE", "not_after", "quarantine_reason", "reason_sql", "count_quarantined"]
+__all__ = [
+    "FUTURE_TOLERANCE",
+    "MAX_SKU_LENGTH",
+    "not_after",
+    "quarantine_reason",
+    "reason_sql",
+    "count_quarantined",
+    "release_quarantine_reason",
+    "count_quarantined_releases",
+]
 
 FUTURE_TOLERANCE = timedelta(hours=1)
 SERVER_CLOCK_TRUSTED_WITHIN = timedelta(days=1)
@@ -121,3 +138,18 @@ def count_quarantined(con: duckdb.DuckDBPyConnection, account: str, since: datet
             )
         )[0]
     return total
+
+
+def count_quarantined_releases(
+    con: duckdb.DuckDBPyConnection, account: str, since: datetime
+) -> int:
+    """Deployment releases of `account` first stored, quarantined, since `since` (this sync)."""
+    return int(
+        one_row(
+            con.execute(
+                "SELECT count(*) FROM deployment_releases WHERE account = ? "
+                "AND quarantine_reason IS NOT NULL AND first_observed_at >= ?",
+                [account, since],
+            )
+        )[0]
+    )

@@ -29,7 +29,7 @@ from replicost.paths import default_db_path
 from replicost.redact import redact
 from replicost.store import connect
 from replicost.store.query import one_row
-from replicost.sync.door import count_quarantined
+from replicost.sync.door import count_quarantined, count_quarantined_releases
 from replicost.sync.memory import cap_malloc_arenas, fit_memory_limit
 from replicost.sync.predictions import PredictionSync, SyncRequest, Totals
 from replicost.sync.progress import Progress
@@ -60,6 +60,7 @@ class SyncSummary:
     retries: int = 0
     seconds: float = 0.0
     quarantined: int = 0  # records stored by this sync but held out of prices (sync/door.py)
+    quarantined_releases: int = 0  # deployment releases stored by this sync, never priced
     by_resource: dict[str, Totals] = field(default_factory=dict)
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -79,6 +80,11 @@ class SyncSummary:
             text += (
                 f"; {self.quarantined:,} quarantined (stored, not priced: impossible values, "
                 "see `replicost report summary`)"
+            )
+        if self.quarantined_releases:
+            text += (
+                f"; {self.quarantined_releases:,} deployment release(s) quarantined (stored, never "
+                "priced: impossible instance counts or hardware)"
             )
         return text
 
@@ -268,6 +274,7 @@ def _run(
                 summary.add(resource, totals)
                 progress.end(resource, totals)
         summary.quarantined = count_quarantined(con, account, summary.started_at)
+        summary.quarantined_releases = count_quarantined_releases(con, account, summary.started_at)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
 

@@ -197,8 +197,8 @@ def sync_deployments(
             if not owner or not name:
                 continue
             key = f"{owner}/{name}"
-            release = item.get("current_release") or {}
-            config = release.get("configuration") or {}
+            release = _mapping(item.get("current_release"))
+            config = _mapping(release.get("configuration"))
             old = con.execute("SELECT raw FROM deployments WHERE deployment = ?", [key]).fetchone()
             raw = st.dumps(item)
             con.execute(
@@ -208,27 +208,48 @@ def sync_deployments(
                 [key, account, owner, name, release.get("number"), raw],
             )
             totals.add(WriteResult(new=0 if old else 1, updated=1 if old and old[0] != raw else 0))
-            if release.get("number") is None:
+            if not _fits_integer(release.get("number")):  # no number to key it by: only in raw
                 continue
-            created_by = release.get("created_by") or {}
-            con.execute(
-                "INSERT INTO deployment_releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, TRY_CAST(? AS TIMESTAMPTZ), ?, now()) "
-                "ON CONFLICT (deployment, number) DO NOTHING",
-                [
-                    key,
-                    release["number"],
-                    account,
-                    release.get("model"),
-                    release.get("version"),
-                    config.get("hardware"),
-                    config.get("min_instances"),
-                    config.get("max_instances"),
-                    release.get("created_at"),
-                    created_by.get("username"),
-                ],
-            )
+            _insert_release(con, key, account, release, config)
     progress.advance(len(deployments), totals.pages)
     return totals
+
+
+def _insert_release(
+    con: duckdb.DuckDBPyConnection,
+    deployment: str,
+    account: str,
+    release: dict[str, Any],
+    config: dict[str, Any],
+) -> None:
+    """Insert a release not seen before, checked at the door (sync/door.py).
+
+    A release whose configuration cannot be believed (store.quarantine.release_quarantine_reason)
+    is stored with its reason and never priced; a count no INTEGER column can hold is stored as
+    NULL (the reason keeps the value served, `deployments.raw` the whole answer), so the insert
+    cannot fail and block every later sync."""
+    reason = door.release_quarantine_reason(config)
+    counts = [config.get(name) for name in ("min_instances", "max_instances")]
+    counts = [count if _fits_integer(count) else None for count in counts]
+    hardware = config.get("hardware")
+    hardware = hardware[: door.MAX_SKU_LENGTH] if isinstance(hardware, str) else None
+    created_by = release.get("created_by") or {}
+    con.execute(
+        "INSERT INTO deployment_releases (deployment, number, account, model, version, hardware, "
+        "min_instances, max_instances, created_at, created_by, first_observed_at, "
+        "quarantine_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, TRY_CAST(? AS TIMESTAMPTZ), ?, now(), ?) "
+        "ON CONFLICT (deployment, number) DO NOTHING",
+        [deployment, release["number"], account, release.get("model"), release.get("version"),
+         hardware, *counts, release.get("created_at"), created_by.get("username"), reason],
+    )  # fmt: skip
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _fits_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**31
 
 
 def sync_hardware(

@@ -15,6 +15,7 @@ from replicost.billing.cost_sql import floor_div
 from replicost.billing.money import money_str, usd
 from replicost.billing.reasons import FIX_COMMAND, LOWER_BOUND_NOTE, UPTIME_RULE
 from replicost.errors import InputError
+from replicost.store.query import one_row
 
 from .connection import ConfigLike, Database, _has_view, load_config, priced_connection
 from .filters import (
@@ -123,6 +124,8 @@ class SpendReport:
     # Records whose cost counts active time only (private models, deployments): see costs.py.
     lower_bound_count: int = 0
     lower_bound_cost: Decimal = Decimal(0)
+    # Deployment releases held out of every price at the sync (impossible instances or hardware).
+    quarantined_releases: int = 0
 
     @property
     def uptime_total(self) -> Decimal:
@@ -170,6 +173,7 @@ class SpendReport:
                 },
                 "without_range": self.totals.unbounded_count,
                 "quarantined": self.totals.quarantined_count,
+                "quarantined_releases": self.quarantined_releases,
                 "fix": FIX_COMMAND,
             },
             "uptime_estimates": uptime,
@@ -179,6 +183,13 @@ class SpendReport:
                 "note": LOWER_BOUND_NOTE,
             },
         }
+
+
+# The deployment releases quarantined at the sync (store/quarantine.py), in the whole database:
+# a release is no record, so the period filters do not apply. Shape: one row, one count.
+QUARANTINED_RELEASES = (
+    "SELECT count(*) FROM deployment_releases WHERE quarantine_reason IS NOT NULL"
+)
 
 
 def spend(
@@ -209,11 +220,14 @@ def spend(
         query, params = _spend_query(dims, filters, config, tag_rules, _span(con, filters))
         result = con.execute(query, params).fetchall()
         uptime = _uptime(con, filters)
+        releases = one_row(con.execute(QUARANTINED_RELEASES))[0]
     groups, reasons, lower_count, lower_cost = _add_up(result, len(dims))
     rows = [{**dict(zip(dims, key, strict=True)), **values} for key, values in groups.items()]
     totals = Totals.of(rows)
     frame = _frame(_order(rows, dims, top), dims)
-    return SpendReport(dims, filters, frame, totals, reasons, uptime, lower_count, lower_cost)
+    return SpendReport(
+        dims, filters, frame, totals, reasons, uptime, lower_count, lower_cost, int(releases)
+    )
 
 
 def _span(
@@ -450,7 +464,13 @@ def spend_notes(result: SpendReport) -> list[str]:
             "known release; whether instances were kept on before it is unknown, so that "
             "always-on cost is in neither the totals nor the unpriced range."
         )
-    lines.append(f"Quarantined at the sync: {totals.quarantined_count:,} records (unpriced).")
+    quarantined = f"Quarantined at the sync: {totals.quarantined_count:,} records (unpriced)"
+    if result.quarantined_releases:
+        quarantined += (
+            f"; {result.quarantined_releases:,} deployment release(s) never priced (impossible "
+            "instance counts or hardware: the deployment is unpriced until its next sane release)"
+        )
+    lines.append(quarantined + ".")
     if result.lower_bound_count:
         lines.append(
             f"Lower bounds: {result.lower_bound_count:,} records ({usd(result.lower_bound_cost)} of the "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from replicost.redact import printable  # noqa: F401  (re-exported by billing.pricing)
+from replicost.escape import terminal as printable  # noqa: F401  (re-exported by billing.pricing)
 
 
 @dataclass(frozen=True)

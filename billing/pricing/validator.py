@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from replicost.limits import MAX_DEPLOYMENT_INSTANCES
+
 from .catalog import (
     BEGINNING,
     CATALOG_KEYS,
@@ -450,11 +452,12 @@ class _Reader:
                 if (
                     isinstance(min_instances, bool)
                     or not isinstance(min_instances, int)
-                    or not 0 <= min_instances <= 1000
+                    or not 0 <= min_instances <= MAX_DEPLOYMENT_INSTANCES
                 ):
                     self.error(
                         (*row_path, "min_instances"),
-                        f"deployments.{name}: min_instances must be a whole number from 0 to 1000",
+                        f"deployments.{name}: min_instances must be a whole number from 0 to "
+                        f"{MAX_DEPLOYMENT_INSTANCES}",
                     )
                     continue
                 if sku and effective is not None:
