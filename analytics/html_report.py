@@ -4,12 +4,16 @@ The page is one file with nothing to fetch (no CDN, font or image file): charts 
 drawn by `charts` (hover a bar for its figure), styles are inline, and the one script, a few
 lines that sort the table, is inline too; without it the page still reads in full.
 
-Every figure carries the name the JSON reports give it (`spend.totals.cost_usd` is `totals.cost_usd`
-of `replicost report spend --format json`, `summary.forecast.month_end_usd` the same key of
-`replicost report summary --format json`), both as a visible label and as `data-key`, with the
-exact value in `data-value`: money shows in cents, the exact micro-dollars are a hover away. The
-JSON objects themselves are embedded (`<script type="application/json" id="replicost-data">`),
-so a script can read the figures back out of a shared report.
+It reads for a manager: every headline figure says the period it covers, figures and columns
+have plain labels, the largest leaks come with what to do about them, deployment uptime rows say
+what they are, and a range that is empty is left out. Every figure still carries the name the
+JSON reports give it (`spend.totals.cost_usd` is `totals.cost_usd` of `replicost report spend
+--format json`, `summary.forecast.month_end_usd` the same key of `replicost report summary
+--format json`, `insights.insights.0.usd` of `replicost report insights --format json`) as
+`data-key` and as a tooltip, with the exact value in `data-value`: money shows in cents, the exact
+micro-dollars are a hover away. The JSON objects themselves are embedded (`<script
+type="application/json" id="replicost-data">`), so a script can read the figures back out of a
+shared report.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from replicost.billing.reasons import pricing_fix
 from replicost.escape import json_for_script, xml_text
@@ -26,10 +31,27 @@ from replicost.escape import json_for_script, xml_text
 from . import chart_draw
 from .chart_layout import layout, money
 from .charts import chart_from_report
+from .insights import insights
 from .reports import Filters, SpendReport, priced_connection, spend, summary
 
 TABLE_DIMENSIONS = ("model", "deployment", "hardware", "source")
 CHART_DIMENSIONS = ("model", "deployment", "hardware", "source")
+LEAKS = 5  # insights shown in "Where the money leaks"
+# column labels for people; the JSON key is the column's tooltip and `data-column`
+LABELS = {
+    "count": "Records",
+    "predict_seconds": "Predict time (s)",
+    "cost_usd": "Cost",
+    "unpriced_count": "Unpriced records",
+    "estimated_usd": "Of which estimated",
+    "unpriced_cost_usd": "Unpriced could cost",
+    "quarantined_count": "Quarantined",
+}
+USD_KIND_LABELS = {"exact": "exact", "estimated": "estimated", "what-if": "what-if, a bound"}
+UPTIME_TIP = (
+    "deployment uptime: the always-on floor (min_instances x time x price) above the cost of the "
+    "deployment's own predictions that day; it has no records"
+)
 
 STYLE = """
 body{font-family:Helvetica,Arial,sans-serif;margin:2em auto;max-width:1240px;color:#222;padding:0 1em}
@@ -42,6 +64,9 @@ th[data-sort]{cursor:pointer;user-select:none;white-space:nowrap}th[data-sort]:a
 th[aria-sort=ascending]:after{content:" \\2191";color:#222}th[aria-sort=descending]:after{content:" \\2193";color:#222}
 .cards{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:180px}
 .card .v{font-size:1.55em;font-weight:bold;margin:.15em 0}.card .k{font-size:.85em}.card .s{font-size:.8em;color:#666}
+.card .p{font-size:.78em;color:#0b5394}h3{font-size:1em;margin:1.2em 0 .5em}
+tr.uptime td{background:#f7f7fb}em.tag{color:#0b5394;font-style:normal;font-size:.92em}
+table.leaks td{padding:6px 10px}table.leaks td.act{color:#333;max-width:560px}
 pre{background:#f6f6f6;padding:6px 10px;border-radius:4px;margin:0;font-size:.85em;white-space:pre-wrap}
 figure{margin:1.5em 0}svg{max-width:100%;height:auto}
 """
@@ -82,16 +107,22 @@ def _display(key: str, value: Any) -> tuple[str, str]:
     if value is None:
         return "—", ""
     if isinstance(value, dict) and {"low", "high"} <= set(value):
+        if _empty_range(value):  # nothing unpriced: no range to show
+            return "", str(value["low"])
         return f"{_display(key, value['low'])[0]} – {_display(key, value['high'])[0]}", str(
             value["low"]
         )
-    if key.endswith("_usd") or key == "cost_usd":
+    if key.endswith("_usd") or key == "usd":
         return money(Decimal(str(value))), str(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value), str(value)
     if isinstance(value, int):
         return f"{value:,}", str(value)
     return f"{value:,.1f}", repr(value)
+
+
+def _empty_range(value: dict) -> bool:
+    return not Decimal(str(value["low"] or 0)) and not Decimal(str(value["high"] or 0))
 
 
 def _span(key: str, value: Any, path: str) -> str:
@@ -102,7 +133,7 @@ def _span(key: str, value: Any, path: str) -> str:
 def figure_cell(key: str, value: Any, path: str | None = None) -> str:
     """A table cell of one JSON figure; a `{low, high}` range labels each end with its own key."""
     text, exact = _display(key, value)
-    if path and isinstance(value, dict) and {"low", "high"} <= set(value):
+    if path and isinstance(value, dict) and {"low", "high"} <= set(value) and text:
         inner = f"{_span(key, value['low'], path + '.low')} – {_span(key, value['high'], path + '.high')}"
         return f'<td class=n data-value="{esc(exact)}">{inner}</td>'
     attrs = f' data-key="{esc(path)}"' if path else ""
@@ -115,20 +146,21 @@ def spend_table(
 ) -> str:
     """A spend report's JSON (`SpendReport.to_dict()`) as a sortable table with a totals footer.
 
-    Columns are the JSON keys, in the JSON's order, so a figure reads the same in both.
+    Columns are the JSON's, in its order, labelled for people; each column's JSON key is its
+    tooltip and `data-column`. A deployment's uptime row says so where it has no dimension value.
     """
     by, rows, totals = report["by"], report["rows"], report["totals"]
     keys = list(totals)
-    head = "".join(f'<th data-sort="text">{esc(d)}</th>' for d in by)
-    head += "".join(f'<th class=n data-sort="num">{esc(k)}</th>' for k in keys)
+    head = "".join(_head(d, "text", "") for d in by)
+    head += "".join(_head(k, "num", "n") for k in keys)
     body = "".join(
-        "<tr>"
-        + "".join(f"<td>{esc(row.get(d))}</td>" for d in by)
+        _row_open(row)
+        + _dimension_cells(row, by)
         + "".join(figure_cell(k, row.get(k)) for k in keys)
         + "</tr>"
         for row in rows
     )
-    foot = f"<tr><td colspan={len(by)}>totals</td>" + "".join(
+    foot = f"<tr><td colspan={len(by)}>Total</td>" + "".join(
         figure_cell(k, totals[k], f"{key_prefix}.totals.{k}") for k in keys
     )
     return (
@@ -137,16 +169,50 @@ def spend_table(
     )
 
 
-def card(label: str, path: str, value: Any, sub: str = "") -> str:
-    """A headline figure: label, value (cents), the JSON key it is, and a line of context."""
+def _head(key: str, sort: str, cls: str) -> str:
+    label = LABELS.get(key) or key.replace("_", " ").capitalize()
+    return (
+        f'<th{" class=" + cls if cls else ""} data-sort="{sort}" data-column="{esc(key)}" '
+        f'title="{esc(key)} in the JSON report">{esc(label)}</th>'
+    )
+
+
+def _is_uptime(row: dict) -> bool:
+    """A row made only of deployment uptime items: no records, yet a cost."""
+    return row.get("count") == 0 and row.get("cost_usd") is not None
+
+
+def _row_open(row: dict) -> str:
+    return f'<tr class=uptime title="{esc(UPTIME_TIP)}">' if _is_uptime(row) else "<tr>"
+
+
+def _dimension_cells(row: dict, by: Sequence[str]) -> str:
+    """The row's dimension values; an uptime row names itself in its first empty one."""
+    cells = [esc(row.get(d)) for d in by]
+    if _is_uptime(row):
+        empty = [i for i, d in enumerate(by) if row.get(d) is None]
+        where = empty[0] if empty else 0
+        tag = "<em class=tag>deployment uptime</em>"
+        cells[where] = tag if empty else f"{cells[where]} · {tag}"
+    return "".join(f"<td>{cell}</td>" for cell in cells)
+
+
+def card(label: str, path: str, value: Any, sub: str = "", period: str = "") -> str:
+    """A headline figure: label, the period it covers, value (cents), a line of context; its JSON
+    key is the card's tooltip (the value's tooltip is its exact amount)."""
     key = path.rsplit(".", 1)[-1]
     if isinstance(value, dict) and {"low", "high"} <= set(value):
-        shown = f"{_span(key, value['low'], path + '.low')} – {_span(key, value['high'], path + '.high')}"
+        shown = (
+            "none"
+            if _empty_range(value)
+            else f"{_span(key, value['low'], path + '.low')} – {_span(key, value['high'], path + '.high')}"
+        )
     else:
         shown = _span(key, value, path)
     return (
-        f"<div class=card><div class=k>{esc(label)}</div><div class=v>{shown}</div>"
-        f"<div class=s><code>{esc(path)}</code>{' ' + sub if sub else ''}</div></div>"
+        f'<div class=card title="{esc(path)} in the JSON report"><div class=k>{esc(label)}</div>'
+        f"<div class=p>{esc(period)}</div><div class=v>{shown}</div>"
+        f"<div class=s>{esc(sub)}</div></div>"
     )
 
 
@@ -185,12 +251,22 @@ def build_report(
         accounts = [
             row[0] for row in con.execute("SELECT account FROM accounts ORDER BY 1").fetchall()
         ]
-    data = {"spend": table.to_dict(), "summary": month.to_dict()}
+    leaks = insights(
+        db,
+        since=filters.since,
+        until=filters.until,
+        top=LEAKS,
+        pricing_file=pricing_file,
+        config=config,
+    )
+    data = {"spend": table.to_dict(), "summary": month.to_dict(), "insights": leaks.to_dict()}
     context = {
         "accounts": accounts,
         "first_day": min(days, default=None),
         "last_day": max(days, default=None),
         "pricing": Path(pricing_file).name if pricing_file else None,
+        "period": _period(filters, min(days, default=None), max(days, default=None)),
+        "leaks_found": leaks.found,
     }
     return render_page(data, charts, context, unit)
 
@@ -208,12 +284,15 @@ def render_page(data: dict[str, Any], charts: dict, context: dict[str, Any], uni
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{esc(title)}</h1>{_context_line(spend_json, summary_json, context)}"
-        f"{_summary_section(spend_json, summary_json)}{_unpriced_section(spend_json)}"
+        f"{_summary_section(spend_json, summary_json, context['period'])}"
+        f"{_leaks_section(data['insights'], context)}{_unpriced_section(spend_json)}"
         f"<h2>Spend over time, by {unit}</h2><p class=muted>Stacked by model, deployment, "
         f"hardware and source; hover a bar for its figure. Unpriced records are not in the bars: "
         f"their counts are the grey strip under each chart.</p>{figures}"
-        f"<h2>Spend by {', '.join(spend_json['by'])}</h2><p class=muted>Click a column to sort. "
-        f"Column names are the keys of <code>replicost report spend --format json</code>.</p>"
+        f"<h2>Spend by {', '.join(spend_json['by'])}, {esc(context['period'])}</h2><p class=muted>"
+        f"Click a column to sort; hover its name for its key in <code>replicost report spend "
+        f"--format json</code>. Rows marked <em class=tag>deployment uptime</em> are what an "
+        f"always-on deployment costs above its own predictions.</p>"
         f"{spend_table(spend_json)}"
         f'<script type="application/json" id="replicost-data">{embedded}</script>'
         f"<script>{SORT_SCRIPT}</script></body></html>\n"
@@ -231,43 +310,57 @@ def _context_line(spend_json: dict, summary_json: dict, context: dict) -> str:
     return f"<p class=muted>{esc(' · '.join(parts))}</p>"
 
 
-def _summary_section(spend_json: dict, summary_json: dict) -> str:
-    cards = _month_cards(summary_json) + _total_cards(spend_json)
+def _period(filters: Filters, first: str | None, last: str | None) -> str:
+    """The days the report's totals cover: the filters' bounds, else the records' first and last."""
+    start = filters.since.isoformat() if filters.since else first
+    end = filters.until.isoformat() if filters.until else last
+    if not start or not end:
+        return "no records in range"
+    return f"{start} to {end}" + ("" if filters.tz == "UTC" else f" ({filters.tz})")
+
+
+def _summary_section(spend_json: dict, summary_json: dict, period: str) -> str:
+    whole = _total_cards(spend_json, period)
     uptime = spend_json.get("uptime_estimates")
     if uptime is not None:
         inside = uptime.get("included_in_totals", False)
-        cards.append(
-            card("Deployments kept warm (min_instances)", "spend.uptime_estimates.cost_usd",
-                 uptime["cost_usd"], "estimated; " + ("in the totals" if inside else "NOT in the totals"))
+        whole.append(
+            card("Deployment uptime (always-on instances)", "spend.uptime_estimates.cost_usd",
+                 uptime["cost_usd"], "estimated; " + ("in the bill estimate" if inside
+                                                      else "NOT in the bill estimate"), period)
         )  # fmt: skip
     lower = spend_json["lower_bound"]
-    cards.append(
-        card(
-            "Counted as active time only",
-            "spend.lower_bound.cost_usd",
-            lower["cost_usd"],
-            f"{lower['count']:,} records: {lower['note']}",
-        )
+    whole.append(
+        card("Lower bound: active time only", "spend.lower_bound.cost_usd", lower["cost_usd"],
+             f"{lower['count']:,} records: {lower['note']}", period)
+    )  # fmt: skip
+    return (
+        f"<h2>Summary</h2><h3>This month, last month, the last 30 days</h3>"
+        f"<div class=cards>{''.join(_month_cards(summary_json))}</div>"
+        f"<h3>The whole report: {esc(period)}</h3><div class=cards>{''.join(whole)}</div>"
     )
-    return f"<h2>Summary</h2><div class=cards>{''.join(cards)}</div>"
 
 
 def _month_cards(summary_json: dict) -> list[str]:
     forecast, unpriced = summary_json["forecast"], summary_json["unpriced"]
     rate = money(Decimal(forecast["run_rate_daily_usd"]))
+    today = dt.datetime.fromisoformat(summary_json["now"]).astimezone(ZoneInfo(summary_json["tz"]))
+    month, last = summary_json["month"], summary_json["last_month"]
+    last_end = dt.date.fromisoformat(month + "-01") - dt.timedelta(days=1)
+    window = f"{today.date() - dt.timedelta(days=29)} to {today.date()}"
     return [
-        card(f"Month to date ({summary_json['month']})", "summary.month_to_date_usd",
-             summary_json["month_to_date_usd"]),
+        card("Month to date", "summary.month_to_date_usd", summary_json["month_to_date_usd"],
+             "exact + estimated", f"{month}-01 to {today.date()}"),
         card("Forecast for the month", "summary.forecast.month_end_usd", forecast["month_end_usd"],
-             f"forecast: {rate}/day x {forecast['days_left']:.1f} days left"),
-        card(f"Last month ({summary_json['last_month']})", "summary.last_month_usd",
-             summary_json["last_month_usd"]),
-        card("Unpriced, last 30 days", "summary.unpriced.unpriced_30d", unpriced["unpriced_30d"],
-             f"{unpriced['share']:.1%} of {unpriced['records_30d']:,} records"),
+             f"{rate}/day x {forecast['days_left']:.1f} days left", f"all of {month}"),
+        card("Last month", "summary.last_month_usd", summary_json["last_month_usd"],
+             "exact + estimated", f"{last}-01 to {last_end}"),
+        card("Unpriced records", "summary.unpriced.unpriced_30d", unpriced["unpriced_30d"],
+             f"{unpriced['share']:.1%} of {unpriced['records_30d']:,} records", window),
     ]  # fmt: skip
 
 
-def _total_cards(spend_json: dict) -> list[str]:
+def _total_cards(spend_json: dict, period: str) -> list[str]:
     """The report's totals, by kind: exact, estimated (when the report has it), unpriced."""
     totals = spend_json["totals"]
     share = totals["unpriced_count"] / totals["count"] if totals["count"] else 0.0
@@ -275,29 +368,52 @@ def _total_cards(spend_json: dict) -> list[str]:
     if "estimated_usd" in totals:
         exact = Decimal(totals["cost_usd"] or 0) - Decimal(totals["estimated_usd"])
         cards += [
-            card("Bill estimate", "spend.totals.cost_usd", totals["cost_usd"], "exact + estimated"),
-            f"<div class=card><div class=k>Exact part</div><div class=v>{esc(money(exact))}</div>"
-            f"<div class=s><code>cost_usd - estimated_usd</code> priced records</div></div>",
+            card("Bill estimate", "spend.totals.cost_usd", totals["cost_usd"],
+                 "exact + estimated", period),
+            f'<div class=card title="cost_usd - estimated_usd in the JSON report"><div class=k>'
+            f"Exact part</div><div class=p>{esc(period)}</div><div class=v>{esc(money(exact))}"
+            f"</div><div class=s>priced from known prices</div></div>",
             card("Estimated part", "spend.totals.estimated_usd", totals["estimated_usd"],
-                 "estimated"),
+                 "deployments, private models, mapped hardware", period),
         ]  # fmt: skip
     else:
-        cards.append(card("Total spend", "spend.totals.cost_usd", totals["cost_usd"], "exact"))
+        cards.append(
+            card("Total spend", "spend.totals.cost_usd", totals["cost_usd"], "exact", period)
+        )
     cards += [
-        card("Records", "spend.totals.count", totals["count"]),
+        card("Records", "spend.totals.count", totals["count"], "predictions and trainings", period),
         card("Unpriced records", "spend.totals.unpriced_count", totals["unpriced_count"],
-             f"{share:.1%} of records; in no total"),
+             f"{share:.1%} of records; in no total", period),
     ]  # fmt: skip
     if "unpriced_cost_usd" in totals:
         cards.append(
-            card(
-                "Unpriced records could cost",
-                "spend.totals.unpriced_cost_usd",
-                totals["unpriced_cost_usd"],
-                "unpriced: a range, in no total",
-            )
-        )
+            card("Unpriced records could cost", "spend.totals.unpriced_cost_usd",
+                 totals["unpriced_cost_usd"], "a range, in no total", period)
+        )  # fmt: skip
     return cards
+
+
+def _leaks_section(report: dict, context: dict) -> str:
+    """The largest insights of the report's period, each with what to do about it."""
+    found, items = context["leaks_found"], report["insights"]
+    intro = (
+        f"The {len(items)} largest of {found:,} findings in {esc(context['period'])}, largest "
+        f"dollars first. <code>replicost report insights</code> lists them all with their evidence."
+    )
+    if not items:
+        return f"<h2>Where the money leaks</h2><p>No finding in {esc(context['period'])}.</p>"
+    rows = "".join(
+        f"<tr><td>{esc(item['title'])}</td>"
+        f"<td class=n>{_span('usd', item['usd'], f'insights.insights.{i}.usd')}<br>"
+        f"<span class=muted>{esc(USD_KIND_LABELS.get(item['usd_kind'], item['usd_kind']))}</span></td>"
+        f"<td class=act>{esc(item['action'])}</td></tr>"
+        for i, item in enumerate(items)
+    )
+    return (
+        f"<h2>Where the money leaks</h2><p class=muted>{intro}</p><table id=leaks class=leaks>"
+        f"<thead><tr><th>Finding</th><th class=n>Amount</th><th>What to do</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def _unpriced_section(spend_json: dict) -> str:
@@ -320,11 +436,11 @@ def _unpriced_section(spend_json: dict) -> str:
         )
     return (
         f"<h2>Unpriced records</h2><p>{spend_json['unpriced']['count']:,} records have no known "
-        f"price (<code>spend.unpriced.count</code>): they add nothing to any figure above. Add "
+        f"price: they add nothing to any figure above. Add "
         f"these lines to your pricing file (<code>--pricing FILE</code>; check it with "
         f"<code>replicost pricing validate FILE</code>) and run the report again.{_fix_command(spend_json)}</p>"
-        f"<table id=unpriced><thead><tr><th>reason</th><th class=n>count</th>"
-        f"<th>pricing lines that would fix it</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<table id=unpriced><thead><tr><th>Why it has no price</th><th class=n>Records</th>"
+        f"<th>Pricing lines that would fix it</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 

@@ -226,6 +226,14 @@ def test_the_html_report_keeps_its_data_and_sort_script_in_a_browser(synced, tmp
         sort = "document.querySelector('#spend th:nth-child(1)').getAttribute('aria-sort')"
         assert browser.evaluate(sort) == "ascending"  # the sort script ran (was swallowed)
         assert after != before and sorted(after) == sorted(before)
+        # "Where the money leaks" shows the insights' texts (error classes, names) as text
+        leaks = browser.evaluate(
+            "[...document.querySelectorAll('#leaks tbody tr')].map(r => r.textContent)"
+        )
+        titles = [item["title"] for item in data["insights"]["insights"]]
+        assert leaks and all(any(t in row for row in leaks) for t in titles)
+        markup = "document.querySelectorAll('#leaks script, #leaks img, #leaks a').length"
+        assert browser.evaluate(markup) == 0
         assert browser.problems() == []
 
 

@@ -54,7 +54,7 @@ def shown(key: str, value) -> str:
     """How the page should show a JSON figure: money in cents, counts with separators."""
     if value is None:
         return "—"  # a null figure (no priced record in the group), never "$0.00"
-    if key.endswith("_usd") or key in ("low", "high"):
+    if key.endswith("_usd") or key in ("usd", "low", "high"):
         amount = Decimal(value)
         if 0 < amount < Decimal("0.01"):
             return "<$0.01"  # the page's rule for a non-zero amount below a cent
@@ -70,7 +70,7 @@ FIGURES = """[...document.querySelectorAll('[data-key]')].map(e => ({
 
 COLUMN = """(name) => {
     const table = document.getElementById('spend');
-    const index = [...table.tHead.rows[0].cells].findIndex(c => c.textContent === name);
+    const index = [...table.tHead.rows[0].cells].findIndex(c => c.dataset.column === name);
     return [...table.tBodies[0].rows].map(r => r.cells[index].dataset.value);
 }"""
 
@@ -84,6 +84,7 @@ def test_the_page_in_a_real_browser_shows_the_json_reports_figures(setup):
     data = {
         "spend": cli_json("report", "spend", "--format", "json", *args),
         "summary": cli_json("report", "summary", "--format", "json", "--now", NOW, *args),
+        "insights": cli_json("report", "insights", "--format", "json", "--top", "5", *args),
     }
     # the JSON report's total is the hand-computed one: the records, and the always-on
     # deployment's floor (it ran no prediction, so its floor is all of its cost)
@@ -119,8 +120,11 @@ def test_the_page_in_a_real_browser_shows_the_json_reports_figures(setup):
         assert len(bars) == 4 and all(n > 0 for n in bars)
         # the table sorts by a column, both ways
         browser.evaluate("document.querySelector('#spend th:nth-child(7)').click()")
-        header = browser.evaluate("document.querySelector('#spend th:nth-child(7)').textContent")
-        assert header == "cost_usd"
+        header = browser.evaluate(
+            "(h => [h.textContent, h.dataset.column, h.title])"
+            "(document.querySelector('#spend th:nth-child(7)'))"
+        )
+        assert header == ["Cost", "cost_usd", "cost_usd in the JSON report"]
         up = [
             Decimal(v or 0) for v in browser.evaluate(f"({COLUMN})('cost_usd')")
         ]  # null sorts as 0
@@ -205,3 +209,66 @@ def test_an_empty_database_is_a_report_not_an_error(tmp_path):
     for name in ("e.png", "e.svg"):
         argv = ["report", "spend", "--by", "day,model", "--chart", str(tmp_path / name)]
         assert run_cli(*argv, "--db", db).code == 0
+
+
+PAGE_READING = """(() => {
+    const text = (e) => e ? e.textContent.trim() : null;
+    const cards = [...document.querySelectorAll('.card')].map(c => ({
+        label: text(c.querySelector('.k')), period: text(c.querySelector('.p')),
+        value: text(c.querySelector('.v')), tip: c.title}));
+    const leaks = [...document.querySelectorAll('#leaks tbody tr')].map(
+        r => [...r.cells].map(c => c.textContent.trim()));
+    const rows = [...document.querySelectorAll('#spend tbody tr')].map(r => ({
+        uptime: r.classList.contains('uptime'), text: r.textContent,
+        count: r.cells[4].dataset.value, cost: r.cells[6].dataset.value}));
+    const headings = [...document.querySelectorAll('h2, h3')].map(h => h.textContent);
+    return {cards, leaks, rows, headings, text: document.body.innerText};
+})()"""
+
+
+def test_the_page_reads_for_a_manager(setup):
+    """A period on every headline figure, the leaks with their actions, labels for people (JSON
+    keys only as tooltips), uptime rows named, no empty range."""
+    chromium, why = find_chromium()
+    if chromium is None:
+        pytest.skip(why)
+    directory, args = setup
+    page = write_report(directory, args)
+    days = [
+        row["day"]
+        for row in cli_json("report", "spend", "--by", "day", "--format", "json", *args)["rows"]
+    ]
+    leaks = cli_json("report", "insights", "--format", "json", "--top", "5", *args)["insights"]
+    with Browser(chromium) as browser:
+        browser.open(page)
+        seen = browser.evaluate(PAGE_READING)
+        shot = browser.screenshot(directory / "manager.png")
+        assert browser.problems() == []
+    whole = f"{min(days)} to {max(days)}"
+    periods = {card["label"]: card["period"] for card in seen["cards"]}
+    # --now 2025-03-20: this month, last month and the 30 days ending today, by hand
+    assert periods["Month to date"] == "2025-03-01 to 2025-03-20"
+    assert periods["Last month"] == "2025-02-01 to 2025-02-28"
+    assert periods["Forecast for the month"] == "all of 2025-03"
+    assert periods["Bill estimate"] == periods["Records"] == whole
+    assert all(card["period"] for card in seen["cards"]), seen["cards"]  # every headline figure
+    assert f"The whole report: {whole}" in seen["headings"]
+    assert [card["tip"] for card in seen["cards"] if card["label"] == "Bill estimate"] == [
+        "spend.totals.cost_usd in the JSON report"
+    ]
+    # the leaks, with what to do, as `report insights` finds them
+    assert "Where the money leaks" in seen["headings"]
+    assert leaks, "the hand-made account has an always-on deployment that ran nothing"
+    assert [row[0] for row in seen["leaks"]] == [leak["title"] for leak in leaks]
+    assert [row[2] for row in seen["leaks"]] == [leak["action"] for leak in leaks]
+    # JSON keys are tooltips, not text; no "$0.00 – $0.00" where nothing is unpriced
+    assert not re.search(r"\b\w+_usd\b|spend\.totals|summary\.", seen["text"])
+    assert "$0.00 – $0.00" not in seen["text"]
+    # uptime rows say what they are, and only they do
+    uptime = [row for row in seen["rows"] if row["uptime"]]
+    assert uptime and all("deployment uptime" in row["text"] for row in uptime)
+    assert all(row["count"] == "0" and row["cost"] for row in uptime)
+    assert not [r for r in seen["rows"] if not r["uptime"] and "deployment uptime" in r["text"]]
+    keep = os.environ.get("REPLICOST_SCREENSHOTS")
+    if keep:
+        shutil.copy(shot, Path(keep) / "html_report_manager.png")
