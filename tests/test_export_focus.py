@@ -214,3 +214,25 @@ def test_text_from_the_server_stays_one_csv_cell(tmp_path):
     models = sorted(r["x_model"] for r in rows)
     assert models == ["'" + formula, hostile]
     assert sorted(r["ResourceId"] for r in rows) == models
+
+
+def test_the_readme_duckdb_recipe_runs_and_adds_up(parquet):
+    """The README's DuckDB lines, run as written on this export (in a session that is not UTC)."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme.split("```sql\n-- DuckDB", 1)[1].split("```", 1)[0]
+    lines = block.splitlines()[1:]  # past the opening comment line
+    code = "\n".join(line for line in lines if not line.lstrip().startswith("--"))
+    folder = str(parquet.path.parent)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'America/New_York'")  # the recipe's SET must win over this
+    results = [
+        con.execute(statement.replace("'DIR/", f"'{folder}/")).fetchall()
+        for statement in code.split(";")
+        if statement.strip()
+    ]
+    by_month = {}
+    for month, _, usd in results[1]:
+        by_month[month] = by_month.get(month, Decimal(0)) + usd
+    february = sum((cost(r) for r in RECORDS if r[6].startswith("2025-02")), Decimal(0))
+    assert by_month == {"2025-02": february, "2025-03": parquet.billed_cost - february}
+    assert results[2][0][0] == len(UNPRICED_IDS)

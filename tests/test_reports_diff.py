@@ -232,3 +232,28 @@ def test_refusals_are_one_line(account):
     assert code == 2 and "cannot group by month" in err and "Traceback" not in err
     code, _, err = run_cli("report", "diff", "--base", "March", "--head", "2025-03", "--db", db)
     assert code == 2 and "--base 'March'" in err
+
+
+def test_by_tag_uses_the_config_rules(account, tmp_path):
+    db, prices = account
+    config = tmp_path / "config.toml"
+    config.write_text('[tags]\nflux = { model = "acme/flux-*" }\n')
+    report = diff(db, "tag", base="2025-02", head="2025-03", pricing_file=prices, config=config)
+    rows = {row["tag"]: row for row in report.to_dict()["rows"]}
+    # acme/flux-dev by hand: February t1 + p6, March p1 + p2
+    assert (rows["flux"]["base_usd"], rows["flux"]["head_usd"]) == ("0.436450", "0.010150")
+    assert rows["(untagged)"]["status"] == "new"
+
+
+def test_two_pricing_files_need_a_path_not_an_open_connection(account, tmp_path):
+    db, prices = account
+    from replicost.analytics.reports import open_priced
+
+    con = open_priced(db, pricing_file=prices)
+    try:
+        same = diff(con, "model", base="2025-02", head="2025-03")  # one set of prices: fine
+        assert same.to_dict()["totals"]["head_usd"] == "38.925513"
+        with pytest.raises(InputError, match="needs the database's path"):
+            diff(con, "model", base="2025-03", head="2025-03", pricing_base=prices)
+    finally:
+        con.close()

@@ -74,3 +74,18 @@ def test_spark_reads_the_focus_export(spark, exports):
     assert [(r["month"], r["usd"]) for r in by_month] == [("2025-02", february), ("2025-03", march)]
     unpriced = spark.read.parquet(str(focus.unpriced_path))
     assert unpriced.filter("BilledCost IS NULL AND x_cost_kind = 'unpriced'").count() == 2
+
+
+def test_the_readme_spark_recipe_runs(spark, exports, capsys):
+    """The README's Spark lines, run as written on these exports (DIR replaced)."""
+    from pathlib import Path
+
+    folder, focus = exports
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme.split("```python\n# Spark", 1)[1].split("```", 1)[0]
+    code = block.split("\n", 1)[1]  # past the opening comment line
+    code = code.replace('"DIR/focus.parquet"', repr(str(focus.path)))
+    code = code.replace('"DIR"', repr(str(folder / "records")))
+    exec(compile(code, "README.md (Spark recipe)", "exec"), {})
+    shown = capsys.readouterr().out
+    assert "gpu-a40-large" in shown and "sum(BilledCost)" in shown and "sum(cost_usd)" in shown

@@ -42,6 +42,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from replicost.billing.money import money_str
 from replicost.errors import InputError
 
@@ -264,6 +266,9 @@ def diff(
     base_period = base if isinstance(base, Period) else parse_period(base, "--base")
     head_period = head if isinstance(head, Period) else parse_period(head, "--head")
     base_pricing = pricing_base if pricing_base is not None else pricing_file
+    if isinstance(db, duckdb.DuckDBPyConnection) and pricing_base is not None:
+        # an open connection carries one set of prices (its views): both sides would read them
+        raise InputError("a diff of two pricing files needs the database's path, not a connection")
     base_groups, base_reasons = _side(db, dims, base_period, tz, base_pricing, config)
     head_groups, head_reasons = _side(db, dims, head_period, tz, pricing_file, config)
     rows = []
