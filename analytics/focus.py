@@ -20,6 +20,9 @@ the micro-dollar. The mapping, decided once here:
   billed seconds, images or tokens, `ListUnitPrice` their price (NULL for tokens, which have two
   prices, both in `SkuPriceDetails`, and for top-ups, which are a floor minus active time).
   `ResourceId` is the deployment the item ran on, or else its model.
+* Accounts: `BillingAccountId` is the Replicate username, `BillingAccountName` the account's name
+  (else the username), `BillingAccountType` User or Organization (Unknown when no sync described
+  the account). Provider, publisher and invoice issuer are Replicate; there is no invoice id.
 * replicost's own fields are `x_` columns (FOCUS's prefix for custom columns).
 
 Parquet keeps decimals and UTC timestamps typed; CSV writes Date/Time as ISO 8601 with a `Z`.
@@ -59,7 +62,10 @@ CREATE OR REPLACE TEMP VIEW focus_items AS
 SELECT
     cost_usd::DECIMAL(18,6) AS BilledCost,
     account AS BillingAccountId,
-    account AS BillingAccountName,
+    coalesce(account_name, account) AS BillingAccountName,
+    -- Replicate has user and organization accounts; an account no sync described is 'Unknown'
+    CASE account_type WHEN 'user' THEN 'User' WHEN 'organization' THEN 'Organization'
+        ELSE 'Unknown' END AS BillingAccountType,
     'USD' AS BillingCurrency,
     timezone('UTC', {month} + INTERVAL 1 MONTH) AS BillingPeriodEnd,
     timezone('UTC', {month}) AS BillingPeriodStart,
@@ -134,6 +140,8 @@ SELECT
     unpriced_low_usd::DECIMAL(18,6) AS x_unpriced_low,
     unpriced_high_usd::DECIMAL(18,6) AS x_unpriced_high
 FROM bill_items
+LEFT JOIN (SELECT account AS account_key, type AS account_type, name AS account_name FROM accounts)
+    ON account_key = account
 """.format(
     month=_MONTH,
     day=_DAY,

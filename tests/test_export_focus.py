@@ -143,6 +143,9 @@ def test_every_bill_item_once_and_the_costs_by_hand(parquet):
     by_hand = sum((cost(r) for r in RECORDS), Decimal(0)) + sum(UPTIME_DAYS.values())
     assert sum(r["BilledCost"] for r in priced) == by_hand == parquet.billed_cost
     assert parquet.rows == len(priced) and parquet.unpriced_rows == len(unpriced) == 2
+    assert {(r["BillingAccountId"], r["BillingAccountType"]) for r in priced} == {
+        ("acme", "Organization")
+    }
     for row in unpriced:
         assert Decimal(0) < row["x_unpriced_low"] <= row["x_unpriced_high"]
 
