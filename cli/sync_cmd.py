@@ -75,6 +75,16 @@ from .options import INSTANT, WHEN_METAVAR, FiniteFloat, db_option, examples
     "past it is retried like a timeout.",
 )
 @click.option(
+    "--max-response-mb",
+    "max_response_mb",
+    type=click.IntRange(1, 4096),
+    default=32,
+    show_default=True,
+    metavar="MIB",
+    help="Most MiB one response's body may hold, decompressed (Replicate's pages of 100 records "
+    "are well under 1 MiB); past it the sync stops with exit 1, committed pages kept.",
+)
+@click.option(
     "--only",
     default=None,
     metavar="LIST",
@@ -91,6 +101,7 @@ def sync(
     requests_per_minute: int,
     deadline: float,
     request_deadline: float,
+    max_response_mb: int,
     only: str | None,
     quiet: bool,
 ) -> None:
@@ -108,6 +119,7 @@ def sync(
         requests_per_minute=requests_per_minute,
         deadline=deadline,
         request_deadline=request_deadline,
+        max_response_bytes=max_response_mb * 2**20,
         only=resources,
         progress=make_progress(quiet),
     )

@@ -27,6 +27,7 @@ import httpx
 from replicost import __version__
 from replicost.client import base_url as base_urls
 from replicost.client.base_url import DEFAULT_BASE_URL
+from replicost.client.bounded import ACCEPTED_ENCODINGS, DEFAULT_MAX_RESPONSE_BYTES
 from replicost.client.deadline import DEFAULT_REQUEST_DEADLINE, Deadlines
 from replicost.client.errors import BadResponseError, NotFoundError
 from replicost.client.paging import (
@@ -225,6 +226,7 @@ class ReplicateClient:
         on_retry: Callable[[str], None] | None = None,
         request_deadline: float = DEFAULT_REQUEST_DEADLINE,
         deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         token = clean_token(token or os.environ.get("REPLICATE_API_TOKEN"))
         register_secret(token)
@@ -236,7 +238,10 @@ class ReplicateClient:
         self._root_confirmed = False  # set by the first 2xx: a later 404 is about a record
         self.retry = retry or RetryPolicy()
         # one response's deadline, and the whole client's (a sync's): counted from now
-        self.deadlines = Deadlines(request_deadline, deadline, clock=self.retry.clock)
+        # and its size, decoded (client/bounded.py)
+        self.deadlines = Deadlines(
+            request_deadline, deadline, clock=self.retry.clock, max_body_bytes=max_response_bytes
+        )
         self.stats = RequestStats()
         self.budget = RequestBudget(requests_per_minute, clock=self.retry.clock)
         self._on_retry = on_retry
@@ -244,6 +249,7 @@ class ReplicateClient:
         self._headers = {
             "Authorization": f"Bearer {token}",
             "User-Agent": f"replicost/{__version__}",
+            "Accept-Encoding": ACCEPTED_ENCODINGS,  # the encodings bounded.py decodes itself
         }
         self._limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections

@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from replicost.client.bounded import DEFAULT_MAX_RESPONSE_BYTES, bound
 from replicost.client.errors import DeadlineError
 
 DEFAULT_REQUEST_DEADLINE = 60.0  # seconds for one whole response (headers and body)
@@ -39,6 +40,8 @@ class Deadlines:
     overall_seconds: float | None = None
     clock: Callable[[], float] = time.monotonic
     overall_at: float | None = None
+    # the other bound of one response: its size, decoded (client/bounded.py)
+    max_body_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
     def __post_init__(self) -> None:
         for name in ("request_seconds", "overall_seconds"):
@@ -97,7 +100,8 @@ class Deadlines:
         *,
         asynchronous: bool = False,
     ) -> None:
-        """Make reading `response`'s body raise once the clock passes `until`."""
+        """Make reading `response`'s body raise once the clock passes `until`, or once it
+        passes `max_body_bytes` decoded (`ResponseTooLargeError`, client/bounded.py)."""
         stream = response.stream
         if asynchronous:
             assert isinstance(stream, httpx.AsyncByteStream)
@@ -105,6 +109,7 @@ class Deadlines:
         else:
             assert isinstance(stream, httpx.SyncByteStream)
             response.stream = _Guarded(stream, self, request, until, overall)
+        bound(response, request, self.max_body_bytes, asynchronous=asynchronous)
 
 
 class _Guard:

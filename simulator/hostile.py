@@ -17,8 +17,10 @@ instances is served as is); GET /models/... is 404.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+INVALID_MARK = "invalid-utf8:"  # a string starting so is served as bytes that are not UTF-8
 DEFAULT_BASE = (datetime.now(UTC) - timedelta(days=3)).replace(microsecond=0)
 
 
@@ -65,6 +68,11 @@ class HostileServer:
         self.retry_after: str | None = None  # the first predictions request gets a 429 with it
         self.username = "acme"  # the account's username as /account serves it (any text)
         self.deployments: list[dict[str, Any]] = []  # GET /deployments serves them as they are
+        # bodies that would take all memory, made on the fly (the server holds ~1 MiB of them):
+        self.bomb_page: int | None = None  # this predictions page: gzip unpacking to bomb_bytes
+        self.bomb_bytes = 2**30
+        self.padded_page: int | None = None  # this predictions page: padded to padding bytes
+        self.padding = 100 * 2**20
         self.requests: Counter[str] = Counter()
         self.stopping = threading.Event()
         self.lock = threading.Lock()
@@ -79,6 +87,27 @@ class HostileServer:
             results = self.deployments if route == "deployments" else []
             return {"results": results, "next": None, "previous": None}
         return None
+
+    def encode(self, body: Any) -> bytes:
+        """The JSON bytes of `body`; a string starting with `INVALID_MARK` is served as bytes that
+        are not UTF-8 (a lone continuation byte and an overlong form)."""
+        data = json.dumps(body).encode()
+        return re.sub(rb'"' + INVALID_MARK.encode() + rb'[^"]*"', b'"bad \x80\xc0\xaf bytes"', data)
+
+    def bomb(self, body: Any) -> Iterator[bytes]:
+        packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        yield packer.compress(self.encode(body))
+        block = b" " * 2**20
+        for _ in range(self.bomb_bytes // len(block)):
+            yield packer.compress(block)
+        yield packer.flush()
+
+    def padded(self, body: Any) -> Iterator[bytes]:
+        data = self.encode(body)
+        yield data
+        block = b" " * 2**20
+        for _ in range(max(0, self.padding - len(data)) // len(block)):
+            yield block
 
     def predictions(self, query: dict[str, str], base: str) -> dict[str, Any]:
         """One page of GET /predictions (newest first, created_after/created_before honoured)."""
@@ -133,6 +162,9 @@ def _handler(state: HostileServer) -> type[BaseHTTPRequestHandler]:
                 return self.reply(200, fixed)
             if route == "predictions":
                 body = state.predictions(query, f"http://{self.headers['Host']}")
+                page = int(query.get("page", "1"))
+                if page in (state.bomb_page, state.padded_page):
+                    return self.stream_page(body, bomb=page == state.bomb_page)
                 return self.reply(200, body, drip=state.drip_seconds)
             return self.reply(404, {"detail": "Not found."})
 
@@ -143,7 +175,7 @@ def _handler(state: HostileServer) -> type[BaseHTTPRequestHandler]:
             headers: dict[str, str] | None = None,
             drip: float | None = None,
         ) -> None:
-            data = json.dumps(body).encode()
+            data = state.encode(body)
             if drip is not None:
                 data += b" " * state.drip_padding
             self.send_response(status)  # adds the Date header
@@ -163,6 +195,24 @@ def _handler(state: HostileServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.flush()
                     time.sleep(drip)
             except OSError:  # the client gave up on us: that is the point
+                self.close_connection = True
+
+        def stream_page(self, body: Any, *, bomb: bool) -> None:
+            """A page with no Content-Length (chunked): gzip unpacking to `bomb_bytes`, or padded
+            with spaces to `padding` bytes; generated as it is sent, until the client hangs up."""
+            pieces = state.bomb(body) if bomb else state.padded(body)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            if bomb:
+                self.send_header("Content-Encoding", "gzip")
+            self.end_headers()
+            try:
+                for piece in pieces:
+                    if piece:
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.write(b"0\r\n\r\n")
+            except OSError:  # the client stopped reading: that is the point
                 self.close_connection = True
 
     return Handler

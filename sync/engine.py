@@ -22,6 +22,7 @@ import duckdb
 import httpx
 
 from replicost.client import DEFAULT_REQUESTS_PER_MINUTE, ReplicateClient, RetryPolicy
+from replicost.client.bounded import DEFAULT_MAX_RESPONSE_BYTES
 from replicost.client.deadline import DEFAULT_REQUEST_DEADLINE
 from replicost.errors import InputError, ReplicostError
 from replicost.escape import terminal
@@ -157,11 +158,14 @@ def sync_account(
     retry: RetryPolicy | None = None,
     deadline: float | None = DEFAULT_DEADLINE,
     request_deadline: float = DEFAULT_REQUEST_DEADLINE,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> SyncSummary:
     """Sync the token's account into the database at `db`; return what was done.
 
     `deadline`: seconds the whole sync may take (None: no limit); `request_deadline`: seconds one
-    whole response may take, however slowly its body arrives (retried like a timeout).
+    whole response may take, however slowly its body arrives (retried like a timeout);
+    `max_response_bytes`: the most bytes one response's body may hold, decompressed (past it the
+    sync stops with one line; client/bounded.py).
     """
     if concurrency < 1:
         raise InputError("--concurrency must be at least 1")
@@ -180,6 +184,7 @@ def sync_account(
         on_retry=progress.retry,
         request_deadline=request_deadline,
         deadline=deadline,
+        max_response_bytes=max_response_bytes,
     )
     request = SyncRequest(full=full, since=since, concurrency=concurrency)
     path = Path(db or default_db_path())
