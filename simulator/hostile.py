@@ -139,83 +139,87 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+class _Handler(BaseHTTPRequestHandler):
+    """One request to the hostile server; `state` is the account it serves (set per server)."""
+
+    protocol_version = "HTTP/1.1"
+    state: HostileServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        parts = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        route = parts.path.rstrip("/").removeprefix("/v1/")
+        with self.state.lock:
+            self.state.requests[route] += 1
+            first_listing = route == "predictions" and self.state.requests[route] == 1
+        if self.headers.get("Authorization") != f"Bearer {self.state.token}":
+            return self.reply(401, {"detail": "Invalid token."})
+        if route == "predictions" and first_listing and self.state.retry_after is not None:
+            return self.reply(429, {"detail": "slow down"}, {"Retry-After": self.state.retry_after})
+        fixed = self.state.fixed_answer(route)
+        if fixed is not None:
+            return self.reply(200, fixed)
+        if route == "predictions":
+            body = self.state.predictions(query, f"http://{self.headers['Host']}")
+            page = int(query.get("page", "1"))
+            if page in (self.state.bomb_page, self.state.padded_page):
+                return self.stream_page(body, bomb=page == self.state.bomb_page)
+            return self.reply(200, body, drip=self.state.drip_seconds)
+        return self.reply(404, {"detail": "Not found."})
+
+    def reply(
+        self,
+        status: int,
+        body: Any,
+        headers: dict[str, str] | None = None,
+        drip: float | None = None,
+    ) -> None:
+        data = self.state.encode(body)
+        if drip is not None:
+            data += b" " * self.state.drip_padding
+        self.send_response(status)  # adds the Date header
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if drip is None:
+            self.wfile.write(data)
+            return
+        try:
+            for position in range(len(data)):
+                if self.state.stopping.is_set():
+                    return
+                self.wfile.write(data[position : position + 1])
+                self.wfile.flush()
+                time.sleep(drip)
+        except OSError:  # the client gave up on us: that is the point
+            self.close_connection = True
+
+    def stream_page(self, body: Any, *, bomb: bool) -> None:
+        """A page with no Content-Length (chunked): gzip unpacking to `bomb_bytes`, or padded
+        with spaces to `padding` bytes; generated as it is sent, until the client hangs up."""
+        pieces = self.state.bomb(body) if bomb else self.state.padded(body)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        if bomb:
+            self.send_header("Content-Encoding", "gzip")
+        self.end_headers()
+        try:
+            for piece in pieces:
+                if piece:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        except OSError:  # the client stopped reading: that is the point
+            self.close_connection = True
+
+
 def _handler(state: HostileServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802
-            parts = urlsplit(self.path)
-            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-            route = parts.path.rstrip("/").removeprefix("/v1/")
-            with state.lock:
-                state.requests[route] += 1
-                first_listing = route == "predictions" and state.requests[route] == 1
-            if self.headers.get("Authorization") != f"Bearer {state.token}":
-                return self.reply(401, {"detail": "Invalid token."})
-            if route == "predictions" and first_listing and state.retry_after is not None:
-                return self.reply(429, {"detail": "slow down"}, {"Retry-After": state.retry_after})
-            fixed = state.fixed_answer(route)
-            if fixed is not None:
-                return self.reply(200, fixed)
-            if route == "predictions":
-                body = state.predictions(query, f"http://{self.headers['Host']}")
-                page = int(query.get("page", "1"))
-                if page in (state.bomb_page, state.padded_page):
-                    return self.stream_page(body, bomb=page == state.bomb_page)
-                return self.reply(200, body, drip=state.drip_seconds)
-            return self.reply(404, {"detail": "Not found."})
-
-        def reply(
-            self,
-            status: int,
-            body: Any,
-            headers: dict[str, str] | None = None,
-            drip: float | None = None,
-        ) -> None:
-            data = state.encode(body)
-            if drip is not None:
-                data += b" " * state.drip_padding
-            self.send_response(status)  # adds the Date header
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            if drip is None:
-                self.wfile.write(data)
-                return
-            try:
-                for position in range(len(data)):
-                    if state.stopping.is_set():
-                        return
-                    self.wfile.write(data[position : position + 1])
-                    self.wfile.flush()
-                    time.sleep(drip)
-            except OSError:  # the client gave up on us: that is the point
-                self.close_connection = True
-
-        def stream_page(self, body: Any, *, bomb: bool) -> None:
-            """A page with no Content-Length (chunked): gzip unpacking to `bomb_bytes`, or padded
-            with spaces to `padding` bytes; generated as it is sent, until the client hangs up."""
-            pieces = state.bomb(body) if bomb else state.padded(body)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Transfer-Encoding", "chunked")
-            if bomb:
-                self.send_header("Content-Encoding", "gzip")
-            self.end_headers()
-            try:
-                for piece in pieces:
-                    if piece:
-                        self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
-                self.wfile.write(b"0\r\n\r\n")
-            except OSError:  # the client stopped reading: that is the point
-                self.close_connection = True
-
-    return Handler
+    return type("Handler", (_Handler,), {"state": state})
 
 
 @contextmanager
