@@ -257,3 +257,14 @@ def test_two_pricing_files_need_a_path_not_an_open_connection(account, tmp_path)
             diff(con, "model", base="2025-03", head="2025-03", pricing_base=prices)
     finally:
         con.close()
+
+
+def test_a_time_zone_moves_both_sides_as_it_moves_spend(account):
+    """p6 (2025-02-28 23:00 UTC) is in February in UTC and in March in Tokyo."""
+    db, prices = account
+    report = diff(db, "model", base="2025-02", head="2025-03", tz="Asia/Tokyo", pricing_file=prices)
+    for side, period in (("base", report.base), ("head", report.head)):
+        spend = spend_total(db, prices, period, "--tz", "Asia/Tokyo")
+        assert report.to_dict()["totals"][f"{side}_usd"] == spend["totals"]["cost_usd"]
+    flux = next(r for r in report.rows if r.key == ("acme/flux-dev",))
+    assert flux.base.cost_micro == micro("0.435")  # t1 only: p6 moved to March
