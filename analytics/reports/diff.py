@@ -25,7 +25,9 @@ volume and mix are the sums over its families, rounded once to the micro-dollar 
 its price is the exact remainder, delta - volume - mix, so it carries those two roundings (at most
 one micro-dollar). Each record's cost is rounded to the micro-dollar before it is added up, so a
 meter's average price per second moves a little with the records' lengths: over thousands of
-records that rounding shows as a small price effect even when no price changed. Unpriced items have no quantity or cost on either side: they are counted and
+records that rounding shows as a small price effect even when no price changed Tokens are
+counted input and output together (each has its own price), so a change in their ratio shows as
+price too. Unpriced items have no quantity or cost on either side: they are counted and
 their reasons listed per side, never summed as $0. A group with items but none priced on a side
 has no delta (null in JSON, "unpriced" in tables): its change is unknown. The totals are the
 priced bill's (each side's equals `report spend`), so they include such a group's priced side.
