@@ -57,8 +57,8 @@ def serve_forever(predictions: int, latency_ms: float, rate_limit: float | None)
         rate_limit_rpm=rate_limit,
         cache_records=predictions + 1000,
     )
-    app.warm()  # render every record now: the clients are measured, not the simulator
     server = SimulatorServer(app)
+    app.warm(base=server.origin)  # render every record now: the clients are measured, not it
     print(server.base_url, flush=True)
     server.serve_forever()
 

@@ -51,9 +51,9 @@ def serve_forever(
         rate_limit_rpm=rate_limit,
         **({} if cold else {"cache_records": predictions + 1000}),
     )
-    if not cold:
-        app.warm()
     server = SimulatorServer(app)
+    if not cold:
+        app.warm(base=server.origin)
     print(server.base_url, flush=True)
     server.serve_forever()
 

@@ -254,22 +254,24 @@ def serve(
         no_aborted=no_aborted,
     )
     app.cache_records = cache_records
-    if warm:
-        click.echo(f"warmed {app.warm()} predictions", err=True)
     if dump:
         rows = _write_dump(app.account, dump)
         click.echo(f"wrote {rows} ground-truth rows to {dump}", err=True)
     app.account.follow_real_time()
-    _serve_until_interrupted(app, host, port, token)
+    _serve_until_interrupted(app, host, port, token, warm)
 
 
-def _serve_until_interrupted(app: SimulatorApp, host: str, port: int, token: str | None) -> None:
+def _serve_until_interrupted(
+    app: SimulatorApp, host: str, port: int, token: str | None, warm: bool
+) -> None:
     from replicost.simulator import SimulatorServer
 
     try:
         server = SimulatorServer(app, host, port)
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    if warm:  # with the address, so the cached records' links point here already
+        click.echo(f"warmed {app.warm(base=server.origin)} predictions", err=True)
     click.echo(server.base_url)
     host_url = server.base_url.removesuffix("/v1")
     click.echo(

@@ -137,7 +137,8 @@ class SimulatorApp(CatalogRoutes):
             if rate_limit_rpm
             else None
         )
-        self._cache: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+        # (kind, index) -> (bytes, source, the address its links point at; None: Replicate's)
+        self._cache: OrderedDict[tuple, tuple[bytes, str, str | None]] = OrderedDict()
         self._ids: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._cache_lock = threading.Lock()
         # (method, number of path segments) -> [(pattern, route name, handler)], "*" = a param
@@ -179,17 +180,18 @@ class SimulatorApp(CatalogRoutes):
 
         return AsyncSimulatorTransport(self)
 
-    def warm(self, records: int | None = None) -> int:
+    def warm(self, records: int | None = None, base: str | None = None) -> int:
         """Serialize the newest `records` predictions into the cache now; returns how many.
 
         Generating a record costs tens of microseconds of Python; a benchmark that wants to
-        measure a sync, not the simulator, warms the records it will page through first.
+        measure a sync, not the simulator, warms the records it will page through first, with
+        the address it will serve them on (`SimulatorServer.origin`), so their links are ready.
         """
         now = self.account.now_ns()
         count = self.account.count("prediction")
         wanted = min(count, self.cache_records if records is None else records)
         for index in range(count - 1, count - 1 - wanted, -1):
-            self._record_bytes("prediction", index, now)
+            self._record_bytes("prediction", index, now, base)
         return wanted
 
     def _limiter_clock(self) -> float:
@@ -263,7 +265,8 @@ class SimulatorApp(CatalogRoutes):
             response = handler(params, _parse_query(query), body, base)
         except ApiError as exc:
             return exc.response()
-        response.body = links.localize(response.body, base)  # every link on this address
+        if not response.local:
+            response.body = links.localize(response.body, base)  # every link on this address
         if fault == fault_kinds.DROP:
             response.fault = fault
         elif fault == fault_kinds.TRUNCATE:
@@ -328,21 +331,29 @@ class SimulatorApp(CatalogRoutes):
         return "unknown", None, ()
 
     # ----- records and pages -------------------------------------------------------------
-    def _record_bytes(self, kind: str, index: int, now_ns: int) -> tuple[bytes, str]:
+    def _record_bytes(
+        self, kind: str, index: int, now_ns: int, base: str | None
+    ) -> tuple[bytes, str]:
+        """A record as served to `base` (its links on that address), cached once it is final."""
         key = (kind, index)
         cached = self._cache.get(key)
-        if cached is not None:
-            return cached
+        if cached is not None and cached[2] in (base, None):
+            data, source = cached[0], cached[1]
+            if cached[2] != base:  # warmed without an address: its links move here once
+                data = links.localize(data, base or "")
+                with self._cache_lock:
+                    self._cache[key] = (data, source, base)
+            return data, source
         plan = self.account.plan(kind, index)
         record, stable = self.account.render(plan, now_ns, list_item=True)
-        data = orjson.dumps(record)
+        data = links.localize(orjson.dumps(record), base) if base else orjson.dumps(record)
         source = plan.source or ""
         with self._cache_lock:
             if stable and len(data) <= _CACHEABLE_BYTES:
                 # orjson's bytes keep their 8 KB working buffer (tracemalloc: 8,000 B for a
                 # 780-byte record); an exact copy makes the cache 10x smaller (1M records: ~1 GB)
                 data = bytes(memoryview(data))
-                self._cache[key] = (data, source)
+                self._cache[key] = (data, source, base)
                 if len(self._cache) > self.cache_records:
                     self._cache.popitem(last=False)
             self._ids[(kind, plan.id)] = index
@@ -384,7 +395,7 @@ class SimulatorApp(CatalogRoutes):
         picked: list[tuple[int, bytes]] = []
         more = False
         for index in indices:
-            data, source_value = self._record_bytes(kind, index, now)
+            data, source_value = self._record_bytes(kind, index, now, base)
             if web_only and source_value != "web":
                 continue
             if len(picked) == PAGE_SIZE:
@@ -415,7 +426,7 @@ class SimulatorApp(CatalogRoutes):
                 b"]}",
             )
         )
-        return SimulatedResponse(200, body)
+        return SimulatedResponse(200, body, local=True)  # its records' links are here already
 
     def _list_predictions(
         self, params: tuple[str, ...], query: dict[str, str], body: bytes, base: str

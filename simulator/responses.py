@@ -31,6 +31,7 @@ class SimulatedResponse:
     content_type: str = JSON
     headers: dict[str, str] = field(default_factory=dict)
     fault: str | None = None  # 'drop': send Content-Length of the full body, then close early
+    local: bool = False  # the body's links already point at the simulator (simulator/links.py)
 
 
 class ApiError(Exception):

@@ -87,7 +87,12 @@ class SimulatorServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}/v1"
+        return f"{self.origin}/v1"
+
+    @property
+    def origin(self) -> str:
+        """scheme://host:port: what the links in served records start with."""
+        return f"http://{self.host}:{self.port}"
 
     def start(self) -> SimulatorServer:
         """Serve in a background thread."""

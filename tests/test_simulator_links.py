@@ -176,3 +176,14 @@ def test_simulate_dump_takes_the_switches(tmp_path):
     rows = [orjson.loads(line) for line in dump.read_text().splitlines()]
     assert len(rows) == 440
     assert not {"failed", "canceled", "aborted"} & {row["status"] for row in rows}
+
+
+def test_cached_records_serve_their_links_on_whichever_address_asks():
+    for warm_base in (None, BASE, "http://elsewhere.test"):
+        app = make_app(predictions=300, trainings=0)
+        assert app.warm(base=warm_base) == 300
+        for base in (BASE, "http://other.test:1", BASE):  # alternating addresses
+            with client(app, base) as http:
+                for body, page in all_pages(http, "/predictions"):
+                    assert not [host for host in PRODUCTION_HOSTS if host.encode() in body]
+                    assert all(r["urls"]["get"].startswith(f"{base}/v1/") for r in page["results"])
