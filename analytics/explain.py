@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from replicost.billing import reasons
 from replicost.billing.pricing import BEGINNING, Catalog, LineIndex, load_catalog
 from replicost.errors import InputError
 
@@ -25,7 +26,8 @@ from .reports import ConfigLike, Database, load_config, money_str, priced_connec
 MICRO = Decimal("0.000001")
 _RECORD = """
 SELECT kind, id, account, model, version, deployment, status, created_at, predict_time, seconds,
-       seconds_estimated, hardware, basis, cost_usd, cost_kind, reason, billing_note, map_source,
+       seconds_estimated, hardware, basis, cost_usd, cost_kind, reason, reason_code, reason_subject,
+       billing_note, map_source,
        image_count, input_token_count, output_token_count, image_price, input_token_price,
        output_token_price, unit_price, unpriced_low_usd, unpriced_high_usd, quarantined
 FROM priced_records WHERE id = ?
@@ -200,6 +202,10 @@ def _assemble(
         "cost_usd": None if unpriced else money_str(record["cost_usd"]),
         "cost_kind": record["cost_kind"],
         "reason": record["reason"],
+        "reason_code": record["reason_code"],
+        "fix": reasons.fix(record["reason_code"], record["reason_subject"])
+        if record["reason_code"]
+        else None,
         "note": record["billing_note"],
         "unpriced_cost_usd": (
             {
@@ -249,6 +255,8 @@ def as_text(explained: dict[str, Any]) -> list[str]:
     lines.append(f"  cost {cost} ({explained['cost_kind']})")
     if explained["reason"]:
         lines.append(f"  reason: {explained['reason']}")
+        if explained["fix"]:
+            lines.append("  fix (pricing file): " + " / ".join(explained["fix"].splitlines()))
     if explained["unpriced_cost_usd"]:
         r = explained["unpriced_cost_usd"]
         lines.append(f"  could cost ${r['low']} to ${r['high']} (cheapest to dearest hardware)")

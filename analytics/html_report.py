@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from replicost.billing.reasons import pricing_fix
 from replicost.escape import json_for_script, xml_text
 
 from . import chart_draw
@@ -422,10 +421,10 @@ def _unpriced_section(spend_json: dict) -> str:
         return "<h2>Unpriced records</h2><p>None: every record has a price.</p>"
     rows = []
     for i, item in enumerate(reasons):
-        fix = pricing_fix(item["reason"])
+        fix = item.get("fix")
         if fix:
             lines = f"<pre>{esc(fix)}</pre>"
-        elif item["reason"].startswith("still "):
+        elif item.get("code") == "in_flight":
             lines = "<span class=muted>none: the next <code>replicost sync</code> prices it</span>"
         else:
             lines = "<span class=muted>no pricing line fixes this</span>"

@@ -17,25 +17,32 @@ from pathlib import Path
 
 import duckdb
 
+from replicost.billing import reasons
 from replicost.billing.pricing import Catalog, load_catalog
 
 from .reports import ConfigLike, Database, load_config, priced_connection
 
-# Shape: one row per (need, key): need is 'model', 'units', 'deployment' or 'hardware'; records,
-# predict seconds (NULL when none known), earliest created_at (UTC date text).
-_NEEDS = """
-SELECT CASE
-           WHEN reason LIKE '%no unit counts%' THEN NULL  -- missing counts, not missing prices
-           WHEN reason LIKE 'official model %' OR reason LIKE '%[units.%' THEN 'units'
-           WHEN reason LIKE '%add it under [models]%' THEN 'model'
-           WHEN reason LIKE '%[deployments]%' THEN 'deployment'
-           WHEN reason LIKE '%add it under [hardware]%' THEN 'hardware'
-       END AS need,
-       CASE
-           WHEN reason LIKE '%[deployments]%' THEN deployment
-           WHEN reason LIKE '%add it under [hardware]%' THEN hardware
-           ELSE model
-       END AS key,
+# What each pricing-file section prices, and the subject of a reason that names its key.
+_NEED = {"models": "model", "units": "units", "deployments": "deployment", "hardware": "hardware"}
+_KEY_SUBJECT = {"model": "model", "units": "model", "deployment": "deployment", "hardware": "sku"}
+
+
+def _needs_sql() -> str:
+    """Shape: one row per (need, key): need is 'model', 'units', 'deployment' or 'hardware' (the
+    section whose line fixes the reason, from billing.reasons); records, predict seconds (NULL when
+    none known), earliest created_at (UTC date text)."""
+    need_cases, key_cases = [], []
+    for code in reasons.REASONS:
+        section = reasons.fix_section(code)
+        if section in _NEED:
+            need = _NEED[section]
+            need_cases.append(f"WHEN '{code}' THEN '{need}'")
+            key_cases.append(
+                f"WHEN '{code}' THEN struct_extract(reason_subject, '{_KEY_SUBJECT[need]}')"
+            )
+    return f"""
+SELECT CASE reason_code {" ".join(need_cases)} END AS need,
+       CASE reason_code {" ".join(key_cases)} END AS key,
        count(*) AS records, sum(seconds) AS seconds,
        strftime(min(timezone('UTC', created_at)), '%Y-%m-%d') AS first_day
 FROM priced_records
@@ -59,7 +66,8 @@ class Need:
 
 def needs(con: duckdb.DuckDBPyConnection) -> list[Need]:
     return [
-        Need(n, k, int(r), float(s or 0), d) for n, k, r, s, d in con.execute(_NEEDS).fetchall()
+        Need(n, k, int(r), float(s or 0), d)
+        for n, k, r, s, d in con.execute(_needs_sql()).fetchall()
     ]
 
 

@@ -5,9 +5,12 @@ Deployments' always-on uptime, the top-ups above their predictions' active time,
 `cost_sql`, which prices the records themselves.
 """
 
+from replicost.billing import reasons
+
 # Shape: one row per (account, deployment, UTC day, hardware, min_instances); cost_usd is an
 # estimate (NULL with a reason when the hardware has no price).
-_UPTIME = """
+_UPTIME = (
+    """
 CREATE OR REPLACE TEMP VIEW deployment_uptime_costs AS
 WITH last_sync AS (
     SELECT coalesce(max(finished_at), now()) AS synced_until FROM sync_log WHERE status = 'succeeded'
@@ -45,13 +48,18 @@ SELECT account, deployment, day, hardware, min_instances,
        CAST(sum(micros) AS DECIMAL(38,0)) * 0.000001::DECIMAL(38,6) AS uptime_seconds,
        sum(round(min_instances * (CAST(micros AS DECIMAL(38,0)) * 0.000001::DECIMAL(38,6))
                  * usd_per_second, 6))::DECIMAL(18,6) AS cost_usd,
-       CASE WHEN bool_or(usd_per_second IS NULL) THEN
-           'no price in effect for hardware ' || hardware || '; add it under [hardware] in your pricing file'
-       END AS reason,
+       CASE WHEN bool_or(usd_per_second IS NULL) THEN 'deployment_hardware_unpriced' END
+           AS reason_code,
+       """
+    + reasons.subject_sql("reason_code", {"sku": "hardware", "deployment": "deployment"})
+    + " AS reason_subject,\n       "
+    + reasons.sentence_sql("reason_code", "reason_subject")
+    + """ AS reason,
        TRUE AS estimate
 FROM pieces
 GROUP BY account, deployment, day, hardware, min_instances
 """
+)
 
 # The bill's deployment rule: per deployment and UTC day, the larger of the always-on floor
 # (min_instances x time x price, from deployment_uptime_costs) and the active time of its

@@ -3,6 +3,8 @@
 Named constants, one per view or table group, each with a comment on the shape of its rows.
 """
 
+from replicost.billing import reasons
+
 _TABLES = """
 -- prices twice: exact decimals, and in nano-dollars (10^-9 USD; NULL if not whole) for integers
 CREATE OR REPLACE TEMP TABLE replicost_hardware_price (
@@ -164,7 +166,8 @@ LEFT JOIN replicost_hardware_price hp
 #                              no price in effect, and `reason` says so)
 #   second_nano                that price in nano-dollars when the integer path can take it
 #   has_unit_prices, *_price, *_nano, unit_integer_ok   the per-unit rule's prices (rule 3)
-#   reason                     why a finished record not priced per unit has no price (else NULL)
+#   reason_code, reason_day    why a finished record not priced per unit has no price (else NULL):
+#                              a code of billing/reasons.py; the day its subject names, if any
 #   lower_bound, billing_note  for records priced per second
 _RESOLUTION = """
 CREATE OR REPLACE TEMP VIEW replicost_resolution AS
@@ -173,16 +176,12 @@ WITH keyed AS (
            hardware, map_source, usd_per_second, nano_per_second, second_integer_ok,
            has_unit_prices, image_price, input_token_price, output_token_price,
            image_nano, input_token_nano, output_token_nano, unit_integer_ok,
+           -- reason codes (billing/reasons.py renders them): subjects are the key and the SKU
            CASE
-               WHEN hardware IS NOT NULL THEN
-                   'no price in effect for hardware ' || hardware || ' (model ' || model
-                   || '); add it under [hardware] in your pricing file'
-               WHEN has_unit_prices THEN
-                   'official model ' || model || ' bills per unit but this record has no unit '
-                   || 'counts (image_count, input_token_count, output_token_count) in its metrics'
-               ELSE 'no hardware known for model ' || model
-                   || '; add it under [models] in your pricing file'
-           END AS unpriced_reason,
+               WHEN hardware IS NOT NULL THEN 'hardware_unpriced'
+               WHEN has_unit_prices THEN 'no_unit_counts'
+               ELSE 'model_hardware_unknown'
+           END AS unpriced_reason, NULL::VARCHAR AS reason_day,
            visibility = 'private' AS lower_bound,
            CASE WHEN visibility = 'private' THEN
                'private model: Replicate also bills setup and idle time; this figure is a lower bound'
@@ -196,17 +195,11 @@ WITH keyed AS (
            hardware, NULL, usd_per_second, nano_per_second, second_integer_ok,
            FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
            CASE
-               WHEN hardware IS NULL AND first_release_at IS NULL THEN
-                   'no release of deployment ' || deployment || ' is known; add its hardware under '
-                   || '[deployments] "' || deployment || '" in your pricing file'
-               WHEN hardware IS NULL THEN
-                   'created before the earliest known release of deployment ' || deployment || ' ('
-                   || strftime(first_release_at, '%Y-%m-%d') || '); add its earlier hardware under '
-                   || '[deployments] "' || deployment || '" in your pricing file'
-               ELSE
-                   'no price in effect for hardware ' || hardware || ' (deployment ' || deployment
-                   || '); add it under [hardware] in your pricing file'
+               WHEN hardware IS NULL AND first_release_at IS NULL THEN 'deployment_unknown'
+               WHEN hardware IS NULL THEN 'before_first_release'
+               ELSE 'deployment_hardware_unpriced'
            END,
+           CASE WHEN hardware IS NULL THEN strftime(first_release_at, '%Y-%m-%d') END,
            TRUE,
            'deployment: Replicate bills instance uptime; this figure counts active time only'
     FROM replicost_deployment_segments
@@ -223,7 +216,8 @@ SELECT name, through_deployment, version, versioned, seg_from, seg_to,
        coalesce(output_token_price, 0)::DOUBLE AS output_token_price_double,
        -- what a record gets when the per-unit rule does not apply (every record of most keys)
        usd_per_second IS NOT NULL AS per_second,
-       CASE WHEN usd_per_second IS NULL THEN unpriced_reason END AS reason,
+       CASE WHEN usd_per_second IS NULL THEN unpriced_reason END AS reason_code,
+       CASE WHEN usd_per_second IS NULL THEN reason_day END AS reason_day,
        usd_per_second IS NOT NULL AND coalesce(lower_bound, FALSE) AS lower_bound,
        CASE WHEN usd_per_second IS NOT NULL THEN billing_note END AS billing_note,
        usd_per_second IS NOT NULL AND (through_deployment OR coalesce(lower_bound, FALSE)
@@ -278,27 +272,38 @@ records AS (
     -- field, so no cast, sum or division downstream can overflow or go negative because of it.
     -- (The first test passes every plausible record at once: NaN is above every number in
     -- DuckDB, so BETWEEN fails for it as for infinities and out-of-range values.)
+    -- field_problem is the reason code; field_name and field_value its subjects.
     SELECT *,
-        CASE
-            WHEN quarantine_reason IS NULL
-                 AND coalesce(seconds_raw BETWEEN 0 AND {max_seconds}, TRUE)
-                 AND coalesce(image_count BETWEEN 0 AND {max_count}, TRUE)
-                 AND coalesce(input_token_count BETWEEN 0 AND {max_count}, TRUE)
-                 AND coalesce(output_token_count BETWEEN 0 AND {max_count}, TRUE) THEN NULL
-            WHEN quarantine_reason IS NOT NULL THEN 'quarantined: ' || quarantine_reason
-            WHEN seconds_raw IS NOT NULL AND (isnan(seconds_raw) OR isinf(seconds_raw)
-                 OR seconds_raw < 0 OR seconds_raw > {max_seconds}) THEN
-                CASE WHEN from_duration THEN 'completed_at - started_at' ELSE 'predict_time' END
-                || ' of ' || CAST(seconds_raw AS VARCHAR) || ' seconds is not plausible '
-                || '(0 to {max_seconds} s); the record stays unpriced until it is corrected'
-            WHEN NOT coalesce(image_count BETWEEN 0 AND {max_count}, TRUE) THEN
-                'image_count ' || image_count || ' is not a plausible count (0 to {max_count})'
-            WHEN NOT coalesce(input_token_count BETWEEN 0 AND {max_count}, TRUE) THEN
-                'input_token_count ' || input_token_count || ' is not a plausible count (0 to {max_count})'
-            WHEN NOT coalesce(output_token_count BETWEEN 0 AND {max_count}, TRUE) THEN
-                'output_token_count ' || output_token_count || ' is not a plausible count (0 to {max_count})'
-        END AS field_problem
-    FROM scanned
+        CASE WHEN field_problem IN ('implausible_seconds', 'implausible_count') THEN
+            CASE WHEN field_problem = 'implausible_count' THEN
+                CASE WHEN NOT coalesce(image_count BETWEEN 0 AND {max_count}, TRUE) THEN 'image_count'
+                     WHEN NOT coalesce(input_token_count BETWEEN 0 AND {max_count}, TRUE)
+                         THEN 'input_token_count'
+                     ELSE 'output_token_count' END
+                 WHEN from_duration THEN 'completed_at - started_at' ELSE 'predict_time' END
+        END AS field_name,
+        CASE WHEN field_problem = 'implausible_seconds' THEN CAST(seconds_raw AS VARCHAR)
+             WHEN field_problem = 'implausible_count' THEN CAST(CASE
+                WHEN NOT coalesce(image_count BETWEEN 0 AND {max_count}, TRUE) THEN image_count
+                WHEN NOT coalesce(input_token_count BETWEEN 0 AND {max_count}, TRUE)
+                    THEN input_token_count
+                ELSE output_token_count END AS VARCHAR)
+        END AS field_value
+    FROM (
+        SELECT *,
+            CASE
+                WHEN quarantine_reason IS NULL
+                     AND coalesce(seconds_raw BETWEEN 0 AND {max_seconds}, TRUE)
+                     AND coalesce(image_count BETWEEN 0 AND {max_count}, TRUE)
+                     AND coalesce(input_token_count BETWEEN 0 AND {max_count}, TRUE)
+                     AND coalesce(output_token_count BETWEEN 0 AND {max_count}, TRUE) THEN NULL
+                WHEN quarantine_reason IS NOT NULL THEN 'quarantined'
+                WHEN seconds_raw IS NOT NULL AND (isnan(seconds_raw) OR isinf(seconds_raw)
+                     OR seconds_raw < 0 OR seconds_raw > {max_seconds}) THEN 'implausible_seconds'
+                ELSE 'implausible_count'
+            END AS field_problem
+        FROM scanned
+    )
 ),
 matched AS (
     SELECT r.*, res.per_second IS NOT NULL AS resolved,
@@ -309,7 +314,8 @@ matched AS (
            res.image_nano, res.input_token_nano, res.output_token_nano, res.unit_integer_ok,
            res.usd_per_second_double, res.image_price_double, res.input_token_price_double,
            res.output_token_price_double,
-           res.reason AS segment_reason, res.lower_bound AS segment_lower_bound,
+           res.reason_code AS segment_reason_code, res.reason_day AS segment_reason_day,
+           res.lower_bound AS segment_lower_bound,
            res.billing_note AS segment_billing_note, coalesce(res.estimated, FALSE) AS segment_estimated,
            -- seconds to the microsecond (at most {max_seconds} s: always fits a BIGINT)
            CASE WHEN field_problem IS NULL THEN CAST(round(seconds_raw * 1000000) AS BIGINT) END
@@ -425,7 +431,9 @@ ranged AS (
 -- the label inputs the labels below test for NULL, as flags a grouped row can carry too
 SELECT *, created_at IS NULL AS no_created_at, seconds_micro IS NULL AS no_seconds,
        image_count IS NULL AND input_token_count IS NULL AND output_token_count IS NULL
-           AS no_unit_counts
+           AS no_unit_counts,
+       CASE WHEN per_unit OR per_second THEN FALSE ELSE coalesce(list_contains(
+           (SELECT list(model) FROM replicost_official), model), FALSE) END AS official_model
 FROM ranged
 """
 
@@ -443,35 +451,43 @@ COST_KIND_LABEL = """CASE
         WHEN per_second THEN 'exact'
         ELSE 'unpriced'
     END"""
-REASON_LABEL = """CASE
+REASON_CODE_LABEL = """CASE
         WHEN per_unit OR per_second THEN NULL
         WHEN field_problem IS NOT NULL THEN field_problem
-        WHEN unit_too_big OR second_too_big THEN
-            'a cost over USD {max_usd} is not plausible (check predict_time and the unit counts)'
-        WHEN status_class = 3 THEN 'still ' || status || ' at the last sync; priced once it finishes'
-        WHEN no_created_at THEN 'no created_at recorded; cannot tell which price was in effect'
-        WHEN segment_per_second AND no_seconds THEN
-            status || ' with no predict_time and no started_at/completed_at: its billable time is '
-            || 'unknown'
-        WHEN resolved THEN segment_reason
-        WHEN deployment IS NOT NULL THEN
-            'no release of deployment ' || deployment || ' is known; add its hardware under '
-            || '[deployments] "' || deployment || '" in your pricing file'
-        WHEN model IS NULL THEN 'no model recorded; cannot tell what it ran on'
-        WHEN list_contains((SELECT list(model) FROM replicost_official), model)
-             AND status_class <> 2 AND no_unit_counts THEN
-            'official model ' || model || ' bills per output and this record counts none (no '
-            || 'image_count, input_token_count or output_token_count in its metrics): what it is '
-            || 'billed in is unknown, so it has no range'
-        WHEN list_contains((SELECT list(model) FROM replicost_official), model) THEN
-            'official model ' || model || ' bills per output and has no unit price; add its prices '
-            || 'under [units."' || model || '"] in your pricing file (see its Replicate page)'
-        ELSE 'no hardware known for model ' || model || '; add it under [models] in your pricing file'
+        WHEN unit_too_big OR second_too_big THEN 'implausible_cost'
+        WHEN status_class = 3 THEN 'in_flight'
+        WHEN no_created_at THEN 'no_created_at'
+        WHEN segment_per_second AND no_seconds THEN 'unknown_seconds'
+        WHEN resolved THEN segment_reason_code
+        WHEN deployment IS NOT NULL THEN 'deployment_unknown'
+        WHEN model IS NULL THEN 'no_model'
+        WHEN official_model AND status_class <> 2 AND no_unit_counts THEN 'no_output_counted'
+        WHEN official_model THEN 'official_unit_unpriced'
+        ELSE 'model_hardware_unknown'
     END"""
+# The subjects of a record's reason, by name (see billing/reasons.py SUBJECTS).
+_SUBJECT_VALUES = {
+    "model": "model",
+    "deployment": "deployment",
+    "sku": "hardware",
+    "day": "segment_reason_day",
+    "field": "field_name",
+    "value": "field_value",
+    "status": "status",
+    "problem": "quarantine_reason",
+}
+# reason_code, reason_subject and reason (the sentence) as SELECT items; DuckDB lets a later item
+# read an earlier item's alias, so the code is computed once.
+REASON_LABELS = (
+    f"{REASON_CODE_LABEL} AS reason_code,\n    "
+    f"{reasons.subject_sql('reason_code', _SUBJECT_VALUES)} AS reason_subject,\n    "
+    f"{reasons.sentence_sql('reason_code', 'reason_subject')} AS reason"
+)
 # Every column a label reads (what a grouping of {view}_steps keeps to label its groups).
 LABEL_INPUTS = """per_second, per_unit, hardware, segment_estimated, from_duration, field_problem,
        unit_too_big, second_too_big, status_class, status, no_created_at, segment_per_second,
-       no_seconds, no_unit_counts, resolved, segment_reason, deployment, model"""
+       no_seconds, no_unit_counts, resolved, segment_reason_code, segment_reason_day, deployment,
+       model, field_name, field_value, quarantine_reason, official_model"""
 
 # Shape: one row per record of {table}; see the module docstring for the rules.
 _RECORD_COSTS = f"""
@@ -495,7 +511,7 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
     END AS unit_price,
     input_token_count, output_token_count, image_count,
     input_token_price, output_token_price, image_price,
-    {REASON_LABEL} AS reason,
+    {REASON_LABELS},
     (per_unit OR per_second) AND NOT per_unit AND coalesce(segment_lower_bound, FALSE) AS lower_bound,
     CASE
         WHEN per_second THEN nullif(concat_ws('; ', segment_billing_note, CASE WHEN from_duration THEN
@@ -521,7 +537,8 @@ FROM {{view}}_steps
 """
 
 _RECORD_COLUMNS = """id, account, model, version, source, deployment, status, created_at,
-       predict_time, hardware, basis, unit, units, unit_price, cost_usd, reason, lower_bound, billing_note,
+       predict_time, hardware, basis, unit, units, unit_price, cost_usd, reason, reason_code,
+       reason_subject, lower_bound, billing_note,
        cost_kind, seconds, seconds_estimated, quarantined, unpriced_low_usd, unpriced_high_usd,
        input_token_count, output_token_count, image_count,
        input_token_price, output_token_price, image_price, map_source, error"""

@@ -70,7 +70,7 @@ from .cost_sql import (
     COST_KIND_LABEL,
     HARDWARE_LABEL,
     LABEL_INPUTS,
-    REASON_LABEL,
+    REASON_LABELS,
     unit_range_sql,
 )
 
@@ -342,7 +342,7 @@ def grouped_labels() -> tuple[str, str]:
     (hardware, basis, reason, cost_kind)."""
     labels = (
         f"{HARDWARE_LABEL} AS hardware, {BASIS_LABEL} AS basis, "
-        f"{REASON_LABEL.format(max_usd=MAX_RECORD_USD)} AS reason, {COST_KIND_LABEL} AS cost_kind"
+        f"{REASON_LABELS}, {COST_KIND_LABEL} AS cost_kind"
     )
     return LABEL_INPUTS, labels
 

@@ -246,5 +246,5 @@ def render_summary(result: Summary, console: Console) -> None:
     share = f"{result.unpriced_share:.1%}"
     line = f"  Unpriced, last 30 days: {result.unpriced_30d:,} of {result.records_30d:,} records ({share})"
     if result.unpriced_reasons:
-        line += ": " + "; ".join(f"{r} ({n})" for r, n in result.unpriced_reasons)
+        line += ": " + "; ".join(f"{r.reason} ({r.count})" for r in result.unpriced_reasons)
     print_note(console, line)

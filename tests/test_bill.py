@@ -248,8 +248,12 @@ def test_official_model_without_unit_price_is_told_to_add_units(tmp_path):
         models=[("google/imagen-9", True)],
     )
     report = reports.spend(db, "model")
-    ((reason, _),) = report.unpriced_reasons
-    assert '[units."google/imagen-9"]' in reason and "[models]" not in reason
+    (counted,) = report.unpriced_reasons
+    assert counted.code == "official_unit_unpriced" and counted.subject == {
+        "model": "google/imagen-9"
+    }
+    assert '[units."google/imagen-9"]' in counted.reason and "[models]" not in counted.reason
+    assert counted.fix.startswith('[units."google/imagen-9"]')
     # billed per output: its one image at the catalog's cheapest and dearest price per image
     images = [row.usd_per_unit for (_, unit), rows in pricing.load_catalog().units.items()
               if unit == "image" for row in rows]  # fmt: skip
@@ -307,7 +311,7 @@ def test_impossible_values_and_quarantine_are_unpriced_with_the_field_named(tmp_
         assert report.totals.cost_usd == Decimal("0.000900")  # only "fine": 4 s x 0.000225
         assert report.totals.unpriced_count == 5 and report.totals.quarantined_count == 1
         assert report.totals.predict_seconds >= 0
-    reasons = " | ".join(r for r, _ in report.unpriced_reasons)
+    reasons = " | ".join(r.reason for r in report.unpriced_reasons)
     assert "predict_time of 1e+308" in reasons and "predict_time of -5.0" in reasons
     assert "predict_time of nan" in reasons and "image_count 1000000000000000" in reasons
     assert "quarantined: created_at in the future" in reasons

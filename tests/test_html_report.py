@@ -18,7 +18,8 @@ from browser import Browser, find_chromium
 from cli_helpers import run_cli
 from test_reports_data import RECORDS, UPTIME_DAYS, build_db, cost, write_pricing
 
-from replicost.billing.reasons import SKU_PLACEHOLDER, pricing_fix
+from replicost.billing import reasons
+from replicost.billing.reasons import SKU_PLACEHOLDER
 
 NOW = "2025-03-20T12:00:00Z"
 
@@ -163,7 +164,9 @@ def test_the_suggested_pricing_lines_price_the_unpriced_records(setup):
     con.close()
     before = cli_json("report", "spend", "--format", "json", *args)
     reason = next(r for r in before["unpriced"]["reasons"] if "acme/mystery" in r["reason"])
-    fix = pricing_fix(reason["reason"])
+    assert reason["code"] == "model_hardware_unknown"
+    assert reason["subject"] == {"model": "acme/mystery"}
+    fix = reason["fix"]
     assert fix is not None and fix.startswith("[models]\n")
     text = write_report(directory, args).read_text()
     assert "&quot;acme/mystery&quot; = &quot;HARDWARE-SKU&quot;" in text  # shown on the page
@@ -178,24 +181,21 @@ def test_the_suggested_pricing_lines_price_the_unpriced_records(setup):
 
 
 def test_fixes_for_every_kind_of_reason():
-    assert pricing_fix(
-        "no price in effect for hardware gpu-x9 (model a/b); add it under [hardware] in your pricing file"
-    ).startswith('[hardware]\n# "gpu-x9" = ')
-    deployment = pricing_fix(
-        'no release of deployment acme/chat is known; add its hardware under [deployments] "acme/chat" in your pricing file'
-    )
+    hardware = reasons.fix("hardware_unpriced", {"sku": "gpu-x9", "model": "a/b"})
+    assert hardware.startswith('[hardware]\n# "gpu-x9" = ')
+    deployment = reasons.fix("deployment_unknown", {"deployment": "acme/chat"})
     assert deployment.startswith('[deployments]\n"acme/chat" = [{ hardware = ')
-    earlier = pricing_fix(
-        "created before the earliest known release of deployment acme/chat (2025-03-18); add its "
-        'earlier hardware under [deployments] "acme/chat" in your pricing file'
-    )
+    earlier = reasons.fix("before_first_release", {"deployment": "acme/chat", "day": "2025-03-18"})
     assert "before 2025-03-18" in earlier and '"acme/chat" = [' in earlier
-    units = pricing_fix(
-        "official model acme/tts bills per output and has no unit price; add its prices under "
-        '[units."acme/tts"] in your pricing file (see its Replicate page)'
-    )
+    units = reasons.fix("official_unit_unpriced", {"model": "acme/tts"})
     assert units.startswith('[units."acme/tts"]\n# image = ')
-    assert pricing_fix("still processing at the last sync; priced once it finishes") is None
+    assert reasons.fix("in_flight", {"status": "processing"}) is None
+    # every code renders a sentence naming its subjects, and its fix (if any) names no others
+    for code, reason in reasons.REASONS.items():
+        subject = {name: f"<{name}>" for name in reason.subjects}
+        text = reasons.sentence(code, subject)
+        assert all(f"<{name}>" in text for name in reason.subjects), code
+        assert "?" not in (reasons.fix(code, subject) or ""), code
 
 
 def test_an_empty_database_is_a_report_not_an_error(tmp_path):

@@ -276,21 +276,18 @@ def test_summary_shows_the_top_three_insights_of_its_30_days(planted):
 
 
 @pytest.mark.parametrize(
-    "reason,line",
+    "code,subject,line",
     [
-        ("no hardware known for model a/b; add it under [models] in your pricing file",
-         '[models] "a/b" = "HARDWARE-SKU"'),
-        ('no release of deployment a/d is known; add its hardware under [deployments] "a/d" in your '
-         "pricing file",
+        ("model_hardware_unknown", {"model": "a/b"}, '[models] "a/b" = "HARDWARE-SKU"'),
+        ("deployment_unknown", {"deployment": "a/d"},
          '[deployments] "a/d" = [{ hardware = "HARDWARE-SKU", effective_from = "YYYY-MM-DD" }]'),
-        ("no price in effect for hardware gpu-x9 (model a/b); add it under [hardware] in your "
-         "pricing file", '[hardware] # "gpu-x9" = 0.000000'),
-        ('official model o/m bills per output and has no unit price; add its prices under '
-         '[units."o/m"] in your pricing file', '[units."o/m"] # image = 0.000000'),
+        ("hardware_unpriced", {"sku": "gpu-x9", "model": "a/b"}, '[hardware] # "gpu-x9" = 0.000000'),
+        ("official_unit_unpriced", {"model": "o/m"}, '[units."o/m"] # image = 0.000000'),
     ],
 )  # fmt: skip
-def test_each_unpriced_reason_gets_the_line_that_fixes_it(reason, line):
-    group = {"reason": reason, "model": "a/b", "deployment": "a/d" if "deployment" in reason else None,
+def test_each_unpriced_reason_gets_the_line_that_fixes_it(code, subject, line):
+    group = {"reason_code": code, "reason_subject": subject, "reason": "(the sentence)",
+             "model": subject.get("model"), "deployment": subject.get("deployment"),
              "hardware": None}  # fmt: skip
     assert insights.unpriced.fix_line(group).startswith(line)
 

@@ -78,8 +78,9 @@ def test_unpriced_records_are_counted_with_their_reason_and_add_nothing(db, pric
     mystery = report.rows.filter(report.rows["model"] == "acme/mystery").row(0, named=True)
     assert (mystery["unpriced_count"], mystery["cost_usd"]) == (2, Decimal(0))
     assert len(report.unpriced_reasons) == 1
-    reason, n = report.unpriced_reasons[0]
-    assert n == 2 and "acme/mystery" in reason
+    counted = report.unpriced_reasons[0]
+    assert counted.count == 2 and "acme/mystery" in counted.reason
+    assert (counted.code, counted.subject) == ("model_hardware_unknown", {"model": "acme/mystery"})
 
 
 def test_until_includes_the_last_microsecond_of_the_day_and_nothing_after(db, prices):
@@ -339,8 +340,9 @@ def test_unpriced_records_without_any_range_are_not_said_to_cost_zero_to_zero():
     from decimal import Decimal
 
     from replicost.analytics.reports import Totals, unpriced_note
+    from replicost.billing.reasons import ReasonCount
 
-    reasons = [("official model acme/x bills per output and has no unit price", 3)]
+    reasons = [ReasonCount("official_unit_unpriced", {"model": "acme/x"}, 3)]
     none = unpriced_note(Totals(count=3, unpriced_count=3, unbounded_count=3), reasons)
     assert none is not None
     assert "none of them has a range" in none and "$0.00" not in none

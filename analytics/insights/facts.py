@@ -112,8 +112,8 @@ labelled AS (
            unpriced_high_micro
     FROM scanned
 )
-SELECT kind, model, version, deployment, source, status, hardware, basis, reason, cost_kind,
-       error_class, day_number,
+SELECT kind, model, version, deployment, source, status, hardware, basis, reason, reason_code,
+       reason_subject, cost_kind, error_class, day_number,
        -- (DECIMAL(38,0), not HUGEINT: Parquet has no 128-bit integer and would store a DOUBLE)
        sum(records)::BIGINT AS records, sum(cost_micro)::DECIMAL(38,0) AS cost_micro,
        sum(billable_micro)::DECIMAL(38,0) AS billable_micro, sum(timed_seconds) AS timed_seconds,
@@ -129,7 +129,8 @@ GROUP BY ALL
 # `unpriced_*_usd` the bill's range of unpriced ones.
 _FACTS = """
 CREATE OR REPLACE TEMP TABLE insight_facts AS
-SELECT kind, model, version, deployment, source, status, hardware, basis, reason, cost_kind, error_class,
+SELECT kind, model, version, deployment, source, status, hardware, basis, reason, reason_code,
+       reason_subject, cost_kind, error_class,
        CAST(DATE '1970-01-01' + CAST(day_number AS INTEGER) AS DATE) AS day,
        records, replicost_usd(cost_micro) AS cost_usd,
        coalesce(billable_micro, 0)::DOUBLE / 1000000.0 AS seconds,

@@ -15,20 +15,20 @@ from typing import Any
 
 import duckdb
 
-from replicost.billing.reasons import pricing_fix
+from replicost.billing import reasons
 
 from .base import Insight, Period, in_period_sql, usd
 
 # Shape: one row per unpriced reason in the period, with the names it is about.
 UNPRICED_SQL = f"""
-SELECT reason, sum(records) AS records, sum(seconds) AS seconds,
+SELECT reason_code, reason_subject, any_value(reason) AS reason, sum(records) AS records, sum(seconds) AS seconds,
        sum(unpriced_low_usd) AS low_usd, sum(unpriced_high_usd) AS high_usd,
        count(unpriced_high_usd) = count(*) AS bounded,
        any_value(model) AS model, any_value(deployment) AS deployment, any_value(hardware) AS hardware,
        min(day) AS first_day, max(day) AS last_day
 FROM insight_facts
-WHERE {in_period_sql()} AND basis = 'unpriced' AND reason NOT LIKE 'still %'
-GROUP BY reason
+WHERE {in_period_sql()} AND basis = 'unpriced' AND reason_code <> 'in_flight'
+GROUP BY reason_code, reason_subject
 """
 
 
@@ -41,12 +41,12 @@ def find(con: duckdb.DuckDBPyConnection, period: Period) -> list[Insight]:
 
 def fix_line(group: dict[str, Any]) -> str:
     """The pricing-file lines that price a group, on one line: the same snippet `pricing suggest`
-    and the HTML report give (billing.reasons.pricing_fix), its section header first."""
-    lines = pricing_fix(group["reason"])
+    and the HTML report give (billing.reasons.fix), its section header first."""
+    lines = reasons.fix(group["reason_code"], group["reason_subject"])
     if lines is not None:
         header, *body = lines.splitlines()
         return " ".join([header.split("#", 1)[0].rstrip(), *body])
-    if "bills per unit" in group["reason"] and group["model"]:
+    if group["reason_code"] == "no_unit_counts" and group["model"]:
         return f"nothing to add: {group['model']} records lack unit counts (failed before output?)"
     return f"see the reason: {group['reason']}"
 

@@ -13,7 +13,14 @@ import duckdb
 
 from replicost.billing.cost_sql import floor_div
 from replicost.billing.money import money_str, usd
-from replicost.billing.reasons import FIX_COMMAND, LOWER_BOUND_NOTE, UPTIME_RULE
+from replicost.billing.reasons import (
+    FIX_COMMAND,
+    LOWER_BOUND_NOTE,
+    UPTIME_RULE,
+    ReasonCount,
+    counted,
+    subject_key,
+)
 from replicost.errors import InputError
 from replicost.store.query import one_row
 
@@ -45,7 +52,6 @@ def money_dtype() -> pl.Decimal:
     return pl.Decimal(38, 6)
 
 
-EARLY_RELEASE_REASON = "created before the earliest known release of deployment"
 # The money a group adds up (Decimal) and its counts (int), besides its dimensions' values.
 _MONEY_FIELDS = ("predict_seconds", "cost_usd", "estimated_usd", "unpriced_low", "unpriced_high")
 _COUNT_FIELDS = ("count", "unpriced_count", "priced_count", "unbounded_count", "quarantined_count")
@@ -118,7 +124,7 @@ class SpendReport:
     filters: Filters
     rows: pl.DataFrame
     totals: Totals
-    unpriced_reasons: list[tuple[str, int]] = field(default_factory=list)
+    unpriced_reasons: list[ReasonCount] = field(default_factory=list)
     # None when a filter makes deployment uptime meaningless (e.g. --model); else per deployment.
     uptime_estimates: pl.DataFrame | None = None
     # Records whose cost counts active time only (private models, deployments): see costs.py.
@@ -166,7 +172,7 @@ class SpendReport:
             "totals": self.totals.to_dict(),
             "unpriced": {
                 "count": self.totals.unpriced_count,
-                "reasons": [{"reason": r, "count": n} for r, n in self.unpriced_reasons],
+                "reasons": [r.to_dict() for r in self.unpriced_reasons],
                 "cost_usd": {
                     "low": money_str(self.totals.unpriced_low),
                     "high": money_str(self.totals.unpriced_high),
@@ -289,15 +295,15 @@ def _spend_query(
 
 def _add_up(
     result: list[tuple], width: int
-) -> tuple[dict[tuple, dict[str, Any]], list[tuple[str, int]], int, Decimal]:
+) -> tuple[dict[tuple, dict[str, Any]], list[ReasonCount], int, Decimal]:
     """Add the query's rows up in Python, exactly: per group, per reason, and the lower bounds."""
     groups: dict[tuple, dict[str, Any]] = {}
-    reason_counts: dict[str, int] = {}
+    reason_counts: dict[tuple[str, tuple], int] = {}
     lower_count, lower_cost = 0, Decimal(0)
     for record in result:
         key = tuple(record[:width])
-        (reason, count, predict_micro, cost, unpriced, lower_n, lower_usd, priced, estimated,
-         low, high, unbounded, quarantined) = record[width:]  # fmt: skip
+        (code, subject, count, predict_micro, cost, unpriced, lower_n, lower_usd, priced,
+         estimated, low, high, unbounded, quarantined) = record[width:]  # fmt: skip
         lower_count += lower_n or 0
         lower_cost += Decimal(lower_usd or 0)
         group = groups.setdefault(key, _empty_group())
@@ -311,10 +317,10 @@ def _add_up(
         group["unpriced_high"] += Decimal(high or 0)
         group["unbounded_count"] += unbounded or 0
         group["quarantined_count"] += quarantined or 0
-        if reason is not None:
-            reason_counts[reason] = reason_counts.get(reason, 0) + (unpriced or 0)
-    reasons = sorted(reason_counts.items(), key=lambda item: (-item[1], item[0]))
-    return groups, reasons, lower_count, lower_cost
+        if code is not None:
+            key = (code, subject_key(subject))
+            reason_counts[key] = reason_counts.get(key, 0) + (unpriced or 0)
+    return groups, counted(reason_counts), lower_count, lower_cost
 
 
 def _frame(rows: list[dict[str, Any]], dims: tuple[str, ...]) -> pl.DataFrame:
@@ -420,11 +426,11 @@ def unpriced_records(
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def unpriced_note(totals: Totals, reasons: Sequence[tuple[str, int]]) -> str | None:
+def unpriced_note(totals: Totals, reasons: Sequence[ReasonCount]) -> str | None:
     """The one line about unpriced records every report prints: count, range, reasons, the fix."""
     if not totals.unpriced_count:
         return None
-    shown = "; ".join(f"{r} ({n})" for r, n in list(reasons)[:3])
+    shown = "; ".join(f"{r.reason} ({r.count})" for r in list(reasons)[:3])
     no_range = "(still running, no seconds known, or no output counted)"
     if totals.unbounded_count >= totals.unpriced_count:  # "$0.00 to $0.00" would read as free
         could_cost = f"none of them has a range {no_range}"
@@ -457,7 +463,7 @@ def spend_notes(result: SpendReport) -> list[str]:
     unpriced = unpriced_note(totals, result.unpriced_reasons)
     if unpriced:
         lines.append(unpriced)
-    early = [r for r, _ in result.unpriced_reasons if r.startswith(EARLY_RELEASE_REASON)]
+    early = [r for r in result.unpriced_reasons if r.code == "before_first_release"]
     if early:
         lines.append(
             f"Unknown floors: {len(early)} deployment(s) have records before their earliest "

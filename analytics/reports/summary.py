@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from replicost.billing.money import MICRO, money_str
+from replicost.billing.reasons import ReasonCount
 
 from .connection import ConfigLike, Database, priced_connection
 from .filters import Filters, zone
@@ -45,13 +46,13 @@ class Summary:
     top_deployments: pl.DataFrame  # last 30 days, predictions through a deployment
     records_30d: int
     unpriced_30d: int
-    unpriced_reasons: list[tuple[str, int]]
+    unpriced_reasons: list[ReasonCount]
     run_rate_daily: Decimal
     forecast_month_end: Decimal
     days_left: Decimal
     uptime_month_to_date: Decimal  # the deployments' always-on floors this month
     month_totals: Totals = field(default_factory=Totals)  # the bill of the month so far
-    month_reasons: list[tuple[str, int]] = field(default_factory=list)
+    month_reasons: list[ReasonCount] = field(default_factory=list)
     topup_month_to_date: Decimal = Decimal(0)  # the floors' part above active time (in the bill)
     topup_run_rate_daily: Decimal = Decimal(0)  # its part of run_rate_daily
     forecast_method: str = FORECAST_METHOD
@@ -105,7 +106,7 @@ class Summary:
                 "records_30d": self.records_30d,
                 "unpriced_30d": self.unpriced_30d,
                 "share": self.unpriced_share,
-                "reasons": [{"reason": r, "count": n} for r, n in self.unpriced_reasons],
+                "reasons": [r.to_dict() for r in self.unpriced_reasons],
             },
             "forecast": {
                 "month_end_usd": money_str(self.forecast_month_end),

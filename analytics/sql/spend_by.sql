@@ -18,8 +18,9 @@
 --
 -- Row shape:
 --   d0 .. dN            VARCHAR   one column per dimension, in the order asked
---   unpriced_reason     VARCHAR   NULL for priced items (the cost views set `reason` exactly
+--   unpriced_code       VARCHAR   NULL for priced items (the cost views set `reason_code` exactly
 --                                 when `basis` is 'unpriced', so it alone tells them apart)
+--   unpriced_subject    STRUCT    what the reason names (billing/reasons.py renders both)
 --   count               BIGINT    records (a deployment's always-on top-up is an item, not a record)
 --   predict_micro       HUGEINT   sum of predict_time in microseconds, each record rounded to the
 --                                 microsecond as the money rule does (implausible values left out)
@@ -35,25 +36,25 @@
 --   quarantined_count   BIGINT    records quarantined at the sync (unpriced)
 WITH scoped AS (
     SELECT {inner_columns},
-           reason AS unpriced_reason,
+           reason_code AS unpriced_code, reason_subject AS unpriced_subject,
            records,
            CASE WHEN NOT seconds_estimated THEN seconds_micro END AS predict_micro,
            cost_micro,
            lower_bound,
            CASE WHEN cost_kind = 'estimated' THEN cost_micro END AS estimated_micro,
            unpriced_low_micro, unpriced_high_micro,
-           reason IS NOT NULL AND unpriced_high_micro IS NULL AS unbounded,
+           reason_code IS NOT NULL AND unpriced_high_micro IS NULL AS unbounded,
            quarantined
     FROM bill_amounts
     WHERE {where}
 ),
 grouped AS (
     SELECT {inner_names},
-           unpriced_reason,
+           unpriced_code, unpriced_subject,
            sum(records) AS count,
            sum(predict_micro) AS predict_micro,
            sum(cost_micro) AS cost_micro,
-           count(unpriced_reason) AS unpriced_count,
+           count(unpriced_code) AS unpriced_count,
            count(*) FILTER (WHERE lower_bound) AS lower_bound_count,
            sum(cost_micro) FILTER (WHERE lower_bound) AS lower_bound_micro,
            count(cost_micro) AS priced_count,
@@ -66,7 +67,7 @@ grouped AS (
     GROUP BY ALL
 )
 SELECT {outer_columns},
-       unpriced_reason,
+       unpriced_code, unpriced_subject,
        sum(count)::BIGINT AS count,
        sum(predict_micro) AS predict_micro,
        replicost_usd(sum(cost_micro)) AS cost_usd,
