@@ -76,7 +76,7 @@ def notes(result: DiffReport, escape: Callable[[str | None], str] | None = None)
     for side, reasons in (("base", result.base_reasons), ("head", result.head_reasons)):
         count = result.unpriced_count(side)
         if count:
-            shown = "; ".join(f"{escape(r)} ({n})" for r, n in reasons[:3])
+            shown = "; ".join(f"{escape(r.reason)} ({r.count})" for r in reasons[:3])
             lines.append(
                 f"Unpriced ({side}): {count:,} records NOT in the figures. Reasons: {shown}."
             )

@@ -47,6 +47,7 @@ from typing import Any
 import duckdb
 
 from replicost.billing.money import money_str
+from replicost.billing.reasons import ReasonCount, counted, subject_key
 from replicost.errors import InputError
 
 from .connection import ConfigLike, Database, load_config, priced_connection
@@ -179,8 +180,8 @@ class DiffReport:
     base_pricing: str | None
     head_pricing: str | None
     rows: list[DiffRow]
-    base_reasons: list[tuple[str, int]]
-    head_reasons: list[tuple[str, int]]
+    base_reasons: list[ReasonCount]
+    head_reasons: list[ReasonCount]
 
     def total(self, name: str) -> int:
         """The sum over rows of a micro-dollar figure: base, head, delta, volume, price, mix."""
@@ -227,7 +228,7 @@ class DiffReport:
             "unpriced": {
                 side: {
                     "count": self.unpriced_count(side),
-                    "reasons": [{"reason": r, "count": n} for r, n in reasons],
+                    "reasons": [r.to_dict() for r in reasons],
                     "in_totals": False,
                 }
                 for side, reasons in (("base", self.base_reasons), ("head", self.head_reasons))
@@ -303,7 +304,7 @@ def _side(
     tz: str,
     pricing_file: str | Path | None,
     config: ConfigLike,
-) -> tuple[dict[Key, Side], list[tuple[str, int]]]:
+) -> tuple[dict[Key, Side], list[ReasonCount]]:
     """One side's groups (with their meters) and its unpriced reasons, most frequent first."""
     params: dict[str, Any] = {}
     columns = []
@@ -322,19 +323,20 @@ def _side(
     with priced_connection(db, pricing_file=pricing_file, config=config) as con:
         result = con.execute(query, params).fetchall()
     groups: dict[Key, Side] = {}
-    reasons: dict[str, int] = {}
+    reasons: dict[tuple[str, tuple], int] = {}
     width = len(dims)
     for record in result:
-        family, meter, reason, count, items, cost, quantity = record[width:]
+        family, meter, code, subject, count, items, cost, quantity = record[width:]
         side = groups.setdefault(tuple(record[:width]), Side())
         side.count += count or 0
         if cost is None:
             side.unpriced += items
-            if reason is not None:
-                reasons[reason] = reasons.get(reason, 0) + items
+            if code is not None:
+                key = (code, subject_key(subject))
+                reasons[key] = reasons.get(key, 0) + items
             continue
         side.priced += items
         totals = side.meters.setdefault((family, meter), [0, 0])
         totals[0] += int(quantity or 0)
         totals[1] += int(cost)
-    return groups, sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+    return groups, counted(reasons)

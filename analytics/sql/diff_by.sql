@@ -14,7 +14,8 @@
 --                            (a deployment-day's always-on top-up); NULL for unpriced records
 --   meter           VARCHAR  what the family's quantity is priced on: the hardware SKU (seconds,
 --                            top-ups) or the model (per-output prices); NULL when unknown
---   reason          VARCHAR  the unpriced reason (NULL for priced items)
+--   reason_code     VARCHAR  the unpriced reason's code (NULL for priced items)
+--   reason_subject  STRUCT   what it names (billing/reasons.py renders both)
 --   count           BIGINT   records (a top-up is an item, not a record)
 --   items           BIGINT   bill items
 --   cost_micro      HUGEINT  exact sum of the priced items' micro-dollars (NULL: none priced)
@@ -25,7 +26,7 @@ WITH scoped AS (
            CASE basis WHEN 'per_second' THEN 'second' WHEN 'per_unit' THEN unit
                       WHEN 'uptime' THEN 'uptime_day' END AS family,
            CASE basis WHEN 'per_unit' THEN model WHEN 'unpriced' THEN NULL ELSE hardware END AS meter,
-           reason, records, cost_micro,
+           reason_code, reason_subject, records, cost_micro,
            CASE WHEN cost_micro IS NULL THEN NULL
                 WHEN basis = 'per_second' THEN seconds_micro
                 WHEN basis = 'per_unit' THEN CAST(units AS BIGINT)
