@@ -11,6 +11,9 @@ thousands of records per second; the typed iterators build models from these dic
 
 from __future__ import annotations
 
+import base64
+import json
+import re
 from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +33,7 @@ from replicost.client.errors import (
     RateLimitedError,
     ServerError,
 )
-from replicost.client.retry import PARSED_JSON
+from replicost.client.retry import PARSED_JSON, UNDECODABLE, load_json
 from replicost.redact import redact
 
 # A page whose JSON parses but has the wrong shape is fetched again this many times before giving up.
@@ -95,13 +98,68 @@ def parsed_body(response: httpx.Response) -> Any:
     if PARSED_JSON in response.extensions:
         return response.extensions[PARSED_JSON]
     try:
-        return orjson.loads(response.content)
-    except orjson.JSONDecodeError:
+        parsed, undecodable = load_json(response.content)
+    except ValueError:
         raise BadResponseError(
             f"the API returned a body that is not JSON (truncated?) for {_describe(str(response.request.url))}",
             url=str(response.request.url),
             status=response.status_code,
         ) from None
+    response.extensions[UNDECODABLE] = undecodable
+    return parsed
+
+
+UNDECODABLE_KEY = "replicost_undecodable"  # added to a record that was not UTF-8 (see below)
+_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
+def set_apart_undecodable(body: Any) -> Any:
+    """A page whose strings hold bytes that are not UTF-8 (`load_json`), each such record made
+    storable: its strings with U+FFFD for the bad bytes, and `replicost_undecodable` = {reason,
+    raw_base64 (the record's JSON as served, bytes and all)}. The writer quarantines it with that
+    reason (never priced); the other records of the page are untouched."""
+    if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+        return body
+    results = []
+    for record in body["results"]:
+        fields = (
+            sorted(
+                key for key, value in record.items() if _has_bad_bytes(key) or _has_bad_bytes(value)
+            )
+            if isinstance(record, dict)
+            else []
+        )
+        if not fields:
+            results.append(record)
+            continue
+        raw = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogateescape")
+        clean = _replace_bad_bytes(record)
+        clean[UNDECODABLE_KEY] = {
+            "reason": f"not UTF-8: {', '.join(_replace_bad_bytes(field) for field in fields)}",
+            "raw_base64": base64.b64encode(raw).decode("ascii"),
+        }
+        results.append(clean)
+    return {**body, "results": results}
+
+
+def _has_bad_bytes(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATES.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_bad_bytes(k) or _has_bad_bytes(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_bad_bytes(item) for item in value)
+    return False
+
+
+def _replace_bad_bytes(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATES.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_replace_bad_bytes(k): _replace_bad_bytes(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_bad_bytes(item) for item in value]
+    return value
 
 
 def network_error(exc: httpx.HTTPError, url: str) -> NetworkError:
@@ -245,7 +303,10 @@ def _fetch_steps(
         if isinstance(answer, httpx.HTTPError):
             raise network_error(answer, request_url) from None
         try:
-            return pager.read_page(request_url, parsed_body(answer), answer.headers.get("date"))
+            body = parsed_body(answer)
+            if answer.extensions.get(UNDECODABLE):
+                body = set_apart_undecodable(body)
+            return pager.read_page(request_url, body, answer.headers.get("date"))
         except BadResponseError:
             if attempt == MALFORMED_PAGE_ATTEMPTS:
                 raise

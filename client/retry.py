@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import logging
 import math
 import random
@@ -42,6 +43,26 @@ log = logging.getLogger("replicost.client")
 log.addFilter(RedactingFilter())
 
 PARSED_JSON = "replicost.parsed_json"  # response.extensions key: the body already parsed by orjson
+UNDECODABLE = "replicost.undecodable"  # response.extensions key: its strings hold non-UTF-8 bytes
+
+
+def load_json(content: bytes) -> tuple[Any, bool]:
+    """(the JSON value of `content`, whether some of its strings are not UTF-8).
+
+    orjson refuses a whole body for one byte that is not UTF-8, which made one bad record block
+    its page on every run. Such a body is parsed again with the bad bytes kept as lone surrogates
+    (U+DC80..U+DCFF, Python's `surrogateescape`), so the page reader can set those records apart
+    (quarantined, raw bytes kept) and store the rest. Raises ValueError when it is not JSON."""
+    try:
+        return orjson.loads(content), False
+    except orjson.JSONDecodeError:
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            return json.loads(content.decode("utf-8", "surrogateescape")), True
+        raise
+
+
 _EXPECTED_IN = re.compile(r"available in\s+(\d+(?:\.\d+)?)\s*second", re.IGNORECASE)
 
 
@@ -278,9 +299,11 @@ def _judge(response: httpx.Response) -> str | None:
         return f"{status}"
     if 200 <= status < 300 and _is_json(response):
         try:
-            response.extensions[PARSED_JSON] = orjson.loads(response.content)
-        except orjson.JSONDecodeError:
+            parsed, undecodable = load_json(response.content)
+        except ValueError:
             return "bad json"
+        response.extensions[PARSED_JSON] = parsed
+        response.extensions[UNDECODABLE] = undecodable
     elif 200 <= status < 300 and response.headers.get("content-type", "").startswith("text/html"):
         return "html page"  # a proxy's maintenance page: the API itself never answers HTML
     return None

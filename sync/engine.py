@@ -62,6 +62,7 @@ class SyncSummary:
     seconds: float = 0.0
     quarantined: int = 0  # records stored by this sync but held out of prices (sync/door.py)
     quarantined_releases: int = 0  # deployment releases stored by this sync, never priced
+    reverts_ignored: int = 0  # answers that would have un-finished a finished record (writer.py)
     by_resource: dict[str, Totals] = field(default_factory=dict)
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -70,6 +71,7 @@ class SyncSummary:
         self.new += totals.new
         self.updated += totals.updated
         self.unchanged += totals.unchanged
+        self.reverts_ignored += totals.reverts_ignored
         self.pages += totals.pages
 
     def line(self) -> str:
@@ -81,6 +83,11 @@ class SyncSummary:
             text += (
                 f"; {self.quarantined:,} quarantined (stored, not priced: impossible values, "
                 "see `replicost report summary`)"
+            )
+        if self.reverts_ignored:
+            text += (
+                f"; {self.reverts_ignored:,} answer(s) ignored that would have turned a finished "
+                "record unfinished again"
             )
         if self.quarantined_releases:
             text += (

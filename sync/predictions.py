@@ -63,11 +63,13 @@ class Totals:
     updated: int = 0
     unchanged: int = 0
     pages: int = 0
+    reverts_ignored: int = 0  # answers un-finishing a finished record, not taken (writer.py)
 
     def add(self, result: WriteResult, pages: int = 0) -> None:
         self.new += result.new
         self.updated += result.updated
         self.unchanged += result.unchanged
+        self.reverts_ignored += result.reverts_ignored
         self.pages += pages
 
 

@@ -43,6 +43,10 @@ RECORD_COLUMNS = (
 )
 TRAINING_EXTRA_COLUMNS = ("destination", "output_version")
 TERMINAL_STATUSES = ("succeeded", "failed", "canceled", "aborted")
+# A record's states before it finishes (trainings once showed `running`); a finished record never
+# returns to one of them, so an answer saying so is not taken (writer.py). A status Replicate adds
+# later is neither, and is stored as served.
+UNFINISHED_STATUSES = ("starting", "processing", "queued", "running")
 
 
 def placeholder(url: str) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from replicost.client.paging import UNDECODABLE_KEY
 from replicost.store import quarantine as rules
 from replicost.store import transactions as tx
 from replicost.store.query import one_row
@@ -99,6 +100,12 @@ def _typed(name: str, value: str) -> str:
     return f"{value} ->> '$'"  # text as is; any other JSON value as its JSON text
 
 
+_FINISHED, _UNFINISHED = (
+    "(" + ", ".join(f"'{status}'" for status in statuses) + ")"
+    for statuses in (rec.TERMINAL_STATUSES, rec.UNFINISHED_STATUSES)
+)
+
+
 def _number_sql(value: str) -> str:
     """Any JSON number as DOUBLE (for the door's checks: a count of 1e300 is no BIGINT)."""
     return (
@@ -110,7 +117,8 @@ def _select_sql(names: tuple[str, ...]) -> str:
     """SELECT every column of `names` (+ account, synced_at, quarantine_reason) from $1 account,
     $2 page texts and $3 the latest believable timestamp (door.py)."""
     fields = [name for name in names if name != "raw"]
-    paths = ", ".join(f"'{_PATHS[name]}'" for name in fields)
+    # the last path: why the page reader set a record apart (bytes that are not UTF-8), if it did
+    paths = ", ".join([*(f"'{_PATHS[name]}'" for name in fields), f"'$.{UNDECODABLE_KEY}.reason'"])
     position = {name: i for i, name in enumerate(fields, start=1)}
     selects = [f"{_typed(name, f'j[{position[name]}]')} AS {name}" for name in fields]
     checked = {name: f"door_{name}" for name in (*rules.TIMESTAMP_FIELDS, *rules.SECONDS_FIELDS)}
@@ -120,6 +128,7 @@ def _select_sql(names: tuple[str, ...]) -> str:
         f"{_number_sql(f'j[{position[name]}]')} AS door_{name}"
         for name in (*rules.SECONDS_FIELDS, *rules.UNIT_FIELDS)
     ]
+    door_selects.append(f"j[{len(fields) + 1}] ->> '$' AS door_undecodable")
     inner = (
         f"SELECT $1 AS account, {', '.join(selects)}, raw, now() AS synced_at, j FROM ("
         f"SELECT raw, json_extract(raw, [{paths}]) AS j FROM ("
@@ -128,7 +137,8 @@ def _select_sql(names: tuple[str, ...]) -> str:
     )
     return (
         f"SELECT account, {', '.join(fields)}, raw, synced_at, "
-        f"{rules.reason_sql(checked, '$3::TIMESTAMPTZ')} AS quarantine_reason FROM ("
+        f"coalesce(door_undecodable, {rules.reason_sql(checked, '$3::TIMESTAMPTZ')}) "
+        "AS quarantine_reason FROM ("
         f"SELECT *, {', '.join(door_selects)} FROM ({inner}))"
     )
 
@@ -181,6 +191,8 @@ class WriteResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    # answers that would have turned a finished record (succeeded, failed...) unfinished again
+    reverts_ignored: int = 0
 
 
 class RecordWriter:
@@ -303,7 +315,8 @@ class RecordWriter:
             )
         )
         lookup = (
-            f"SELECT b.id, t.raw IS NOT DISTINCT FROM b.raw AS same, epoch_us(t.created_at) AS stored_us "
+            f"SELECT b.id, t.raw IS NOT DISTINCT FROM b.raw AS same, epoch_us(t.created_at) AS stored_us, "
+            f"t.status IN {_FINISHED} AND b.status IN {_UNFINISHED} AS reverts "
             f"FROM {self.table} t JOIN {_STAGE} b ON t.id = b.id"
         )
         if unreadable:  # a record without a readable created_at: the range says nothing
@@ -330,6 +343,7 @@ class RecordWriter:
         unchanged = one_row(
             con.execute(f"DELETE FROM {_STAGE} WHERE id IN (SELECT id FROM {_MATCHES} WHERE same)")
         )[0]
+        reverts = self._drop_reverts()
         changed = self._delete_changed()
         inserted = one_row(con.execute(self._from_stage_sql))[0]
         if len(rest_hashes):
@@ -337,6 +351,18 @@ class RecordWriter:
         self._result.new += inserted - changed
         self._result.updated += changed
         self._result.unchanged += unchanged
+        self._result.reverts_ignored += reverts
+
+    def _drop_reverts(self) -> int:
+        """Keep a finished record finished: an answer saying `processing` (or any unfinished
+        status) for a record stored as succeeded, failed, canceled or aborted is a lie or a
+        stale cache (a record never starts again), and taking it would move its cost to
+        unpriced. Such answers are dropped from the batch and counted."""
+        reverted = f"SELECT id FROM {_MATCHES} WHERE reverts AND NOT same"
+        count = one_row(self.con.execute(f"DELETE FROM {_STAGE} WHERE id IN ({reverted})"))[0]
+        if count:
+            self.con.execute(f"DELETE FROM {_MATCHES} WHERE reverts AND NOT same")
+        return count
 
     def _delete_changed(self) -> int:
         """Delete the stored rows the batch replaces, looking only where they are; return how many."""
