@@ -596,9 +596,3 @@ def unit_range_sql(prices: dict[str, str | None]) -> str:
         " AND output_token_count IS NULL THEN 0"
         f" ELSE replicost_micro(CAST(round({total}, 6) AS DECIMAL(18,6))) END"
     )
-
-
-def floor_div(numerator: str, denominator: str) -> str:
-    """SQL for numerator // denominator rounded down: DuckDB's `//` rounds toward zero, which
-    puts the hours before a 1969 midnight into the day after."""
-    return f"(({numerator}) - ((({numerator}) % {denominator}) + {denominator}) % {denominator}) // {denominator}"

@@ -55,7 +55,8 @@ from typing import Any
 import duckdb
 
 import replicost
-from replicost.billing.cost_sql import both_kinds, floor_div
+from replicost.analytics.reports.filters import floor_div
+from replicost.billing.cost_sql import both_kinds
 from replicost.billing.costs import grouped_labels, has_column
 from replicost.paths import cache_dir
 

@@ -32,6 +32,12 @@ _DIMENSION_SQL = {
 }
 
 
+def floor_div(numerator: str, denominator: str) -> str:
+    """SQL for numerator // denominator rounded down: DuckDB's `//` rounds toward zero, which
+    puts the hours before a 1969 midnight into the day after."""
+    return f"(({numerator}) - ((({numerator}) % {denominator}) + {denominator}) % {denominator}) // {denominator}"
+
+
 # Time dimensions, over the local time of a UTC `bucket` of $bucket_seconds (see spend_by.sql).
 _LOCAL_TIME = "timezone($tz, to_timestamp(bucket * $bucket_seconds))"
 QUARTER_HOUR, DAY = 900, 86400

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from replicost.billing.cost_sql import floor_div
 from replicost.billing.money import money_str, usd
 from replicost.billing.reasons import (
     FIX_COMMAND,
@@ -34,6 +33,7 @@ from .filters import (
     Filters,
     _where,
     bucket_seconds,
+    floor_div,
     named_sql,
     parse_dimensions,
 )
