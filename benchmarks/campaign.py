@@ -32,6 +32,7 @@ from reliability.concurrency import churn, concurrent_use  # noqa: E402
 from reliability.crash import crash_anywhere  # noqa: E402
 from reliability.disk import disk_trouble  # noqa: E402
 from reliability.files import bad_database_files, bad_settings_files  # noqa: E402
+from reliability.hostile_inputs import hostile_inputs  # noqa: E402
 from reliability.leaks import secrets  # noqa: E402
 from reliability.lying import lying_server  # noqa: E402
 from reliability.network import hostile_network, storm_stops_cleanly  # noqa: E402
@@ -73,6 +74,32 @@ Fixed (each with a regression test in `tests/test_reliability_files.py`):
 - Click usage errors (a folder given as `--db`, an unknown flag) printed three lines; now one.
 - `replicost codegen` on a spec with a dangling `$ref` or a node of the wrong type crashed with
   `PointerToNowhere`/`AttributeError` (exit 1); now a one-line input error, output folder untouched.
+
+Fixed for issue #23 (tests in `tests/test_hostile_text.py`, `test_hostile_deployments.py`,
+`test_hostile_reads.py`, `test_hostile_records.py`; the campaign's case `tests/reliability/hostile_inputs.py`):
+- Deployment releases were priced unchecked: `min_instances` 2147483647 gave a $12.16 trillion
+  estimate, 10^12 made every later sync fail (INTEGER overflow), `gpu-l40s-1000000x` priced one
+  deployment at $7 million and `gpu-l40s-100000000000000000000000x` made spend, insights and budget fail
+  for good. A release with an instance count outside 0..1,000 (the pricing file's own bound) or a GPU
+  multiple Replicate does not sell (only 1x, 2x, 4x, 8x) is now stored with a `quarantine_reason`
+  (releases stored before are checked by migration m004), never priced, counted by the sync line and
+  `report spend`; the next sane release prices from its own date. Every command exits 0.
+- Text from the server was markup or code: `[/INST]` in an error made `report insights` fail, `[link=...]`
+  became a real link, a model named with `[/]` broke `report spend`, escape sequences reached the terminal,
+  an SVG label made the chart invalid XML, `acme/<!--<script>` swallowed the HTML report's data and sort
+  script, CSV cells were formulas, Markdown passed images and links. One escaping function per output
+  kind (`replicost/escape.py`) is now applied where text leaves (checked in Chromium for the HTML report).
+  CSV neutralises text cells only: a money figure such as `-1.500000` is a number, not text.
+- A gzip page of 1 MB unpacking to 1 GiB took a sync to 4.4 GB and no end; pages padded to 100 MB took
+  it to 3.2 GB. Each response is now capped while it is read, decompressed by replicost in 1 MiB pieces
+  (32 MiB by default, `sync --max-response-mb`): one line naming the URL and the cap, exit 1, never
+  retried, the pages before it kept. Peak memory of such a sync: 161-165 MiB (bomb) and 163-164 MiB
+  (100 MB page) against 140-142 MiB for the same sync of a sane account; a 30 MiB page (under the cap)
+  is taken, at 187-220 MiB.
+- One record that was not UTF-8 made its page fail on every run; it is now stored quarantined (`not
+  UTF-8: <field>`, its bytes as served kept base64 in `raw`), and its page and the later ones sync.
+- `processing` served for a record stored as `succeeded` overwrote it and moved its cost to unpriced; such
+  answers are now ignored and counted (`SyncSummary.reverts_ignored`, the sync line).
 
 Fixed since (by the owners of the code, each with a test):
 - A page whose record has an `id` that is not a string (null, a number, a list) passed the page check and
@@ -168,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         ("churn", lambda: churn(args.runs, workdir=args.workdir / "churn")),
         ("concurrent", lambda: concurrent_use(args.runs, workdir=args.workdir / "concurrent")),
         ("lying", lambda: lying_server(args.runs, workdir=args.workdir / "lying")),
+        ("inputs", lambda: hostile_inputs(args.runs, workdir=args.workdir / "inputs")),
         *offline_steps(
             args.workdir, examples=args.examples, codegen_examples=args.codegen_examples
         ),
