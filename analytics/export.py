@@ -9,6 +9,7 @@ bill items as FOCUS 1.2 rows (`analytics/focus.py` holds the mapping).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .focus import FocusExportResult, write_focus
 from .focus import file_names as focus_file_names
 from .reports import ConfigLike, priced_connection
 
+_MONTH = re.compile(r"month=\d{4}-\d{2}")
 FORMATS = ("parquet", "csv")
 SCHEMAS = ("replicost", "focus")  # replicost's own columns, or FOCUS 1.2 (see analytics/focus.py)
 
@@ -122,15 +124,35 @@ def _prepare(out: str | Path, overwrite: bool) -> Path:
 
 
 def _remove_previous_export(out: Path) -> None:
-    """Remove what an earlier export wrote (month partitions, the CSV, FOCUS files), nothing else."""
-    import shutil
+    """Remove what an earlier export wrote (month partitions, the CSV, FOCUS files), nothing else.
 
+    A partition is ours only as DuckDB writes it: a real folder `month=YYYY-MM` holding only
+    regular `.parquet` files. Anything else under that name (a symlink to a home folder, a file of
+    the user's) is refused before anything is removed, never deleted."""
     ours = {"priced_records.csv", *(n for f in FORMATS for n in focus_file_names(f))}
+    partitions = [child for child in out.iterdir() if child.name.startswith("month=")]
+    for folder in partitions:
+        if not _is_our_partition(folder):
+            raise InputError(
+                f"--out {out}: {folder.name} was not written by replicost export (not a folder of "
+                "Parquet files only); move it away, or choose another --out"
+            )
+    for folder in partitions:
+        for part in folder.iterdir():
+            part.unlink()
+        folder.rmdir()
     for child in out.iterdir():
-        if child.is_dir() and child.name.startswith("month="):
-            shutil.rmtree(child)
-        elif child.name in ours and not child.is_dir():
+        if child.name in ours and not child.is_dir():
             child.unlink()
+
+
+def _is_our_partition(folder: Path) -> bool:
+    if folder.is_symlink() or not folder.is_dir() or not _MONTH.fullmatch(folder.name):
+        return False
+    return all(
+        part.suffix == ".parquet" and part.is_file() and not part.is_symlink()
+        for part in folder.iterdir()
+    )
 
 
 def _csv_columns(con: duckdb.DuckDBPyConnection) -> str:

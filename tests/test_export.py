@@ -85,3 +85,24 @@ def test_empty_database_exports_nothing(tmp_path, prices):
     db = build_db(tmp_path / "empty.duckdb", records=[])
     result = export(db, tmp_path / "out", pricing_file=prices)
     assert result.records == 0 and result.months == []
+
+
+def test_overwrite_deletes_only_partitions_it_wrote(db, prices, tmp_path):
+    """A planted `month=...` (a symlink to someone's folder, a file of theirs) is never deleted."""
+    out, precious = tmp_path / "out", tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work")
+    export(db, out, pricing_file=prices)
+    (out / "month=2099-01").symlink_to(precious, target_is_directory=True)
+    with pytest.raises(InputError, match="month=2099-01 was not written by replicost"):
+        export(db, out, pricing_file=prices, overwrite=True)
+    (out / "month=2099-01").unlink()
+    planted = out / "month=2025-03" / "notes.txt"
+    planted.write_text("mine")
+    with pytest.raises(InputError, match="month=2025-03 was not written by replicost"):
+        export(db, out, pricing_file=prices, overwrite=True)
+    assert (precious / "thesis.txt").exists() and planted.read_text() == "mine"
+    assert len(list(out.glob("month=*/*.parquet"))) == 2  # nothing removed before refusing
+    planted.unlink()
+    export(db, out, pricing_file=prices, overwrite=True)
+    assert len(list(out.glob("month=*/*.parquet"))) == 2
