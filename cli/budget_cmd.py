@@ -8,7 +8,6 @@ from a budget breach.
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +30,7 @@ from .options import (
     pricing_options,
     tz_option,
 )
-from .render import deliver
+from .render import deliver, json_text
 
 
 class CouldNotCheck(ReplicostError):
@@ -139,5 +138,5 @@ def check(
         config=config,
         include_uptime=not exclude_uptime,
     )
-    deliver(json.dumps(result.to_dict()) if fmt == "json" else result.message, output)
+    deliver(json_text(result.to_dict(), indent=None) if fmt == "json" else result.message, output)
     click.get_current_context().exit(result.exit_code)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -17,7 +16,7 @@ from .options import (
     output_option,
     pricing_options,
 )
-from .render import deliver
+from .render import deliver, json_text
 
 
 @click.command()
@@ -44,7 +43,7 @@ def explain(
     db, config = load_settings(db_path, config_path)
     explained = explain_lib.explain(db, record_id, pricing_file=pricing_file, config=config)
     if fmt == "json":
-        deliver(json.dumps(explained, indent=2), output)
+        deliver(json_text(explained), output)
     else:
         # the record's texts are the server's: no control codes
         deliver("\n".join(terminal(line) for line in explain_lib.as_text(explained)), output)

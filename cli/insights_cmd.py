@@ -7,7 +7,6 @@ a rich table for people, one JSON object for scripts, Markdown for documents.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,7 +73,7 @@ def insights(
     """Where the money leaks: billed waste, idle deployments, spikes, cheaper hardware, unpriced gaps."""
     from replicost.analytics import insights as library
 
-    from .render import deliver, emit
+    from .render import deliver, emit, json_text
 
     first, last = days(since, until, "UTC")
     db, config = load_settings(db_path, config_path)
@@ -88,7 +87,7 @@ def insights(
         cache=not no_cache,
     )
     if fmt == "json":
-        deliver(json.dumps(result.to_dict(), indent=2), output)
+        deliver(json_text(result.to_dict()), output)
     elif fmt == "markdown":
         deliver(insights_markdown(result), output)
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -18,7 +17,7 @@ from .options import (
     output_option,
     pricing_options,
 )
-from .render import deliver, write_text
+from .render import deliver, json_text, write_text
 
 
 @click.group()
@@ -47,7 +46,7 @@ def show(
     catalog = pricing_lib.load_catalog(pricing_file, config=load_config(config_path))
     described = pricing_lib.describe(catalog)
     if fmt == "json":
-        deliver(json.dumps(described, indent=2), output)
+        deliver(json_text(described), output)
         return
     # keys come from a user's file: no control or bidi characters
     deliver("\n".join(terminal(line) for line in _format(described)), output)

@@ -153,8 +153,16 @@ def _range(values: dict[str, Any]) -> str:
     return f"{usd(values['unpriced_low'])}..{usd(values['unpriced_high'])}"
 
 
+def json_text(document: dict[str, Any], *, indent: int | None = 2) -> str:
+    """A command's JSON output: the document with `"schema_version"` first (replicost/schemas/
+    holds each output's JSON Schema)."""
+    from replicost.schemas import stamp
+
+    return json.dumps(stamp(document), indent=indent)
+
+
 def spend_json(result: SpendReport) -> str:
-    return json.dumps(result.to_dict(), indent=2) + "\n"
+    return json_text(result.to_dict()) + "\n"
 
 
 def spend_csv(result: SpendReport) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -120,7 +119,9 @@ def render_diff_table(result: DiffReport, console: Console) -> None:
 
 
 def diff_json(result: DiffReport) -> str:
-    return json.dumps(result.to_dict(), indent=2) + "\n"
+    from .render import json_text
+
+    return json_text(result.to_dict()) + "\n"
 
 
 def diff_csv(result: DiffReport) -> str:

@@ -8,7 +8,6 @@ Rendering lives in `cli/render.py`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +33,7 @@ from .options import (
 from .render import (
     deliver,
     emit,
+    json_text,
     render_spend_table,
     render_summary,
     spend_csv,
@@ -194,7 +194,7 @@ def summary(
     if fmt == "json":
         data = result.to_dict()
         data["top_insights"] = headline_dicts(headlines)
-        deliver(json.dumps(data, indent=2), output)
+        deliver(json_text(data), output)
     else:
 
         def draw(console: Console) -> None:

@@ -233,7 +233,8 @@ def test_json_is_one_object_sorted_by_dollars(planted):
     result = run_cli(*args, "--format", "json", "--top", "40")
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    assert set(data) == {"currency", "insights", "filters"} and data["currency"] == "USD"
+    assert set(data) == {"schema_version", "currency", "insights", "filters"}
+    assert data["currency"] == "USD"
     assert data["filters"] == {"since": "2026-08-01", "until": "2026-10-31", "top": 40}
     dollars = [Decimal(i["usd"]) for i in data["insights"]]
     assert dollars == sorted(dollars, reverse=True)

@@ -2,31 +2,25 @@
 
 Design decisions a reader of the output relies on:
 
-* Aggregation happens in DuckDB over the `priced_records` view installed by
-  `replicost.billing.costs` (one scan with GROUPING SETS gives the rows, the grand total and the
-  unpriced reasons together, so the totals can never drift from the rows).
+* Aggregation happens in DuckDB over `bill_amounts` (the bill's items with their money in whole
+  micro-dollars, installed by `replicost.billing.costs`): one scan groups by the requested
+  dimensions and the unpriced reasons (`sql/spend_by.sql`); `spend` adds those groups up exactly
+  into the rows, the grand total and the reason counts, so the totals are the sum of the rows.
 * Money is exact: every record's cost is already rounded once to micro-dollars by the cost views,
-  and sums stay DECIMAL; rows carry `cost_usd` as `Decimal` and JSON carries it as a string with six
+  and sums stay exact; rows carry `cost_usd` as `Decimal` and JSON carries it as a string with six
   decimals. `--top N` folds the remaining rows into one `"(other)"` row summed exactly, so the rows
   always add up to the totals.
 * Unpriced records are counted (`unpriced_count` per row and in the totals) and add nothing to
-  `cost_usd`; their reasons are reported separately. Deployment always-on costs are estimates from
-  observed releases, reported as `uptime_estimates` beside (never inside) the totals.
+  `cost_usd`; their reasons and low/high range are reported separately. Each deployment's
+  always-on floor counts by the deployment rule: its part above the active time of its
+  predictions is in the totals (`uptime_estimates` lists the floors).
 * Dates are inclusive calendar days in the report's time zone (UTC unless told otherwise): `until`
   means "before midnight that ends the day", so 23:59:59.999999 on the last day is in.
 
-JSON shape (`SpendReport.to_dict()`), kept stable for scripts:
-
-    {"currency": "USD", "by": [...], "filters": {...},
-     "rows": [{<dim>: value, ..., "count": n, "predict_seconds": x, "cost_usd": "1.234567",
-               "unpriced_count": k}],
-     "totals": {"count": n, "predict_seconds": x, "cost_usd": "...", "unpriced_count": k},
-     "unpriced": {"count": k, "reasons": [{"reason": "...", "count": n}]},
-     "uptime_estimates": {"included_in_totals": false, "cost_usd": "...", "rows": [
-         {"deployment": ..., "hardware": ..., "days": n, "uptime_seconds": x, "cost_usd": "..."}]}
-       (or null when a filter such as --model or --source cannot apply to deployment uptime),
-     "lower_bound": {"count": n, "cost_usd": "...", "note": "..."}}
-  `lower_bound` counts the records (already in the rows) whose cost is a lower bound.
+The JSON contract of `SpendReport.to_dict()` (what `report spend --format json` prints, with
+`"schema_version"` first) is the JSON Schema `replicost/schemas/spend.json`; `summary.json` and
+`budget.json` are the summary's and the budget check's. The schemas, not this docstring, are the
+reference (tests/test_json_schemas.py validates every output against them).
 """
 
 from __future__ import annotations
