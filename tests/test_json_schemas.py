@@ -154,9 +154,9 @@ def test_the_schemas_refuse_what_the_contract_rules_out(demo_db):
     assert broken == [False] * 6
 
 
-def test_unpriced_reasons_may_carry_their_code_subject_and_fix():
-    """The billing layer's reason codes (issue 21) add `code`, `subject` and `fix` beside `reason`
-    and `count`: the schemas accept them now, and nothing else."""
+def test_unpriced_reasons_carry_their_code_subject_and_fix():
+    """The billing layer's reason codes (issue 21): `code`, `subject` (an object) and `fix` (the
+    pricing-file lines, or null) beside `reason` and `count`, and nothing else."""
     reason_schema = schemas.load("spend")["properties"]["unpriced"]["properties"]["reasons"][
         "items"
     ]
@@ -169,6 +169,7 @@ def test_unpriced_reasons_may_carry_their_code_subject_and_fix():
         "fix": '[models] "acme/foo" = "gpu-..."',
     }
     assert validator.is_valid(coded)
-    assert validator.is_valid({"reason": coded["reason"], "count": 3})
+    assert not validator.is_valid({"reason": coded["reason"], "count": 3})
+    assert validator.is_valid({**coded, "fix": None})
     assert not validator.is_valid({**coded, "subject": "acme/foo"})
     assert not validator.is_valid({**coded, "colour": "red"})
