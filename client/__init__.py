@@ -12,15 +12,18 @@ from replicost.client.errors import (
     ServerError,
 )
 from replicost.client.paging import CursorPager, Page
+from replicost.client.results import Account, Hardware
 from replicost.client.retry import RequestBudget, RequestStats, RetryPolicy
 
 __all__ = [
     "APIError",
+    "Account",
     "AuthenticationError",
     "BadResponseError",
     "CursorPager",
     "DEFAULT_BASE_URL",
     "DEFAULT_REQUESTS_PER_MINUTE",
+    "Hardware",
     "NetworkError",
     "NotFoundError",
     "Page",

@@ -38,6 +38,7 @@ from replicost.client.paging import (
     network_error,
     parsed_body,
 )
+from replicost.client.results import Account, Hardware, unset_to_none
 from replicost.client.retry import (
     AsyncRetryingTransport,
     RequestBudget,
@@ -48,7 +49,14 @@ from replicost.client.retry import (
 from replicost.errors import InputError, ReplicostError
 from replicost.redact import redact, register_secret
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_REQUESTS_PER_MINUTE", "ReplicateClient", "to_model"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_REQUESTS_PER_MINUTE",
+    "Account",
+    "Hardware",
+    "ReplicateClient",
+    "to_model",
+]
 # Replicate documents 3000 requests/min for list endpoints: the budget starts there and adapts to
 # what the server says (429s and their hints lower the pace, quiet seconds raise it back: retry.py).
 DEFAULT_REQUESTS_PER_MINUTE = 3000
@@ -171,11 +179,13 @@ def to_model(model: Any, record: dict[str, Any]) -> Any:
 
     Replicate omits keys instead of sending null (docs/REPLICATE.md), while the generated `from_dict` pops
     every key the spec calls required; a missing one becomes an explicit null rather than a crash.
+    A field the record leaves out is None in the model, never the generator's UNSET
+    (`results.unset_to_none`).
     """
     record = dict(record)
     for _ in range(len(record) + 32):
         try:
-            return model.from_dict(record)
+            return unset_to_none(model.from_dict(record))
         except KeyError as exc:
             key = exc.args[0] if exc.args else None
             if not isinstance(key, str) or key in record:
@@ -357,15 +367,20 @@ class ReplicateClient:
             raise network_error(exc, f"{self.base_url}/{path}") from None
         return parsed_body(response)
 
-    def account(self) -> dict[str, Any]:
-        """GET /account: the user or organization the token belongs to."""
+    def account(self) -> Account:
+        """GET /account: the user or organization the token belongs to, typed."""
+        return Account.from_json(self.account_json())
+
+    def account_json(self) -> Any:
+        """GET /account as the JSON the API served (what the sync stores)."""
         return self.get_json("account")
 
-    def account_typed(self) -> Any:
-        return to_model(_generated_models().AccountGetResponse200, self.account())
+    def hardware(self) -> list[Hardware]:
+        """GET /hardware: every hardware SKU with its name, typed."""
+        return Hardware.list_from_json(self.hardware_json())
 
-    def hardware(self) -> list[dict[str, Any]]:
-        """GET /hardware: every hardware SKU with its name."""
+    def hardware_json(self) -> Any:
+        """GET /hardware as the JSON the API served (what the sync stores)."""
         return self.get_json("hardware")
 
     def close(self) -> None:

@@ -38,6 +38,7 @@ TEMPLATES_DIR = CODEGEN_DIR / "templates"
 
 SURFACE_FILE = "SURFACE.json"
 BUILD_INFO_FILE = "BUILD_INFO.json"
+TYPED_MARKER = "py.typed"
 CHANGELOG_FILE = "CHANGELOG.md"
 CHANGELOG_HEADER = (
     "# Changes to Replicate's API surface\n\n"
@@ -291,6 +292,9 @@ def generate(
         format_package(package_dir)
         write_json(package_dir / SURFACE_FILE, new_surface)
         write_json(package_dir / BUILD_INFO_FILE, build_info(loaded, patched))
+        # PEP 561: the package ships its types (the generator writes this marker only when it
+        # writes a whole project, which codegen does not)
+        (package_dir / TYPED_MARKER).write_text("# Marker file for PEP 561\n", encoding="utf-8")
         previous_changelog = None
         with contextlib.suppress(OSError):
             previous_changelog = (output / CHANGELOG_FILE).read_text(encoding="utf-8")

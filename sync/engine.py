@@ -254,7 +254,7 @@ def _run(
     pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="replicost-prefetch")
     early: dict[str, Future] = {}
     if "hardware" in resources:
-        early["hardware"] = pool.submit(client.hardware)
+        early["hardware"] = pool.submit(client.hardware_json)
     if "deployments" in resources:
         early["deployments"] = pool.submit(fetch_deployments, client)
     if "trainings" in resources and not trainings_run_pending(con):
@@ -265,7 +265,7 @@ def _run(
 
     try:
         progress.start("account")
-        account = upsert_account(con, client.account())
+        account = upsert_account(con, client.account_json())
         summary.account = account
         progress.end("account", account)
         steps = {

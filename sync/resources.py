@@ -257,7 +257,7 @@ def sync_hardware(
 ) -> Totals:
     """Upsert the hardware SKUs and their names (`items`: GET /hardware's answer, if prefetched)."""
     if items is None:
-        items = client.hardware()
+        items = client.hardware_json()
     totals = Totals(pages=1)
     with transaction(con):
         for item in items if isinstance(items, list) else []:

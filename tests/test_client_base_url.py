@@ -64,13 +64,13 @@ def server():
 def test_the_official_clients_form_and_variable_reach_the_simulator(server, monkeypatch):
     host_only = server.base_url.removesuffix("/v1")
     with ReplicateClient(TOKEN, base_url=host_only, requests_per_minute=None) as client:
-        assert client.account()["username"] == "acme-ai"
+        assert client.account().username == "acme-ai"
         assert len(list(client.predictions.iter_raw())) == 150
     monkeypatch.delenv("REPLICATE_API_BASE_URL", raising=False)
     monkeypatch.setenv("REPLICATE_BASE_URL", host_only)
     with ReplicateClient(TOKEN, requests_per_minute=None) as client:
         assert client.base.source == "$REPLICATE_BASE_URL"
-        assert client.hardware()[0]["sku"]
+        assert client.hardware()[0].sku
 
 
 def test_a_404_on_the_first_request_names_the_url_and_the_fix(server):

@@ -97,5 +97,5 @@ def test_collections_account_and_hardware(client, account):
         s.name for s in account.models if s.output_kind == "image" and s.kind != "private"
     }
     assert {model_name(m) for m in collection.models} == image_models
-    assert client.account_typed().username == account.username
-    assert {item["sku"] for item in client.hardware()} == HARDWARE_SKUS
+    assert client.account().username == account.username
+    assert {item.sku for item in client.hardware()} == HARDWARE_SKUS
