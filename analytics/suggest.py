@@ -11,7 +11,6 @@ assumption to check) and written as comments otherwise, so the file is valid for
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import duckdb
 
 from replicost.billing import reasons
 from replicost.billing.pricing import Catalog, load_catalog
+from replicost.escape import toml_string
 
 from .reports import ConfigLike, Database, load_config, priced_connection
 
@@ -89,7 +89,7 @@ def suggest(
 
 
 def _q(text: str) -> str:
-    return json.dumps(text)  # a TOML basic string: JSON escaping is valid TOML
+    return toml_string(text)  # names from the server: they cannot add lines to the draft
 
 
 def _why(item: Need) -> str:

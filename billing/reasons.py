@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from replicost.escape import toml_string
 from replicost.limits import MAX_RECORD_USD, MAX_SECONDS, MAX_UNITS
 
 FIX_COMMAND = "replicost pricing suggest --output prices.toml"
@@ -160,12 +161,19 @@ def sentence(code: str, subject: Mapping[str, Any] | None = None) -> str:
 
 
 def fix(code: str, subject: Mapping[str, Any] | None = None) -> str | None:
-    """The TOML lines that would price items unpriced for `code`, or None if none would."""
+    """The TOML lines that would price items unpriced for `code`, or None if none would.
+
+    Subjects are names from the server: each is written TOML-escaped (`escape.toml_string`,
+    inside the template's quotes), so a model named `x"\n[hardware]...` cannot add lines."""
     template = _reason(code).fix
     if template is None:
         return None
+    escaped = {
+        key: None if value is None else toml_string(value)[1:-1]
+        for key, value in (subject or {}).items()
+    }
     # the fix templates write literal TOML braces doubled, like str.format
-    filled = _fill(template.replace("{{", "\0").replace("}}", "\1"), subject or {})
+    filled = _fill(template.replace("{{", "\0").replace("}}", "\1"), escaped)
     return filled.replace("\0", "{").replace("\1", "}")
 
 

@@ -19,6 +19,9 @@ never scattered over the call sites that build the text:
 - `xml_text`: text for SVG/XML and HTML: `<`, `>`, `&` and quotes escaped, characters XML forbids
   (C0 controls but tab and newlines, U+FFFE/U+FFFF, lone surrogates) shown as escapes
   (`\\u001b`), so the document stays valid.
+- `toml_string`: a TOML basic string (the pricing lines replicost drafts name models and
+  deployments): quotes, backslashes and every control character escaped, so a name cannot end
+  the string, the line or the comment it sits in and add lines of its own to a pricing file.
 - `json_for_script`: JSON embedded in an HTML `<script>` element, with `<`, `>` and `&` written as
   `\\u003c`... so no value can close the element or open a comment (`acme/<!--<script>`).
 """
@@ -106,3 +109,8 @@ def json_for_script(data: Any) -> str:
     """`data` as JSON to embed in an HTML `<script>` element: no `<`, `>` or `&` in the text."""
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=True)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def toml_string(text: object) -> str:
+    """`text` as a quoted TOML basic string (JSON's escapes are TOML's; DEL escaped too)."""
+    return json.dumps(str(text), ensure_ascii=True).replace("\x7f", "\\u007f")

@@ -244,3 +244,17 @@ def test_html_report_is_one_document_whose_scripts_close(synced, tmp_path):
     data = text.split('<script type="application/json" id="replicost-data">', 1)[1]
     assert "<!--" not in data.split("</script>", 1)[0]
     assert Path(page).stat().st_size > 0
+
+
+def test_drafted_pricing_lines_cannot_be_extended_by_a_name():
+    import tomllib
+
+    from replicost.billing import reasons
+
+    name = 'acme/x"\n[hardware]\n"gpu-a40-large" = 0  # \x7f\\'
+    draft = reasons.fix("model_hardware_unknown", {"model": name})
+    parsed = tomllib.loads(draft.replace("HARDWARE-SKU", "gpu-t4"))
+    assert parsed == {"models": {name: "gpu-t4"}}  # one entry, named as served; no [hardware]
+    line = reasons.fix("hardware_unpriced", {"sku": name, "model": "m"})
+    assert tomllib.loads(line) == {"hardware": {}}  # the commented line stays one comment
+    assert escape.toml_string("a\x7fb") == '"a\\u007fb"'
