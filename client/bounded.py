@@ -37,7 +37,7 @@ class ResponseTooLargeError(APIError):
 
 
 def _mib(size: int) -> str:
-    return f"{size / 2**20:g} MiB"
+    return f"{size / 2**20:g} MiB" if size >= 2**20 else f"{size:,}-byte"
 
 
 def _too_large(request: httpx.Request, cap: int, what: str) -> ResponseTooLargeError:

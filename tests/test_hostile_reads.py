@@ -116,3 +116,30 @@ def test_an_encoding_replicost_did_not_ask_for_is_refused():
 
     with pytest.raises(Exception, match="did not ask for"):
         _client(handler).get_json("account")
+
+
+def test_the_async_client_is_bounded_the_same_way():
+    import asyncio
+
+    bomb = gzip.compress(b" " * 5000)  # 5,000 bytes decoded, a cap of 1,000
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        encoded = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+        return httpx.Response(200, headers=encoded, stream=httpx.ByteStream(bomb))
+
+    client = ReplicateClient(
+        "r8_BoundedUnitToken_0002",
+        base_url="http://api.test/v1",
+        async_transport=httpx.MockTransport(handler),
+        requests_per_minute=None,
+        max_response_bytes=1000,
+    )
+
+    async def fetch() -> None:
+        try:
+            await client.ahttp.get("account")
+        finally:
+            await client.aclose()
+
+    with pytest.raises(ResponseTooLargeError, match="passed the 1,000-byte cap"):
+        asyncio.run(fetch())
