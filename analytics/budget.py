@@ -7,7 +7,9 @@ cost up to their range's high bound, so they can only make the check more cautio
 
 * 2 (over): the bill, or its month-end projection, is at or over the budget;
 * 1 (warning): the projection reaches the warning level, or could with the unpriced records' high
-  bound added (the line says which, names the unpriced records and the command that prices them);
+  bound added (the line says which, names the unpriced records and the command that prices them),
+  or the month holds an always-on floor no observed release states (no upper bound: it could
+  cross any budget; the line names the `[deployments]` history that closes it);
 * 0 (ok): even the projection plus the unpriced high bound stays under the warning level;
 * 3 (could not check): the CLI's exit for any failure to check (`cli/budget_cmd.py`), so a cron job
   tells a misconfiguration from a breach, as monitoring checks do.
@@ -125,6 +127,13 @@ def _verdict(
     if projected >= warn_level:
         which = "spent" if actual >= warn_level else "projected"
         return WARNING, f"WARNING ({which} over {warn_at:.0%}): {spent}; {forecast}{unpriced}"
+    if totals.unbounded:
+        return WARNING, (
+            f"WARNING (could cross: the always-on floor of "
+            f"{', '.join(f['deployment'] for f in state.month_unknown_floors)} is unknown for part "
+            f"of {state.month}, no upper bound): {spent}; {forecast}{unpriced}; close it in your "
+            "pricing file: " + "; ".join(f["closed_by"] for f in state.month_unknown_floors)
+        )
     if high >= warn_level:
         return WARNING, (
             f"WARNING (the unpriced records could cross {warn_at:.0%}: up to {_usd(high)}): "

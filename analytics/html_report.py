@@ -108,9 +108,8 @@ def _display(key: str, value: Any) -> tuple[str, str]:
     if isinstance(value, dict) and {"low", "high"} <= set(value):
         if _empty_range(value):  # nothing unpriced: no range to show
             return "", str(value["low"])
-        return f"{_display(key, value['low'])[0]} – {_display(key, value['high'])[0]}", str(
-            value["low"]
-        )
+        high = "no upper bound" if value["high"] is None else _display(key, value["high"])[0]
+        return f"{_display(key, value['low'])[0]} – {high}", str(value["low"])
     if key.endswith("_usd") or key == "usd":
         return money(Decimal(str(value))), str(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -121,7 +120,12 @@ def _display(key: str, value: Any) -> tuple[str, str]:
 
 
 def _empty_range(value: dict) -> bool:
-    return not Decimal(str(value["low"] or 0)) and not Decimal(str(value["high"] or 0))
+    # (high null: no upper bound, never an empty range)
+    return (
+        value["high"] is not None
+        and not Decimal(str(value["low"] or 0))
+        and not Decimal(str(value["high"]))
+    )
 
 
 def _span(key: str, value: Any, path: str) -> str:
@@ -340,6 +344,23 @@ def _summary_section(spend_json: dict, summary_json: dict, period: str) -> str:
     )
 
 
+def _unbounded_card(floors: list[dict], path: str) -> list[str]:
+    """Beside a headline figure: the deployments whose always-on floor is unknown in its period
+    (no upper bound), and the `[deployments]` lines that close it."""
+    if not floors:
+        return []
+    spans = "; ".join(
+        f"{f['deployment']} {f['from'][:10]} to {f['to'][:10]} ({f['days']:g} days)" for f in floors
+    )
+    lines = "".join(f"<br><code>{esc(f['closed_by'])}</code>" for f in floors)
+    return [
+        f"<div class='card unbounded'><div class=k>No upper bound: unknown always-on floors</div>"
+        f'<div class=v data-key="{esc(path)}" data-value="true">unbounded</div>'
+        f"<div class=s>no sync saw the releases that set {esc(spans)}; state that history in "
+        f"your pricing file:{lines}</div></div>"
+    ]
+
+
 def _month_cards(summary_json: dict) -> list[str]:
     forecast, unpriced = summary_json["forecast"], summary_json["unpriced"]
     rate = money(Decimal(forecast["run_rate_daily_usd"]))
@@ -350,6 +371,7 @@ def _month_cards(summary_json: dict) -> list[str]:
     return [
         card("Month to date", "summary.month_to_date_usd", summary_json["month_to_date_usd"],
              "exact + estimated", f"{month}-01 to {today.date()}"),
+        *_unbounded_card(summary_json.get("unknown_floors", []), "summary.unbounded"),
         card("Forecast for the month", "summary.forecast.month_end_usd", forecast["month_end_usd"],
              f"{rate}/day x {forecast['days_left']:.1f} days left", f"all of {month}"),
         card("Last month", "summary.last_month_usd", summary_json["last_month_usd"],
@@ -369,6 +391,7 @@ def _total_cards(spend_json: dict, period: str) -> list[str]:
         cards += [
             card("Bill estimate", "spend.totals.cost_usd", totals["cost_usd"],
                  "exact + estimated", period),
+            *_unbounded_card(spend_json.get("unknown_floors", []), "spend.unbounded"),
             f'<div class=card title="cost_usd - estimated_usd in the JSON report"><div class=k>'
             f"Exact part</div><div class=p>{esc(period)}</div><div class=v>{esc(money(exact))}"
             f"</div><div class=s>priced from known prices</div></div>",

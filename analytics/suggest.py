@@ -3,10 +3,12 @@
 What each unpriced record needs decides the section it lands in: a per-second model needs its
 hardware under `[models]`, an official model its per-unit prices under `[units."owner/name"]`, a
 deployment its hardware before its earliest observed release under `[deployments]`, a SKU its
-price under `[hardware]`. Entries are prefilled where something known supports them (the shipped
-public-model map; for a deployment, the hardware of its earliest observed release, marked as an
-assumption to check) and written as comments otherwise, so the file is valid for
-`pricing validate` as written and prices nothing on a guess the user has not made.
+price under `[hardware]`. Entries are live where something known supports them (the shipped
+public-model map) and written as comments otherwise, with the reason: a deployment's history before
+its earliest observed release is only inferred (that release's hardware stretched back), so its
+line stays commented and the file as written leaves that history, and the bill's upper bound,
+unknown. The file is valid for `pricing validate` as written and prices nothing on a guess the
+user has not made.
 """
 
 from __future__ import annotations
@@ -85,7 +87,27 @@ def suggest(
                 " GROUP BY deployment"
             ).fetchall()
         )
-    return _render(found, catalog, first_release)
+        floors = dict(con.execute(_UNKNOWN_SINCE).fetchall())
+    return _render(_with_floors(found, floors), catalog, first_release)
+
+
+# Shape: one row per deployment with an unknown always-on floor: since (the first day of it).
+_UNKNOWN_SINCE = """
+SELECT deployment, strftime(timezone('UTC', min(stretch_from)), '%Y-%m-%d')
+FROM replicost_unknown_floor_days GROUP BY deployment
+"""
+
+
+def _with_floors(found: list[Need], floors: dict[str, str]) -> list[Need]:
+    """The needs, with each deployment whose always-on floor is unknown needing its history from
+    the first day of it (a deployment with unpriced records too: from the earlier of the two)."""
+    out = []
+    for item in found:
+        if item.need == "deployment" and item.key in floors:
+            item = Need(item.need, item.key, item.records, item.seconds,
+                        min(item.first_day, floors.pop(item.key)))  # fmt: skip
+        out.append(item)
+    return out + [Need("deployment", name, 0, 0.0, day) for name, day in sorted(floors.items())]
 
 
 def _q(text: str) -> str:
@@ -94,6 +116,9 @@ def _q(text: str) -> str:
 
 def _why(item: Need) -> str:
     seconds = f", {item.seconds:,.1f} predict seconds" if item.seconds else ""
+    if item.need == "deployment":
+        records = f"{item.records:,} unpriced records{seconds}; " if item.records else ""
+        return f"{records}its always-on floor unknown from {item.first_day}"
     return f"{item.records:,} unpriced records{seconds}"
 
 
@@ -136,17 +161,22 @@ def _entry(item: Need, catalog: Catalog, first_release: dict[str, str]) -> list[
             ]
         return [f'# {_q(item.key)} = "gpu-..."  # {_why(item)}: the hardware it runs on']
     if item.need == "deployment":
+        # Nothing a sync saw says what ran before a deployment's earliest observed release: the
+        # line is left commented, so the file as written leaves that history unknown (and the
+        # bill unbounded) until someone who knows it uncomments it.
         hardware = first_release.get(item.key)
         if hardware:
             return [
-                f"# {_why(item)} before its earliest observed release; assumed to be that release's",
-                "# hardware with no always-on instance: check both against the deployment's history",
-                f"{_q(item.key)} = [{{ hardware = {_q(hardware)}, effective_from = {item.first_day},"
+                f"# {item.key}: {_why(item)} (before its earliest observed release).",
+                "# Inferred, not known: that release's hardware stretched back, with no always-on",
+                "# instance; check both against the deployment's history, then uncomment:",
+                f"# {_q(item.key)} = [{{ hardware = {_q(hardware)}, effective_from = {item.first_day},"
                 " min_instances = 0 }]",
             ]
         return [
+            f"# {item.key}: {_why(item)}; no release of it is known. State its history, then uncomment:",
             f'# {_q(item.key)} = [{{ hardware = "gpu-...", effective_from = {item.first_day},'
-            f" min_instances = 0 }}]  # {_why(item)}"
+            " min_instances = 0 }]",
         ]
     return [f"# {_q(item.key)} = 0.0  # {_why(item)}: USD per second"]
 

@@ -7,28 +7,80 @@ Deployments' always-on uptime, the top-ups above their predictions' active time,
 
 from replicost.billing import reasons
 
+# What is known of each deployment's always-on floor, and what is not. Replicate serves only a
+# deployment's current release, so the releases before the earliest one a sync saw (unless it is
+# release 1: nothing came before it), and those between two observed releases whose numbers are
+# not consecutive, are unknown: their min_instances could have kept any hardware on. The pricing
+# file's [deployments] history states that time: from its first row on, it fills every unknown
+# stretch (an undated first row: all of it).
+# replicost_unknown_time: one row per (deployment, unknown stretch): stretch_from (NULL: open, the
+#   deployment's creation is unknown), stretch_to, after_release (the observed release a gap
+#   follows, else NULL), first_release (the earliest observed release's number and model).
+# replicost_floor_timeline: the stretches whose floor is known, as replicost_deployment_timeline
+#   rows: an observed release until the next one when that is the next number (the last one, for
+#   ever), and the pricing file's history inside the unknown stretches.
+_FLOOR_TIMELINE = """
+CREATE OR REPLACE TEMP VIEW replicost_release_steps AS
+SELECT deployment, number, model, hardware, min_instances, effective_from,
+       lead(effective_from) OVER w AS next_from, lead(number) OVER w AS next_number,
+       min(number) OVER (PARTITION BY deployment) AS first_number
+FROM replicost_deployment_releases
+WINDOW w AS (PARTITION BY deployment ORDER BY number);
+
+CREATE OR REPLACE TEMP VIEW replicost_unknown_time AS
+SELECT deployment, NULL::TIMESTAMPTZ AS stretch_from, effective_from AS stretch_to,
+       NULL::INTEGER AS after_release, number AS first_release, model AS first_model
+FROM replicost_release_steps WHERE number = first_number AND number > 1
+UNION ALL
+SELECT deployment, effective_from, next_from, number, first_number, NULL
+FROM replicost_release_steps WHERE next_number > number + 1
+UNION ALL
+SELECT deployment, NULL, 'infinity'::TIMESTAMPTZ, NULL, NULL, NULL
+FROM replicost_known_deployments
+WHERE deployment NOT IN (SELECT deployment FROM replicost_deployment_releases);
+
+CREATE OR REPLACE TEMP VIEW replicost_floor_timeline AS
+SELECT deployment, hardware, min_instances, effective_from,
+       CASE WHEN next_number IS NULL THEN 'infinity'::TIMESTAMPTZ
+            WHEN next_number = number + 1 THEN next_from ELSE effective_from END AS effective_to,
+       'release ' || number AS origin
+FROM replicost_release_steps
+UNION ALL
+SELECT h.deployment, h.hardware, h.min_instances,
+       greatest(h.effective_from, coalesce(u.stretch_from, '-infinity'::TIMESTAMPTZ)),
+       least(h.effective_to, u.stretch_to), 'pricing file'
+FROM replicost_deployment_history h
+JOIN replicost_unknown_time u ON u.deployment = h.deployment
+WHERE h.effective_from < u.stretch_to
+  AND h.effective_to > coalesce(u.stretch_from, '-infinity'::TIMESTAMPTZ);
+"""
+
 # Shape: one row per (account, deployment, UTC day, hardware, min_instances); cost_usd is an
 # estimate (NULL with a reason when the hardware has no price).
 _UPTIME = (
     """
+CREATE OR REPLACE TEMP VIEW replicost_synced_until AS
+SELECT k.deployment, coalesce(d.account, split_part(k.deployment, '/', 1)) AS account,
+       coalesce(d.synced_at, (SELECT coalesce(max(finished_at), now()) FROM sync_log
+                              WHERE status = 'succeeded')) AS synced_until
+FROM (SELECT deployment FROM replicost_known_deployments
+      UNION SELECT deployment FROM replicost_deployment_history) k
+LEFT JOIN deployments d ON d.deployment = k.deployment;
+
 CREATE OR REPLACE TEMP VIEW deployment_uptime_costs AS
-WITH last_sync AS (
-    SELECT coalesce(max(finished_at), now()) AS synced_until FROM sync_log WHERE status = 'succeeded'
-),
-spans AS (
-    SELECT t.deployment,
-           coalesce(d.account, split_part(t.deployment, '/', 1)) AS account,
+WITH spans AS (
+    SELECT t.deployment, s.account,
            t.hardware, t.min_instances, hp.usd_per_second,
            greatest(t.effective_from, coalesce(hp.effective_from, t.effective_from)) AS span_from,
-           least(t.effective_to, coalesce(hp.effective_to, t.effective_to),
-                 coalesce(d.synced_at, (SELECT synced_until FROM last_sync))) AS span_to
-    FROM replicost_deployment_timeline t
+           least(t.effective_to, coalesce(hp.effective_to, t.effective_to), s.synced_until) AS span_to
+    FROM replicost_floor_timeline t
+    JOIN replicost_synced_until s ON s.deployment = t.deployment
     LEFT JOIN deployments d ON d.deployment = t.deployment
     LEFT JOIN replicost_hardware_price hp
       ON hp.sku = t.hardware AND hp.effective_from < t.effective_to AND hp.effective_to > t.effective_from
     WHERE t.min_instances > 0 AND t.effective_from > '0001-01-02'::TIMESTAMPTZ
-      -- a [deployments] entry naming a deployment the database has never seen costs nothing
-      AND (d.deployment IS NOT NULL OR t.deployment IN (SELECT deployment FROM replicost_known_deployments))
+      -- (a [deployments] entry naming a deployment the database has never seen has no unknown
+      -- time to fill: it costs nothing)
 ),
 utc_spans AS (
     SELECT *, timezone('UTC', span_from) AS utc_from, timezone('UTC', span_to) AS utc_to
@@ -60,6 +112,56 @@ FROM pieces
 GROUP BY account, deployment, day, hardware, min_instances
 """
 )
+
+# The unknown floors, cut into UTC days: one row per (deployment, stretch, day) with the instants
+# it covers (unknown_from, unknown_to), the stretch's whole start and end, and what its start is
+# counted from (counted_from: 'release' for a gap after an observed release, else the deployment's
+# first record, or the account's when the deployment has none before its earliest release: when
+# it was created is unknown). It runs up to the deployment's last sync, as the floors do.
+_UNKNOWN_FLOORS = """
+CREATE OR REPLACE TEMP VIEW replicost_unknown_floor_days AS
+WITH first_record AS (
+    SELECT deployment, min(created_at) AS first_at FROM predictions
+    WHERE deployment IS NOT NULL GROUP BY deployment
+),
+account_first AS (
+    SELECT account, min(created_at) AS first_at
+    FROM (SELECT account, created_at FROM predictions UNION ALL SELECT account, created_at FROM trainings)
+    GROUP BY account
+),
+history_start AS (
+    SELECT deployment, min(effective_from) AS history_from
+    FROM replicost_deployment_history GROUP BY deployment
+),
+stretches AS (
+    SELECT u.deployment, s.account, u.after_release, u.first_release, u.first_model,
+           CASE WHEN u.stretch_from IS NOT NULL THEN 'release'
+                WHEN f.first_at < u.stretch_to THEN 'first_record'
+                ELSE 'account_first_record' END AS counted_from,
+           coalesce(u.stretch_from, CASE WHEN f.first_at < u.stretch_to THEN f.first_at
+                                         ELSE a.first_at END) AS stretch_from,
+           least(u.stretch_to, coalesce(h.history_from, 'infinity'::TIMESTAMPTZ), s.synced_until)
+               AS stretch_to
+    FROM replicost_unknown_time u
+    JOIN replicost_synced_until s ON s.deployment = u.deployment
+    LEFT JOIN first_record f ON f.deployment = u.deployment
+    LEFT JOIN account_first a ON a.account = s.account
+    LEFT JOIN history_start h ON h.deployment = u.deployment
+),
+utc AS (
+    SELECT *, timezone('UTC', stretch_from) AS utc_from, timezone('UTC', stretch_to) AS utc_to
+    FROM stretches WHERE stretch_from < stretch_to
+),
+days AS (
+    SELECT *, unnest(range(date_trunc('day', utc_from), utc_to, INTERVAL 1 DAY)) AS day_start
+    FROM utc
+)
+SELECT account, deployment, CAST(day_start AS DATE) AS day, after_release, first_release,
+       first_model, counted_from, stretch_from, stretch_to,
+       timezone('UTC', greatest(utc_from, day_start)) AS unknown_from,
+       timezone('UTC', least(utc_to, day_start + INTERVAL 1 DAY)) AS unknown_to
+FROM days
+"""
 
 # The bill's deployment rule: per deployment and UTC day, the larger of the always-on floor
 # (min_instances x time x price, from deployment_uptime_costs) and the active time of its
@@ -109,17 +211,73 @@ ASOF LEFT JOIN replicost_deployment_releases r
  AND r.effective_from <= timezone('UTC', CAST(t.day + 1 AS TIMESTAMP))
 WHERE t.topup_usd > 0;
 
+-- One unpriced item per deployment-day whose always-on floor is unknown (kind 'unknown_floor',
+-- records = 0): nothing in the sum, 0 at least and no upper bound (unpriced_high_usd NULL).
+CREATE OR REPLACE TEMP VIEW replicost_unknown_floor_items AS
+SELECT 'unknown_floor' AS kind, u.account,
+       coalesce(u.first_model, (SELECT arg_min(e.model, e.number) FROM replicost_deployment_releases e
+                                WHERE e.deployment = u.deployment)) AS model,
+       NULL::VARCHAR AS version, u.deployment,
+       timezone('UTC', CAST(u.day AS TIMESTAMP)) AS created_at, NULL::VARCHAR AS hardware,
+       NULL::VARCHAR AS source, NULL::VARCHAR AS status,
+       'unpriced' AS basis, NULL::DECIMAL(18,6) AS cost_usd, FALSE AS lower_bound,
+       NULL::VARCHAR AS billing_note, 'unpriced' AS cost_kind,
+       u.reason_code, u.reason_subject, u.reason,
+       FALSE AS seconds_estimated, FALSE AS quarantined, 0 AS records,
+       0::DECIMAL(18,6) AS unpriced_low_usd, NULL::DECIMAL(18,6) AS unpriced_high_usd
+FROM replicost_unknown_floor_reasons u;
+
 CREATE OR REPLACE TEMP VIEW bill_items AS
 SELECT *, 1 AS records FROM priced_records
 UNION ALL BY NAME
-SELECT * FROM replicost_topup_items;
+SELECT * FROM replicost_topup_items
+UNION ALL BY NAME
+SELECT * FROM replicost_unknown_floor_items;
 
 -- bill_items with the integer columns of priced_amounts: what reports add up over millions
 CREATE OR REPLACE TEMP VIEW bill_amounts AS
 SELECT *, 1 AS records FROM priced_amounts
 UNION ALL BY NAME
-SELECT *, replicost_micro(cost_usd) AS cost_micro FROM replicost_topup_items;
+SELECT *, replicost_micro(cost_usd) AS cost_micro FROM replicost_topup_items
+UNION ALL BY NAME
+SELECT *, 0::BIGINT AS unpriced_low_micro FROM replicost_unknown_floor_items;
 """
+
+# One row per deployment-day with an unknown floor, with its reason (a code of billing/reasons.py:
+# subjects the deployment, the release number and the day the unknown stretch starts).
+_UNKNOWN_FLOOR_REASONS = (
+    """
+CREATE OR REPLACE TEMP VIEW replicost_unknown_floor_reasons AS
+SELECT *, """
+    + reasons.sentence_sql("reason_code", "reason_subject")
+    + """ AS reason
+FROM (
+    SELECT *, """
+    + reasons.subject_sql(
+        "reason_code",
+        {
+            "deployment": "deployment",
+            "value": "coalesce(after_release, first_release)",
+            "day": "strftime(timezone('UTC', stretch_from), '%Y-%m-%d')",
+        },
+    )
+    + """ AS reason_subject
+    FROM (
+        SELECT account, deployment, day, any_value(first_model) AS first_model,
+               min(stretch_from) AS stretch_from,
+               arg_min(first_release, stretch_from) AS first_release,
+               arg_min(after_release, stretch_from) AS after_release,
+               CASE arg_min(counted_from, stretch_from)
+                   WHEN 'release' THEN 'floor_after_release'
+                   WHEN 'first_record' THEN CASE WHEN arg_min(first_release, stretch_from) IS NULL
+                       THEN 'floor_no_release' ELSE 'floor_before_first_release' END
+                   ELSE 'floor_before_first_release_account'
+               END AS reason_code
+        FROM replicost_unknown_floor_days GROUP BY account, deployment, day
+    )
+)
+"""
+)
 
 # Deployments the database knows: synced, or named by a prediction.
 _KNOWN_DEPLOYMENTS = """

@@ -55,7 +55,15 @@ from replicost.billing.pricing import BEGINNING, Catalog, split_sku
 from replicost.billing.pricing.catalog import UNIT_COUNT_COLUMNS
 from replicost.limits import MAX_RECORD_USD, MAX_SECONDS, MAX_UNITS
 
-from .bill_sql import _BILL_ITEMS, _KNOWN_DEPLOYMENTS, _TOPUPS, _UPTIME
+from .bill_sql import (
+    _BILL_ITEMS,
+    _FLOOR_TIMELINE,
+    _KNOWN_DEPLOYMENTS,
+    _TOPUPS,
+    _UNKNOWN_FLOOR_REASONS,
+    _UNKNOWN_FLOORS,
+    _UPTIME,
+)
 from .cost_sql import (
     _DEPLOYMENT_SEGMENTS,
     _MODEL_SEGMENTS,
@@ -260,10 +268,13 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, bill_views: boo
                     unit_high=unit_range_sql(unit_highs),
                 )
             )
-    con.execute(_UPTIME)
+    for sql in (_FLOOR_TIMELINE, _UPTIME, _UNKNOWN_FLOORS):
+        con.execute(sql)
     if bill_views:
-        for sql in (_PRICED_RECORDS, _TOPUPS, _BILL_ITEMS):
+        for sql in (_PRICED_RECORDS, _TOPUPS):
             con.execute(sql)
+        con.execute(_UNKNOWN_FLOOR_REASONS)
+        con.execute(_BILL_ITEMS)
 
 
 def _model_map(catalog: Catalog) -> list[tuple]:

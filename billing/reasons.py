@@ -116,6 +116,42 @@ _register(
     'earlier hardware under [deployments] "{deployment}" in your pricing file',
     "[deployments]  # the hardware it ran on before {day}\n" + _DEPLOYMENT_LINE,
 )
+# A deployment's always-on floor no observed release states (billing/bill_sql.py's unknown floors):
+# {value} is the release number, {day} where the unknown time starts (what the line must state).
+_HISTORY_LINE = (
+    '[deployments]  # its hardware and min_instances from {day}: only you know them\n"{deployment}"'
+    ' = [{{ hardware = "' + SKU_PLACEHOLDER + '", effective_from = "{day}", min_instances = 0 }}]'
+)
+_register(
+    "floor_before_first_release",
+    "the always-on floor of deployment {deployment} before its earliest observed release "
+    "({value}) is unknown: no sync saw the releases before it; since when it existed is unknown, "
+    "so it is counted from its first record ({day}); state that history under [deployments] "
+    '"{deployment}" in your pricing file',
+    _HISTORY_LINE,
+)
+_register(
+    "floor_before_first_release_account",
+    "the always-on floor of deployment {deployment} before its earliest observed release "
+    "({value}) is unknown: no sync saw the releases before it; since when it existed is unknown, "
+    "and it has no record before that release, so it is counted from the account's first record "
+    '({day}); state that history under [deployments] "{deployment}" in your pricing file',
+    _HISTORY_LINE,
+)
+_register(
+    "floor_after_release",
+    "the always-on floor of deployment {deployment} after its release {value} ({day}) is "
+    "unknown: no sync saw the release(s) that followed it; state that history under "
+    '[deployments] "{deployment}" in your pricing file',
+    _HISTORY_LINE,
+)
+_register(
+    "floor_no_release",
+    "the always-on floor of deployment {deployment} is unknown: no release of it is known; it is "
+    "counted from its first record ({day}); state its history under [deployments] "
+    '"{deployment}" in your pricing file',
+    _HISTORY_LINE,
+)
 _register(
     "official_unit_unpriced",
     "official model {model} bills per output and has no unit price; add its prices under "

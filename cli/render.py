@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from replicost.analytics.reports import UPTIME_RULE, spend_notes, unpriced_note, usd
+from replicost.analytics.reports import (
+    UPTIME_RULE,
+    spend_notes,
+    unknown_floor_note,
+    unpriced_note,
+    usd,
+)
 from replicost.errors import InputError
 from replicost.escape import csv_cell, markdown, rich_markup, terminal
 
@@ -122,7 +128,7 @@ def render_spend_table(result: SpendReport, console: Console) -> None:
             _cost(row),
             usd(row["estimated_usd"]) if row["estimated_usd"] else "",
             f"{row['unpriced_count']:,}" if row["unpriced_count"] else "",
-            _range(row) if row["unpriced_count"] else "",
+            _range(row) if row["unpriced_count"] or row["unknown_floor_count"] else "",
             end_section=i == last,
         )
     totals = result.totals
@@ -144,13 +150,14 @@ def render_spend_table(result: SpendReport, console: Console) -> None:
 
 def _cost(values: dict[str, Any]) -> str:
     """A group's bill estimate; "unpriced" where none of its items has a price (never $0)."""
-    if values["priced_count"] == 0 and values["unpriced_count"]:
+    if values["priced_count"] == 0 and (values["unpriced_count"] or values["unknown_floor_count"]):
         return "unpriced"
     return usd(values["cost_usd"])
 
 
 def _range(values: dict[str, Any]) -> str:
-    return f"{usd(values['unpriced_low'])}..{usd(values['unpriced_high'])}"
+    high = "unbounded" if values["unknown_floor_count"] else usd(values["unpriced_high"])
+    return f"{usd(values['unpriced_low'])}..{high}"
 
 
 def json_text(document: dict[str, Any], *, indent: int | None = 2) -> str:
@@ -198,6 +205,25 @@ def spend_markdown(result: SpendReport) -> str:
     return "\n".join(lines) + "\n" + ("\n" + "\n\n".join(notes) + "\n" if notes else "")
 
 
+def _month_notes(result: Summary, console: Console) -> None:
+    """This month's unpriced records, unknown floors (each closing line on its own) and
+    quarantined records, under the summary's headline."""
+    month = result.month_totals
+    note = unpriced_note(month, result.month_reasons)
+    if note:
+        console.print(f"  This month: {terminal(note)}", highlight=False, markup=False)
+    floors = unknown_floor_note(result.month_unknown_floors)
+    if floors:
+        first, *closing = floors.split("\n")
+        console.print(f"  This month: {terminal(first)}", highlight=False, markup=False)
+        for line in closing:
+            console.print(f"  {terminal(line)}", highlight=False, markup=False, soft_wrap=True)
+    console.print(
+        f"  Quarantined at the sync this month: {month.quarantined_count:,} records (unpriced)",
+        highlight=False,
+    )
+
+
 def render_summary(result: Summary, console: Console) -> None:
     """Rich rendering of a `reports.Summary`."""
     from rich.table import Table
@@ -231,13 +257,7 @@ def render_summary(result: Summary, console: Console) -> None:
             f"counts {UPTIME_RULE} ({usd(result.topup_month_to_date)} above active time)",
             highlight=False,
         )
-    note = unpriced_note(month, result.month_reasons)
-    if note:
-        console.print(f"  This month: {terminal(note)}", highlight=False, markup=False)
-    console.print(
-        f"  Quarantined at the sync this month: {month.quarantined_count:,} records (unpriced)",
-        highlight=False,
-    )
+    _month_notes(result, console)
     for title, frame, key in (
         ("Top models, last 30 days", result.top_models, "model"),
         ("Top deployments, last 30 days", result.top_deployments, "deployment"),

@@ -7,16 +7,21 @@ ground truth (tests/bill_truth.py) gives the expected money of the rest.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
+from collections import defaultdict
+from decimal import Decimal
 
+import bill_truth
+import duckdb
 import test_bill
 from cli_helpers import run_cli
 from test_bill import PRICES, T0, hand_db
-from test_costs_simulator import IN_FLIGHT, expected_cost
+from test_costs_simulator import IN_FLIGHT, expected_cost, pricing_file
 
 from replicost.billing import costs, pricing
 from replicost.config import load_config
-from replicost.store import open_readonly
+from replicost.store import connect, open_readonly
 
 account_db = test_bill.account_db  # the simulated account synced at its end (a module fixture)
 
@@ -124,3 +129,140 @@ def test_a_record_that_counts_no_output_has_no_range_and_says_which_fields_are_m
     low, high, reason = rows["uncounted"]
     assert low is None and high is None
     assert "no image_count, input_token_count or output_token_count" in reason
+
+
+# --------------------------------------------------------------------------- unknown floors
+
+DECEMBER = (dt.date(2025, 12, 1), dt.date(2025, 12, 31))  # image-gen's L40S kept on all month
+DECEMBER_END = "2025-12-31T23:59:59Z"
+
+
+def true_month(db, account, truth, first: dt.date, last: dt.date) -> Decimal:
+    """The month's true bill from the simulator's truth alone: every finished record created in
+    it, priced by hand, plus the deployments' top-ups of its days (bill_truth: each release's real
+    min_instances, including the ones no sync saw)."""
+    records, active = Decimal(0), defaultdict(Decimal)
+    for row in truth:
+        day = dt.datetime.fromisoformat(row["created_at"].replace("Z", "+00:00")).date()
+        if row["status"] in IN_FLIGHT or not first <= day <= last:
+            continue
+        cost = expected_cost(row)
+        records += cost
+        if row["deployment"] and row["billing"] == "per_second":
+            active[(row["deployment"], day)] += cost
+    con = duckdb.connect(str(db), read_only=True)
+    until = dict(con.execute("SELECT deployment, synced_at FROM deployments").fetchall())
+    con.close()
+    history = account.deployment_history()
+    floor = bill_truth.floors(history, until, test_bill.price_at, [test_bill.L40S_CHANGE])
+    floor = {key: usd for key, usd in floor.items() if first <= key[1] <= last}
+    return records + sum(bill_truth.topups(floor, active, history).values(), Decimal(0))
+
+
+def spend_json(db, config, *extra) -> dict:
+    since, until = (d.isoformat() for d in DECEMBER)
+    result = run_cli("report", "spend", "--db", db, "--config", config, "--since", since,
+                     "--until", until, "--by", "kind", "--format", "json", *extra)  # fmt: skip
+    assert result.code == 0, result.out
+    return json.loads(result.out)
+
+
+def assert_unbounded_and_below_the_truth(data: dict, truth_usd: Decimal) -> None:
+    totals = data["totals"]
+    assert data["unbounded"] is True and totals["unpriced_cost_usd"]["high"] is None
+    floors = {f["deployment"]: f for f in data["unknown_floors"]}
+    image_gen = floors["acme-ai/image-gen"]
+    assert (image_gen["from"], image_gen["to"], image_gen["days"]) == (
+        "2025-12-01T00:00:00Z", "2026-01-01T00:00:00Z", 31.0)  # fmt: skip
+    assert image_gen["closed_by"].startswith('[deployments] "acme-ai/image-gen" = [{ hardware')
+    # what the bill knows never overstates the truth; what it does not know has no upper bound
+    assert Decimal(totals["cost_usd"]) + Decimal(totals["unpriced_cost_usd"]["low"]) <= truth_usd
+    # the missing money is the floor of the L40S no sync saw: most of the true bill
+    assert truth_usd - Decimal(totals["cost_usd"]) > Decimal(2000)
+
+
+def test_a_past_month_with_unobserved_releases_says_unbounded_and_budget_could_cross(account_db):
+    db, account, truth, config = account_db
+    truth_usd = true_month(db, account, truth, *DECEMBER)
+    data = spend_json(db, config)
+    assert_unbounded_and_below_the_truth(data, truth_usd)
+    assert (
+        "Unknown floors: no sync saw"
+        in run_cli("report", "spend", "--db", db, "--config", config, "--since", "2025-12-01").out
+    )
+    args = ["--db", db, "--config", config, "--now", DECEMBER_END]
+    summary = json.loads(run_cli("report", "summary", "--format", "json", *args).out)
+    assert summary["unbounded"] is True and summary["unpriced_cost_usd"]["high"] is None
+    assert {f["deployment"] for f in summary["unknown_floors"]} >= {"acme-ai/image-gen"}
+    # far under a budget the truth is over: never "ok", always "could cross"
+    assert truth_usd > 500
+    check = run_cli("budget", "check", "--monthly", "500", "--format", "json", *args)
+    assert check.code == 1 and json.loads(check.out)["unbounded"] is True
+    text = run_cli("budget", "check", "--monthly", "500", *args)
+    assert text.code == 1 and '[deployments] "acme-ai/image-gen"' in text.out
+
+
+def test_the_same_month_after_pricing_suggest_as_written_stays_unbounded(account_db, tmp_path):
+    db, account, truth, config = account_db
+    path = tmp_path / "suggested.toml"
+    assert run_cli("pricing", "suggest", "--db", db, "--config", config, "--output", path).code == 0
+    text = path.read_text()
+    assert '# "acme-ai/image-gen" = [{ hardware' in text  # inferred: commented, with the reason
+    assert "Inferred, not known" in text
+    truth_usd = true_month(db, account, truth, *DECEMBER)
+    data = spend_json(db, config, "--pricing", path)
+    assert_unbounded_and_below_the_truth(data, truth_usd)
+    check = run_cli("budget", "check", "--monthly", "500", "--db", db, "--config", config,
+                    "--pricing", path, "--now", DECEMBER_END)  # fmt: skip
+    assert check.code == 1
+
+
+def test_a_pricing_file_that_states_the_history_closes_it_and_the_range_holds_the_truth(
+    account_db, tmp_path
+):
+    db, account, truth, config = account_db
+    history = account.deployment_history()
+    path = pricing_file(tmp_path, truth, history)
+    text = path.read_text()
+    for release in history:  # each release's min_instances: the history no sync saw
+        text = text.replace(
+            f'effective_from = "{release["created_at"]}" }}',
+            f'effective_from = "{release["created_at"]}", min_instances = {release["min_instances"]} }}',
+        )
+    path.write_text(text)
+    data = spend_json(db, config, "--pricing", path)
+    totals = data["totals"]
+    assert data["unbounded"] is False and data["unknown_floors"] == []
+    truth_usd = true_month(db, account, truth, *DECEMBER)
+    cost = Decimal(totals["cost_usd"])
+    low, high = (Decimal(totals["unpriced_cost_usd"][k]) for k in ("low", "high"))
+    assert cost + low <= truth_usd <= cost + high
+
+
+def test_a_gap_between_observed_releases_is_an_unknown_floor(tmp_path):
+    db = hand_db(tmp_path / "g.duckdb", [("p", "acme/tool", "v1", "succeeded",
+                 "2026-03-05 10:00:00+00", T0, T0, 2.0, "acme/dep")], deployments=["acme/dep"])  # fmt: skip
+    con = connect(db)
+    for number, created in ((1, "2026-03-01 00:00:00+00"), (3, "2026-03-10 12:00:00+00")):
+        con.execute(
+            "INSERT INTO deployment_releases (deployment, number, account, model, hardware,"
+            " min_instances, created_at) VALUES ('acme/dep', ?, 'acme', 'acme/tool', 'gpu-t4', 1, ?)",
+            [number, created],
+        )
+    con.execute("UPDATE deployments SET synced_at = '2026-03-12 00:00:00+00'")
+    con.close()
+    data = json.loads(run_cli("report", "spend", "--db", db, "--by", "deployment",
+                              "--format", "json").out)  # fmt: skip
+    # release 2 was never seen: from release 1 to release 3 the floor is unknown; release 1's
+    # own floor ended at release 2, whenever that was, so none of it is counted
+    assert data["unknown_floors"] == [
+        {"deployment": "acme/dep", "from": "2026-03-01T00:00:00Z", "to": "2026-03-10T12:00:00Z",
+         "days": 9.5, "counted_from": "release", "reason": data["unknown_floors"][0]["reason"],
+         "closed_by": '[deployments] "acme/dep" = [{ hardware = "HARDWARE-SKU", '
+                      'effective_from = "2026-03-01", min_instances = N }]'}
+    ]  # fmt: skip
+    assert "after its release 1 (2026-03-01) is unknown" in data["unknown_floors"][0]["reason"]
+    # release 3's floor is known: 1 x T4 from 2026-03-10 12:00 to the sync (1.5 days), by hand;
+    # plus the record (2 s, on release 1's hardware: the last release seen before it)
+    floor = Decimal("0.000225") * 86400 * Decimal("1.5")
+    assert Decimal(data["totals"]["cost_usd"]) == floor + 2 * Decimal("0.000225")

@@ -37,7 +37,15 @@ from .filters import (
     parse_dimensions,
     zone,
 )
-from .spend import SpendReport, Totals, spend, spend_notes, unpriced_note, unpriced_records
+from .spend import (
+    SpendReport,
+    Totals,
+    spend,
+    spend_notes,
+    unknown_floor_note,
+    unpriced_note,
+    unpriced_records,
+)
 from .summary import FORECAST_METHOD, SPARK_BLOCKS, Summary, sparkline, summary
 
 __all__ = [
@@ -65,6 +73,7 @@ __all__ = [
     "spend",
     "spend_notes",
     "summary",
+    "unknown_floor_note",
     "unpriced_note",
     "unpriced_records",
     "usd",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,6 +16,7 @@ from replicost.billing.money import money_str, usd
 from replicost.billing.reasons import (
     FIX_COMMAND,
     LOWER_BOUND_NOTE,
+    SKU_PLACEHOLDER,
     UPTIME_RULE,
     ReasonCount,
     counted,
@@ -54,7 +56,14 @@ def money_dtype() -> pl.Decimal:
 
 # The money a group adds up (Decimal) and its counts (int), besides its dimensions' values.
 _MONEY_FIELDS = ("predict_seconds", "cost_usd", "estimated_usd", "unpriced_low", "unpriced_high")
-_COUNT_FIELDS = ("count", "unpriced_count", "priced_count", "unbounded_count", "quarantined_count")
+_COUNT_FIELDS = (
+    "count",
+    "unpriced_count",
+    "priced_count",
+    "unbounded_count",
+    "quarantined_count",
+    "unknown_floor_count",
+)
 
 
 def _empty_group() -> dict[str, Any]:
@@ -72,14 +81,23 @@ def _bill_fields(values: dict[str, Any]) -> dict[str, Any]:
         "count": values["count"],
         "predict_seconds": float(values["predict_seconds"]),
         "cost_usd": _cost_or_null(
-            values["cost_usd"], values["priced_count"], values["unpriced_count"]
+            values["cost_usd"],
+            values["priced_count"],
+            values["unpriced_count"] + values.get("unknown_floor_count", 0),
         ),
         "unpriced_count": values["unpriced_count"],
         "estimated_usd": money_str(values["estimated_usd"]),
-        "unpriced_cost_usd": {
-            "low": money_str(values["unpriced_low"]),
-            "high": money_str(values["unpriced_high"]),
-        },
+        "unpriced_cost_usd": _unpriced_range(values),
+    }
+
+
+def _unpriced_range(values: dict[str, Any]) -> dict[str, str | None]:
+    """What the unpriced items could cost: low and high, or high null (no upper bound) when an
+    unknown always-on floor lies among them."""
+    unbounded = values.get("unknown_floor_count", 0) > 0
+    return {
+        "low": money_str(values["unpriced_low"]),
+        "high": None if unbounded else money_str(values["unpriced_high"]),
     }
 
 
@@ -98,6 +116,12 @@ class Totals:
     priced_count: int = 0
     unbounded_count: int = 0
     quarantined_count: int = 0
+    unknown_floor_count: int = 0  # deployment-days whose always-on floor is unknown
+
+    @property
+    def unbounded(self) -> bool:
+        """No upper bound: an always-on floor no observed release states lies in the period."""
+        return self.unknown_floor_count > 0
 
     @classmethod
     def of(cls, rows: Sequence[dict[str, Any]]) -> Totals:
@@ -132,6 +156,8 @@ class SpendReport:
     lower_bound_cost: Decimal = Decimal(0)
     # Deployment releases held out of every price at the sync (impossible instances or hardware).
     quarantined_releases: int = 0
+    # per deployment, the time of the report whose always-on floor is unknown (unknown_floors())
+    unknown_floors: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def uptime_total(self) -> Decimal:
@@ -173,15 +199,14 @@ class SpendReport:
             "unpriced": {
                 "count": self.totals.unpriced_count,
                 "reasons": [r.to_dict() for r in self.unpriced_reasons],
-                "cost_usd": {
-                    "low": money_str(self.totals.unpriced_low),
-                    "high": money_str(self.totals.unpriced_high),
-                },
+                "cost_usd": _unpriced_range(self.totals.__dict__),
                 "without_range": self.totals.unbounded_count,
                 "quarantined": self.totals.quarantined_count,
                 "quarantined_releases": self.quarantined_releases,
                 "fix": FIX_COMMAND,
             },
+            "unbounded": self.totals.unbounded,
+            "unknown_floors": self.unknown_floors,
             "uptime_estimates": uptime,
             "lower_bound": {
                 "count": self.lower_bound_count,
@@ -227,12 +252,22 @@ def spend(
         result = con.execute(query, params).fetchall()
         uptime = _uptime(con, filters)
         releases = one_row(con.execute(QUARANTINED_RELEASES))[0]
+        floors = unknown_floors(con, filters)
     groups, reasons, lower_count, lower_cost = _add_up(result, len(dims))
     rows = [{**dict(zip(dims, key, strict=True)), **values} for key, values in groups.items()]
     totals = Totals.of(rows)
     frame = _frame(_order(rows, dims, top), dims)
     return SpendReport(
-        dims, filters, frame, totals, reasons, uptime, lower_count, lower_cost, int(releases)
+        dims,
+        filters,
+        frame,
+        totals,
+        reasons,
+        uptime,
+        lower_count,
+        lower_cost,
+        int(releases),
+        floors,
     )
 
 
@@ -303,7 +338,7 @@ def _add_up(
     for record in result:
         key = tuple(record[:width])
         (code, subject, count, predict_micro, cost, unpriced, lower_n, lower_usd, priced,
-         estimated, low, high, unbounded, quarantined) = record[width:]  # fmt: skip
+         estimated, low, high, unbounded, quarantined, unknown_floor) = record[width:]  # fmt: skip
         lower_count += lower_n or 0
         lower_cost += Decimal(lower_usd or 0)
         group = groups.setdefault(key, _empty_group())
@@ -317,7 +352,8 @@ def _add_up(
         group["unpriced_high"] += Decimal(high or 0)
         group["unbounded_count"] += unbounded or 0
         group["quarantined_count"] += quarantined or 0
-        if code is not None:
+        group["unknown_floor_count"] += unknown_floor or 0
+        if code is not None and unpriced:
             key = (code, subject_key(subject))
             reason_counts[key] = reason_counts.get(key, 0) + (unpriced or 0)
     return groups, counted(reason_counts), lower_count, lower_cost
@@ -333,6 +369,7 @@ def _frame(rows: list[dict[str, Any]], dims: tuple[str, ...]) -> pl.DataFrame:
     schema.update(count=pl.Int64, predict_seconds=money, cost_usd=money, unpriced_count=pl.Int64)
     schema.update(estimated_usd=money, unpriced_low=money, unpriced_high=money)
     schema.update(priced_count=pl.Int64, unbounded_count=pl.Int64, quarantined_count=pl.Int64)
+    schema.update(unknown_floor_count=pl.Int64)
     rows = [{name: row[name] for name in schema} for row in rows]
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
@@ -393,6 +430,61 @@ def _uptime(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame | 
     ).fetchall()
     data = [(d, h, int(days), float(secs or 0), Decimal(cost)) for d, h, days, secs, cost in rows]
     return pl.DataFrame(data, schema=schema, orient="row") if data else pl.DataFrame(schema=schema)
+
+
+def unknown_floors(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[dict[str, Any]]:
+    """Per deployment, the time of the report whose always-on floor is unknown: `from` and `to`
+    (ISO instants, cut to the report's days) and `days` (its length), with the reason and the
+    `[deployments]` line that would close it (`closed_by`, to fill in). Empty when none."""
+    if not _has_view(con, "replicost_unknown_floor_items"):
+        return []
+    params: dict[str, Any] = {}
+    where = _where(filters, params)
+    start, end = filters.utc_bounds()
+    params["cut_from"] = start.astimezone(dt.UTC) if start else None
+    params["cut_to"] = end.astimezone(dt.UTC) if end else None
+    rows = con.execute(named_sql("unknown_floors").format(where=where), params).fetchall()
+    return [
+        {
+            "deployment": deployment,
+            "from": _iso(first),
+            "to": _iso(last),
+            "days": round(seconds / 86400, 4),
+            "counted_from": counted_from,
+            "reason": reason,
+            "closed_by": closing_line(deployment, since),
+        }
+        for deployment, first, last, seconds, counted_from, reason, since in rows
+    ]
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def closing_line(deployment: str, since: dt.datetime) -> str:
+    """The `[deployments]` line that states a deployment's history from `since` (its hardware and
+    min_instances left for the user to fill in: the placeholder fails validation until then)."""
+    return (
+        f'[deployments] {json.dumps(deployment)} = [{{ hardware = "{SKU_PLACEHOLDER}", '
+        f'effective_from = "{since.astimezone(dt.UTC):%Y-%m-%d}", min_instances = N }}]'
+    )
+
+
+def unknown_floor_note(floors: Sequence[dict[str, Any]]) -> str | None:
+    """The sentence every text output prints while an unknown always-on floor lies in the
+    period, then the `[deployments]` line that closes each (one per line)."""
+    if not floors:
+        return None
+    spans = ", ".join(
+        f"{f['deployment']} {f['from'][:10]} to {f['to'][:10]} ({f['days']:g} days)" for f in floors
+    )
+    return (
+        f"Unknown floors: no sync saw the releases that set the always-on instances of "
+        f"{len(floors)} deployment(s) for part of this period ({spans}), so the bill has no upper "
+        "bound (unpriced high: unbounded) until your pricing file states that history:"
+        + "".join(f"\n  {f['closed_by']}" for f in floors)
+    )
 
 
 def unpriced_records(
@@ -463,13 +555,9 @@ def spend_notes(result: SpendReport) -> list[str]:
     unpriced = unpriced_note(totals, result.unpriced_reasons)
     if unpriced:
         lines.append(unpriced)
-    early = [r for r in result.unpriced_reasons if r.code == "before_first_release"]
-    if early:
-        lines.append(
-            f"Unknown floors: {len(early)} deployment(s) have records before their earliest "
-            "known release; whether instances were kept on before it is unknown, so that "
-            "always-on cost is in neither the totals nor the unpriced range."
-        )
+    floors = unknown_floor_note(result.unknown_floors)
+    if floors:
+        lines.append(floors)
     quarantined = f"Quarantined at the sync: {totals.quarantined_count:,} records (unpriced)"
     if result.quarantined_releases:
         quarantined += (

@@ -55,6 +55,8 @@ class Summary:
     month_reasons: list[ReasonCount] = field(default_factory=list)
     topup_month_to_date: Decimal = Decimal(0)  # the floors' part above active time (in the bill)
     topup_run_rate_daily: Decimal = Decimal(0)  # its part of run_rate_daily
+    # per deployment, the month's time whose always-on floor is unknown (no upper bound)
+    month_unknown_floors: list[dict[str, Any]] = field(default_factory=list)
     forecast_method: str = FORECAST_METHOD
 
     @property
@@ -72,10 +74,9 @@ class Summary:
             "month": self.month,
             "bill_estimate_usd": money_str(self.month_to_date),
             "estimated_usd": money_str(totals.estimated_usd),
-            "unpriced_cost_usd": {
-                "low": money_str(totals.unpriced_low),
-                "high": money_str(totals.unpriced_high),
-            },
+            "unpriced_cost_usd": totals.to_dict()["unpriced_cost_usd"],
+            "unbounded": totals.unbounded,
+            "unknown_floors": self.month_unknown_floors,
             "unpriced_count": totals.unpriced_count,
             "quarantined_count": totals.quarantined_count,
             "projected_usd": money_str(self.forecast_month_end),
@@ -252,6 +253,7 @@ def _assemble(
         ),
         month_totals=by_kind.totals,
         month_reasons=by_kind.unpriced_reasons,
+        month_unknown_floors=by_kind.unknown_floors,
         topup_month_to_date=total(days.month_start, days.today, topup_by_day),
         topup_run_rate_daily=topup_rate,
     )

@@ -25,7 +25,7 @@
 --   predict_micro       HUGEINT   sum of predict_time in microseconds, each record rounded to the
 --                                 microsecond as the money rule does (implausible values left out)
 --   cost_usd            DECIMAL(38,6)  exact sum of per-item micro-dollar costs (NULL: none priced)
---   unpriced_count      BIGINT    records whose basis is 'unpriced'
+--   unpriced_count      BIGINT    records whose basis is 'unpriced' (unknown floors apart)
 --   lower_bound_count   BIGINT    records whose cost counts active time only (private models,
 --                                 deployments: Replicate also bills setup, idle or instance time)
 --   lower_bound_cost    DECIMAL(38,6)  their cost
@@ -33,6 +33,8 @@
 --   estimated_usd       DECIMAL(38,6)  the part of cost_usd whose cost_kind is 'estimated'
 --   unpriced_low, unpriced_high  DECIMAL(38,6)  what the unpriced records could cost at least/most
 --   unbounded_count     BIGINT    unpriced records with no range (still running, no seconds known, or no output counted)
+--   unknown_floor_count BIGINT    deployment-days whose always-on floor is unknown (kind
+--                                 'unknown_floor': no release a sync saw says it; no upper bound)
 --   quarantined_count   BIGINT    records quarantined at the sync (unpriced)
 WITH scoped AS (
     SELECT {inner_columns},
@@ -43,7 +45,8 @@ WITH scoped AS (
            lower_bound,
            CASE WHEN cost_kind = 'estimated' THEN cost_micro END AS estimated_micro,
            unpriced_low_micro, unpriced_high_micro,
-           reason_code IS NOT NULL AND unpriced_high_micro IS NULL AS unbounded,
+           reason_code IS NOT NULL AND unpriced_high_micro IS NULL AND records = 1 AS unbounded,
+           kind = 'unknown_floor' AS unknown_floor,
            quarantined
     FROM bill_amounts
     WHERE {where}
@@ -54,7 +57,7 @@ grouped AS (
            sum(records) AS count,
            sum(predict_micro) AS predict_micro,
            sum(cost_micro) AS cost_micro,
-           count(unpriced_code) AS unpriced_count,
+           count(unpriced_code) FILTER (WHERE records = 1) AS unpriced_count,
            count(*) FILTER (WHERE lower_bound) AS lower_bound_count,
            sum(cost_micro) FILTER (WHERE lower_bound) AS lower_bound_micro,
            count(cost_micro) AS priced_count,
@@ -62,7 +65,8 @@ grouped AS (
            sum(unpriced_low_micro) AS unpriced_low_micro,
            sum(unpriced_high_micro) AS unpriced_high_micro,
            count(*) FILTER (WHERE unbounded) AS unbounded_count,
-           count(*) FILTER (WHERE quarantined) AS quarantined_count
+           count(*) FILTER (WHERE quarantined) AS quarantined_count,
+           count(*) FILTER (WHERE unknown_floor) AS unknown_floor_count
     FROM scoped
     GROUP BY ALL
 )
@@ -79,6 +83,7 @@ SELECT {outer_columns},
        replicost_usd(sum(unpriced_low_micro)) AS unpriced_low,
        replicost_usd(sum(unpriced_high_micro)) AS unpriced_high,
        sum(unbounded_count)::BIGINT AS unbounded_count,
-       sum(quarantined_count)::BIGINT AS quarantined_count
+       sum(quarantined_count)::BIGINT AS quarantined_count,
+       sum(unknown_floor_count)::BIGINT AS unknown_floor_count
 FROM grouped
 GROUP BY ALL
