@@ -17,8 +17,9 @@ import duckdb
 import test_bill
 from cli_helpers import run_cli
 from test_bill import PRICES, T0, hand_db
-from test_costs_simulator import IN_FLIGHT, expected_cost, pricing_file
+from test_costs_simulator import HARDWARE_USD, IN_FLIGHT, expected_cost, pricing_file
 
+from replicost.analytics import insights
 from replicost.billing import costs, pricing
 from replicost.config import load_config
 from replicost.store import connect, open_readonly
@@ -266,3 +267,87 @@ def test_a_gap_between_observed_releases_is_an_unknown_floor(tmp_path):
     # plus the record (2 s, on release 1's hardware: the last release seen before it)
     floor = Decimal("0.000225") * 86400 * Decimal("1.5")
     assert Decimal(data["totals"]["cost_usd"]) == floor + 2 * Decimal("0.000225")
+
+
+# --------------------------------------------------------------------------- what-if, waste, --now
+
+
+def closed_history(tmp_path, account, truth):
+    """A pricing file with the simulator's prices, model map and every release's true history."""
+    history = account.deployment_history()
+    path = pricing_file(tmp_path, truth, history)
+    text = path.read_text()
+    for release in history:
+        text = text.replace(
+            f'effective_from = "{release["created_at"]}" }}',
+            f'effective_from = "{release["created_at"]}", min_instances = {release["min_instances"]} }}',
+        )
+    path.write_text(text)
+    return path
+
+
+def test_the_hardware_what_if_of_a_deployment_keeps_its_floor(account_db, tmp_path):
+    """image-gen kept one L40S on all December (release 2, min_instances = 1): its bill is per day
+    the larger of that floor and its predictions, and on a T4 the same floor and seconds cost
+    0.000225 x max(86,400 s, the day's predict seconds), summed (figures from the truth)."""
+    db, account, truth, config = account_db
+    path = closed_history(tmp_path, account, truth)
+    name = "acme-ai/image-gen"
+    first, last = DECEMBER
+    releases = [r for r in account.deployment_history() if r["name"] == "image-gen"]
+    starts = [dt.datetime.fromisoformat(r["created_at"].replace("Z", "+00:00")) for r in releases]
+    in_effect = [r for r, s in zip(releases, starts, strict=True) if s.date() < first][-1]
+    assert in_effect["hardware"] == "gpu-l40s" and in_effect["min_instances"] == 1
+    assert not any(first <= s.date() <= last for s in starts)  # no release change in December
+    active_usd, active_seconds = defaultdict(Decimal), defaultdict(Decimal)
+    for row in truth:
+        day = dt.datetime.fromisoformat(row["created_at"].replace("Z", "+00:00")).date()
+        if row["deployment"] == name and first <= day <= last and row["status"] not in IN_FLIGHT:
+            active_usd[day] += expected_cost(row)
+            active_seconds[day] += Decimal(repr(row["predict_time"] or 0))
+    days = [first + dt.timedelta(days=i) for i in range(31)]
+    floor_usd = Decimal(86400) * HARDWARE_USD["gpu-l40s"]
+    cost = sum((max(floor_usd, active_usd[d]) for d in days), Decimal(0))
+    seconds = sum((max(Decimal(86400), active_seconds[d]) for d in days), Decimal(0))
+    t4 = (seconds * HARDWARE_USD["gpu-t4"]).quantize(Decimal("0.000001"))
+    report = insights.insights(db, since=first, until=last, top=50, pricing_file=path,
+                               config=config, cache=False)  # fmt: skip
+    (found,) = [i for i in report.insights
+                if i.kind == "what-if-hardware" and i.evidence["target"] == name]  # fmt: skip
+    assert found.evidence["cost_usd"] == cost
+    options = {o["sku"]: o for o in found.evidence["cheaper_skus"]}
+    assert options["gpu-t4"]["would_cost_usd"] == t4
+    assert found.usd == cost - t4 > Decimal(2000)  # about $2,000 a month, not cents
+
+
+def test_waste_share_is_of_the_models_whole_bill_with_its_deployment_top_ups(account_db, tmp_path):
+    """stability-ai/sdxl runs on deployment image-gen, which kept an L40S on all December: its
+    bill is its records plus those top-ups (from the truth), and the waste share divides by it."""
+    db, account, truth, config = account_db
+    path = closed_history(tmp_path, account, truth)
+    model = "stability-ai/sdxl"
+    first, last = DECEMBER
+    records, active = Decimal(0), defaultdict(Decimal)
+    for row in truth:
+        day = dt.datetime.fromisoformat(row["created_at"].replace("Z", "+00:00")).date()
+        if row["status"] in IN_FLIGHT or not first <= day <= last:
+            continue
+        if row["model"] == model:
+            records += expected_cost(row)
+        if row["deployment"] and row["billing"] == "per_second":
+            active[(row["deployment"], day)] += expected_cost(row)
+    con = duckdb.connect(str(db), read_only=True)
+    until = dict(con.execute("SELECT deployment, synced_at FROM deployments").fetchall())
+    con.close()
+    history = account.deployment_history()
+    floor = bill_truth.floors(history, until, test_bill.price_at, [test_bill.L40S_CHANGE])
+    floor = {key: usd for key, usd in floor.items() if first <= key[1] <= last}
+    topups = bill_truth.topups(floor, active, history).get(model, Decimal(0))
+    assert topups > 2000
+    report = insights.insights(db, since=first, until=last, top=50, pricing_file=path,
+                               config=config, cache=False)  # fmt: skip
+    (waste,) = [i for i in report.insights if i.kind == "waste" and i.evidence["model"] == model]
+    assert waste.evidence["model_spend_usd"] == records + topups
+    assert waste.evidence["share_of_model_spend_pct"] == round(
+        float(waste.usd / (records + topups) * 100), 1
+    )

@@ -1,7 +1,8 @@
 """Billed waste: what failed, canceled and aborted records cost, one insight per model.
 
 Replicate bills the time a prediction ran whatever its outcome, so a failure that ran for a minute
-costs a minute. Every priced record with one of those statuses and a cost above zero counts, once:
+costs a minute. The share is of the model's whole bill in the period: its records and the always-on
+top-ups of the deployments that run it. Every priced record with one of those statuses and a cost above zero counts, once:
 the insights' dollars add up to all billed waste in the period. Errors are grouped into classes
 (first sentence of the text, numbers as N), so "out of memory, tried to allocate 2.00 GiB" and
 "... 4.00 GiB" are one class.
@@ -18,12 +19,42 @@ from .base import Insight, Period, in_period_sql, usd, usd_kind
 
 NO_MODEL = "(no model)"
 
+# The deployments' top-ups per (model, day) of the period, as the bill counts them (bill_sql's
+# deployment rule: per deployment and UTC day, its always-on floor above its predictions' cost,
+# on the model of the release in effect at the end of the day, else its earliest release's).
+TOPUPS_SQL = f"""
+WITH floors AS (
+    SELECT deployment, day, sum(cost_usd) AS floor_usd FROM deployment_uptime_costs
+    WHERE {in_period_sql()} AND cost_usd IS NOT NULL GROUP BY ALL
+),
+active AS (
+    SELECT deployment, day, sum(cost_usd) AS active_usd FROM insight_facts
+    WHERE {in_period_sql()} AND basis = 'per_second' AND deployment IS NOT NULL GROUP BY ALL
+),
+topups AS (
+    SELECT f.deployment, f.day, greatest(f.floor_usd - coalesce(a.active_usd, 0), 0) AS topup_usd
+    FROM floors f LEFT JOIN active a ON a.deployment = f.deployment AND a.day = f.day
+)
+SELECT coalesce(r.model, (SELECT arg_min(e.model, e.number) FROM replicost_deployment_releases e
+                          WHERE e.deployment = t.deployment)) AS model,
+       t.topup_usd
+FROM topups t
+ASOF LEFT JOIN replicost_deployment_releases r
+  ON r.deployment = t.deployment AND r.effective_from <= CAST(t.day + 1 AS TIMESTAMP)
+WHERE t.topup_usd > 0
+"""
+
 # Shape: one row per (model, version, status, error class) of the period's billed waste, with the
-# model's whole spend in the period beside it (for the share).
+# model's whole bill in the period beside it (for the share): its records and its deployments'
+# top-ups above them.
 WASTE_SQL = f"""
 WITH spend AS (
-    SELECT coalesce(model, '{NO_MODEL}') AS model, sum(cost_usd) AS model_usd
-    FROM insight_facts WHERE {in_period_sql()} GROUP BY 1
+    SELECT model, sum(usd) AS model_usd FROM (
+        SELECT coalesce(model, '{NO_MODEL}') AS model, cost_usd AS usd
+        FROM insight_facts WHERE {in_period_sql()}
+        UNION ALL
+        SELECT coalesce(model, '{NO_MODEL}'), topup_usd FROM ({TOPUPS_SQL})
+    ) GROUP BY 1
 )
 SELECT coalesce(f.model, '{NO_MODEL}') AS model, f.version, f.status, f.error_class,
        sum(f.records) AS records, sum(f.cost_usd) AS cost_usd, sum(f.seconds) AS seconds,
