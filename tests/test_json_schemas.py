@@ -173,3 +173,11 @@ def test_unpriced_reasons_carry_their_code_subject_and_fix():
     assert validator.is_valid({**coded, "fix": None})
     assert not validator.is_valid({**coded, "subject": "acme/foo"})
     assert not validator.is_valid({**coded, "colour": "red"})
+
+
+def test_the_insight_kinds_of_the_schemas_are_the_library_s():
+    from replicost.analytics.insights.base import KINDS
+
+    for name, path in (("insights", ("insights",)), ("summary", ("top_insights",))):
+        kind = schemas.load(name)["properties"][path[0]]["items"]["properties"]["kind"]
+        assert kind["enum"] == list(KINDS), name

@@ -5,13 +5,8 @@ period as an `Insight` (kind, title, dollars with their kind, evidence, action),
 Each finder lives in its own module and states its rule in its docstring; `report insights` and the
 summary's top lines only format what this returns.
 
-JSON shape (`InsightsReport.to_dict()`):
-
-    {"currency": "USD",
-     "insights": [{"kind": "waste|idle-deployment|spike|what-if-hardware|unpriced", "title": "...",
-                   "usd": "12.345678", "usd_kind": "exact|estimated|what-if",
-                   "evidence": {...}, "action": "..."}],
-     "filters": {"since": "...", "until": "...", "top": N}}
+The JSON contract of `InsightsReport.to_dict()` (`report insights --format json`, with
+`"schema_version"` first) is the JSON Schema `replicost/schemas/insights.json`.
 """
 
 from __future__ import annotations
