@@ -59,10 +59,15 @@ WHERE h.effective_from < u.stretch_to
 # estimate (NULL with a reason when the hardware has no price).
 _UPTIME = (
     """
+-- The instant the bill is cut at (`costs.cut_at`: a report replaying a past instant, `--now`): no
+-- floor runs past it and no later prediction counts against one. 'infinity' by default.
+CREATE OR REPLACE TEMP TABLE replicost_cut AS SELECT 'infinity'::TIMESTAMPTZ AS cut_at;
+
 CREATE OR REPLACE TEMP VIEW replicost_synced_until AS
 SELECT k.deployment, coalesce(d.account, split_part(k.deployment, '/', 1)) AS account,
-       coalesce(d.synced_at, (SELECT coalesce(max(finished_at), now()) FROM sync_log
-                              WHERE status = 'succeeded')) AS synced_until
+       least(coalesce(d.synced_at, (SELECT coalesce(max(finished_at), now()) FROM sync_log
+                                    WHERE status = 'succeeded')),
+             (SELECT cut_at FROM replicost_cut)) AS synced_until
 FROM (SELECT deployment FROM replicost_known_deployments
       UNION SELECT deployment FROM replicost_deployment_history) k
 LEFT JOIN deployments d ON d.deployment = k.deployment;
@@ -181,6 +186,7 @@ active AS (
     SELECT deployment, CAST(timezone('UTC', created_at) AS DATE) AS day, sum(cost_usd) AS active_usd
     FROM prediction_costs
     WHERE basis = 'per_second' AND deployment IN (SELECT deployment FROM floors)
+      AND created_at < (SELECT cut_at FROM replicost_cut)
     GROUP BY ALL
 )
 SELECT f.account, f.deployment, f.day, f.hardware, f.floor_usd,

@@ -46,6 +46,8 @@ inside its uptime); reports show it as its own line.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -277,6 +279,23 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, bill_views: boo
         con.execute(_BILL_ITEMS)
 
 
+@contextlib.contextmanager
+def cut_at(con: duckdb.DuckDBPyConnection, instant: datetime | None) -> Iterator[None]:
+    """Within the block, the bill on `con` stops at `instant` (None: no cut): deployments' floors
+    run up to it and no later prediction counts against a floor. Records are cut by the report's
+    own filter (`Filters.before`). The previous cut comes back afterwards (a connection can serve
+    several reports)."""
+    if instant is None:
+        yield
+        return
+    (previous,) = con.execute("SELECT cut_at FROM replicost_cut").fetchone() or ("infinity",)
+    con.execute("UPDATE replicost_cut SET cut_at = ?", [instant])
+    try:
+        yield
+    finally:
+        con.execute("UPDATE replicost_cut SET cut_at = ?", [previous])
+
+
 def _model_map(catalog: Catalog) -> list[tuple]:
     """(model, version, hardware, map_source): the shipped public map, then the user's [models]."""
     rows: dict[str, tuple] = {}
@@ -358,4 +377,4 @@ def grouped_labels() -> tuple[str, str]:
     return LABEL_INPUTS, labels
 
 
-__all__ = ["install", "billing_notes", "grouped_labels", "has_column"]
+__all__ = ["install", "cut_at", "billing_notes", "grouped_labels", "has_column"]

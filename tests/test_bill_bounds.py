@@ -351,3 +351,40 @@ def test_waste_share_is_of_the_models_whole_bill_with_its_deployment_top_ups(acc
     assert waste.evidence["share_of_model_spend_pct"] == round(
         float(waste.usd / (records + topups) * 100), 1
     )
+
+
+def test_a_mid_day_now_cuts_records_and_floors_at_the_instant(account_db, tmp_path):
+    """--now 2025-12-15T12:00Z: the month to date is the truth cut at that instant (records created
+    before it, floors up to it, top-ups against the predictions before it), so the forecast's
+    16.5 days left add the afternoon once, not twice."""
+    db, account, truth, config = account_db
+    path = closed_history(tmp_path, account, truth)
+    now = dt.datetime(2025, 12, 15, 12, tzinfo=dt.UTC)
+    first = dt.date(2025, 12, 1)
+    records, active = Decimal(0), defaultdict(Decimal)
+    for row in truth:
+        created = dt.datetime.fromisoformat(row["created_at"].replace("Z", "+00:00"))
+        if row["status"] in IN_FLIGHT or not (created.date() >= first and created < now):
+            continue
+        records += expected_cost(row)
+        if row["deployment"] and row["billing"] == "per_second":
+            active[(row["deployment"], created.date())] += expected_cost(row)
+    con = duckdb.connect(str(db), read_only=True)
+    until = {d: min(s, now) for d, s in con.execute(
+        "SELECT deployment, synced_at FROM deployments").fetchall()}  # fmt: skip
+    con.close()
+    history = account.deployment_history()
+    floor = bill_truth.floors(history, until, test_bill.price_at, [test_bill.L40S_CHANGE])
+    floor = {key: usd for key, usd in floor.items() if key[1] >= first}
+    expected = records + sum(bill_truth.topups(floor, active, history).values(), Decimal(0))
+    args = ["--db", db, "--config", config, "--pricing", path, "--now", "2025-12-15T12:00:00Z"]
+    summary = json.loads(run_cli("report", "summary", "--format", "json", *args).out)
+    assert Decimal(summary["month_to_date_usd"]) == expected
+    forecast = summary["forecast"]
+    assert forecast["days_left"] == 16.5
+    rate = Decimal(forecast["run_rate_daily_usd"])
+    assert Decimal(forecast["month_end_usd"]) == (expected + rate * Decimal("16.5")).quantize(
+        Decimal("0.000001"))  # fmt: skip
+    check = json.loads(run_cli("budget", "check", "--monthly", "1000000", "--format", "json",
+                               *args).out)  # fmt: skip
+    assert Decimal(check["bill_estimate_usd"]) == expected

@@ -75,6 +75,7 @@ class Filters:
     status: str | None = None
     kind: str | None = None
     account: str | None = None
+    before: dt.datetime | None = None  # an instant: only what was created before it (`--now`)
 
     def __post_init__(self) -> None:
         zone(self.tz)
@@ -162,6 +163,9 @@ def _where(filters: Filters, params: dict[str, Any]) -> str:
     if end is not None:
         clauses.append("created_at < $until_utc")
         params["until_utc"] = end.astimezone(dt.UTC)
+    if filters.before is not None:
+        clauses.append("created_at < $before_utc")
+        params["before_utc"] = filters.before.astimezone(dt.UTC)
     for name in ("model", "version", "deployment"):
         value = getattr(filters, name)
         if value is not None:

@@ -442,6 +442,8 @@ def unknown_floors(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[dic
     where = _where(filters, params)
     start, end = filters.utc_bounds()
     params["cut_from"] = start.astimezone(dt.UTC) if start else None
+    if filters.before is not None:
+        end = min(end, filters.before) if end else filters.before
     params["cut_to"] = end.astimezone(dt.UTC) if end else None
     rows = con.execute(named_sql("unknown_floors").format(where=where), params).fetchall()
     return [

@@ -181,15 +181,22 @@ def summary(
     """Month to date, last month, the last 30 days by day, top models and deployments, forecast.
 
     `now` defaults to the current time; tests and the demo pass the end of their data instead.
+    The bill is cut at `now`, records and deployments' floors alike: nothing after the instant is
+    in the month to date, so the forecast's days left never count those hours twice.
     """
+    from replicost.billing.costs import cut_at
+
     tzinfo = zone(tz)
     days = _Calendar((now or dt.datetime.now(dt.UTC)).astimezone(tzinfo), tzinfo)
-    month = Filters(since=days.month_start, until=days.today, tz=tz)
-    with priced_connection(db, pricing_file=pricing_file, config=config) as con:
+    cut = days.now
+    month = Filters(since=days.month_start, until=days.today, tz=tz, before=cut)
+    with priced_connection(db, pricing_file=pricing_file, config=config) as con, cut_at(con, cut):
         by_day = spend(
-            con, ["day", "kind"], filters=Filters(since=days.first_day, until=days.today, tz=tz)
+            con,
+            ["day", "kind"],
+            filters=Filters(since=days.first_day, until=days.today, tz=tz, before=cut),
         )
-        window = Filters(since=days.window_start, until=days.today, tz=tz)
+        window = Filters(since=days.window_start, until=days.today, tz=tz, before=cut)
         models = spend(con, ["model"], filters=window, top=top)
         deployments = spend(con, ["deployment"], filters=window)
         by_kind = spend(con, ["kind"], filters=month)
