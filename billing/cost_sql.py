@@ -196,10 +196,14 @@ WITH keyed AS (
            FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
            CASE
                WHEN hardware IS NULL AND first_release_at IS NULL THEN 'deployment_unknown'
+               -- after a known release, only a quarantined one leaves time without hardware
+               WHEN hardware IS NULL AND seg_from >= first_release_at THEN 'release_quarantined'
                WHEN hardware IS NULL THEN 'before_first_release'
                ELSE 'deployment_hardware_unpriced'
            END,
-           CASE WHEN hardware IS NULL THEN strftime(first_release_at, '%Y-%m-%d') END,
+           CASE WHEN hardware IS NULL AND seg_from >= first_release_at
+                THEN strftime(seg_from, '%Y-%m-%d')
+                WHEN hardware IS NULL THEN strftime(first_release_at, '%Y-%m-%d') END,
            TRUE,
            'deployment: Replicate bills instance uptime; this figure counts active time only'
     FROM replicost_deployment_segments

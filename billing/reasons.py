@@ -111,6 +111,11 @@ _register(
     "[deployments]\n" + _DEPLOYMENT_LINE,
 )
 _register(
+    "release_quarantined",
+    "the release of deployment {deployment} in effect since {day} was quarantined at the sync "
+    "(impossible instance counts or hardware): no release prices it",
+)
+_register(
     "before_first_release",
     "created before the earliest known release of deployment {deployment} ({day}); add its "
     'earlier hardware under [deployments] "{deployment}" in your pricing file',

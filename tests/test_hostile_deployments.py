@@ -194,3 +194,29 @@ def test_releases_stored_before_the_rule_are_quarantined_by_the_migration(tmp_pa
     finally:
         con.close()
     assert reasons == [(1, None), (2, REASONS[2]), (3, REASONS[4])]
+
+
+def test_a_record_in_a_quarantined_release_is_unpriced_saying_so(tmp_path, capsys):
+    served = []
+    for index, hours in enumerate((3, 9, 33)):  # in release 1, in release 2 (quarantined), in 6
+        one = record(index, created=START + timedelta(hours=hours), model="acme/private-llm")
+        served.append(dict(one, deployment="acme/chat"))
+    state = HostileServer(served, token=TOKEN)
+    db = tmp_path / "through.duckdb"
+    with serve_hostile(state) as base_url:
+        for number in range(1, len(RELEASES) + 1):
+            state.deployments = [deployment(number)]
+            assert run(["sync", "--db", str(db), "--base-url", base_url, "--token", TOKEN,
+                        "--quiet"]) == 0  # fmt: skip
+    capsys.readouterr()
+    code, out, err = cli(capsys, "explain", "p0001", "--format", "json", "--db", str(db))
+    assert code == 0, err
+    day = (START + timedelta(hours=6)).strftime("%Y-%m-%d")
+    assert json.loads(out)["reason"] == (
+        f"the release of deployment acme/chat in effect since {day} was quarantined at the sync "
+        "(impossible instance counts or hardware): no release prices it"
+    )
+    for priced, hardware in (("p0000", "gpu-l40s"), ("p0002", "gpu-l40s-2x")):
+        code, out, err = cli(capsys, "explain", priced, "--format", "json", "--db", str(db))
+        assert code == 0, err
+        assert json.loads(out)["hardware"]["hardware"] == hardware, out
