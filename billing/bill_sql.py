@@ -20,11 +20,17 @@ from replicost.billing import reasons
 #   rows: an observed release until the next one when that is the next number (the last one, for
 #   ever), and the pricing file's history inside the unknown stretches.
 _FLOOR_TIMELINE = """
+-- The believed releases (not quarantined), each with the next believed one and the next of any
+-- kind: a release's floor is known up to the next release when that is the next number, believed
+-- or not (known_to); the time of quarantined releases is unknown, like that of releases no sync saw.
 CREATE OR REPLACE TEMP VIEW replicost_release_steps AS
 SELECT deployment, number, model, hardware, min_instances, effective_from,
        lead(effective_from) OVER w AS next_from, lead(number) OVER w AS next_number,
-       min(number) OVER (PARTITION BY deployment) AS first_number
-FROM replicost_deployment_releases
+       min(number) OVER (PARTITION BY deployment) AS first_number, next_any_number,
+       CASE WHEN next_any_number = number + 1 THEN next_any_from ELSE effective_from END AS known_to
+FROM (SELECT *, lead(number) OVER v AS next_any_number, lead(effective_from) OVER v AS next_any_from
+      FROM replicost_all_releases WINDOW v AS (PARTITION BY deployment ORDER BY number))
+WHERE quarantine_reason IS NULL
 WINDOW w AS (PARTITION BY deployment ORDER BY number);
 
 CREATE OR REPLACE TEMP VIEW replicost_unknown_time AS
@@ -32,8 +38,9 @@ SELECT deployment, NULL::TIMESTAMPTZ AS stretch_from, effective_from AS stretch_
        NULL::INTEGER AS after_release, number AS first_release, model AS first_model
 FROM replicost_release_steps WHERE number = first_number AND number > 1
 UNION ALL
-SELECT deployment, effective_from, next_from, number, first_number, NULL
-FROM replicost_release_steps WHERE next_number > number + 1
+SELECT deployment, known_to, coalesce(next_from, 'infinity'::TIMESTAMPTZ), number, first_number, NULL
+FROM replicost_release_steps
+WHERE next_any_number IS NOT NULL AND (next_number IS NULL OR next_number > number + 1)
 UNION ALL
 SELECT deployment, NULL, 'infinity'::TIMESTAMPTZ, NULL, NULL, NULL
 FROM replicost_known_deployments
@@ -41,8 +48,8 @@ WHERE deployment NOT IN (SELECT deployment FROM replicost_deployment_releases);
 
 CREATE OR REPLACE TEMP VIEW replicost_floor_timeline AS
 SELECT deployment, hardware, min_instances, effective_from,
-       CASE WHEN next_number IS NULL THEN 'infinity'::TIMESTAMPTZ
-            WHEN next_number = number + 1 THEN next_from ELSE effective_from END AS effective_to,
+       CASE WHEN next_any_number IS NULL THEN 'infinity'::TIMESTAMPTZ ELSE known_to END
+           AS effective_to,
        'release ' || number AS origin
 FROM replicost_release_steps
 UNION ALL

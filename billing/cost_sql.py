@@ -40,7 +40,7 @@ CREATE OR REPLACE TEMP MACRO replicost_canonical_sku(raw) AS regexp_replace(
 # One row per (deployment, stretch of time) with the hardware in effect: the pricing file's history
 # up to the earliest observed release, then each observed release until the next one.
 _TIMELINE = """
-CREATE OR REPLACE TEMP VIEW replicost_deployment_releases AS
+CREATE OR REPLACE TEMP VIEW replicost_all_releases AS
 SELECT deployment, account, number, model, version,
        replicost_canonical_sku(hardware) AS hardware,
        coalesce(min_instances, 0) AS min_instances,
@@ -48,10 +48,12 @@ SELECT deployment, account, number, model, version,
        coalesce(lead(coalesce(created_at, first_observed_at)) OVER (PARTITION BY deployment ORDER BY number),
                 'infinity'::TIMESTAMPTZ) AS effective_to,
        quarantine_reason
-FROM deployment_releases
+FROM deployment_releases;
+
 -- a quarantined release (sync/door.py) is never priced: its stretch has no hardware, and the
--- next release prices from its own date
-QUALIFY quarantine_reason IS NULL;
+-- next release prices from its own date (bill_sql counts its floor as unknown)
+CREATE OR REPLACE TEMP VIEW replicost_deployment_releases AS
+SELECT * EXCLUDE (quarantine_reason) FROM replicost_all_releases WHERE quarantine_reason IS NULL;
 
 CREATE OR REPLACE TEMP VIEW replicost_deployment_first_release AS
 SELECT deployment, min(effective_from) AS first_release_at

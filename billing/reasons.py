@@ -146,7 +146,8 @@ _register(
 _register(
     "floor_after_release",
     "the always-on floor of deployment {deployment} after its release {value} ({day}) is "
-    "unknown: no sync saw the release(s) that followed it; state that history under "
+    "unknown: no sync saw the release(s) that followed it, or they were quarantined (impossible "
+    "instance counts or hardware); state that history under "
     '[deployments] "{deployment}" in your pricing file',
     _HISTORY_LINE,
 )
