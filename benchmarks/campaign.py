@@ -83,7 +83,8 @@ Fixed for issue #23 (tests in `tests/test_hostile_text.py`, `test_hostile_deploy
   for good. A release with an instance count outside 0..1,000 (the pricing file's own bound) or a GPU
   multiple Replicate does not sell (only 1x, 2x, 4x, 8x) is now stored with a `quarantine_reason`
   (releases stored before are checked by migration m004), never priced, counted by the sync line and
-  `report spend`; the next sane release prices from its own date. Every command exits 0.
+  `report spend`; the next sane release prices from its own date. Reports exit 0; `budget check`
+  answers 1 (could cross): while the quarantined releases were in effect the floor is unknown.
 - Text from the server was markup or code: `[/INST]` in an error made `report insights` fail, `[link=...]`
   became a real link, a model named with `[/]` broke `report spend`, escape sequences reached the terminal,
   an SVG label made the chart invalid XML, `acme/<!--<script>` swallowed the HTML report's data and sort

@@ -102,7 +102,9 @@ def releases(db: Path, result: CaseResult, figures: dict[str, list[float]]) -> N
     for command in (("report", "spend"), ("report", "summary"), ("report", "insights"),
                     ("budget", "check", "--monthly", "1000000")):  # fmt: skip
         code, out, err = _run(*command, "--db", str(db))
-        if code != 0:
+        # budget check may answer 1, could cross, when the month holds time of the quarantined
+        # releases (their always-on floor is unknown); it must not fail
+        if code not in ((0, 1) if command[0] == "budget" else (0,)):
             result.fail(f"releases: {' '.join(command)} exit {code}: {err.strip()[:200]}")
         elif command == ("report", "spend") and "4 deployment release(s) never priced" not in out:
             result.fail("releases: report spend does not count the 4 quarantined releases")
