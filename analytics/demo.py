@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from replicost.billing import ledger
 from replicost.simulator import SimulatedAccount, SimulatorApp, serve
 from replicost.sync import SyncSummary, make_progress, sync_account
 
@@ -83,6 +84,7 @@ def build_demo(
         )
     prices = db.with_name(db.stem + "-prices.toml")
     prices.write_text(pricing_text(account), encoding="utf-8")
+    ledger.store(db, pricing_file=prices)  # the bill stored, as `replicost sync` leaves it
     return summary, prices
 
 

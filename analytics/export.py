@@ -38,7 +38,7 @@ SCHEMAS = ("replicost", "focus")  # replicost's own columns, or FOCUS 1.2 (see a
 EXPORT_RECORDS = """
 SELECT *, strftime(timezone('UTC', created_at), '%Y-%m') AS month
 FROM bill_items
-ORDER BY created_at, kind, id
+ORDER BY created_at, kind, id, deployment
 """
 
 

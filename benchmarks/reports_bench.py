@@ -15,8 +15,7 @@ a year, then times, best of `--repeat` (median in brackets), wall seconds:
    flags replicost also reports). Their totals are checked against replicost's to the micro-dollar;
 4. a group-by alone over already priced rows (cost as float), in DuckDB, pandas and polars;
 5. `replicost report insights` end to end (open, cost views, the insights' facts, every finder,
-   ranking): once pricing every record (`cache=False`: what a first report does), once with the
-   cache of per-day aggregates when nothing changed (what every later report does).
+   ranking): once pricing every record in memory, once reading the stored ledger.
 
 A second table gives the CPU seconds of each line (all threads of the process): on a shared
 machine wall time swings with the other jobs, CPU time much less.
@@ -252,24 +251,29 @@ def insights_rows(
     db: Path, prices: Path, repeat: int
 ) -> list[tuple[str, str, float, float, float]]:
     """`replicost report insights` over the whole database, end to end (what the command does):
-    pricing every record (no cache), and with the cache of per-day aggregates when nothing changed
-    (its own cache folder: REPLICOST_HOME is set by main)."""
-    found = insights.insights(db, pricing_file=prices)  # warm the OS cache, and fill the cache
-    assert found.found > 0, "the bench database should give insights"
-    scanned = insights.insights(db, pricing_file=prices, cache=False)
-    assert scanned == found, "the cached insights differ from a full scan"
-    return [
+    pricing every record in memory (no ledger stored for these prices), then reading the ledger
+    (`replicost reprice` stores it: benchmarks/ledger_bench.py times that)."""
+    from replicost.billing import ledger
+
+    scanned = insights.insights(db, pricing_file=prices)  # warm the OS cache
+    assert scanned.found > 0, "the bench database should give insights"
+    rows = [
         (
-            "replicost report insights, no cache (prices every record)",
-            "all",
-            *best(lambda: insights.insights(db, pricing_file=prices, cache=False), repeat),
-        ),
-        (
-            "replicost report insights, cached (nothing changed)",
+            "replicost report insights, in memory (prices every record)",
             "all",
             *best(lambda: insights.insights(db, pricing_file=prices), repeat),
-        ),
+        )
     ]
+    ledger.store(db, pricing_file=prices, full=True)
+    assert insights.insights(db, pricing_file=prices) == scanned, "the ledger's insights differ"
+    rows.append(
+        (
+            "replicost report insights, from the ledger",
+            "all",
+            *best(lambda: insights.insights(db, pricing_file=prices), repeat),
+        )
+    )
+    return rows
 
 
 def spend_rows(db: Path, prices: Path, args, results: list) -> None:

@@ -59,7 +59,8 @@ def serve_forever(
 
 
 def child_sync(base_url: str, db: str, concurrency: int, budget: str, only: str) -> None:
-    """Child process: one sync; print its figures and this process's peak RSS as JSON."""
+    """Child process: one sync and the ledger's refresh after it (as `replicost sync`); print its
+    figures and this process's peak RSS (the sync's alone, and the whole command's) as JSON."""
     from replicost.sync import sync_account
 
     options = (
@@ -77,9 +78,19 @@ def child_sync(base_url: str, db: str, concurrency: int, budget: str, only: str)
         **options,
     )
     seconds = time.perf_counter() - started
+    sync_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # then what `replicost sync` does after it commits: the ledger brought up to date
+    from replicost.billing import ledger
+    from replicost.cli.sync_cmd import LEDGER_MB
+
+    started = time.perf_counter()
+    stored = ledger.store(db, memory_mb=LEDGER_MB)
     print(
         json.dumps(
             {
+                "ledger_seconds": time.perf_counter() - started,
+                "ledger_rebuilt": stored.rebuilt,
+                "sync_peak_rss_mb": sync_peak,
                 "new": summary.new,
                 "updated": summary.updated,
                 "seconds": seconds,

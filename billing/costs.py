@@ -220,21 +220,30 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-def install(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, bill_views: bool = True) -> None:
+def install(
+    con: duckdb.DuckDBPyConnection,
+    catalog: Catalog,
+    *,
+    bill_views: bool = True,
+    records: bool = True,
+) -> None:
     """Load `catalog` into TEMP tables on `con` and create the cost views over its tables.
 
     `bill_views=False` stops at the records' pricing (`*_costs_steps`, `prediction_costs`,
     `training_costs`) and the deployments' uptime: it leaves out `priced_records`, `priced_amounts`
     and the bill's views over them, which only add records up. DuckDB binds a view's whole tree
     when it is created, so those nested views are ~0.2 s of every command that opens a database;
-    the insights, which read the pricing steps, skip them."""
+    the insights, which read the pricing steps, skip them.
+
+    `records=False` stops before the records' pricing: the price tables, the deployments' timeline
+    and uptime only (a report that reads the stored ledger needs no more; `install_records` adds
+    the rest)."""
     con.execute(_TABLES)
     con.execute(_RANGE)
     _insert(con, "replicost_hardware_price", _hardware_rows(catalog, con))
     _insert(con, "replicost_unit_price", _unit_segments(catalog))
     _insert(con, "replicost_model_hardware", _model_map(catalog))
     low, high = price_range(catalog)
-    unit_lows, unit_highs = unit_price_range(catalog)
     _insert(con, "replicost_price_range", [(low, high, _small_nano(low), _small_nano(high))])
     history = []
     for name, rows in sorted(catalog.deployments.items()):
@@ -245,6 +254,40 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, bill_views: boo
     _insert(con, "replicost_deployment_history", history)
     for sql in (_TIMELINE, _MODEL_SEGMENTS, _DEPLOYMENT_SEGMENTS, _RESOLUTION, _KNOWN_DEPLOYMENTS):
         con.execute(sql)
+    for sql in (_FLOOR_TIMELINE, _UPTIME, _UNKNOWN_FLOORS):
+        con.execute(sql)
+    if records:
+        install_records(con, catalog, bill_views=bill_views)
+
+
+def install_records(
+    con: duckdb.DuckDBPyConnection,
+    catalog: Catalog,
+    sources: dict[str, str] | None = None,
+    *,
+    bill_views: bool = True,
+) -> None:
+    """The records' views (and with `bill_views` the bill's) on a connection `install` prepared
+    with `records=False`. `sources`: table name -> the relation priced instead (e.g. a TEMP table
+    of the records a sync just wrote: the ledger's refresh prices those alone)."""
+    _record_views(con, catalog, sources or {})
+    if bill_views:
+        con.execute(_PRICED_RECORDS)
+        install_bill_views(con)
+
+
+def install_bill_views(con: duckdb.DuckDBPyConnection) -> None:
+    """The bill's views over the records' (`prediction_costs`, `priced_records`, ...), whatever
+    those read: the records priced here, or the stored ledger (`ledger.attach`)."""
+    for sql in (_TOPUPS, _UNKNOWN_FLOOR_REASONS, _BILL_ITEMS):
+        con.execute(sql)
+
+
+def _record_views(
+    con: duckdb.DuckDBPyConnection, catalog: Catalog, sources: dict[str, str]
+) -> None:
+    low, high = price_range(catalog)
+    unit_lows, unit_highs = unit_price_range(catalog)
     in_flight = "(" + ", ".join(f"'{status}'" for status in IN_FLIGHT_STATUSES) + ")"
     unbilled = "(" + ", ".join(f"'{status}'" for status in NO_OUTPUT_STATUSES) + ")"
     for view, table in (("prediction_costs", "predictions"), ("training_costs", "trainings")):
@@ -255,7 +298,7 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, bill_views: boo
             con.execute(
                 sql.format(
                     view=view,
-                    table=table,
+                    table=sources.get(table, table),
                     in_flight=in_flight,
                     unbilled=unbilled,
                     quarantine=quarantine,
@@ -270,13 +313,6 @@ def install(con: duckdb.DuckDBPyConnection, catalog: Catalog, *, bill_views: boo
                     unit_high=unit_range_sql(unit_highs),
                 )
             )
-    for sql in (_FLOOR_TIMELINE, _UPTIME, _UNKNOWN_FLOORS):
-        con.execute(sql)
-    if bill_views:
-        for sql in (_PRICED_RECORDS, _TOPUPS):
-            con.execute(sql)
-        con.execute(_UNKNOWN_FLOOR_REASONS)
-        con.execute(_BILL_ITEMS)
 
 
 @contextlib.contextmanager
@@ -377,4 +413,12 @@ def grouped_labels() -> tuple[str, str]:
     return LABEL_INPUTS, labels
 
 
-__all__ = ["install", "cut_at", "billing_notes", "grouped_labels", "has_column"]
+__all__ = [
+    "install",
+    "install_records",
+    "install_bill_views",
+    "cut_at",
+    "billing_notes",
+    "grouped_labels",
+    "has_column",
+]

@@ -51,12 +51,8 @@ FORMATS = ("table", "json", "markdown")
     show_default=True,
     help="How many insights to show, largest dollars first.",
 )
-@click.option(
-    "--no-cache",
-    is_flag=True,
-    help="Price every record again instead of reusing the cached per-day aggregates of the days "
-    "that did not change (the figures are the same; this is slower).",
-)
+# the insights' side cache is gone (they read the stored bill); the flag stays accepted, as a no-op
+@click.option("--no-cache", is_flag=True, hidden=True)
 @pricing_options
 @db_option()
 def insights(
@@ -84,7 +80,6 @@ def insights(
         top=top,
         pricing_file=pricing_file,
         config=config,
-        cache=not no_cache,
     )
     if fmt == "json":
         deliver(json_text(result.to_dict()), output)

@@ -16,6 +16,7 @@ import click
 from replicost import __version__
 from replicost.errors import ReplicostError
 from replicost.escape import terminal
+from replicost.notices import on_notice
 from replicost.redact import redact
 
 # command name -> "module:attribute" under replicost.cli
@@ -29,6 +30,7 @@ COMMANDS = {
     "export": "replicost.cli.export_cmd:export",
     "demo": "replicost.cli.demo_cmd:demo",
     "explain": "replicost.cli.explain_cmd:explain",
+    "reprice": "replicost.cli.reprice_cmd:reprice",
 }
 
 
@@ -65,6 +67,8 @@ def cli() -> None:
       replicost demo
       replicost report spend --by month,model --since 2026-10-01
     """
+    # how a report was computed (e.g. priced in memory: no stored bill) goes to stderr
+    on_notice(lambda text: click.echo(one_line(text), err=True))
 
 
 def one_line(text: str) -> str:

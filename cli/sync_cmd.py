@@ -9,7 +9,11 @@ import click
 
 from replicost.config import database_path
 
-from .options import INSTANT, WHEN_METAVAR, FiniteFloat, db_option, examples
+from .options import INSTANT, WHEN_METAVAR, FiniteFloat, db_option, examples, pricing_options
+
+# DuckDB's buffer pool while the ledger is refreshed after a sync (the sync's own is smaller;
+# the whole command stays within the sync's memory target)
+LEDGER_MB = 128
 
 
 @click.command()
@@ -91,6 +95,7 @@ from .options import INSTANT, WHEN_METAVAR, FiniteFloat, db_option, examples
     help="Comma-separated subset of predictions,trainings,deployments,hardware,models,account.",
 )
 @click.option("--quiet", is_flag=True, help="No progress output; only the final summary line.")
+@pricing_options
 def sync(
     db: Path | None,
     base_url: str | None,
@@ -104,13 +109,21 @@ def sync(
     max_response_mb: int,
     only: str | None,
     quiet: bool,
+    pricing_file: Path | None,
+    config_path: Path | None,
 ) -> None:
-    """Sync your Replicate account (predictions, trainings, deployments, hardware, models) into DuckDB."""
+    """Sync your Replicate account (predictions, trainings, deployments, hardware, models) into
+    DuckDB, then bring its stored bill up to date (prices from --pricing, else the config's)."""
+    from replicost.billing import ledger, pricing
+    from replicost.config import load_config
     from replicost.sync import make_progress, parse_only, sync_account
 
     resources = parse_only(only)
+    config = load_config(config_path)
+    path = database_path(db, config)
+    catalog = pricing.load_catalog(pricing_file=pricing_file, config=config)  # checked up front
     summary = sync_account(
-        database_path(db),
+        path,
         token=token,
         base_url=base_url,
         since=since,
@@ -124,3 +137,10 @@ def sync(
         progress=make_progress(quiet),
     )
     click.echo(summary.line())
+    # the records it wrote (and the deployment-days they touch) priced into the ledger; all of
+    # it when the prices changed. A failure here leaves the old ledger: reports price in memory.
+    stored = ledger.store(
+        path, pricing_file=pricing_file, config=config, memory_mb=LEDGER_MB, catalog=catalog
+    )
+    if not quiet:
+        click.echo(stored.line())

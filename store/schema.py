@@ -6,8 +6,9 @@ ran; a database that records a migration this version does not know is from a ne
 is refused rather than silently misread.
 
 Timestamps are TIMESTAMPTZ (DuckDB keeps microseconds; Replicate sends up to nanoseconds, and the
-original string is always kept in `raw`). Money is never stored here: it is computed from prices
-at report time, so a price correction re-prices history.
+original string is always kept in `raw`). Money is stored in one place only, the ledger
+(`m004_bill_ledger`), which replicost.billing.ledger writes from the cost views and stamps with a
+digest of the prices it was computed under: a price correction re-prices history.
 """
 
 from __future__ import annotations
@@ -233,11 +234,48 @@ def m004_release_quarantine_reason(con: duckdb.DuckDBPyConnection) -> None:
             )
 
 
+M005_BILL_LEDGER = """
+-- The priced bill, stored: one row per bill item as the cost views (replicost.billing) compute it
+-- (a record: records = 1; a deployment's uptime top-up per UTC day: records = 0; later kinds),
+-- money in whole micro-dollars (cost_micro; cost_usd is the same DECIMAL). Written only by
+-- replicost.billing.ledger (`replicost sync` after it commits, `replicost reprice`); the refresh
+-- adds a column here when the cost views gain one.
+CREATE TABLE bill_ledger (
+    kind VARCHAR, id VARCHAR, account VARCHAR, model VARCHAR, version VARCHAR, source VARCHAR,
+    deployment VARCHAR, status VARCHAR, created_at TIMESTAMPTZ, predict_time DOUBLE,
+    hardware VARCHAR, basis VARCHAR, unit VARCHAR, units DOUBLE, unit_price DECIMAL(38,12),
+    cost_usd DECIMAL(18,6), reason VARCHAR, lower_bound BOOLEAN, billing_note VARCHAR,
+    cost_kind VARCHAR, seconds DOUBLE, seconds_estimated BOOLEAN, quarantined BOOLEAN,
+    unpriced_low_usd DECIMAL(18,6), unpriced_high_usd DECIMAL(18,6),
+    input_token_count BIGINT, output_token_count BIGINT, image_count BIGINT,
+    input_token_price DECIMAL(38,12), output_token_price DECIMAL(38,12), image_price DECIMAL(38,12),
+    map_source VARCHAR, error VARCHAR,
+    cost_micro BIGINT, unpriced_low_micro BIGINT, unpriced_high_micro BIGINT, seconds_micro BIGINT,
+    status_class INTEGER, records INTEGER
+);
+-- Its stamp (one row, or none: no ledger yet): `prices` digests everything a price is decided
+-- from (catalog, pricing file, deployment timeline, models, the pricing code); `coverage` what
+-- the records and deployments looked like when it was written; *_synced_until the newest sync
+-- stamp of the records it holds (a refresh prices the records stamped since); `views` the
+-- columns of each cost view, so a report reads the ledger as those views.
+CREATE TABLE bill_ledger_state (
+    prices VARCHAR NOT NULL,
+    coverage VARCHAR NOT NULL,
+    predictions_synced_until TIMESTAMPTZ,
+    trainings_synced_until TIMESTAMPTZ,
+    views VARCHAR NOT NULL,
+    pricing_file VARCHAR,
+    built_at TIMESTAMPTZ,
+    refreshed_at TIMESTAMPTZ
+);
+"""
+
 MIGRATIONS: list[Migration] = [
     ("m001_initial", m001_initial),
     ("m002_records_without_primary_key", m002_records_without_primary_key),
     ("m003_quarantine_reason", m003_quarantine_reason),
     ("m004_release_quarantine_reason", m004_release_quarantine_reason),
+    ("m005_bill_ledger", M005_BILL_LEDGER),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

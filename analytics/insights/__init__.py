@@ -58,7 +58,6 @@ def insights(
     pricing_file: str | Path | None = None,
     config: Any = None,
     kinds: tuple[str, ...] = KINDS,
-    cache: bool = True,
 ) -> InsightsReport:
     """Every insight of the period [since, until] (inclusive UTC days), largest dollars first."""
     if top is not None and top < 1:
@@ -67,8 +66,8 @@ def insights(
     start, end = filters.utc_bounds()
     period = Period(start, end, since, until)
     found: list[Insight] = []
-    with priced_connection(db, pricing_file=pricing_file, config=config, bill_views=False) as con:
-        load_facts(con, period, cache=cache)
+    with priced_connection(db, pricing_file=pricing_file, config=config) as con:
+        load_facts(con, period)
         for finder in FINDERS:
             found.extend(i for i in finder(con, period) if i.kind in kinds)
     found.sort(key=lambda i: (-i.usd, KINDS.index(i.kind), i.title))

@@ -18,7 +18,6 @@ evidence, so a reader can redo the arithmetic with their own.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -134,39 +133,9 @@ def busy_params(start: Any, end: Any) -> dict[str, Any]:
     return {"start_utc": start, "end_utc": end, "idle_us": IDLE_TIMEOUT_S * 1_000_000}
 
 
-# The insights' cache (facts.load_facts) leaves BUSY_SQL's rows of all history in this TEMP table
-# when it can; they serve a period made of whole UTC months (the rows are per month).
-CACHED_BUSY = "insight_busy"
-
-
 def _busy_rows(con: duckdb.DuckDBPyConnection, period: Period) -> list[tuple]:
-    start, end = period.start, period.end
-    if _whole_months(start) and _whole_months(end) and _has_table(con, CACHED_BUSY):
-        return con.execute(
-            f"SELECT * FROM {CACHED_BUSY} WHERE month >= $first AND month < $after",
-            {
-                "first": f"{start.astimezone(dt.UTC):%Y-%m}" if start else "",
-                "after": f"{end.astimezone(dt.UTC):%Y-%m}" if end else "9999-99",
-            },
-        ).fetchall()
-    params = busy_params(start or "-infinity", end or "infinity")
+    params = busy_params(period.start or "-infinity", period.end or "infinity")
     return con.execute(busy_sql(con), params).fetchall()
-
-
-def _whole_months(moment: dt.datetime | None) -> bool:
-    """True for an open end, or a UTC midnight on the first of a month."""
-    if moment is None:
-        return True
-    utc = moment.astimezone(dt.UTC)
-    return utc.day == 1 and utc.time() == dt.time()
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = $name AND temporary",
-        {"name": name},
-    ).fetchone()
-    return bool(row and row[0])
 
 
 def find(con: duckdb.DuckDBPyConnection, period: Period) -> list[Insight]:

@@ -3,6 +3,11 @@
 `open_priced` opens a file read-only and installs the views (closing it again if that fails);
 `priced_connection` is the context-manager form every report uses, and also accepts a connection
 already open (a notebook keeps one across many reports), installing the views only if missing.
+
+The views read the stored ledger (`replicost.billing.ledger`) when it holds the bill of the prices
+in effect; otherwise every record is priced in memory (the same figures, slower) and one line is
+given to `replicost.notices` (the CLI prints it on stderr) naming the command that
+stores it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import duckdb
 
 from replicost.config import Config
 from replicost.config import load_config as read_config
+from replicost.notices import notice
 
 ConfigLike = Config | str | Path | None  # a parsed config, a config file, or None (the default)
 Database = str | Path | duckdb.DuckDBPyConnection
@@ -87,7 +93,13 @@ def _install_costs(
     *,
     bill_views: bool = True,
 ) -> None:
-    from replicost.billing import costs, pricing
+    from replicost.billing import costs, ledger, pricing
 
     catalog = pricing.load_catalog(pricing_file=pricing_file, config=load_config(config))
-    costs.install(con, catalog, bill_views=bill_views)
+    costs.install(con, catalog, records=False)
+    why = ledger.attach(con)
+    if why is None:
+        return
+    costs.install_records(con, catalog, bill_views=bill_views)
+    command = ledger.STORE_COMMAND + (f" --pricing {pricing_file}" if pricing_file else "")
+    notice(f"note: priced in memory ({why}); `{command}` stores it for faster reports")

@@ -1,0 +1,203 @@
+"""Benchmark: the reports before and after the ledger, its first build and its refresh after a sync.
+
+On one database (`--db`, e.g. the synced 10M account of benchmarks/big_account.py scenario 7
+kept with `--keep`; or, without it, the synthetic file of reports_bench.py built with `--rows`),
+on a copy so the original stays as it was:
+
+1. before: whole commands (process start included, median of `--repeat`) pricing every record in
+   memory (no ledger stored): `report spend --by model`, `--by day`, `report summary`,
+   `report insights`, `budget check`;
+2. the first build: `replicost reprice` (whole command, once);
+3. after: the same commands reading the ledger; their stdout must be the bytes of step 1;
+4. the refresh after a sync that adds a day of records (the last day's records again, a day
+   later, with new ids and a fresh sync stamp, as benchmarks/big_account.py's NEW_DAY): the
+   `ledger.store` call `replicost sync` makes after it commits (seconds and peak RSS of a process
+   doing only that, median of `--repeat`; each repeat re-stamps the same day);
+5. a full rebuild with the sync's buffer pool (what the first sync of an account ends with).
+
+Run: `.venv/bin/python benchmarks/ledger_bench.py [--db PATH | --rows N] [--repeat 3]`.
+Prints one JSON object and a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+COMMANDS = {
+    "report spend --by model": ["report", "spend", "--by", "model", "--format", "json"],
+    "report spend --by day": ["report", "spend", "--by", "day", "--format", "json"],
+    "report summary": ["report", "summary", "--format", "json", "--now", "2026-12-01T00:00:00Z"],
+    "report insights": ["report", "insights", "--format", "json"],
+    "budget check": ["budget", "check", "--monthly", "100000", "--format", "json",
+                     "--now", "2026-12-01T00:00:00Z"],
+}  # fmt: skip
+NEW_DAY = """
+INSERT INTO predictions SELECT * REPLACE ('bench-day-' || id AS id,
+    created_at + INTERVAL 1 DAY AS created_at, started_at + INTERVAL 1 DAY AS started_at,
+    completed_at + INTERVAL 1 DAY AS completed_at, now() AS synced_at)
+FROM predictions WHERE created_at >= (SELECT max(created_at) - INTERVAL 1 DAY FROM predictions)
+"""
+RESTAMP = "UPDATE predictions SET synced_at = now() WHERE id LIKE 'bench-day-%'"
+REFRESH = (
+    "import json, resource, sys, time\n"
+    "from replicost.billing import ledger\n"
+    "started = time.perf_counter()\n"
+    "result = ledger.store(sys.argv[1], pricing_file=sys.argv[2] or None, memory_mb=128,\n"
+    "                      full=sys.argv[3] == 'full')\n"
+    "print(json.dumps({'seconds': time.perf_counter() - started, 'rebuilt': result.rebuilt,\n"
+    "    'priced': result.priced, 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF)"
+    ".ru_maxrss / 1024}))\n"
+)
+
+
+def command(args: list[str], db: Path, prices: Path | None, home: Path) -> tuple[float, str, str]:
+    extra = ["--pricing", str(prices)] if prices else []
+    env = {**os.environ, "REPLICOST_HOME": str(home)}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "replicost", *args, "--db", str(db), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return time.perf_counter() - started, done.stdout, done.stderr
+
+
+def measure(db: Path, prices: Path | None, home: Path, repeat: int) -> dict:
+    results = {}
+    for name, args in COMMANDS.items():
+        runs = [command(args, db, prices, home) for _ in range(repeat)]
+        results[name] = {
+            "median": statistics.median(r[0] for r in runs),
+            "all": [round(r[0], 3) for r in runs],
+            "in_memory": "priced in memory" in runs[-1][2],
+            "output": runs[-1][1],
+        }
+    return results
+
+
+def write(db: Path, sql: str) -> None:
+    from replicost.store import connect
+
+    con = connect(db)  # migrates a file synced before the ledger existed
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+
+
+def refresh(db: Path, prices: Path | None, mode: str = "refresh") -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", REFRESH, str(db), str(prices or ""), mode],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="a synced database (copied, never changed)")
+    parser.add_argument("--pricing", type=Path, help="its pricing file, if any")
+    parser.add_argument("--rows", type=int, default=10_000_000, help="synthetic file's size")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=None, help="folder for the copy")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(dir=args.work))
+    try:
+        figures = run(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(json.dumps(figures, indent=1))
+    print(table(figures))
+
+
+def run(args: argparse.Namespace, work: Path) -> dict:
+    db, home = work / "ledger-bench.duckdb", work / "home"
+    prices = args.pricing
+    if args.db:
+        shutil.copy(args.db, db)
+        source = f"copy of {args.db}"
+    else:
+        sys.path.insert(0, str(BENCH_DIR))
+        import reports_bench
+
+        reports_bench.build(db, args.rows)
+        write(db, "UPDATE predictions SET synced_at = TIMESTAMPTZ '2026-01-01 00:00:00+00'")
+        prices = reports_bench.pricing_file(work)
+        source = f"synthetic, {args.rows:,} predictions (reports_bench.py)"
+    write(db, "DELETE FROM bill_ledger_state")  # before: no ledger stored
+    before = measure(db, prices, home, args.repeat)
+    started = time.perf_counter()
+    built = subprocess.run(
+        [sys.executable, "-m", "replicost", "reprice", "--db", str(db)]
+        + (["--pricing", str(prices)] if prices else []),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    first_build = time.perf_counter() - started
+    after = measure(db, prices, home, args.repeat)
+    for name in COMMANDS:
+        if before[name]["output"] != after[name]["output"]:
+            raise SystemExit(f"{name}: the output read from the ledger differs from in memory")
+    write(db, NEW_DAY)
+    refreshes = [refresh(db, prices)]
+    for _ in range(args.repeat - 1):
+        write(db, RESTAMP)
+        refreshes.append(refresh(db, prices))
+    rebuilt_in_sync = refresh(db, prices, "full")  # a sync's first build: the sync's memory
+    return {
+        "database": source,
+        "rebuild_in_sync_memory": rebuilt_in_sync,
+        "load": os.getloadavg(),
+        "before": {k: {x: v[x] for x in ("median", "all", "in_memory")} for k, v in before.items()},
+        "first_build_seconds": first_build,
+        "first_build": built.stdout.strip(),
+        "after": {k: {x: v[x] for x in ("median", "all", "in_memory")} for k, v in after.items()},
+        "refresh": {
+            "median": statistics.median(r["seconds"] for r in refreshes),
+            "runs": refreshes,
+        },
+        "peak_rss_mb_this": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def table(figures: dict) -> str:
+    lines = ["| command | before (in memory) | after (ledger) |", "|---|---:|---:|"]
+    for name in COMMANDS:
+        lines.append(
+            f"| `{name}` | {figures['before'][name]['median']:.2f} s | "
+            f"{figures['after'][name]['median']:.2f} s |"
+        )
+    lines.append(
+        f"| first build (`replicost reprice`) | | {figures['first_build_seconds']:.1f} s |"
+    )
+    refresh = figures["refresh"]
+    lines.append(
+        f"| refresh after a day of new records ({refresh['runs'][0]['priced']:,} priced) | | "
+        f"{refresh['median']:.2f} s (peak RSS {max(r['peak_rss_mb'] for r in refresh['runs']):.0f} MB) |"
+    )
+    rebuilt = figures["rebuild_in_sync_memory"]
+    lines.append(
+        f"| rebuild as a first sync does it (128 MB pool) | | {rebuilt['seconds']:.1f} s "
+        f"(peak RSS {rebuilt['peak_rss_mb']:.0f} MB) |"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,347 @@
+"""The ledger: the bill's views, stored in the database, kept current by each sync.
+
+`bill_ledger` (store migration m005) holds one row per bill item exactly as the cost views compute
+it: every column of `bill_amounts`, materialised column by column (a column the views gain is
+added to the table by the next write, so new item kinds and columns flow in unchanged). It is
+stamped (`bill_ledger_state`) with a digest of everything a price is decided from: the catalog as
+loaded (shipped prices, config sections, the pricing file), the deployments' release timeline, the
+synced models' visibility and officialness, and the pricing code itself (the billing package's
+source, replicost's and DuckDB's versions).
+
+Writers (`replicost sync` after it commits, `replicost reprice`) call `refresh` on a writable
+connection: under the stored prices it prices only the records stamped (`synced_at`) since the
+ledger's newest one, and re-derives the items made of many records (deployments' top-ups) from the
+stored ones; under other prices, or with `full=True`, it rebuilds everything. Either way in one
+transaction: a failed refresh leaves the old ledger and its stamp as they were.
+
+Readers call `attach` on a connection with the prices installed (`costs.install(...,
+records=False)`): when the stamp matches the prices in effect and the database holds the
+records and deployments the ledger was written from, the cost views (`priced_records`,
+`bill_items`, ...) become views over the ledger and nothing is priced; otherwise `attach` says why
+and the caller prices in memory. Readers never write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+import replicost
+from replicost.config import Config
+from replicost.errors import DatabaseError
+from replicost.store.query import one_row
+from replicost.store.transactions import transaction
+
+from . import costs
+from .pricing import Catalog, load_catalog
+
+LEDGER, STATE = "bill_ledger", "bill_ledger_state"
+STORE_COMMAND = "replicost reprice"
+# The views a report reads, each as the ledger rows it holds (records = 1: a record's item).
+READ_VIEWS = {
+    "bill_amounts": "TRUE",
+    "bill_items": "TRUE",
+    "priced_amounts": "records = 1",
+    "priced_records": "records = 1",
+    "prediction_costs": "records = 1 AND kind = 'prediction'",
+    "training_costs": "records = 1 AND kind = 'training'",
+}
+# The views of the records alone (the bill's views are derived over them)
+RECORD_VIEWS = ("priced_amounts", "priced_records", "prediction_costs", "training_costs")
+# Every item of the bill, and the record tables whose rows are items of their own
+ITEMS = "bill_amounts"
+RECORD_TABLES = {"prediction": "predictions", "training": "trainings"}
+
+# Everything a price is decided from that lives in the connection's TEMP price tables (filled by
+# costs.install from the catalog) and in the database (releases, models): one digest.
+_PRICES = """
+SELECT md5(coalesce(string_agg(line, chr(10) ORDER BY line), '')) FROM (
+    SELECT 'hardware ' || CAST(t AS VARCHAR) AS line FROM replicost_hardware_price t
+    UNION ALL SELECT 'unit ' || CAST(t AS VARCHAR) FROM replicost_unit_price t
+    UNION ALL SELECT 'map ' || CAST(t AS VARCHAR) FROM replicost_model_hardware t
+    UNION ALL SELECT 'history ' || CAST(t AS VARCHAR) FROM replicost_deployment_history t
+    UNION ALL SELECT 'range ' || CAST(t AS VARCHAR) FROM replicost_price_range t
+    UNION ALL SELECT 'release ' || CAST(t AS VARCHAR) FROM replicost_deployment_releases t
+    UNION ALL SELECT 'model ' || CAST((model, visibility, is_official) AS VARCHAR) FROM models
+)
+"""
+# What the records and deployments looked like: a sync or a hand edit that adds, removes or
+# re-stamps records, or touches a deployment or a finished sync (the top-ups' end), changes it.
+_COVERAGE = """
+SELECT (SELECT (count(*), max(synced_at)) FROM predictions),
+       (SELECT (count(*), max(synced_at)) FROM trainings),
+       (SELECT md5(coalesce(string_agg(CAST((deployment, account, synced_at) AS VARCHAR), chr(10)
+                                       ORDER BY deployment), '')) FROM deployments),
+       (SELECT max(finished_at) FROM sync_log WHERE status = 'succeeded')
+"""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A ledger's stamp as stored (see the migration's comments)."""
+
+    prices: str
+    coverage: str
+    predictions_synced_until: Any
+    trainings_synced_until: Any
+    views: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    """What a refresh did: `rebuilt` (everything priced) or not, how many records it priced, and
+    how many items the ledger holds after it."""
+
+    rebuilt: bool
+    priced: int
+    items: int
+
+    def line(self) -> str:
+        what = "rebuilt" if self.rebuilt else "refreshed"
+        return f"ledger {what}: {self.priced:,} records priced, {self.items:,} bill items stored"
+
+
+def code_version() -> str:
+    """The pricing code's version: the billing package's and the limits' source, replicost's
+    and DuckDB's versions (DuckDB does the arithmetic)."""
+    digest = hashlib.sha256(f"{replicost.__version__} {duckdb.__version__}".encode())
+    package = resources.files("replicost.billing")
+    paths = sorted(
+        (p for p in _walk(package) if p.name.endswith((".py", ".sql"))), key=lambda p: str(p)
+    )
+    for path in [*paths, resources.files("replicost") / "limits.py"]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _walk(folder: Any) -> list[Any]:
+    found = []
+    for child in folder.iterdir():
+        if child.is_dir():
+            if child.name != "__pycache__":
+                found.extend(_walk(child))
+        else:
+            found.append(child)
+    return found
+
+
+def prices_digest(con: duckdb.DuckDBPyConnection) -> str:
+    """The digest of everything a price is decided from, on a connection with the catalog
+    installed (`costs.install`)."""
+    row = con.execute(_PRICES).fetchone()
+    return hashlib.sha256(f"{code_version()} {row[0] if row else ''}".encode()).hexdigest()
+
+
+def coverage_digest(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute(_COVERAGE).fetchone()
+    return hashlib.sha256(repr(row).encode()).hexdigest()
+
+
+def read_stamp(con: duckdb.DuckDBPyConnection) -> Stamp | None:
+    """The stored stamp, or None (no ledger yet, or a database from before the ledger)."""
+    if not costs.has_column(con, STATE, "prices"):
+        return None
+    row = con.execute(
+        f"SELECT prices, coverage, predictions_synced_until, trainings_synced_until, views "
+        f"FROM {STATE}"
+    ).fetchone()
+    if row is None:
+        return None
+    try:
+        views = json.loads(row[4])
+    except ValueError:
+        return None
+    return Stamp(row[0], row[1], row[2], row[3], views)
+
+
+def stale_reason(con: duckdb.DuckDBPyConnection, stamp: Stamp | None) -> str | None:
+    """Why the ledger cannot serve the prices installed on `con` (None: it can)."""
+    if stamp is None:
+        return "no priced bill is stored in this database"
+    if stamp.prices != prices_digest(con):
+        return "the stored bill was priced under other prices"
+    if stamp.coverage != coverage_digest(con):
+        return "the database changed since its bill was stored"
+    if set(stamp.views) != set(READ_VIEWS):
+        return "the stored bill is of another version"
+    return None
+
+
+def attach(con: duckdb.DuckDBPyConnection) -> str | None:
+    """On a connection with the catalog installed, make the cost views read the ledger when it
+    holds the bill of these prices and this database; else leave them and return why not."""
+    stamp = read_stamp(con)
+    reason = stale_reason(con, stamp)
+    if reason is None and stamp is not None:
+        # the records read the ledger; the items made of many records (top-ups, unknown floors)
+        # are derived over them as a full pricing derives them, so a report's runtime parameters
+        # (costs.cut_at: --now) apply to them as they do in memory
+        _ledger_views(con, {view: stamp.views[view] for view in RECORD_VIEWS})
+        costs.install_bill_views(con)
+    return reason
+
+
+def _ledger_views(con: duckdb.DuckDBPyConnection, views: dict[str, list[str]]) -> None:
+    """The cost views as views over the ledger rows they hold, with the columns they had."""
+    for view, columns_of in views.items():
+        where = READ_VIEWS[view]
+        columns = ", ".join(_ident(name) for name in columns_of)
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {columns} FROM {LEDGER} WHERE {where}"
+        )
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _shapes(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    return {
+        view: [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()]
+        for view in READ_VIEWS
+    }
+
+
+def _fit_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Before a rebuild: give the ledger every column of the items' view, of the view's type (the
+    cost views gained a column, or changed one's type, since the ledger was last built)."""
+    have = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
+            "AND database_name = current_database()",
+            [LEDGER],
+        ).fetchall()
+    )
+    for name, data_type, *_ in con.execute(f"DESCRIBE SELECT * FROM {ITEMS}").fetchall():
+        if name not in have:
+            con.execute(f"ALTER TABLE {LEDGER} ADD COLUMN {_ident(name)} {data_type}")
+        elif have[name] != data_type:
+            con.execute(f"ALTER TABLE {LEDGER} ALTER {_ident(name)} TYPE {data_type}")
+
+
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    catalog: Catalog,
+    *,
+    full: bool = False,
+    pricing_file: str | Path | None = None,
+) -> RefreshResult:
+    """Bring the ledger up to date on a writable, migrated connection (see the module doc)."""
+    costs.install(con, catalog, records=False)
+    prices = prices_digest(con)
+    stamp = read_stamp(con)
+    rebuild = full or stamp is None or stamp.prices != prices or set(stamp.views) != set(READ_VIEWS)
+    with transaction(con):
+        values = {
+            "coverage": coverage_digest(con),
+            **{f"{kind}s_synced_until": at for kind, at in _synced_until(con).items()},
+        }
+        if rebuild:
+            costs.install_records(con, catalog)
+            _fit_columns(con)
+            con.execute(f"DELETE FROM {LEDGER}")
+            priced = _insert(con, f"SELECT * FROM {ITEMS}")
+            con.execute(f"DELETE FROM {STATE}")
+            con.execute(
+                f"INSERT INTO {STATE} VALUES ($prices, $coverage, $predictions_synced_until, "
+                "$trainings_synced_until, $views, $file, now(), now())",
+                {
+                    **values,
+                    "prices": prices,
+                    "views": json.dumps(_shapes(con)),
+                    "file": _text(pricing_file),
+                },
+            )
+        else:
+            assert stamp is not None
+            priced = _reprice_since(con, catalog, stamp)
+            con.execute(
+                f"UPDATE {STATE} SET coverage = $coverage, "
+                "predictions_synced_until = $predictions_synced_until, "
+                "trainings_synced_until = $trainings_synced_until, refreshed_at = now()",
+                values,
+            )
+        items = one_row(con.execute(f"SELECT count(*) FROM {LEDGER}"))[0]
+    return RefreshResult(rebuild, priced, int(items))
+
+
+def _text(path: str | Path | None) -> str | None:
+    return None if path is None else str(path)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, select: str) -> int:
+    return int(one_row(con.execute(f"INSERT INTO {LEDGER} BY NAME {select}"))[0])
+
+
+def _synced_until(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    return {
+        kind: one_row(con.execute(f"SELECT max(synced_at) FROM {table}"))[0]
+        for kind, table in RECORD_TABLES.items()
+    }
+
+
+def _reprice_since(con: duckdb.DuckDBPyConnection, catalog: Catalog, stamp: Stamp) -> int:
+    """Price the records stamped since the ledger's newest ones into it (replacing their old
+    items), then derive the items made of many records (top-ups) again from the stored ones.
+    Returns how many records were priced."""
+    since = {"prediction": stamp.predictions_synced_until, "training": stamp.trainings_synced_until}
+    sources = {}
+    for kind, table in RECORD_TABLES.items():
+        staged = f"replicost_ledger_{table}"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {staged} AS SELECT * FROM {table} "
+            "WHERE synced_at IS NULL OR $since::TIMESTAMPTZ IS NULL OR synced_at >= $since",
+            {"since": since[kind]},
+        )
+        con.execute(
+            f"DELETE FROM {LEDGER} WHERE records = 1 AND kind = $kind "
+            f"AND id IN (SELECT id FROM {staged})",
+            {"kind": kind},
+        )
+        sources[table] = staged
+    costs.install_records(con, catalog, sources)
+    priced = _insert(con, f"SELECT * FROM {ITEMS} WHERE records = 1")
+    # the records' views now read the ledger (every record, old and new): the items made of many
+    # records are derived again over them, as a full pricing would
+    _ledger_views(con, {view: stamp.views[view] for view in ("prediction_costs", "training_costs")})
+    con.execute(f"DELETE FROM {LEDGER} WHERE records IS DISTINCT FROM 1")
+    _insert(con, f"SELECT * FROM {ITEMS} WHERE records IS DISTINCT FROM 1")
+    return priced
+
+
+def store(
+    db: str | Path,
+    *,
+    pricing_file: str | Path | None = None,
+    config: Config | None = None,
+    full: bool = False,
+    memory_mb: int | None = None,
+    catalog: Catalog | None = None,
+) -> RefreshResult:
+    """Open `db` for writing and bring its ledger up to date under the prices in effect (the
+    shipped catalog, the config's sections, the pricing file): `replicost reprice` (full) and
+    `replicost sync` after it commits. `memory_mb` caps DuckDB's buffer pool (the sync's memory
+    target); `catalog`: those prices, already loaded (a sync checks them before it starts)."""
+    from replicost.store import connect
+
+    if not Path(db).exists():
+        raise DatabaseError(
+            f"no database at {db}; run `replicost sync` (or `replicost demo`) first"
+        )
+    if catalog is None:
+        catalog = load_catalog(pricing_file=pricing_file, config=config)
+    con = connect(db)
+    try:
+        if memory_mb is not None:
+            con.execute(f"SET memory_limit = '{int(memory_mb)}MB'")
+        path = pricing_file if pricing_file is not None else (config.pricing if config else None)
+        return refresh(con, catalog, full=full, pricing_file=path)
+    finally:
+        con.close()
