@@ -16,8 +16,8 @@ transaction: a failed refresh leaves the old ledger and its stamp as they were.
 
 Readers call `attach` on a connection with the prices installed (`costs.install(...,
 records=False)`): when the stamp matches the prices in effect and the database holds the
-records and deployments the ledger was written from, the cost views (`priced_records`,
-`bill_items`, ...) become views over the ledger and nothing is priced; otherwise `attach` says why
+records and deployments the ledger was written from, the records' views (`priced_records`, ...)
+become views over the ledger and the bill's views are derived over them: no record is priced; otherwise `attach` says why
 and the caller prices in memory. Readers never write.
 """
 
