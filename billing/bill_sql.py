@@ -12,7 +12,7 @@ from replicost.billing import reasons
 # release 1: nothing came before it), and those between two observed releases whose numbers are
 # not consecutive, are unknown: their min_instances could have kept any hardware on. The pricing
 # file's [deployments] history states that time: from its first row on, it fills every unknown
-# stretch (an undated first row: all of it).
+# stretch (an undated first row: all of it), and the time before a release 1 if it names any.
 # replicost_unknown_time: one row per (deployment, unknown stretch): stretch_from (NULL: open, the
 #   deployment's creation is unknown), stretch_to, after_release (the observed release a gap
 #   follows, else NULL), first_release (the earliest observed release's number and model).
@@ -57,7 +57,13 @@ SELECT h.deployment, h.hardware, h.min_instances,
        greatest(h.effective_from, coalesce(u.stretch_from, '-infinity'::TIMESTAMPTZ)),
        least(h.effective_to, u.stretch_to), 'pricing file'
 FROM replicost_deployment_history h
-JOIN replicost_unknown_time u ON u.deployment = h.deployment
+-- the unknown stretches, and the time before a release 1: nothing of the deployment is known to
+-- have run then, but a pricing file that says it did (a deployment deleted and made again under
+-- the same name starts at release 1 again) is the user's word, as it is for the records' prices
+JOIN (SELECT deployment, stretch_from, stretch_to FROM replicost_unknown_time
+      UNION ALL
+      SELECT deployment, NULL, effective_from FROM replicost_release_steps
+      WHERE number = first_number AND number = 1) u ON u.deployment = h.deployment
 WHERE h.effective_from < u.stretch_to
   AND h.effective_to > coalesce(u.stretch_from, '-infinity'::TIMESTAMPTZ);
 """
