@@ -311,7 +311,7 @@ def test_the_hardware_what_if_of_a_deployment_keeps_its_floor(account_db, tmp_pa
     seconds = sum((max(Decimal(86400), active_seconds[d]) for d in days), Decimal(0))
     t4 = (seconds * HARDWARE_USD["gpu-t4"]).quantize(Decimal("0.000001"))
     report = insights.insights(db, since=first, until=last, top=50, pricing_file=path,
-                               config=config, cache=False)  # fmt: skip
+                               config=config)  # fmt: skip
     (found,) = [i for i in report.insights
                 if i.kind == "what-if-hardware" and i.evidence["target"] == name]  # fmt: skip
     assert found.evidence["cost_usd"] == cost
@@ -345,7 +345,7 @@ def test_waste_share_is_of_the_models_whole_bill_with_its_deployment_top_ups(acc
     topups = bill_truth.topups(floor, active, history).get(model, Decimal(0))
     assert topups > 2000
     report = insights.insights(db, since=first, until=last, top=50, pricing_file=path,
-                               config=config, cache=False)  # fmt: skip
+                               config=config)  # fmt: skip
     (waste,) = [i for i in report.insights if i.kind == "waste" and i.evidence["model"] == model]
     assert waste.evidence["model_spend_usd"] == records + topups
     assert waste.evidence["share_of_model_spend_pct"] == round(
