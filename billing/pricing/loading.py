@@ -196,18 +196,16 @@ def _shown(kind: str, text: str) -> Any:
     return text
 
 
+def _day(moment: datetime) -> str | None:
+    """An effective date as `pricing show` prints it: None for the beginning, a day at midnight."""
+    if moment == BEGINNING:
+        return None
+    return moment.date().isoformat() if moment.time() == time(0) else moment.isoformat()
+
+
 def describe(catalog: Catalog) -> dict[str, Any]:
     """The merged catalog as plain data (for `pricing show` and JSON output)."""
-
-    def day(moment: datetime) -> str | None:
-        return (
-            None
-            if moment == BEGINNING
-            else moment.date().isoformat()
-            if moment.time() == time(0)
-            else moment.isoformat()
-        )
-
+    day = _day
     return {
         "layers": list(catalog.layers),
         "hardware": [
