@@ -19,6 +19,7 @@ from collections.abc import Callable
 import duckdb
 
 from replicost.errors import DatabaseError
+from replicost.store import billing_inputs
 from replicost.store.quarantine import backfill_sql, release_quarantine_reason
 from replicost.store.query import one_row
 from replicost.store.transactions import transaction
@@ -270,12 +271,24 @@ CREATE TABLE bill_ledger_state (
 );
 """
 
+
+def m006_billing_inputs(con: duckdb.DuckDBPyConnection) -> None:
+    """What official models are billed on (store/billing_inputs.py): Replicate's billing metrics
+    as typed columns and the record's short inputs, filled for the rows already stored."""
+    for table in ("predictions", "trainings"):
+        for name, (kind, _) in billing_inputs.METRIC_COLUMNS.items():
+            con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+        con.execute(f"ALTER TABLE {table} ADD COLUMN {billing_inputs.PRICE_INPUTS} VARCHAR")
+        con.execute(billing_inputs.backfill_sql(table))
+
+
 MIGRATIONS: list[Migration] = [
     ("m001_initial", m001_initial),
     ("m002_records_without_primary_key", m002_records_without_primary_key),
     ("m003_quarantine_reason", m003_quarantine_reason),
     ("m004_release_quarantine_reason", m004_release_quarantine_reason),
     ("m005_bill_ledger", M005_BILL_LEDGER),
+    ("m006_billing_inputs", m006_billing_inputs),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

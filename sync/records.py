@@ -18,6 +18,8 @@ from typing import Any
 
 import orjson
 
+from replicost.store import billing_inputs
+
 DATA_URL_THRESHOLD = 4096  # characters; smaller data URLs are kept verbatim
 _DATA_MARKER = b'"data:'
 
@@ -40,6 +42,8 @@ RECORD_COLUMNS = (
     "error",
     "data_removed",
     "raw",
+    # billed per output (store/billing_inputs.py): typed metrics and the short inputs
+    *billing_inputs.COLUMNS,
 )
 TRAINING_EXTRA_COLUMNS = ("destination", "output_version")
 TERMINAL_STATUSES = ("succeeded", "failed", "canceled", "aborted")
@@ -102,6 +106,31 @@ def _text(value: Any) -> str | None:
     return orjson.dumps(value).decode()
 
 
+def _short(value: Any) -> Any:
+    """`value` with every string longer than LONG_TEXT replaced by None (keys too: None overall)."""
+    if isinstance(value, str):
+        return None if len(value) > billing_inputs.LONG_TEXT else value
+    if isinstance(value, list):
+        return [_short(item) for item in value]
+    if isinstance(value, dict):
+        if any(len(key) > billing_inputs.LONG_TEXT for key in value):
+            raise ValueError("long key")
+        return {key: _short(item) for key, item in value.items()}
+    return value
+
+
+def price_inputs(record: dict[str, Any], metric_counted: bool) -> dict[str, Any] | None:
+    """The `price_inputs` of a record (store/billing_inputs.py), as the writer's SQL makes it;
+    `metric_counted`: one of its billing metric columns holds a value."""
+    given = record.get("input")
+    if not isinstance(given, dict) or not (record.get("version") == "hidden" or metric_counted):
+        return None
+    try:
+        return _short(given)
+    except ValueError:
+        return None
+
+
 def columns(records: list[dict[str, Any]], *, training: bool = False) -> dict[str, list[Any]]:
     """Column lists (one per table column) for a batch of records, ready for a vectorized INSERT."""
     names = RECORD_COLUMNS + (TRAINING_EXTRA_COLUMNS if training else ())
@@ -124,7 +153,7 @@ def columns(records: list[dict[str, Any]], *, training: bool = False) -> dict[st
         errors,
         removed,
         raws,
-    ) = (cols[n] for n in RECORD_COLUMNS)
+    ) = (cols[n] for n in RECORD_COLUMNS[: -len(billing_inputs.COLUMNS)])
     for record in records:
         get = record.get
         metrics = get("metrics")
@@ -148,6 +177,12 @@ def columns(records: list[dict[str, Any]], *, training: bool = False) -> dict[st
         flag = get("data_removed")
         removed.append(flag if isinstance(flag, bool) else None)
         raws.append(raw_json(record))
+        counted = False
+        for name, (kind, path) in billing_inputs.METRIC_COLUMNS.items():
+            value = (_count if kind == "BIGINT" else _number)(metrics.get(path.rsplit(".", 1)[1]))
+            counted = counted or value is not None
+            cols[name].append(value)
+        cols[billing_inputs.PRICE_INPUTS].append(price_inputs(record, counted))
         if training:
             output = get("output")
             cols["destination"].append(_text(get("destination")))

@@ -43,6 +43,7 @@ import duckdb
 import numpy as np
 
 from replicost.client.paging import UNDECODABLE_KEY
+from replicost.store import billing_inputs
 from replicost.store import quarantine as rules
 from replicost.store import transactions as tx
 from replicost.store.query import one_row
@@ -76,10 +77,14 @@ _PATHS = {
     "data_removed": "$.data_removed",
     "destination": "$.destination",
     "output_version": "$.output.version",
+    **{name: path for name, (_, path) in billing_inputs.METRIC_COLUMNS.items()},
+    billing_inputs.PRICE_INPUTS: "$.input",
 }
 _TIMESTAMPS = {"created_at", "started_at", "completed_at"}
 _NUMBERS = {"predict_time", "total_time"}  # records._number: int or float, never bool
 _COUNTS = {"input_token_count", "output_token_count", "image_count"}  # records._count
+_COUNTS |= {name for name, (kind, _) in billing_inputs.METRIC_COLUMNS.items() if kind == "BIGINT"}
+_NUMBERS |= {name for name, (kind, _) in billing_inputs.METRIC_COLUMNS.items() if kind == "DOUBLE"}
 
 
 def _typed(name: str, value: str) -> str:
@@ -120,7 +125,18 @@ def _select_sql(names: tuple[str, ...]) -> str:
     # the last path: why the page reader set a record apart (bytes that are not UTF-8), if it did
     paths = ", ".join([*(f"'{_PATHS[name]}'" for name in fields), f"'$.{UNDECODABLE_KEY}.reason'"])
     position = {name: i for i, name in enumerate(fields, start=1)}
-    selects = [f"{_typed(name, f'j[{position[name]}]')} AS {name}" for name in fields]
+    selects = [
+        f"{_typed(name, f'j[{position[name]}]')} AS {name}"
+        for name in fields
+        if name != billing_inputs.PRICE_INPUTS
+    ]
+    if billing_inputs.PRICE_INPUTS in position:  # the short inputs of a record billed per output
+        metrics = [_typed(name, f"j[{position[name]}]") for name in billing_inputs.METRIC_COLUMNS]
+        version = _typed("version", f"j[{position['version']}]")
+        price_inputs = billing_inputs.price_inputs_sql(
+            f"j[{position[billing_inputs.PRICE_INPUTS]}]", version, metrics
+        )
+        selects.append(f"{price_inputs} AS {billing_inputs.PRICE_INPUTS}")
     checked = {name: f"door_{name}" for name in (*rules.TIMESTAMP_FIELDS, *rules.SECONDS_FIELDS)}
     checked.update({name: f"door_{name}" for name in rules.UNIT_FIELDS})
     door_selects = [f"{name} AS door_{name}" for name in rules.TIMESTAMP_FIELDS]
@@ -136,7 +152,7 @@ def _select_sql(names: tuple[str, ...]) -> str:
         f"WHERE raw <> '')"
     )
     return (
-        f"SELECT account, {', '.join(fields)}, raw, synced_at, "
+        f"SELECT account, {', '.join(names)}, synced_at, "
         f"coalesce(door_undecodable, {rules.reason_sql(checked, '$3::TIMESTAMPTZ')}) "
         "AS quarantine_reason FROM ("
         f"SELECT *, {', '.join(door_selects)} FROM ({inner}))"
