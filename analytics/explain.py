@@ -29,7 +29,7 @@ SELECT kind, id, account, model, version, deployment, status, created_at, predic
        seconds_estimated, hardware, basis, cost_usd, cost_kind, reason, reason_code, reason_subject,
        billing_note, map_source,
        image_count, input_token_count, output_token_count, image_price, input_token_price,
-       output_token_price, unit_price, unpriced_low_usd, unpriced_high_usd, quarantined
+       output_token_price, unit_price, unit_detail, unpriced_low_usd, unpriced_high_usd, quarantined
 FROM priced_records WHERE id = ?
 """
 _RELEASE = """
@@ -128,12 +128,27 @@ def _in_effect(effective_from: datetime, created_at: datetime | str) -> bool:
     return not created_at.startswith("-")
 
 
+def _billed_units(record: dict[str, Any]) -> list[tuple[str, Decimal, Decimal]]:
+    """(unit, count, USD per unit) of a record priced per output, from its `unit_detail`
+    ("output_video_second 8.0 x 0.150000000000; run 1.0 x 0.04...")."""
+    out = []
+    for part in (record.get("unit_detail") or "").split("; "):
+        unit, _, rest = part.partition(" ")
+        count, _, usd = rest.partition(" x ")
+        if unit and count and usd:
+            out.append((unit, Decimal(count), Decimal(usd)))
+    return out
+
+
 def _unit_sources(catalog: Catalog, record: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
+    applied = {unit: usd for unit, _, usd in _billed_units(record)}
     for (model, unit), history in sorted(catalog.units.items()):
         if model != record["model"] or record["created_at"] is None:
             continue
         in_effect = [r for r in history if _in_effect(r.effective_from, record["created_at"])]
+        # rows that differ by conditions on the input: the one whose price the record was billed at
+        in_effect = [r for r in in_effect if applied.get(unit, r.usd_per_unit) == r.usd_per_unit]
         if in_effect:
             row = in_effect[-1]
             out.append({
@@ -155,11 +170,10 @@ def _arithmetic(record: dict[str, Any], price: dict[str, Any] | None) -> str | N
         )
     if record["basis"] == "per_unit":
         parts, exact = [], Decimal(0)
-        for unit in ("image", "input_token", "output_token"):
-            count, usd = record[f"{unit}_count"], record[f"{unit}_price"]
-            if count is not None and usd is not None:
-                parts.append(f"{count} {unit} x ${Decimal(usd).normalize():f}")
-                exact += count * Decimal(usd)
+        for unit, count, usd in _billed_units(record):
+            if count:
+                parts.append(f"{count.normalize():f} {unit} x ${usd.normalize():f}")
+                exact += count * usd
         if not parts:
             return "no output counted: nothing billed"
         return (

@@ -64,10 +64,14 @@ SELECT name, through_deployment, epoch_us(greatest(seg_from, '1970-01-01'::TIMES
             ELSE epoch_us(seg_to) END AS seg_to_us,
        coalesce(per_second AND second_nano IS NOT NULL, FALSE) AS per_second,
        coalesce(second_nano, 0) AS second_nano,
-       has_unit_prices AND coalesce(unit_integer_ok, FALSE) AS has_unit_prices,
-       image_nano, input_token_nano, output_token_nano
+       has_unit_prices AND unit_complete AS has_unit_prices,
+       -- the bench's official models bill images or tokens at whole nano-dollars
+       CAST(image_pico // 1000 AS BIGINT) AS image_nano,
+       CAST(input_token_pico // 1000 AS BIGINT) AS input_token_nano,
+       CAST(output_token_pico // 1000 AS BIGINT) AS output_token_nano
 FROM replicost_resolution
-WHERE version IS NULL AND versioned IS NULL AND seg_to > '1970-01-01'::TIMESTAMPTZ
+WHERE version IS NULL AND versioned IS NULL AND variant = 0
+  AND seg_to > '1970-01-01'::TIMESTAMPTZ
 """
 IN_FLIGHT = list(costs.IN_FLIGHT_STATUSES)
 NO_OUTPUT = list(costs.NO_OUTPUT_STATUSES)

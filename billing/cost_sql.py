@@ -11,11 +11,8 @@ CREATE OR REPLACE TEMP TABLE replicost_hardware_price (
     sku VARCHAR, usd_per_second DECIMAL(38,12), nano_per_second BIGINT, integer_ok BOOLEAN,
     effective_from TIMESTAMPTZ, effective_to TIMESTAMPTZ, source VARCHAR
 );
-CREATE OR REPLACE TEMP TABLE replicost_unit_price (
-    model VARCHAR, effective_from TIMESTAMPTZ, effective_to TIMESTAMPTZ,
-    image_price DECIMAL(38,12), input_token_price DECIMAL(38,12), output_token_price DECIMAL(38,12),
-    image_nano BIGINT, input_token_nano BIGINT, output_token_nano BIGINT, integer_ok BOOLEAN
-);
+-- replicost_unit_price (unit_sql.UNIT_PRICE_TABLE): per model, variant and stretch of time, every
+-- unit's price (DECIMAL and whole pico-dollars), whether any is third-party, and completeness
 CREATE OR REPLACE TEMP TABLE replicost_model_hardware (
     model VARCHAR, version VARCHAR, hardware VARCHAR,  -- version '' = every version of the model
     map_source VARCHAR  -- NULL: the user's [models]; else the shipped public-model map's source
@@ -84,7 +81,12 @@ FROM replicost_deployment_releases;
 # lists those that have one). Depends on the catalog only, so it is a table filled at install.
 _MODEL_SEGMENTS = """
 CREATE OR REPLACE TEMP TABLE replicost_model_segments AS
-WITH entries AS (
+WITH variants AS (
+    -- every model's price variants by input (0: none matched, or no conditions)
+    SELECT DISTINCT model, variant FROM replicost_unit_price
+    UNION SELECT model, 0 FROM replicost_model_hardware
+),
+entries AS (
     SELECT known.model, NULL::VARCHAR AS version, by_model.hardware, by_model.map_source,
            (SELECT list(v.version ORDER BY v.version) FROM replicost_model_hardware v
              WHERE v.model = known.model AND v.version <> '') AS versioned
@@ -106,17 +108,19 @@ segments AS (
            lead(boundary) OVER (PARTITION BY model, version ORDER BY boundary) AS seg_to
     FROM boundaries
 )
-SELECT s.model, s.version, e.versioned, s.seg_from, s.seg_to,
+SELECT s.model, s.version, v.variant, e.versioned, s.seg_from, s.seg_to,
        e.hardware, e.map_source, hp.usd_per_second, hp.nano_per_second, hp.integer_ok AS second_integer_ok,
-       u.model IS NOT NULL AS has_unit_prices,
-       u.image_price, u.input_token_price, u.output_token_price,
-       u.image_nano, u.input_token_nano, u.output_token_nano, u.integer_ok AS unit_integer_ok
+       u.model IS NOT NULL AS has_unit_prices, {u_unit_prices},
+       coalesce(u.unit_estimated, FALSE) AS unit_estimated,
+       coalesce(u.unit_complete, FALSE) AS unit_complete, u.condition_fields
 FROM segments s
 JOIN entries e ON e.model = s.model AND e.version IS NOT DISTINCT FROM s.version
+JOIN variants v ON v.model = s.model
 LEFT JOIN replicost_hardware_price hp
   ON hp.sku = e.hardware AND s.seg_from >= hp.effective_from AND s.seg_from < hp.effective_to
 LEFT JOIN replicost_unit_price u
-  ON u.model = s.model AND s.seg_from >= u.effective_from AND s.seg_from < u.effective_to
+  ON u.model = s.model AND u.variant = v.variant
+ AND s.seg_from >= u.effective_from AND s.seg_from < u.effective_to
 WHERE s.seg_to IS NOT NULL;
 
 -- the models table says which models are private (lower bounds); it changes with syncs, so a view
@@ -167,17 +171,17 @@ LEFT JOIN replicost_hardware_price hp
 #   hardware, usd_per_second   the per-second rule's hardware and price (rule 2 or 4; NULL price:
 #                              no price in effect, and `reason` says so)
 #   second_nano                that price in nano-dollars when the integer path can take it
-#   has_unit_prices, *_price, *_nano, unit_integer_ok   the per-unit rule's prices (rule 3)
+#   variant, has_unit_prices, *_price, *_pico, unit_estimated, unit_complete, condition_fields
+#                              the per-unit rule's prices for the record's input (unit_sql.py)
 #   reason_code, reason_day    why a finished record not priced per unit has no price (else NULL):
 #                              a code of billing/reasons.py; the day its subject names, if any
 #   lower_bound, billing_note  for records priced per second
 _RESOLUTION = """
 CREATE OR REPLACE TEMP VIEW replicost_resolution AS
 WITH keyed AS (
-    SELECT model AS name, FALSE AS through_deployment, version, versioned, seg_from, seg_to,
+    SELECT model AS name, FALSE AS through_deployment, version, variant, versioned, seg_from, seg_to,
            hardware, map_source, usd_per_second, nano_per_second, second_integer_ok,
-           has_unit_prices, image_price, input_token_price, output_token_price,
-           image_nano, input_token_nano, output_token_nano, unit_integer_ok,
+           has_unit_prices, {unit_prices}, unit_estimated, unit_complete, condition_fields,
            -- reason codes (billing/reasons.py renders them): subjects are the key and the SKU
            CASE
                WHEN hardware IS NOT NULL THEN 'hardware_unpriced'
@@ -193,9 +197,9 @@ WITH keyed AS (
            END AS billing_note
     FROM replicost_model_resolution
     UNION ALL
-    SELECT deployment, TRUE, NULL, NULL, seg_from, seg_to,
+    SELECT deployment, TRUE, NULL, 0, NULL, seg_from, seg_to,
            hardware, NULL, usd_per_second, nano_per_second, second_integer_ok,
-           FALSE, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           FALSE, {unit_nulls}, FALSE, FALSE, NULL,
            CASE
                WHEN hardware IS NULL AND first_release_at IS NULL THEN 'deployment_unknown'
                -- after a known release, only a quarantined one leaves time without hardware
@@ -210,16 +214,12 @@ WITH keyed AS (
            'deployment: Replicate bills instance uptime; this figure counts active time only'
     FROM replicost_deployment_segments
 )
-SELECT name, through_deployment, version, versioned, seg_from, seg_to,
+SELECT name, through_deployment, version, variant, versioned, seg_from, seg_to,
        hardware, map_source, usd_per_second,
        CASE WHEN second_integer_ok THEN nano_per_second END AS second_nano,
-       has_unit_prices, image_price, input_token_price, output_token_price,
-       image_nano, input_token_nano, output_token_nano, unit_integer_ok,
-       -- the prices as DOUBLE for the plausibility guards (cast here once per segment)
+       has_unit_prices, {unit_prices}, unit_estimated, unit_complete, condition_fields,
+       -- the price as DOUBLE for the plausibility guard (cast here once per segment)
        usd_per_second::DOUBLE AS usd_per_second_double,
-       coalesce(image_price, 0)::DOUBLE AS image_price_double,
-       coalesce(input_token_price, 0)::DOUBLE AS input_token_price_double,
-       coalesce(output_token_price, 0)::DOUBLE AS output_token_price_double,
        -- what a record gets when the per-unit rule does not apply (every record of most keys)
        usd_per_second IS NOT NULL AS per_second,
        CASE WHEN usd_per_second IS NULL THEN unpriced_reason END AS reason_code,
@@ -256,7 +256,7 @@ scanned AS (
     SELECT id, account, model, version, source, deployment, status, status_class, created_at,
            CASE WHEN {quarantine} IS NULL THEN predict_time END AS predict_time,
            started_at, completed_at, {quarantine} AS quarantine_reason,
-           image_count, input_token_count, output_token_count, error,
+           image_count, input_token_count, output_token_count, error, {billing_columns},
            CASE WHEN status_class <> 3 THEN coalesce(deployment, model) END AS lookup_name,
            deployment IS NOT NULL AS through_deployment,
            -- billable seconds: predict_time as served; for a succeeded record without it,
@@ -271,6 +271,11 @@ scanned AS (
                WHEN status_class = 2 THEN 0.0
            END AS seconds_raw
     FROM classified
+),
+varied AS (
+    -- the record's price variant by its input ({view}_variants; 0 for almost every record, and
+    -- for all when no record has an input a price depends on: then no join, costs.py)
+    {varied}
 ),
 records AS (
     -- A stored value no bill can come from (quarantined at the sync, or a field out of range:
@@ -308,7 +313,7 @@ records AS (
                      OR seconds_raw < 0 OR seconds_raw > {max_seconds}) THEN 'implausible_seconds'
                 ELSE 'implausible_count'
             END AS field_problem
-        FROM scanned
+        FROM varied
     )
 ),
 matched AS (
@@ -316,10 +321,9 @@ matched AS (
            coalesce(res.per_second, FALSE) AND field_problem IS NULL AS segment_per_second,
            res.hardware, res.map_source, res.usd_per_second, res.second_nano,
            coalesce(res.has_unit_prices, FALSE) AND field_problem IS NULL AS has_unit_prices,
-           res.image_price, res.input_token_price, res.output_token_price,
-           res.image_nano, res.input_token_nano, res.output_token_nano, res.unit_integer_ok,
-           res.usd_per_second_double, res.image_price_double, res.input_token_price_double,
-           res.output_token_price_double,
+           {res_unit_prices}, coalesce(res.unit_estimated, FALSE) AS unit_estimated,
+           coalesce(res.unit_complete, FALSE) AS unit_complete, res.condition_fields,
+           res.usd_per_second_double,
            res.reason_code AS segment_reason_code, res.reason_day AS segment_reason_day,
            res.lower_bound AS segment_lower_bound,
            res.billing_note AS segment_billing_note, coalesce(res.estimated, FALSE) AS segment_estimated,
@@ -329,31 +333,35 @@ matched AS (
     FROM records r
     LEFT JOIN replicost_resolution res
       ON res.name = r.lookup_name AND res.through_deployment = r.through_deployment
-     AND r.created_at >= res.seg_from AND r.created_at < res.seg_to
+     AND res.variant = r.variant AND r.created_at >= res.seg_from AND r.created_at < res.seg_to
      AND (res.version = r.version
           OR (res.version IS NULL AND NOT coalesce(list_contains(res.versioned, r.version), FALSE)))
 ),
-ruled AS (
+counted AS (
+    -- each unit's count where the record's variant prices it (unit_sql.count_columns)
     SELECT *,
-        -- the per-unit rule: an official model with prices in effect and counts (or no output)
-        CASE WHEN has_unit_prices THEN coalesce(
-               status_class = 2
-            OR (image_price IS NOT NULL AND image_count IS NOT NULL)
-            OR (input_token_price IS NOT NULL AND input_token_count IS NOT NULL)
-            OR (output_token_price IS NOT NULL AND output_token_count IS NOT NULL), FALSE)
-        ELSE FALSE END AS unit_rule
+        {unit_counts}
     FROM matched
+),
+checked AS (
+    SELECT *,
+        {unit_checks}
+    FROM counted
+),
+ruled AS (
+    -- the per-unit rule (unit_sql.py); its cost in 10^-18 USD, exact in 128 bits
+    SELECT *,
+        has_unit_prices AND unit_complete AND unit_problem_field IS NULL AND unit_missing IS NULL
+            AS unit_rule,
+        CASE WHEN has_unit_prices AND unit_complete AND unit_problem_field IS NULL
+                  AND unit_missing IS NULL THEN {unit_cost} END AS unit_atto
+    FROM checked
 ),
 guarded AS (
     -- a cost past {max_usd} USD can only come from an absurd value: unpriced, never an overflow
-    -- (CASE, not AND: DuckDB evaluates a CASE branch only on the rows that reach it, so the
-    -- floating-point guard of the per-unit rule costs nothing on records priced per second; the
-    -- prices come as DOUBLE from the resolution, cast once per segment instead of per record)
+    -- (CASE, not AND: DuckDB evaluates a CASE branch only on the rows that reach it)
     SELECT *,
-        CASE WHEN unit_rule THEN coalesce(image_count, 0)::DOUBLE * image_price_double
-            + coalesce(input_token_count, 0)::DOUBLE * input_token_price_double
-            + coalesce(output_token_count, 0)::DOUBLE * output_token_price_double
-            >= {max_usd} ELSE FALSE END AS unit_too_big,
+        coalesce(unit_atto >= CAST({max_usd} AS HUGEINT) * 1000000000000000000, FALSE) AS unit_too_big,
         CASE WHEN NOT unit_rule AND segment_per_second
             THEN seconds_micro::DOUBLE * 0.000001 * usd_per_second_double >= {max_usd}
             ELSE FALSE END AS second_too_big
@@ -361,22 +369,17 @@ guarded AS (
 ),
 costed AS (
     -- Money in 64-bit integers where every factor is small enough (every realistic record), in
-    -- micro-dollars: seconds_micro x nano-USD = 10^-15 USD; units x nano-USD = 10^-9 USD; the
-    -- resolution's second_nano / unit_integer_ok say the price side fits. NULL sends the record to
-    -- the DECIMAL(38) branch below, which applies the same rule (rounding 128-bit DECIMALs is ~20x
-    -- slower).
+    -- micro-dollars: seconds_micro x nano-USD = 10^-15 USD; the resolution's second_nano says the
+    -- price side fits. NULL sends the record to the DECIMAL(38) branch below, which applies the
+    -- same rule (rounding 128-bit DECIMALs is ~20x slower). Per-unit costs round from 10^-18 USD.
     SELECT *,
         unit_rule AND NOT unit_too_big AS per_unit,
         NOT unit_rule AND segment_per_second AND seconds_micro IS NOT NULL AND NOT second_too_big
             AS per_second,
         CASE
-            WHEN unit_rule AND NOT unit_too_big THEN CASE WHEN unit_integer_ok
-                 AND coalesce(image_count, 0) BETWEEN 0 AND 99999999
-                 AND coalesce(input_token_count, 0) BETWEEN 0 AND 99999999
-                 AND coalesce(output_token_count, 0) BETWEEN 0 AND 99999999
-            THEN (coalesce(image_count, 0) * image_nano + coalesce(input_token_count, 0) * input_token_nano
-                  + coalesce(output_token_count, 0) * output_token_nano + 500) // 1000 END
-            WHEN NOT second_too_big AND seconds_micro BETWEEN 0 AND 99999999999
+            WHEN unit_rule AND NOT unit_too_big
+            THEN CAST((unit_atto + 500000000000) // 1000000000000 AS BIGINT)
+            WHEN NOT unit_rule AND NOT second_too_big AND seconds_micro BETWEEN 0 AND 99999999999
             THEN (seconds_micro * second_nano + 500000000) // 1000000000
         END AS integer_micro
     FROM guarded
@@ -390,10 +393,6 @@ priced AS (
             WHEN (per_unit OR per_second) AND integer_micro IS NOT NULL THEN integer_micro
             WHEN per_second THEN replicost_micro(CAST(round(
                 CAST(seconds_micro AS DECIMAL(38,0)) * 0.000001 * usd_per_second, 6) AS DECIMAL(18,6)))
-            WHEN per_unit THEN replicost_micro(CAST(round(
-                  coalesce(image_count, 0) * coalesce(image_price, 0)
-                + coalesce(input_token_count, 0) * coalesce(input_token_price, 0)
-                + coalesce(output_token_count, 0) * coalesce(output_token_price, 0), 6) AS DECIMAL(18,6)))
         END AS cost_micro,
         -- the least and most an unpriced per-second record could cost: its seconds on the cheapest
         -- and the dearest hardware of the catalog (NULL: no seconds known, or billed per unit)
@@ -452,6 +451,7 @@ BASIS_LABEL = (
 )
 HARDWARE_LABEL = "CASE WHEN NOT per_unit THEN hardware END"
 COST_KIND_LABEL = """CASE
+        WHEN per_unit AND (unit_estimated OR unit_fallback IS NOT NULL) THEN 'estimated'
         WHEN per_unit THEN 'exact'
         WHEN per_second AND (segment_estimated OR from_duration) THEN 'estimated'
         WHEN per_second THEN 'exact'
@@ -464,6 +464,9 @@ REASON_CODE_LABEL = """CASE
         WHEN status_class = 3 THEN 'in_flight'
         WHEN no_created_at THEN 'no_created_at'
         WHEN segment_per_second AND no_seconds THEN 'unknown_seconds'
+        WHEN unit_problem_field IS NOT NULL THEN 'implausible_count'
+        WHEN has_unit_prices AND NOT unit_complete THEN 'no_price_for_input'
+        WHEN unit_missing IS NOT NULL THEN 'no_unit_count'
         WHEN resolved THEN segment_reason_code
         WHEN deployment IS NOT NULL THEN 'deployment_unknown'
         WHEN model IS NULL THEN 'no_model'
@@ -477,8 +480,10 @@ _SUBJECT_VALUES = {
     "deployment": "deployment",
     "sku": "hardware",
     "day": "segment_reason_day",
-    "field": "field_name",
-    "value": "field_value",
+    "field": "CASE WHEN field_name IS NOT NULL THEN field_name WHEN unit_problem_field IS NOT NULL "
+    "THEN unit_problem_field WHEN has_unit_prices AND NOT unit_complete THEN condition_fields "
+    "ELSE unit_missing END",
+    "value": "coalesce(field_value, unit_problem_value)",
     "status": "status",
     "problem": "quarantine_reason",
 }
@@ -493,7 +498,9 @@ REASON_LABELS = (
 LABEL_INPUTS = """per_second, per_unit, hardware, segment_estimated, from_duration, field_problem,
        unit_too_big, second_too_big, status_class, status, no_created_at, segment_per_second,
        no_seconds, no_unit_counts, resolved, segment_reason_code, segment_reason_day, deployment,
-       model, field_name, field_value, quarantine_reason, official_model"""
+       model, field_name, field_value, quarantine_reason, official_model, unit_estimated,
+       unit_fallback, unit_problem_field, unit_problem_value, has_unit_prices, unit_complete,
+       condition_fields, unit_missing"""
 
 # Shape: one row per record of {table}; see the module docstring for the rules.
 _RECORD_COSTS = f"""
@@ -502,29 +509,24 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
     replicost_record_usd(cost_micro) AS cost_usd,
     {BASIS_LABEL} AS basis,
     {HARDWARE_LABEL} AS hardware,
-    CASE
-        WHEN per_second THEN 'second'
-        WHEN per_unit THEN CASE WHEN image_price IS NOT NULL THEN 'image' ELSE 'token' END
-    END AS unit,
-    CASE
-        WHEN per_second THEN seconds_micro * 0.000001
-        WHEN per_unit THEN CASE WHEN image_price IS NOT NULL THEN coalesce(image_count, 0)
-                                ELSE coalesce(input_token_count, 0) + coalesce(output_token_count, 0) END
-    END::DOUBLE AS units,
-    CASE
-        WHEN per_second THEN usd_per_second
-        WHEN per_unit THEN image_price   -- tokens have two prices: see the *_token_price columns
-    END AS unit_price,
-    input_token_count, output_token_count, image_count,
+    {{unit_labels}},
+    -- the counts billed (Replicate's billing metric names first), and their prices
+    coalesce(token_input_count, input_token_count) AS input_token_count,
+    coalesce(token_output_count, output_token_count) AS output_token_count,
+    coalesce(image_output_count, image_count) AS image_count,
     input_token_price, output_token_price, image_price,
     {REASON_LABELS},
     (per_unit OR per_second) AND NOT per_unit AND coalesce(segment_lower_bound, FALSE) AS lower_bound,
     CASE
         WHEN per_second THEN nullif(concat_ws('; ', segment_billing_note, CASE WHEN from_duration THEN
             'no predict_time: billed seconds are completed_at - started_at, an estimate' END), '')
-        WHEN per_unit AND image_count IS NULL AND input_token_count IS NULL
-             AND output_token_count IS NULL THEN
-            'official model: ' || status || ' with no output counted; Replicate bills per output, so nothing'
+        WHEN per_unit THEN nullif(concat_ws('; ',
+            CASE WHEN status_class = 2 AND cost_micro = 0 THEN 'official model: ' || status
+                 || ' with no output counted; Replicate bills per output, so nothing' END,
+            CASE WHEN unit_fallback IS NOT NULL THEN 'counted from the input (' || unit_fallback
+                 || '), not from Replicate''s metrics: an estimate' END,
+            CASE WHEN unit_estimated THEN 'price from a third-party source (replicost pricing '
+                 || 'show names it)' END), '')
     END AS billing_note,
     {COST_KIND_LABEL} AS cost_kind,
     -- (the same DOUBLE as seconds_micro * 0.000001 cast, without a 128-bit DECIMAL per record)
@@ -546,7 +548,7 @@ _RECORD_COLUMNS = """id, account, model, version, source, deployment, status, cr
        predict_time, hardware, basis, unit, units, unit_price, cost_usd, reason, reason_code,
        reason_subject, lower_bound, billing_note,
        cost_kind, seconds, seconds_estimated, quarantined, unpriced_low_usd, unpriced_high_usd,
-       input_token_count, output_token_count, image_count,
+       unit_detail, input_token_count, output_token_count, image_count,
        input_token_price, output_token_price, image_price, map_source, error"""
 
 # priced_records and five integer columns: cost_micro, unpriced_low_micro, unpriced_high_micro

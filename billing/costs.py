@@ -56,7 +56,9 @@ import duckdb
 from replicost.billing.pricing import BEGINNING, Catalog, split_sku
 from replicost.billing.pricing.catalog import UNIT_COUNT_COLUMNS
 from replicost.limits import MAX_RECORD_USD, MAX_SECONDS, MAX_UNITS
+from replicost.store import billing_inputs
 
+from . import unit_sql
 from .bill_sql import (
     _BILL_ITEMS,
     _FLOOR_TIMELINE,
@@ -118,28 +120,6 @@ def _ranges(starts: list[datetime]) -> list[tuple[datetime, datetime | str]]:
 def _moment(moment: datetime | str) -> datetime | str:
     """A moment as loaded into the price tables: BEGINNING becomes -infinity."""
     return START_OF_TIME if moment == BEGINNING else moment
-
-
-def _unit_segments(catalog: Catalog) -> list[tuple]:
-    """Per model, the stretches of time over which every unit price is constant (one row each)."""
-    by_model: dict[str, dict[str, list]] = {}
-    for (model, unit), history in catalog.units.items():
-        by_model.setdefault(model, {})[unit] = history
-    rows = []
-    for model, histories in sorted(by_model.items()):
-        starts = sorted({row.effective_from for history in histories.values() for row in history})
-        for start, end in _ranges(starts):
-            prices = []
-            for unit in ("image", "input_token", "output_token"):
-                in_effect = [row for row in histories.get(unit, []) if row.effective_from <= start]
-                prices.append(in_effect[-1].usd_per_unit if in_effect else None)
-            if any(price is not None for price in prices):
-                # a unit without a price counts 0 nano-dollars; NULL means "use the DECIMAL path"
-                nanos = [0 if price is None else _nano(price) for price in prices]
-                # each count < 10^8 x nano < 3 x 10^10: the sum of three stays under 2^63
-                integer_ok = all(nano is not None and nano < 30_000_000_000 for nano in nanos)
-                rows.append((model, _moment(start), _moment(end), *prices, *nanos, integer_ok))
-    return rows
 
 
 def _hardware_rows(catalog: Catalog, con: duckdb.DuckDBPyConnection) -> list[tuple]:
@@ -239,21 +219,20 @@ def install(
     and uptime only (a report that reads the stored ledger needs no more; `install_records` adds
     the rest)."""
     con.execute(_TABLES)
+    con.execute(unit_sql.UNIT_PRICE_TABLE)
     con.execute(_RANGE)
     _insert(con, "replicost_hardware_price", _hardware_rows(catalog, con))
-    _insert(con, "replicost_unit_price", _unit_segments(catalog))
+    _insert(con, "replicost_unit_price", unit_sql.unit_price_rows(catalog, _moment))
     _insert(con, "replicost_model_hardware", _model_map(catalog))
     low, high = price_range(catalog)
     _insert(con, "replicost_price_range", [(low, high, _small_nano(low), _small_nano(high))])
-    history = []
-    for name, rows in sorted(catalog.deployments.items()):
-        for row, (start, end) in zip(
-            rows, _ranges([row.effective_from for row in rows]), strict=True
-        ):
-            history.append((name, row.hardware, row.min_instances, _moment(start), _moment(end)))
-    _insert(con, "replicost_deployment_history", history)
-    for sql in (_TIMELINE, _MODEL_SEGMENTS, _DEPLOYMENT_SEGMENTS, _RESOLUTION, _KNOWN_DEPLOYMENTS):
-        con.execute(sql)
+    _insert(con, "replicost_deployment_history", _deployment_history(catalog))
+    units, _ = _unit_slots(catalog)
+    con.execute(_TIMELINE)
+    con.execute(_MODEL_SEGMENTS.format(**units))
+    con.execute(_DEPLOYMENT_SEGMENTS)
+    con.execute(_RESOLUTION.format(**units))
+    con.execute(_KNOWN_DEPLOYMENTS)
     for sql in (_FLOOR_TIMELINE, _UPTIME, _UNKNOWN_FLOORS):
         con.execute(sql)
     if records:
@@ -288,11 +267,15 @@ def _record_views(
 ) -> None:
     low, high = price_range(catalog)
     unit_lows, unit_highs = unit_price_range(catalog)
+    _, steps = _unit_slots(catalog)
     in_flight = "(" + ", ".join(f"'{status}'" for status in IN_FLIGHT_STATUSES) + ")"
     unbilled = "(" + ", ".join(f"'{status}'" for status in NO_OUTPUT_STATUSES) + ")"
     for view, table in (("prediction_costs", "predictions"), ("training_costs", "trainings")):
         quarantine = (
             "quarantine_reason" if has_column(con, table, "quarantine_reason") else "NULL::VARCHAR"
+        )
+        billing_columns, varied = _install_variants(
+            con, catalog, view, table, sources.get(table, table), steps["variant"]
         )
         for sql in (_RECORD_STEPS, _RECORD_COSTS):
             con.execute(
@@ -311,6 +294,9 @@ def _record_views(
                     high_nano=_sql_int(_small_nano(high)),
                     unit_low=unit_range_sql(unit_lows),
                     unit_high=unit_range_sql(unit_highs),
+                    billing_columns=billing_columns,
+                    varied=varied.format(view=view),
+                    **steps,
                 )
             )
 
@@ -330,6 +316,74 @@ def cut_at(con: duckdb.DuckDBPyConnection, instant: datetime | None) -> Iterator
         yield
     finally:
         con.execute("UPDATE replicost_cut SET cut_at = ?", [previous])
+
+
+def _install_variants(
+    con: duckdb.DuckDBPyConnection,
+    catalog: Catalog,
+    view: str,
+    table: str,
+    relation: str,
+    variant: str,
+) -> tuple[str, str]:
+    """Create `{view}_variants` (unit_sql.VARIANTS_VIEW); returns the billing columns of `table`
+    as the record steps select them (NULL on a database older than migration m005) and how they
+    find a record's variant (no join when no record has an input a price depends on: the join
+    costs every record, ~0.3 s per 2M)."""
+    inputs = "price_inputs" if has_column(con, table, "price_inputs") else "NULL::VARCHAR"
+    con.execute(
+        unit_sql.VARIANTS_VIEW.format(
+            view=view,
+            table=relation,
+            variant=variant,
+            inputs=inputs,
+            conditional=unit_sql.conditional_models(catalog),
+        )
+    )
+    columns = ", ".join(
+        name if has_column(con, table, name) else f"NULL::{kind} AS {name}"
+        for name, kind in billing_inputs.TYPES.items()
+    )
+    if con.execute(f"SELECT count(*) FROM (FROM {view}_variants LIMIT 1)").fetchone() == (0,):
+        return columns, "SELECT *, 0 AS variant FROM scanned"
+    return columns, _VARIED_JOIN
+
+
+# a record's variant from {view}_variants (records through a deployment price as it does)
+_VARIED_JOIN = """SELECT s.*, CASE WHEN s.deployment IS NULL THEN coalesce(v.variant, 0) ELSE 0 END
+           AS variant
+    FROM scanned s
+    LEFT JOIN {view}_variants v ON v.model = s.model AND v.price_inputs = s.price_inputs"""
+
+
+def _deployment_history(catalog: Catalog) -> list[tuple]:
+    """(deployment, hardware, min_instances, from, to) rows of the pricing file's histories."""
+    history = []
+    for name, rows in sorted(catalog.deployments.items()):
+        for row, (start, end) in zip(
+            rows, _ranges([row.effective_from for row in rows]), strict=True
+        ):
+            history.append((name, row.hardware, row.min_instances, _moment(start), _moment(end)))
+    return history
+
+
+def _unit_slots(catalog: Catalog) -> tuple[dict[str, str], dict[str, str]]:
+    """The per-output SQL (unit_sql) for the price resolution's slots and the record steps'."""
+    resolution = {
+        "unit_prices": unit_sql.price_columns(),
+        "u_unit_prices": unit_sql.price_columns("u."),
+        "unit_nulls": unit_sql.NULL_PRICES,
+    }
+    used = unit_sql.used_units(catalog)
+    steps = {
+        "variant": unit_sql.variant_sql(catalog),
+        "res_unit_prices": unit_sql.price_columns("res."),
+        "unit_counts": unit_sql.count_columns(used),
+        "unit_checks": unit_sql.check_columns(MAX_UNITS, used),
+        "unit_cost": unit_sql.cost_sql(used),
+        "unit_labels": unit_sql.label_columns(used),
+    }
+    return resolution, steps
 
 
 def _model_map(catalog: Catalog) -> list[tuple]:

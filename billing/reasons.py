@@ -172,6 +172,18 @@ _register(
     "it has no range",
 )
 _register(
+    "no_unit_count",
+    "no unit count: missing field {field}",
+)
+_register(
+    "no_price_for_input",
+    "no price of official model {model} matches this record's input ({field}); add a row for it "
+    'under [units."{model}"] in your pricing file',
+    '[units."{model}"]\n# output_video_second = [{{ usd_per_unit = 0.000000, when = {{ FIELD = '
+    '"VALUE" }} }}]  # a row for its input ({field}): see its Replicate page; uncomment with the '
+    "real figure",
+)
+_register(
     "no_unit_counts",
     "official model {model} bills per unit but this record has no unit counts (image_count, "
     "input_token_count, output_token_count) in its metrics",

@@ -47,6 +47,14 @@ TAIL_SPACING_NS = 17 * NS_PER_SECOND  # non-terminal tail records sit in the las
 _STATUSES_FINAL = ("succeeded", "failed", "canceled", "aborted")
 
 
+# Replicate's billing metric of what an official model made -> the unit it counts
+_MEDIA_UNITS = {
+    "video_output_duration_seconds": "output_video_second",
+    "character_input_count": "input_character",
+    "audio_output_duration_seconds": "output_audio_second",
+}
+
+
 class SimulatedAccount:
     """A deterministic, lazily generated Replicate account for a seed and a username.
 
@@ -507,6 +515,15 @@ class SimulatedAccount:
                 "input_token": metrics["input_token_count"],
                 "output_token": metrics["output_token_count"],
             }
+        else:
+            units = {unit: metrics[key] for key, unit in _MEDIA_UNITS.items() if key in metrics}
+        spec = self._models_by_name.get(plan.model)
+        given: dict = served["input"] if isinstance(served.get("input"), dict) else {}
+        priced_by = {
+            field: given[field]
+            for field, _ in (spec.price_inputs if spec else ())
+            if field in given
+        }
         return {
             "id": served["id"],
             "kind": plan.kind,
@@ -521,6 +538,7 @@ class SimulatedAccount:
             "billing": plan.billing,
             "predict_time": metrics.get("predict_time"),
             "units": units,
+            "input": priced_by,  # the inputs its price depends on (official models)
         }
 
     def deployment_history(self) -> list[dict]:

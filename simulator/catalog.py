@@ -10,7 +10,7 @@ different hardware in different months, which is exactly what a cost report must
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 HARDWARE = [
@@ -51,7 +51,9 @@ class ModelSpec:
     name: str  # owner/name
     billing: str  # 'per_second' | 'per_unit'
     kind: str  # 'official' | 'community' | 'private'
-    output_kind: str  # 'image' | 'tokens' | 'upscale' | 'audio' | 'transcript' | 'text' | 'vector'
+    # 'image' | 'tokens' | 'upscale' | 'audio' | 'transcript' | 'text' | 'vector'; official models
+    # billed per second of output or per character also: 'video' | 'speech' | 'music'
+    output_kind: str
     weight: float
     predict_seconds: tuple[float, float]  # log-uniform range of predict_time
     eras: tuple[Era, ...]
@@ -60,6 +62,8 @@ class ModelSpec:
     description: str = ""
     data_url_input: bool = False  # candidate for a data URL of hundreds of KB in `input`
     cold_boot: bool = False  # private models boot on demand: long queue times happen
+    # inputs an official model's price depends on, each drawn from its choices (in this order)
+    price_inputs: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     @property
     def visibility(self) -> str:
@@ -111,6 +115,8 @@ def _official(
     hardware: str,
     since: float = 0.0,
     desc: str = "",
+    inputs: tuple[tuple[str, tuple[Any, ...]], ...] = (),
+    web_share: float = 0.2,
 ) -> ModelSpec:
     return ModelSpec(
         name=name,
@@ -122,6 +128,8 @@ def _official(
         eras=(Era(0.0, "hidden", hardware),),
         available_from=since,
         description=desc,
+        price_inputs=inputs,
+        web_share=web_share,
     )
 
 
@@ -188,6 +196,96 @@ def _official_models() -> list[ModelSpec]:
             (1.0, 20.0),
             "gpu-a100-large-2x",
             desc="A 70 billion parameter language model from Meta",
+        ),
+        # run from an account's own pipelines through the API, not from the web playground
+        *(replace(model, web_share=0.0) for model in _official_video_models()),
+        *(replace(model, web_share=0.0) for model in _official_other_models()),
+    ]
+
+
+_DURATIONS = ("duration", (4, 6))
+
+
+def _official_video_models() -> list[ModelSpec]:
+    """Official video models, billed per second of output at a rate set by their inputs: what an
+    account of 2026 runs besides images and tokens (a few percent of records, much of the bill)."""
+    return [
+        _official(
+            "google/veo-3.1-fast",
+            "video",
+            1.5,
+            (30.0, 90.0),
+            "gpu-h100",
+            since=0.5,
+            desc="Veo 3.1 Fast: video with synchronized audio",
+            inputs=(
+                _DURATIONS,
+                ("generate_audio", (True, False)),
+                ("resolution", ("720p", "1080p")),
+            ),
+        ),
+        _official(
+            "bytedance/seedance-1-lite",
+            "video",
+            1.5,
+            (20.0, 60.0),
+            "gpu-h100",
+            since=0.3,
+            desc="A video generation model that offers text-to-video and image-to-video",
+            inputs=(("duration", (5,)), ("resolution", ("480p", "720p", "1080p"))),
+        ),
+        _official(
+            "kwaivgi/kling-v2.6",
+            "video",
+            0.5,
+            (40.0, 120.0),
+            "gpu-h100",
+            since=0.6,
+            desc="Kling 2.6: cinematic video with native audio",
+            inputs=(("duration", (5,)), ("generate_audio", (False, True))),
+        ),
+    ]
+
+
+def _official_other_models() -> list[ModelSpec]:
+    """Official image, language, speech and music models priced beyond a flat image or token."""
+    return [
+        _official(
+            "google/nano-banana-pro",
+            "image",
+            3,
+            (8.0, 30.0),
+            "gpu-h100",
+            since=0.55,
+            desc="Google's image generation and editing model",
+            inputs=(("resolution", ("1K", "2K", "4K")),),
+        ),
+        _official(
+            "anthropic/claude-3.7-sonnet",
+            "tokens",
+            4,
+            (2.0, 30.0),
+            "gpu-h100",
+            since=0.2,
+            desc="Anthropic's hybrid reasoning model",
+        ),
+        _official(
+            "resemble-ai/chatterbox-turbo",
+            "speech",
+            2,
+            (1.0, 8.0),
+            "gpu-l40s",
+            since=0.4,
+            desc="Fast expressive text to speech",
+        ),
+        _official(
+            "google/lyria-3",
+            "music",
+            1,
+            (10.0, 40.0),
+            "gpu-h100",
+            since=0.65,
+            desc="Music generation from a text prompt",
         ),
     ]
 

@@ -37,7 +37,23 @@ _MUSIC_PROMPTS = (
     "lo-fi hip hop beat with soft piano",
     "epic orchestral cue with taiko drums",
 )
-_PROMPTS = {"image": _IMAGE_PROMPTS, "audio": _MUSIC_PROMPTS}
+_VIDEO_PROMPTS = (
+    "a drone shot over a foggy pine forest at sunrise",
+    "a barista pouring latte art in slow motion",
+    "a paper boat drifting down a rainy street, cinematic",
+)
+_SPEECH_TEXTS = (
+    "Welcome back! Your order has shipped and should arrive on Thursday.",
+    "Thanks for calling. Please hold while we connect you to the next available agent.",
+    "Here is today's weather: sunny in the morning, with light rain expected after four.",
+)
+_PROMPTS = {
+    "image": _IMAGE_PROMPTS,
+    "audio": _MUSIC_PROMPTS,
+    "music": _MUSIC_PROMPTS,
+    "video": _VIDEO_PROMPTS,
+    "speech": _SPEECH_TEXTS,
+}
 _ERRORS = (
     "CUDA out of memory. Tried to allocate 2.00 GiB",
     "Prediction interrupted; please retry (code: PA)",
@@ -196,6 +212,9 @@ def _draw_metrics(
     if model.billing == "per_unit" and status in ("succeeded", "canceled"):
         if model.output_kind == "image" and status == "succeeded":
             metrics["image_count"] = len(output) if isinstance(output, list) else 1
+        elif status == "succeeded" and model.output_kind in _MEDIA_METRICS:
+            # Replicate's billing metrics for what was made (docs/official-models.md)
+            metrics.update(_MEDIA_METRICS[model.output_kind](times.input))
         elif model.output_kind == "tokens":
             input_tokens = int(draws.log_uniform(12, 2400))
             output_tokens = int(draws.log_uniform(8, 900))
@@ -210,6 +229,23 @@ def _draw_metrics(
     if status in ("failed", "canceled") and draws.next() < 0.2:
         return {}, None  # recorded quirk: metrics == {}
     return metrics, predict_time
+
+
+def _video_metrics(given: dict) -> dict[str, Any]:
+    seconds = given.get("duration")
+    return {"video_output_duration_seconds": seconds} if isinstance(seconds, int) else {}
+
+
+def _speech_metrics(given: dict) -> dict[str, Any]:
+    text = given.get("text")
+    return {"character_input_count": len(text)} if isinstance(text, str) else {}
+
+
+_MEDIA_METRICS = {
+    "video": _video_metrics,
+    "speech": _speech_metrics,
+    "music": lambda given: {"audio_output_duration_seconds": 30.0},
+}
 
 
 def build_prediction(
@@ -318,13 +354,29 @@ def _input_output(
     elif kind == "vector":
         input_ = {"text": prompt}
         output = [round(draws.next() * 2 - 1, 6) for _ in range(8)]
+    elif kind in ("video", "speech", "music"):
+        input_, output = _media_input_output(draws, kind, prompt, files)
     else:
         name = draws.pick(("Alice", "Bob", "Chen", "Dana"))
         input_ = {"text": name}
         output = f"hello {name}"
     if data_urls and kind not in ("image", "upscale", "transcript"):
         input_["image"] = data_urls.url(draws, "image/png")
+    for field, choices in model.price_inputs:  # what the model's price depends on
+        input_[field] = draws.pick(choices)
     return input_, output
+
+
+def _media_input_output(draws: Draws, kind: str, prompt: str, files: str) -> tuple[dict, str]:
+    """Input and output of an official video, speech or music model (its priced inputs apart)."""
+    if kind == "video":
+        return {"prompt": prompt}, f"{files}/output.mp4"
+    if kind == "speech":
+        return {
+            "text": prompt,
+            "voice": draws.pick(("Andy", "Abigail", "Lucy")),
+        }, f"{files}/speech.wav"
+    return {"prompt": prompt}, f"{files}/music.mp3"
 
 
 def _training_run(

@@ -56,6 +56,17 @@ _INPUTS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "vector": {"text": {"type": "string", "title": "Text"}},
     "text": {"text": {"type": "string", "title": "Text"}},
+    "video": {
+        "prompt": {"type": "string", "title": "Prompt"},
+        "duration": {"type": "integer", "title": "Duration", "default": 5},
+        "resolution": {"type": "string", "title": "Resolution", "default": "720p"},
+        "generate_audio": {"type": "boolean", "title": "Generate Audio", "default": True},
+    },
+    "speech": {
+        "text": {"type": "string", "title": "Text"},
+        "voice": {"type": "string", "title": "Voice", "default": "Andy"},
+    },
+    "music": {"prompt": {"type": "string", "title": "Prompt"}},
     "training": {
         "input_images": {"type": "string", "format": "uri", "title": "Input Images"},
         "steps": {"type": "integer", "title": "Steps", "default": 1000},
@@ -71,6 +82,9 @@ _OUTPUTS: dict[str, dict[str, Any]] = {
     "audio": {"type": "string", "format": "uri"},
     "vector": {"type": "array", "items": {"type": "number"}},
     "text": {"type": "string"},
+    "video": {"type": "string", "format": "uri"},
+    "speech": {"type": "string", "format": "uri"},
+    "music": {"type": "string", "format": "uri"},
     "training": {
         "type": "object",
         "properties": {"version": {"type": "string"}, "weights": {"type": "string"}},

@@ -74,3 +74,104 @@ def topups(
         ]
         out[in_effect[-1]["model"] if in_effect else None] += extra
     return dict(out)
+
+
+# ---------------------------------------------------------------- official models, per output
+# What the simulated account's official models cost per unit, written by hand from each price's
+# source (the same figures the shipped catalog cites; this table never reads it): model ->
+# [(unit, USD per unit, the inputs the row needs)]. Tokens are per million, characters per one.
+M = Decimal(10) ** 6
+OFFICIAL_USD: dict[str, list[tuple[str, Decimal, dict]]] = {
+    "black-forest-labs/flux-schnell": [("image", Decimal("0.003"), {})],
+    "black-forest-labs/flux-dev": [("image", Decimal("0.025"), {})],
+    "black-forest-labs/flux-1.1-pro": [("image", Decimal("0.04"), {})],
+    "meta/meta-llama-3-8b-instruct": [
+        ("input_token", Decimal("0.05") / M, {}),
+        ("output_token", Decimal("0.25") / M, {}),
+    ],
+    "meta/meta-llama-3-70b-instruct": [
+        ("input_token", Decimal("0.65") / M, {}),
+        ("output_token", Decimal("2.75") / M, {}),
+    ],
+    "anthropic/claude-3.7-sonnet": [
+        ("input_token", Decimal("3") / M, {}),
+        ("output_token", Decimal("15") / M, {}),
+    ],
+    "google/veo-3.1-fast": [
+        ("output_video_second", Decimal("0.15"), {"generate_audio": True}),
+        ("output_video_second", Decimal("0.10"), {"generate_audio": False}),
+    ],
+    "bytedance/seedance-1-lite": [
+        ("output_video_second", Decimal("0.018"), {"resolution": "480p"}),
+        ("output_video_second", Decimal("0.036"), {"resolution": "720p"}),
+        ("output_video_second", Decimal("0.072"), {"resolution": "1080p"}),
+    ],
+    "kwaivgi/kling-v2.6": [
+        ("output_video_second", Decimal("0.07"), {"generate_audio": False}),
+        ("output_video_second", Decimal("0.14"), {"generate_audio": True}),
+    ],
+    "google/nano-banana-pro": [
+        ("image", Decimal("0.30"), {"resolution": "4K"}),
+        ("image", Decimal("0.15"), {"resolution": "1K"}),
+        ("image", Decimal("0.15"), {"resolution": "2K"}),
+    ],
+    "resemble-ai/chatterbox-turbo": [("input_character", Decimal("0.000025"), {})],
+    "google/lyria-3": [("run", Decimal("0.04"), {})],
+}
+# models whose every price above comes from a third party: their records are `estimated`
+THIRD_PARTY = {
+    "anthropic/claude-3.7-sonnet",
+    "google/veo-3.1-fast",
+    "bytedance/seedance-1-lite",
+    "kwaivgi/kling-v2.6",
+    "resemble-ai/chatterbox-turbo",
+    "google/lyria-3",
+}
+NO_OUTPUT = {"failed", "canceled", "aborted"}
+
+
+def official_cost(row: dict) -> Decimal | None:
+    """A per-output ground-truth row priced by the table above, rounded once half up to
+    micro-dollars; None when a unit its price needs was not counted (unpriced)."""
+    prices = [
+        (unit, usd)
+        for unit, usd, needs in OFFICIAL_USD[row["model"]]
+        if all(
+            row.get("input", {}).get(k) == v and type(row["input"][k]) is type(v)
+            for k, v in needs.items()
+        )
+    ]
+    total = Decimal(0)
+    for unit, usd in prices:
+        if unit == "run":
+            count = Decimal(0) if row["status"] in NO_OUTPUT else Decimal(1)
+        elif unit in row["units"]:
+            count = Decimal(str(row["units"][unit]))
+        elif row["status"] in NO_OUTPUT:
+            count = Decimal(0)
+        else:
+            return None
+        total += count * usd
+    return total.quantize(MICRO, ROUND_HALF_UP)
+
+
+def official_rows(models: dict[str, list[tuple[str, Decimal, dict]]] = OFFICIAL_USD) -> str:
+    """The table above as a pricing file's [units] sections."""
+    lines = []
+    for model, rows in models.items():
+        lines.append(f'[units."{model}"]')
+        by_unit: dict[str, list[str]] = {}
+        for unit, usd, needs in rows:
+            when = ", ".join(f"{k} = {_toml(v)}" for k, v in needs.items())
+            entry = f"usd_per_unit = {format(usd.normalize(), 'f')}" + (
+                f", when = {{ {when} }}" if when else ""
+            )
+            by_unit.setdefault(unit, []).append(f"{{ {entry} }}")
+        lines += [f"{unit} = [{', '.join(entries)}]" for unit, entries in by_unit.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f'"{value}"' if isinstance(value, str) else str(value)

@@ -339,7 +339,7 @@ def test_every_unpriced_record_has_an_actionable_reason(db, tmp_path):
     assert reasons == {
         "no-map": "no hardware known for model acme/foo; add it under [models] in your pricing file",
         "no-price": "no price in effect for hardware gpu-zz9 (model acme/odd); add it under [hardware] in your pricing file",
-        "no-counts": "official model black-forest-labs/flux-dev bills per unit but this record has no unit counts (image_count, input_token_count, output_token_count) in its metrics",
+        "no-counts": "no unit count: missing field metrics.image_output_count/image_count (and input.num_outputs)",
         "starting": "still starting at the last sync; priced once it finishes",
         "early": 'created before the earliest known release of deployment acme/chat (2025-05-01); add its earlier hardware under [deployments] "acme/chat" in your pricing file',
         "unknown-dep": 'no release of deployment acme/other is known; add its hardware under [deployments] "acme/other" in your pricing file',

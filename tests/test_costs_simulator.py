@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+import bill_truth
 import pytest
 
 from replicost import simulator, sync
@@ -20,7 +21,7 @@ from replicost.store import open_readonly
 END = datetime(2026, 11, 1, tzinfo=UTC)
 TOKEN = "r8_CostsEndToEndToken_0c4e9a"
 
-# USD per second by SKU, and per unit for official models (Replicate's published figures)
+# USD per second by SKU (Replicate's published figures); per output: bill_truth.OFFICIAL_USD
 HARDWARE_USD = {
     "cpu": Decimal("0.000100"),
     "gpu-t4": Decimal("0.000225"),
@@ -31,19 +32,6 @@ HARDWARE_USD = {
     "gpu-a100-large": Decimal("0.001400"),
     "gpu-a100-large-2x": Decimal("0.002800"),
     "gpu-h100": Decimal("0.001525"),
-}
-UNIT_USD = {
-    "black-forest-labs/flux-schnell": {"image": Decimal("0.003")},
-    "black-forest-labs/flux-dev": {"image": Decimal("0.025")},
-    "black-forest-labs/flux-1.1-pro": {"image": Decimal("0.04")},
-    "meta/meta-llama-3-8b-instruct": {
-        "input_token": Decimal("0.05") / 1_000_000,
-        "output_token": Decimal("0.25") / 1_000_000,
-    },
-    "meta/meta-llama-3-70b-instruct": {
-        "input_token": Decimal("0.65") / 1_000_000,
-        "output_token": Decimal("2.75") / 1_000_000,
-    },
 }
 IN_FLIGHT = {"starting", "processing"}
 MICRO = Decimal("0.000001")
@@ -68,10 +56,11 @@ def synced(tmp_path_factory):
 def expected_cost(row: dict) -> Decimal:
     """The simulator's truth priced by hand: one rounding per record, half up, to micro-dollars."""
     if row["billing"] == "per_unit":
-        prices = UNIT_USD[row["model"]]
-        exact = sum(
-            (Decimal(count) * prices[unit] for unit, count in row["units"].items()), Decimal(0)
-        )
+        cost = bill_truth.official_cost(row)
+        if cost is None and row["status"] in IN_FLIGHT | {"queued", "running"}:
+            return Decimal(0)  # still running: unpriced, nothing in any sum
+        assert cost is not None, row
+        return cost
     else:
         seconds = (
             Decimal(repr(row["predict_time"])) if row["predict_time"] is not None else Decimal(0)
@@ -93,9 +82,7 @@ def pricing_file(tmp_path, truth: list[dict], history: list[dict], leave_out: st
         and row["model"] != leave_out
     }
     lines += [f'"{ref}" = "{sku}"' for ref, sku in sorted(mapped.items())]
-    for model, units in UNIT_USD.items():
-        lines.append(f'[units."{model}"]')
-        lines += [f"{unit} = {format(usd, 'f')}" for unit, usd in units.items()]
+    lines.append(bill_truth.official_rows())
     lines.append("[deployments]")
     by_deployment: dict[str, list[str]] = {}
     for release in history:

@@ -31,19 +31,6 @@ PER_SECOND = {
 }
 L40S_BEFORE_2025, L40S = Decimal("0.000972"), Decimal("0.000975")
 L40S_CHANGE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
-PER_UNIT = {
-    "black-forest-labs/flux-schnell": {"image": Decimal("0.003")},
-    "black-forest-labs/flux-dev": {"image": Decimal("0.025")},
-    "black-forest-labs/flux-1.1-pro": {"image": Decimal("0.04")},
-    "meta/meta-llama-3-8b-instruct": {
-        "input_token": Decimal("0.05") / 10**6,
-        "output_token": Decimal("0.25") / 10**6,
-    },
-    "meta/meta-llama-3-70b-instruct": {
-        "input_token": Decimal("0.65") / 10**6,
-        "output_token": Decimal("2.75") / 10**6,
-    },
-}
 IN_FLIGHT = {"starting", "processing", "queued", "running"}
 MICRO = Decimal("0.000001")
 
@@ -53,10 +40,7 @@ def truth_cost(row: dict) -> Decimal | None:
     if row["status"] in IN_FLIGHT or row["model"] == f"{DEMO_USER}/{LEFT_OUT}":
         return None
     if row["billing"] == "per_unit":
-        prices = PER_UNIT[row["model"]]
-        return sum(
-            (Decimal(n) * prices[unit] for unit, n in row["units"].items()), Decimal(0)
-        ).quantize(MICRO, ROUND_HALF_UP)
+        return bill_truth.official_cost(row)
     hardware = row["hardware"]
     if hardware == "gpu-l40s":
         price = L40S if row["created_at"] >= "2025-01-01" else L40S_BEFORE_2025

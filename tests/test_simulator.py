@@ -252,6 +252,13 @@ def test_ground_truth_agrees_with_what_the_api_serves(app, listed):
                 "input_token": metrics["input_token_count"],
                 "output_token": metrics["output_token_count"],
             }
+        elif "video_output_duration_seconds" in metrics:  # Replicate's billing metric names
+            assert row["units"] == {"output_video_second": metrics["video_output_duration_seconds"]}
+            assert row["input"]["duration"] == metrics["video_output_duration_seconds"]
+        elif "character_input_count" in metrics:
+            assert row["units"] == {"input_character": len(record["input"]["text"])}
+        elif "audio_output_duration_seconds" in metrics:
+            assert row["units"] == {"output_audio_second": metrics["audio_output_duration_seconds"]}
         else:
             assert row["units"] == {}
         assert row["billing"] == ("per_unit" if record["version"] == "hidden" else "per_second")
