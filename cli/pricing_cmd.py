@@ -23,7 +23,7 @@ from .render import deliver, json_text, write_text
 @click.group()
 @examples("replicost pricing show", "replicost pricing suggest --output prices.toml")
 def pricing() -> None:
-    """Show the prices replicost uses, or validate a pricing file."""
+    """Show the prices replicost uses, update its catalog, or validate a pricing file."""
 
 
 @pricing.command()
@@ -39,7 +39,7 @@ def pricing() -> None:
 def show(
     pricing_file: Path | None, config_path: Path | None, fmt: str, output: Path | None
 ) -> None:
-    """Print the merged catalog: shipped prices with their sources, then your overrides."""
+    """Print which catalog is in use and its date, then the merged prices with their sources."""
     from replicost.billing import pricing as pricing_lib
     from replicost.config import load_config
 
@@ -56,7 +56,10 @@ def show(
 
 def _format(described: dict) -> list[str]:
     since = lambda day: f"from {day}" if day else "always"  # noqa: E731
-    lines = [f"Merged from: {', '.join(described['layers'])}"]
+    origin = described["catalog"]
+    where = f"updated, {origin['path']}" if origin.get("kind") == "updated" else "shipped"
+    lines = [f"Catalog in use: {where} (snapshot {origin.get('snapshot')})"]
+    lines.append(f"Merged from: {', '.join(described['layers'])}")
     if described["note"]:
         lines.append(f"Note: {described['note']}")
     lines += ["", "Hardware (USD per second; -Nx multiples cost N times the base unless listed)"]
@@ -69,9 +72,11 @@ def _format(described: dict) -> list[str]:
             lines.append(f"  {'':<22} {'':>12}  note: {row['note']}")
     lines += ["", "Per-unit prices of official models (USD per unit)"]
     for row in described["units"]:
+        when = ", ".join(f"{k}={'|'.join(map(str, v))}" for k, v in row["when"].items())
+        kind = f" [{row['source_kind']}, read {row['read']}]" if row["source_kind"] else ""
         lines.append(
-            f"  {row['model']:<46} {row['unit']:<13} {row['usd_per_unit']:>12}  "
-            f"{since(row['effective_from']):<16} {row['source']}"
+            f"  {row['model']:<46} {row['unit']:<20} {row['usd_per_unit']:>12}  "
+            f"{since(row['effective_from']):<16} {when + '  ' if when else ''}{row['source']}{kind}"
         )
     lines += ["", "Model map (model or model:version -> hardware)"]
     if not described["models"]:
@@ -115,6 +120,32 @@ def suggest(
     write_text(output, text)
     click.echo(
         f"wrote {output}; check it, then: replicost report spend --pricing {output}", err=True
+    )
+
+
+@pricing.command()
+@examples(
+    "replicost pricing update --from catalog.toml",
+    "replicost pricing update --from https://example.com/replicost/catalog.toml",
+)
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="FILE|URL",
+    help="A catalog in the shipped format (a file, or an http(s) URL).",
+)
+def update(source: str) -> None:
+    """Check a newer price catalog and keep it beside the config file; every command uses it."""
+    from replicost.billing.pricing.update import update_catalog
+
+    kept = update_catalog(source)
+    click.echo(
+        terminal(
+            f"saved the catalog of {kept['snapshot']} ({kept['official_models']} official models, "
+            f"{kept['hardware']} hardware SKUs) to {kept['path']}; `replicost pricing show` "
+            "says which catalog is in use"
+        )
     )
 
 

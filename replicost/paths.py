@@ -44,3 +44,8 @@ def default_db_path() -> Path:
 def default_config_path() -> Path:
     env = os.environ.get("REPLICOST_CONFIG")
     return Path(env) if env else config_dir() / "config.toml"
+
+
+def updated_catalog_path() -> Path:
+    """Where `replicost pricing update` keeps a newer price catalog: beside the config file."""
+    return default_config_path().parent / "catalog.toml"

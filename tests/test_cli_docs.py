@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 import shutil
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -114,6 +115,7 @@ NOT_RUN = (
     "replicost codegen",
     "replicost explain",
     "replicost demo",
+    "replicost pricing update --from https",
 )
 RUN = [line for line in ALL_EXAMPLES if not line.startswith(NOT_RUN)]
 
@@ -127,6 +129,8 @@ def test_every_example_runs_on_a_demo_database(line, demo_db, tmp_path, monkeypa
     db, prices = demo_db
     shutil.copy(prices, tmp_path / "prices.toml")  # the files the examples name
     shutil.copy(prices, tmp_path / "old.toml")
+    catalog = resources.files("replicost.billing").joinpath("catalog.toml")
+    (tmp_path / "catalog.toml").write_text(catalog.read_text("utf-8"), encoding="utf-8")
     shutil.copy(db, tmp_path / "replicost.duckdb")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("REPLICOST_DB", str(tmp_path / "replicost.duckdb"))

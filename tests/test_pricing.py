@@ -306,3 +306,36 @@ def test_input_files_over_the_size_cap_are_refused_in_one_line(tmp_path):
         pricing.load_catalog(big)
     with pytest.raises(InputError, match=r"config file .*huge.toml is over 10 MB"):
         load_config(big)
+
+
+def test_every_catalog_entry_has_a_source_a_user_can_open_and_a_date():
+    """Hardware, the public-model map and per-output rows alike: an http(s) address, a file of a
+    repository only at a 40-hex commit (in its address, and in a note that names it), a read date."""
+    from importlib import resources
+
+    catalog = pricing.shipped_catalog()
+    entries = [
+        (f"hardware {row.sku}", row.source, row.read, row.note)
+        for history in catalog.hardware.values()
+        for row in history
+    ]
+    entries += [
+        (f"public_models {e.model}", e.source, e.read, e.note)
+        for e in catalog.public_models.values()
+    ]
+    entries += [
+        (f"units {row.model} {row.unit}", row.source, row.read, row.note)
+        for history in catalog.units.values()
+        for row in history
+    ]
+    assert len(catalog.public_models) >= 30 and len(entries) > 300
+    for what, source, read, note in entries:
+        assert re.fullmatch(r"https?://[^\s\"'<>]+", source), (what, source)
+        if "github.com" in source:
+            assert re.search(r"/blob/[0-9a-f]{40}/", source), (what, source)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", read) and read <= "2026-12-31", (what, read)
+        cited = re.match(r"^([\w.-]+/[\w.-]+): \S+ @ (\S+)", note)
+        if cited:
+            assert re.fullmatch(r"[0-9a-f]{40}", cited.group(2)), (what, note)
+    text = resources.files("replicost.billing").joinpath("catalog.toml").read_text("utf-8")
+    assert "stored-code index" not in text and "repository name not given" not in text

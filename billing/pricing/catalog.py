@@ -135,6 +135,8 @@ class Catalog:
     public_models: dict[str, PublicModelHardware] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     layers: list[str] = field(default_factory=list)  # files merged, shipped catalog first
+    # the catalog in use: kind "shipped" or "updated", its path (updated) and [meta] snapshot
+    origin: dict[str, Any] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
 
     def merge(self, other: Catalog) -> Catalog:
@@ -147,6 +149,7 @@ class Catalog:
             public_models={**self.public_models, **other.public_models},
             meta={**self.meta, **other.meta},
             layers=[*self.layers, *other.layers],
+            origin=self.origin or other.origin,
             warnings=[*self.warnings, *other.warnings],
         )
 

@@ -7,9 +7,10 @@ The user's entry for a key replaces the shipped entry for that key as a whole.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -17,6 +18,8 @@ from typing import Any
 
 from replicost.config import CONFIG_KEYS, Config, load_config
 from replicost.errors import InputError
+from replicost.escape import terminal
+from replicost.paths import updated_catalog_path
 from replicost.tomlfile import TOO_DEEP, parse_toml, read_text
 
 from .catalog import BEGINNING, Catalog
@@ -39,17 +42,71 @@ def _syntax_problem(label: str, exc: tomllib.TOMLDecodeError) -> Problem:
     return Problem(label, int(match.group(1)) if match else 0, f"not valid TOML: {exc}")
 
 
-def shipped_catalog() -> Catalog:
+def catalog_from_text(text: str, label: str) -> Catalog:
+    """A whole price catalog in the shipped format, refused (InputError naming the line) unless
+    every row has its source and read date, `[meta] snapshot` is a date, and it prices hardware."""
+    catalog, problems = parse_pricing(parse_toml(text, label), text, label, shipped=True)
+    raise_on_errors(problems, label)
+    snapshot = catalog.meta.get("snapshot")
+    try:
+        day = date.fromisoformat(str(snapshot)) if snapshot is not None else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise InputError(f"{label}: [meta] snapshot must be the catalog's date (YYYY-MM-DD)")
+    if not catalog.hardware or not catalog.units:
+        raise InputError(
+            f"{label}: not a whole catalog (it must price hardware and official models)"
+        )
+    catalog.origin = {"kind": "shipped", "path": None, "snapshot": day.isoformat()}
+    return catalog
+
+
+def packaged_catalog() -> Catalog:
     """The catalog shipped in the package (catalog.toml), with a source on every price."""
     text = resources.files("replicost.billing").joinpath("catalog.toml").read_text(encoding="utf-8")
-    catalog, problems = parse_pricing(
-        parse_toml(text, "catalog.toml"), text, "catalog.toml", shipped=True
-    )
-    errors = [problem for problem in problems if problem.severity == "error"]
-    if errors:  # a packaging bug, but say where
-        raise InputError(f"shipped price catalog is invalid: {errors[0]}")
+    try:
+        catalog = catalog_from_text(text, "catalog.toml")
+    except InputError as exc:  # a packaging bug, but say where
+        raise InputError(f"shipped price catalog is invalid: {exc}") from None
     catalog.layers = ["shipped catalog"]
     return catalog
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    """A problem with the updated catalog, said once per process on stderr (every command
+    prices through here; none may price from a file it cannot trust, nor hide that it did not)."""
+    if message not in _warned:
+        _warned.add(message)
+        print(terminal(f"warning: {message}"), file=sys.stderr)
+
+
+def shipped_catalog() -> Catalog:
+    """The catalog in use: the one `replicost pricing update` saved beside the config file when
+    it is valid and not older than the packaged one, else the packaged one (with a warning)."""
+    packaged = packaged_catalog()
+    path = updated_catalog_path()
+    if not path.exists() and not path.is_symlink():
+        return packaged
+    try:
+        if not path.is_file() or path.is_symlink():
+            raise InputError("not a regular file")
+        updated = catalog_from_text(read_text(path, "catalog"), str(path))
+    except InputError as exc:
+        _warn_once(f"ignoring the updated price catalog {path} ({exc}); using the shipped one")
+        return packaged
+    if updated.origin["snapshot"] < packaged.origin["snapshot"]:
+        _warn_once(
+            f"ignoring the updated price catalog {path}: its snapshot {updated.origin['snapshot']} "
+            f"is older than the shipped one's ({packaged.origin['snapshot']})"
+        )
+        return packaged
+    updated.origin = {**updated.origin, "kind": "updated", "path": str(path)}
+    updated.layers = [f"updated catalog {path}"]
+    return updated
 
 
 def _unknown_sku_warnings(merged: Catalog, layer: Catalog, text: str, label: str) -> list[Problem]:
@@ -203,10 +260,29 @@ def _day(moment: datetime) -> str | None:
     return moment.date().isoformat() if moment.time() == time(0) else moment.isoformat()
 
 
+def _unit_rows(catalog: Catalog, day: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "model": row.model,
+            "unit": row.unit,
+            "usd_per_unit": format(row.usd_per_unit, "f"),
+            "effective_from": day(row.effective_from),
+            "when": {name: [_shown(*value) for value in values] for name, values in row.when},
+            "source": row.source,
+            "source_kind": row.source_kind,
+            "read": row.read,
+            "note": row.note,
+        }
+        for key in sorted(catalog.units)
+        for row in catalog.units[key]
+    ]
+
+
 def describe(catalog: Catalog) -> dict[str, Any]:
     """The merged catalog as plain data (for `pricing show` and JSON output)."""
     day = _day
     return {
+        "catalog": dict(catalog.origin),
         "layers": list(catalog.layers),
         "hardware": [
             {
@@ -220,21 +296,7 @@ def describe(catalog: Catalog) -> dict[str, Any]:
             for sku in sorted(catalog.hardware)
             for row in catalog.hardware[sku]
         ],
-        "units": [
-            {
-                "model": row.model,
-                "unit": row.unit,
-                "usd_per_unit": format(row.usd_per_unit, "f"),
-                "effective_from": day(row.effective_from),
-                "when": {name: [_shown(*value) for value in values] for name, values in row.when},
-                "source": row.source,
-                "source_kind": row.source_kind,
-                "read": row.read,
-                "note": row.note,
-            }
-            for key in sorted(catalog.units)
-            for row in catalog.units[key]
-        ],
+        "units": _unit_rows(catalog, day),
         "models": dict(sorted(catalog.models.items())),
         "deployments": [
             {
