@@ -273,8 +273,7 @@ scanned AS (
     FROM classified
 ),
 varied AS (
-    -- the record's price variant by its input ({view}_variants; 0 for almost every record, and
-    -- for all when no record has an input a price depends on: then no join, costs.py)
+    -- the record's price variant by its input (costs._install_variants)
     {varied}
 ),
 records AS (
@@ -337,17 +336,8 @@ matched AS (
      AND (res.version = r.version
           OR (res.version IS NULL AND NOT coalesce(list_contains(res.versioned, r.version), FALSE)))
 ),
-counted AS (
-    -- each unit's count where the record's variant prices it (unit_sql.count_columns)
-    SELECT *,
-        {unit_counts}
-    FROM matched
-),
-checked AS (
-    SELECT *,
-        {unit_checks}
-    FROM counted
-),
+counted AS (SELECT *, {unit_counts} FROM matched),  -- unit_sql.count_columns, check_columns
+checked AS (SELECT *, {unit_checks} FROM counted),
 ruled AS (
     -- the per-unit rule (unit_sql.py); its cost in 10^-18 USD, exact in 128 bits
     SELECT *,
