@@ -16,7 +16,12 @@ import bill_truth
 import duckdb
 import pytest
 from cli_helpers import run_cli
-from test_costs_simulator import HARDWARE_USD, IN_FLIGHT, expected_cost, pricing_file
+from test_costs_simulator import (
+    HARDWARE_USD,
+    IN_FLIGHT,
+    expected_cost,
+    pricing_file_with_floors,
+)
 
 from replicost import simulator, sync
 from replicost.analytics import budget, explain, reports, suggest
@@ -75,16 +80,7 @@ def test_true_hardware_makes_every_record_exact_or_estimated_and_the_bill_exact(
     account_db, tmp_path
 ):
     db, account, truth, config = account_db
-    history = account.deployment_history()
-    path = pricing_file(tmp_path, truth, history)
-    # the same file, with each release's min_instances: the always-on floors
-    text = path.read_text()
-    for release in history:
-        text = text.replace(
-            f'effective_from = "{release["created_at"]}" }}',
-            f'effective_from = "{release["created_at"]}", min_instances = {release["min_instances"]} }}',
-        )
-    path.write_text(text)
+    path = pricing_file_with_floors(tmp_path, account, truth)  # with the always-on floors
     report = reports.spend(db, ["kind"], pricing_file=path, config=config)
     records, topups = true_bill(db, account, truth)
     assert topups > 0  # the simulator's releases keep instances on: the rule is exercised

@@ -17,7 +17,13 @@ import duckdb
 import test_bill
 from cli_helpers import run_cli
 from test_bill import PRICES, T0, hand_db
-from test_costs_simulator import HARDWARE_USD, IN_FLIGHT, expected_cost, pricing_file
+from test_costs_simulator import (
+    HARDWARE_USD,
+    IN_FLIGHT,
+    expected_cost,
+    pricing_file,
+    pricing_file_with_floors,
+)
 
 from replicost.analytics import insights
 from replicost.billing import costs, pricing
@@ -272,26 +278,12 @@ def test_a_gap_between_observed_releases_is_an_unknown_floor(tmp_path):
 # --------------------------------------------------------------------------- what-if, waste, --now
 
 
-def closed_history(tmp_path, account, truth):
-    """A pricing file with the simulator's prices, model map and every release's true history."""
-    history = account.deployment_history()
-    path = pricing_file(tmp_path, truth, history)
-    text = path.read_text()
-    for release in history:
-        text = text.replace(
-            f'effective_from = "{release["created_at"]}" }}',
-            f'effective_from = "{release["created_at"]}", min_instances = {release["min_instances"]} }}',
-        )
-    path.write_text(text)
-    return path
-
-
 def test_the_hardware_what_if_of_a_deployment_keeps_its_floor(account_db, tmp_path):
     """image-gen kept one L40S on all December (release 2, min_instances = 1): its bill is per day
     the larger of that floor and its predictions, and on a T4 the same floor and seconds cost
     0.000225 x max(86,400 s, the day's predict seconds), summed (figures from the truth)."""
     db, account, truth, config = account_db
-    path = closed_history(tmp_path, account, truth)
+    path = pricing_file_with_floors(tmp_path, account, truth)
     name = "acme-ai/image-gen"
     first, last = DECEMBER
     releases = [r for r in account.deployment_history() if r["name"] == "image-gen"]
@@ -324,7 +316,7 @@ def test_waste_share_is_of_the_models_whole_bill_with_its_deployment_top_ups(acc
     """stability-ai/sdxl runs on deployment image-gen, which kept an L40S on all December: its
     bill is its records plus those top-ups (from the truth), and the waste share divides by it."""
     db, account, truth, config = account_db
-    path = closed_history(tmp_path, account, truth)
+    path = pricing_file_with_floors(tmp_path, account, truth)
     model = "stability-ai/sdxl"
     first, last = DECEMBER
     records, active = Decimal(0), defaultdict(Decimal)
@@ -358,7 +350,7 @@ def test_a_mid_day_now_cuts_records_and_floors_at_the_instant(account_db, tmp_pa
     before it, floors up to it, top-ups against the predictions before it), so the forecast's
     16.5 days left add the afternoon once, not twice."""
     db, account, truth, config = account_db
-    path = closed_history(tmp_path, account, truth)
+    path = pricing_file_with_floors(tmp_path, account, truth)
     now = dt.datetime(2025, 12, 15, 12, tzinfo=dt.UTC)
     first = dt.date(2025, 12, 1)
     records, active = Decimal(0), defaultdict(Decimal)

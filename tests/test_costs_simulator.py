@@ -98,6 +98,21 @@ def pricing_file(tmp_path, truth: list[dict], history: list[dict], leave_out: st
     return path
 
 
+def pricing_file_with_floors(tmp_path, account, truth: list[dict]):
+    """`pricing_file` with each release's true min_instances too: the always-on floors, so the
+    deployments' whole history is stated (nothing left unknown)."""
+    history = account.deployment_history()
+    path = pricing_file(tmp_path, truth, history)
+    text = path.read_text()
+    for release in history:
+        text = text.replace(
+            f'effective_from = "{release["created_at"]}" }}',
+            f'effective_from = "{release["created_at"]}", min_instances = {release["min_instances"]} }}',
+        )
+    path.write_text(text)
+    return path
+
+
 def priced(db, path):
     con = open_readonly(db)
     costs.install(con, pricing.load_catalog(path))

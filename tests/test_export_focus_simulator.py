@@ -14,30 +14,16 @@ from decimal import Decimal
 
 import duckdb
 from test_bill import account_db, true_bill  # noqa: F401  (account_db is a fixture)
-from test_costs_simulator import IN_FLIGHT, expected_cost, pricing_file
+from test_costs_simulator import IN_FLIGHT, expected_cost, pricing_file_with_floors
 from test_export_focus import assert_values_follow_the_library, read_parquet
 
 from replicost.analytics.export import export_focus
 from replicost.analytics.reports.diff import diff
 
 
-def true_pricing(tmp_path, account, truth):
-    """The pricing file of the truth, with each release's min_instances (as test_bill does)."""
-    history = account.deployment_history()
-    path = pricing_file(tmp_path, truth, history)
-    text = path.read_text()
-    for release in history:
-        text = text.replace(
-            f'effective_from = "{release["created_at"]}" }}',
-            f'effective_from = "{release["created_at"]}", min_instances = {release["min_instances"]} }}',
-        )
-    path.write_text(text)
-    return path
-
-
 def test_focus_rows_add_up_to_the_true_bill(account_db, tmp_path):  # noqa: F811
     db, account, truth, config = account_db
-    prices = true_pricing(tmp_path, account, truth)
+    prices = pricing_file_with_floors(tmp_path, account, truth)
     result = export_focus(db, tmp_path / "focus", pricing_file=prices, config=config)
     records, topups = true_bill(db, account, truth)
     assert topups > 0
@@ -65,7 +51,7 @@ def test_diff_of_two_months_by_model_is_the_truth(account_db, tmp_path):  # noqa
     """Records only (--kind has no place in diff, so models without deployments are compared):
     each model's priced records per month, from the truth."""
     db, account, truth, config = account_db
-    prices = true_pricing(tmp_path, account, truth)
+    prices = pricing_file_with_floors(tmp_path, account, truth)
     by_month: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     deployed = {row["model"] for row in truth if row["deployment"]}
     for row in truth:
