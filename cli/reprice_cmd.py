@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from .options import db_option, load_settings, pricing_options
+from .options import db_option, examples, load_settings, pricing_options
 
 
 @click.command()
+@examples("replicost reprice", "replicost reprice --pricing prices.toml")
 @pricing_options
 @db_option()
 def reprice(pricing_file: Path | None, config_path: Path | None, db_path: Path | None) -> None:
