@@ -246,7 +246,8 @@ def test_a_pricing_file_that_states_the_history_closes_it_and_the_range_holds_th
     assert cost + low <= truth_usd <= cost + high
 
 
-def test_a_gap_between_observed_releases_is_an_unknown_floor(tmp_path):
+def gap_db(tmp_path):
+    """One deployment with releases 1 and 3 observed: release 2's time is an unknown floor."""
     db = hand_db(tmp_path / "g.duckdb", [("p", "acme/tool", "v1", "succeeded",
                  "2026-03-05 10:00:00+00", T0, T0, 2.0, "acme/dep")], deployments=["acme/dep"])  # fmt: skip
     con = connect(db)
@@ -258,6 +259,11 @@ def test_a_gap_between_observed_releases_is_an_unknown_floor(tmp_path):
         )
     con.execute("UPDATE deployments SET synced_at = '2026-03-12 00:00:00+00'")
     con.close()
+    return db
+
+
+def test_a_gap_between_observed_releases_is_an_unknown_floor(tmp_path):
+    db = gap_db(tmp_path)
     data = json.loads(run_cli("report", "spend", "--db", db, "--by", "deployment",
                               "--format", "json").out)  # fmt: skip
     # release 2 was never seen: from release 1 to release 3 the floor is unknown; release 1's

@@ -185,19 +185,9 @@ def test_the_insight_kinds_of_the_schemas_are_the_library_s():
 
 def test_an_unbounded_bill_matches_the_schemas_too(tmp_path):
     """Unknown always-on floors: `unbounded`, the `unknown_floors` list and a null high bound."""
-    from test_bill_bounds import T0, connect, hand_db
+    from test_bill_bounds import gap_db
 
-    db = hand_db(tmp_path / "g.duckdb", [("p", "acme/tool", "v1", "succeeded",
-                 "2026-03-05 10:00:00+00", T0, T0, 2.0, "acme/dep")], deployments=["acme/dep"])  # fmt: skip
-    con = connect(db)
-    for number, created in ((1, "2026-03-01 00:00:00+00"), (3, "2026-03-10 12:00:00+00")):
-        con.execute(
-            "INSERT INTO deployment_releases (deployment, number, account, model, hardware,"
-            " min_instances, created_at) VALUES ('acme/dep', ?, 'acme', 'acme/tool', 'gpu-t4', 1, ?)",
-            [number, created],
-        )
-    con.execute("UPDATE deployments SET synced_at = '2026-03-12 00:00:00+00'")
-    con.close()
+    db = gap_db(tmp_path)
     now = ["--now", "2026-03-12T00:00:00Z"]
     for name, args in (
         ("spend", ["report", "spend", "--by", "deployment"]),
