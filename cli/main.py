@@ -67,8 +67,9 @@ def cli() -> None:
       replicost demo
       replicost report spend --by month,model --since 2026-10-01
     """
-    # how a report was computed (e.g. priced in memory: no stored bill) goes to stderr
-    on_notice(lambda text: click.echo(one_line(text), err=True))
+    # how a report was computed (e.g. priced in memory: no stored bill) goes to stderr once the
+    # command has succeeded: a command that fails says one line, its error
+    on_notice(_notes.append)
 
 
 def one_line(text: str) -> str:
@@ -81,11 +82,17 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(run(argv))
 
 
+_notes: list[str] = []
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (tests and embedders call this; `main` exits with it)."""
+    _notes.clear()
     try:
         # standalone_mode=False makes click return ctx.exit(code) instead of raising it
         code = cli.main(args=argv, prog_name="replicost", standalone_mode=False)
+        for note in _notes:
+            click.echo(one_line(note), err=True)
         return code if isinstance(code, int) else 0
     except ReplicostError as exc:
         click.echo(f"error: {one_line(redact(exc.message))}", err=True)
