@@ -72,9 +72,12 @@ WHERE h.effective_from < u.stretch_to
 # estimate (NULL with a reason when the hardware has no price).
 _UPTIME = (
     """
--- The instant the bill is cut at (`costs.cut_at`: a report replaying a past instant, `--now`): no
+-- The instant the bill is cut at (`ledger.cut_at`: a report replaying a past instant, `--now`): no
 -- floor runs past it and no later prediction counts against one. 'infinity' by default.
-CREATE OR REPLACE TEMP TABLE replicost_cut AS SELECT 'infinity'::TIMESTAMPTZ AS cut_at;
+-- derive_from: the first instant whose top-ups are derived here ('-infinity': all; a stored
+-- ledger under a cut derives those from the cut's day on, and keeps the stored ones before it).
+CREATE OR REPLACE TEMP TABLE replicost_cut AS
+SELECT 'infinity'::TIMESTAMPTZ AS cut_at, '-infinity'::TIMESTAMPTZ AS derive_from;
 
 CREATE OR REPLACE TEMP VIEW replicost_synced_until AS
 SELECT k.deployment, coalesce(d.account, split_part(k.deployment, '/', 1)) AS account,
@@ -85,7 +88,7 @@ FROM (SELECT deployment FROM replicost_known_deployments
       UNION SELECT deployment FROM replicost_deployment_history) k
 LEFT JOIN deployments d ON d.deployment = k.deployment;
 
-CREATE OR REPLACE TEMP VIEW deployment_uptime_costs AS
+CREATE OR REPLACE TEMP VIEW replicost_uptime_derived AS
 WITH spans AS (
     SELECT t.deployment, s.account,
            t.hardware, t.min_instances, hp.usd_per_second,
@@ -127,7 +130,10 @@ SELECT account, deployment, day, hardware, min_instances,
     + """ AS reason,
        TRUE AS estimate
 FROM pieces
-GROUP BY account, deployment, day, hardware, min_instances
+GROUP BY account, deployment, day, hardware, min_instances;
+
+-- what reports read (a stored ledger's cut keeps it in a TEMP table: ledger.cut_at)
+CREATE OR REPLACE TEMP VIEW deployment_uptime_costs AS SELECT * FROM replicost_uptime_derived;
 """
 )
 
@@ -137,16 +143,18 @@ GROUP BY account, deployment, day, hardware, min_instances
 # first record, or the account's when the deployment has none before its earliest release: when
 # it was created is unknown). It runs up to the deployment's last sync, as the floors do.
 _UNKNOWN_FLOORS = """
-CREATE OR REPLACE TEMP VIEW replicost_unknown_floor_days AS
-WITH first_record AS (
-    SELECT deployment, min(created_at) AS first_at FROM predictions
-    WHERE deployment IS NOT NULL GROUP BY deployment
-),
-account_first AS (
-    SELECT account, min(created_at) AS first_at
-    FROM (SELECT account, created_at FROM predictions UNION ALL SELECT account, created_at FROM trainings)
-    GROUP BY account
-),
+-- each deployment's and account's first record (a stored ledger reads them from bill_daily)
+CREATE OR REPLACE TEMP VIEW replicost_deployment_first AS
+SELECT deployment, min(created_at) AS first_at FROM predictions
+WHERE deployment IS NOT NULL GROUP BY deployment;
+CREATE OR REPLACE TEMP VIEW replicost_account_first AS
+SELECT account, min(created_at) AS first_at
+FROM (SELECT account, created_at FROM predictions UNION ALL SELECT account, created_at FROM trainings)
+GROUP BY account;
+
+CREATE OR REPLACE TEMP VIEW replicost_unknown_floor_days_derived AS
+WITH first_record AS (SELECT * FROM replicost_deployment_first),
+account_first AS (SELECT * FROM replicost_account_first),
 history_start AS (
     SELECT deployment, min(effective_from) AS history_from
     FROM replicost_deployment_history GROUP BY deployment
@@ -178,7 +186,10 @@ SELECT account, deployment, CAST(day_start AS DATE) AS day, after_release, first
        first_model, counted_from, stretch_from, stretch_to,
        timezone('UTC', greatest(utc_from, day_start)) AS unknown_from,
        timezone('UTC', least(utc_to, day_start + INTERVAL 1 DAY)) AS unknown_to
-FROM days
+FROM days;
+
+CREATE OR REPLACE TEMP VIEW replicost_unknown_floor_days AS
+SELECT * FROM replicost_unknown_floor_days_derived;
 """
 
 # The bill's deployment rule: per deployment and UTC day, the larger of the always-on floor
@@ -193,6 +204,7 @@ WITH floors AS (
            sum(cost_usd) AS floor_usd
     FROM deployment_uptime_costs
     WHERE cost_usd IS NOT NULL
+      AND timezone('UTC', CAST(day AS TIMESTAMP)) >= (SELECT derive_from FROM replicost_cut)
     GROUP BY account, deployment, day
 ),
 active AS (
@@ -200,6 +212,7 @@ active AS (
     FROM prediction_costs
     WHERE basis = 'per_second' AND deployment IN (SELECT deployment FROM floors)
       AND created_at < (SELECT cut_at FROM replicost_cut)
+      AND created_at >= (SELECT derive_from FROM replicost_cut)
     GROUP BY ALL
 )
 SELECT f.account, f.deployment, f.day, f.hardware, f.floor_usd,
@@ -253,13 +266,17 @@ SELECT * FROM replicost_topup_items
 UNION ALL BY NAME
 SELECT * FROM replicost_unknown_floor_items;
 
+-- the items made of many records, with the integer columns of priced_amounts
+CREATE OR REPLACE TEMP VIEW replicost_derived_amounts AS
+SELECT *, replicost_micro(cost_usd) AS cost_micro FROM replicost_topup_items
+UNION ALL BY NAME
+SELECT *, 0::BIGINT AS unpriced_low_micro FROM replicost_unknown_floor_items;
+
 -- bill_items with the integer columns of priced_amounts: what reports add up over millions
 CREATE OR REPLACE TEMP VIEW bill_amounts AS
 SELECT *, 1 AS records FROM priced_amounts
 UNION ALL BY NAME
-SELECT *, replicost_micro(cost_usd) AS cost_micro FROM replicost_topup_items
-UNION ALL BY NAME
-SELECT *, 0::BIGINT AS unpriced_low_micro FROM replicost_unknown_floor_items;
+SELECT * FROM replicost_derived_amounts;
 """
 
 # One row per deployment-day with an unknown floor, with its reason (a code of billing/reasons.py:

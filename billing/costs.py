@@ -46,8 +46,6 @@ inside its uptime); reports show it as its own line.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -301,23 +299,6 @@ def _record_views(
             )
 
 
-@contextlib.contextmanager
-def cut_at(con: duckdb.DuckDBPyConnection, instant: datetime | None) -> Iterator[None]:
-    """Within the block, the bill on `con` stops at `instant` (None: no cut): deployments' floors
-    run up to it and no later prediction counts against a floor. Records are cut by the report's
-    own filter (`Filters.before`). The previous cut comes back afterwards (a connection can serve
-    several reports)."""
-    if instant is None:
-        yield
-        return
-    (previous,) = con.execute("SELECT cut_at FROM replicost_cut").fetchone() or ("infinity",)
-    con.execute("UPDATE replicost_cut SET cut_at = ?", [instant])
-    try:
-        yield
-    finally:
-        con.execute("UPDATE replicost_cut SET cut_at = ?", [previous])
-
-
 def _install_variants(
     con: duckdb.DuckDBPyConnection,
     catalog: Catalog,
@@ -471,7 +452,6 @@ __all__ = [
     "install",
     "install_records",
     "install_bill_views",
-    "cut_at",
     "billing_notes",
     "grouped_labels",
     "has_column",

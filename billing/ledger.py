@@ -23,8 +23,11 @@ and the caller prices in memory. Readers never write.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -38,7 +41,7 @@ from replicost.errors import DatabaseError
 from replicost.store.query import one_row
 from replicost.store.transactions import transaction
 
-from . import costs
+from . import costs, daily
 from .pricing import Catalog, load_catalog
 
 LEDGER, STATE = "bill_ledger", "bill_ledger_state"
@@ -52,6 +55,8 @@ READ_VIEWS = {
     "prediction_costs": "records = 1 AND kind = 'prediction'",
     "training_costs": "records = 1 AND kind = 'training'",
 }
+# What the stamp records the shape of: the views, and the bill per day (billing/daily.py)
+STAMPED = (*READ_VIEWS, daily.DAILY)
 # The views of the records alone (the bill's views are derived over them)
 RECORD_VIEWS = ("priced_amounts", "priced_records", "prediction_costs", "training_costs")
 # Every item of the bill, and the record tables whose rows are items of their own
@@ -169,7 +174,7 @@ def stale_reason(con: duckdb.DuckDBPyConnection, stamp: Stamp | None) -> str | N
         return "the stored bill was priced under other prices"
     if stamp.coverage != coverage_digest(con):
         return "the database changed since its bill was stored"
-    if set(stamp.views) != set(READ_VIEWS):
+    if set(stamp.views) != set(STAMPED):
         return "the stored bill is of another version"
     return None
 
@@ -180,12 +185,131 @@ def attach(con: duckdb.DuckDBPyConnection) -> str | None:
     stamp = read_stamp(con)
     reason = stale_reason(con, stamp)
     if reason is None and stamp is not None:
-        # the records read the ledger; the items made of many records (top-ups, unknown floors)
-        # are derived over them as a full pricing derives them, so a report's runtime parameters
-        # (costs.cut_at: --now) apply to them as they do in memory
+        # the records read the ledger; so do the items made of many records (top-ups, unknown
+        # floors), derived again over the stored records only where a cut (`cut_at`: --now)
+        # changes them: from the day it falls in
         _ledger_views(con, {view: stamp.views[view] for view in RECORD_VIEWS})
-        costs.install_bill_views(con)
+        con.execute(_STORED, [json.dumps(stamp.views)])
+        con.execute(_FIRST_RECORDS_STORED)
+        _bill_views(con, stamp.views, None)
     return reason
+
+
+# Marks a connection whose bill reads the ledger (with the columns of each view)
+_STORED = "CREATE OR REPLACE TEMP TABLE replicost_stored_bill AS SELECT ?::VARCHAR AS views"
+# Each deployment's and account's first record, from the bill per day instead of every record
+_FIRST_RECORDS_STORED = f"""
+CREATE OR REPLACE TEMP VIEW replicost_deployment_first AS
+SELECT deployment, min(first_at) AS first_at FROM {daily.DAILY}
+WHERE kind = 'prediction' AND records = 1 AND deployment IS NOT NULL GROUP BY deployment;
+CREATE OR REPLACE TEMP VIEW replicost_account_first AS
+SELECT account, min(first_at) AS first_at FROM {daily.DAILY} WHERE records = 1 GROUP BY account;
+"""
+
+
+def _stored_views(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]] | None:
+    """The stored views' columns when the bill on `con` reads the ledger, else None."""
+    if not _has_table(con, "replicost_stored_bill"):
+        return None
+    row = con.execute("SELECT views FROM replicost_stored_bill").fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
+# The views of what items made of many records are derived from, which reports also read: under
+# a cut, each is kept in a TEMP table (derived once per cut, not once per report)
+_CUT_VIEWS = {
+    "deployment_uptime_costs": "replicost_uptime_derived",
+    "replicost_unknown_floor_days": "replicost_unknown_floor_days_derived",
+}
+
+
+def _bill_views(
+    con: duckdb.DuckDBPyConnection, views: dict[str, list[str]], cut: dt.datetime | None
+) -> None:
+    """The bill's views (`bill_amounts`, `bill_items`) over the stored items; with a cut, the
+    items made of many records from the cut's UTC day on are those derived under it, kept in TEMP
+    tables for the reports that follow (with the floors they are derived from, which reports
+    also read)."""
+    day = None if cut is None else _day_start(cut)
+    con.execute("UPDATE replicost_cut SET derive_from = coalesce(?, '-infinity')", [day])
+    for view, derived in _CUT_VIEWS.items():
+        if day is not None:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {view}_cut AS SELECT * FROM {derived}")
+            derived = f"{view}_cut"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {derived}")
+    source = LEDGER
+    if day is not None:
+        if not _has_view(con, "replicost_derived_amounts"):
+            # (it makes bill_amounts and bill_items too: replaced below)
+            costs.install_bill_views(con)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE replicost_cut_items AS "
+            "SELECT * FROM replicost_derived_amounts WHERE created_at >= ?",
+            [day],
+        )
+        source = (
+            f"(SELECT * FROM {LEDGER} WHERE records = 1 OR created_at < '{day.isoformat()}'"
+            "::TIMESTAMPTZ UNION ALL BY NAME SELECT * FROM replicost_cut_items)"
+        )
+    for view in ("bill_amounts", "bill_items"):
+        columns = ", ".join(_ident(name) for name in views[view])
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {columns} FROM {source}")
+
+
+def _day_start(instant: dt.datetime) -> dt.datetime:
+    utc = instant.astimezone(dt.UTC)
+    return dt.datetime(utc.year, utc.month, utc.day, tzinfo=dt.UTC)
+
+
+def daily_until(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """Up to which instant (a UTC midnight; `dt.datetime.max` in UTC: all of it) a report may read
+    the bill per day (`bill_daily`) instead of the items, or None: not on this connection (its bill
+    is priced in memory). The days from a cut's day on are read from the items."""
+    if _stored_views(con) is None:
+        return None
+    cut = _cut(con)
+    return dt.datetime.max.replace(tzinfo=dt.UTC) if cut is None else _day_start(cut)
+
+
+def _cut(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
+    """The instant the bill on `con` is cut at (None: not cut)."""
+    return one_row(
+        con.execute("SELECT CASE WHEN isfinite(cut_at) THEN cut_at END FROM replicost_cut")
+    )[0]
+
+
+@contextlib.contextmanager
+def cut_at(con: duckdb.DuckDBPyConnection, instant: dt.datetime | None) -> Iterator[None]:
+    """Within the block, the bill on `con` stops at `instant` (None: no cut): deployments' floors
+    run up to it and no later prediction counts against a floor. Records are cut by the report's
+    own filter (`Filters.before`). The previous cut comes back afterwards (a connection can serve
+    several reports)."""
+    if instant is None:
+        yield
+        return
+    previous = _cut(con)
+    stored = _stored_views(con)
+    con.execute("UPDATE replicost_cut SET cut_at = ?", [instant])
+    if stored is not None:
+        _bill_views(con, stored, instant)
+    try:
+        yield
+    finally:
+        con.execute("UPDATE replicost_cut SET cut_at = coalesce(?, 'infinity')", [previous])
+        if stored is not None:
+            _bill_views(con, stored, previous)
 
 
 def _ledger_views(con: duckdb.DuckDBPyConnection, views: dict[str, list[str]]) -> None:
@@ -204,8 +328,11 @@ def _ident(name: str) -> str:
 
 def _shapes(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return {
-        view: [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()]
-        for view in READ_VIEWS
+        **{
+            view: [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {view}").fetchall()]
+            for view in READ_VIEWS
+        },
+        daily.DAILY: daily.shape(con),
     }
 
 
@@ -237,7 +364,7 @@ def refresh(
     costs.install(con, catalog, records=False)
     prices = prices_digest(con)
     stamp = read_stamp(con)
-    rebuild = full or stamp is None or stamp.prices != prices or set(stamp.views) != set(READ_VIEWS)
+    rebuild = full or stamp is None or stamp.prices != prices or set(stamp.views) != set(STAMPED)
     with transaction(con):
         values = {
             "coverage": coverage_digest(con),
@@ -248,6 +375,7 @@ def refresh(
             _fit_columns(con)
             con.execute(f"DELETE FROM {LEDGER}")
             priced = _insert(con, f"SELECT * FROM {ITEMS}")
+            daily.rebuild(con, LEDGER)
             con.execute(f"DELETE FROM {STATE}")
             con.execute(
                 f"INSERT INTO {STATE} VALUES ($prices, $coverage, $predictions_synced_until, "
@@ -293,6 +421,7 @@ def _reprice_since(con: duckdb.DuckDBPyConnection, catalog: Catalog, stamp: Stam
     Returns how many records were priced."""
     since = {"prediction": stamp.predictions_synced_until, "training": stamp.trainings_synced_until}
     sources = {}
+    daily.start_redo(con)  # the UTC days whose records change (bill_daily)
     for kind, table in RECORD_TABLES.items():
         staged = f"replicost_ledger_{table}"
         con.execute(
@@ -300,11 +429,12 @@ def _reprice_since(con: duckdb.DuckDBPyConnection, catalog: Catalog, stamp: Stam
             "WHERE synced_at IS NULL OR $since::TIMESTAMPTZ IS NULL OR synced_at >= $since",
             {"since": since[kind]},
         )
-        con.execute(
-            f"DELETE FROM {LEDGER} WHERE records = 1 AND kind = $kind "
-            f"AND id IN (SELECT id FROM {staged})",
-            {"kind": kind},
+        replaced = (
+            f"FROM {LEDGER} WHERE records = 1 AND kind = $kind AND id IN (SELECT id FROM {staged})"
         )
+        daily.mark_days(con, f"SELECT created_at {replaced}", {"kind": kind})
+        daily.mark_days(con, f"SELECT created_at FROM {staged}")
+        con.execute(f"DELETE {replaced}", {"kind": kind})
         sources[table] = staged
     costs.install_records(con, catalog, sources)
     priced = _insert(con, f"SELECT * FROM {ITEMS} WHERE records = 1")
@@ -313,6 +443,7 @@ def _reprice_since(con: duckdb.DuckDBPyConnection, catalog: Catalog, stamp: Stam
     _ledger_views(con, {view: stamp.views[view] for view in ("prediction_costs", "training_costs")})
     con.execute(f"DELETE FROM {LEDGER} WHERE records IS DISTINCT FROM 1")
     _insert(con, f"SELECT * FROM {ITEMS} WHERE records IS DISTINCT FROM 1")
+    daily.redo(con, LEDGER)
     return priced
 
 

@@ -27,11 +27,11 @@ from .options import (
 )
 
 if TYPE_CHECKING:
+    import duckdb
     from rich.console import Console
 
     from replicost.analytics.insights import InsightsReport
     from replicost.analytics.insights.base import Insight
-    from replicost.config import Config
 
 FORMATS = ("table", "json", "markdown")
 
@@ -146,13 +146,12 @@ def insights_markdown(result: InsightsReport) -> str:
 # The summary's top lines
 
 
-def summary_headlines(
-    db: Path, now: dt.datetime, pricing_file: Path | None, config: Config
-) -> list[Insight]:
-    """The three largest insights of the 30 UTC days ending with `now` (what `summary` shows)."""
+def summary_headlines(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> list[Insight]:
+    """The three largest insights of the 30 UTC days ending with `now` (what `summary` shows), on
+    the summary's connection."""
     from replicost.analytics import insights as library
 
-    return library.headlines(db, now=now, pricing_file=pricing_file, config=config)
+    return library.headlines(con, now=now)
 
 
 def headline_dicts(headlines: list[Insight]) -> list[dict]:

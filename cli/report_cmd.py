@@ -178,19 +178,14 @@ def summary(
     """Month to date, last month, a 30-day trend, top spenders, unpriced share and a forecast."""
     from replicost.analytics import reports
 
-    db, config = load_settings(db_path, config_path)
-    result = reports.summary(
-        db,
-        now=now,
-        tz=tz,
-        top=top,
-        pricing_file=pricing_file,
-        config=config,
-    )
-    # the top three insights of the same 30 days (`report insights` has the rest)
     from .insights_cmd import headline_dicts, render_headlines, summary_headlines
 
-    headlines = summary_headlines(db, result.now, pricing_file, config)
+    db, config = load_settings(db_path, config_path)
+    # one connection for the summary and the top three insights of the same 30 days (`report
+    # insights` has the rest): the bill is opened once
+    with reports.priced_connection(db, pricing_file=pricing_file, config=config) as con:
+        result = reports.summary(con, now=now, tz=tz, top=top)
+        headlines = summary_headlines(con, result.now)
     if fmt == "json":
         data = result.to_dict()
         data["top_insights"] = headline_dicts(headlines)

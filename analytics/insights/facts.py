@@ -20,6 +20,8 @@ import datetime as dt
 import duckdb
 
 from replicost.analytics.reports.filters import floor_div
+from replicost.billing import daily, ledger
+from replicost.billing.daily import ERROR_CLASS_SQL
 from replicost.limits import MAX_SECONDS
 
 from .base import Period
@@ -30,14 +32,6 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # A record's UTC day as days since 1970-01-01, rounded down (before 1970 too).
 DAY_NUMBER_SQL = floor_div("epoch_us(created_at)", str(_DAY_US))
 
-# Similar error texts as one class: the first line and sentence, numbers as N, at most 80 chars.
-ERROR_CLASS_SQL = r"""CASE status
-    WHEN 'canceled' THEN '(canceled)' WHEN 'aborted' THEN '(aborted)'
-    ELSE coalesce(nullif(trim(left(regexp_replace(regexp_replace(
-             split_part(split_part(coalesce(error, ''), chr(10), 1), '. ', 1),
-             '[0-9]+([.,][0-9]+)*', 'N', 'g'), '\s+', ' ', 'g'), 80)), ''), '(no error text)')
-END"""
-
 # insight_facts: one row per (kind, model, version, deployment, source, status, hardware, basis,
 # reason, cost kind, error class, day) of the priced records created before $end_utc. Records are
 # grouped by day and a waste record's error text as it is first; the error class (two regular
@@ -47,7 +41,6 @@ END"""
 # leaves unpriced, is left out); `unpriced_*_usd` the bill's range of
 # unpriced ones.
 _FACTS = f"""
-CREATE OR REPLACE TEMP TABLE insight_facts AS
 WITH scanned AS (
     SELECT kind, model, version, deployment, source, status, hardware, basis, reason, reason_code,
            reason_subject, cost_kind,
@@ -81,6 +74,23 @@ grouped AS (
     FROM labelled
     GROUP BY ALL
 )
+"""
+# The same groups from the bill per UTC day (billing/daily.py), whose rows are already those sums
+# (with more keys: they are added up again)
+_FACTS_DAILY = f"""
+WITH grouped AS (
+    SELECT kind, model, version, deployment, source, status, hardware, basis, reason, reason_code,
+           reason_subject, cost_kind, error_class, day - DATE '1970-01-01' AS day_number,
+           sum(items)::BIGINT AS records, sum(cost_micro) AS cost_micro,
+           sum(seconds_micro) AS billable_micro, sum(timed_micro) AS timed_micro,
+           sum(timed)::BIGINT AS timed, sum(unpriced_low_micro) AS unpriced_low_micro,
+           sum(unpriced_high_micro) AS unpriced_high_micro
+    FROM {daily.DAILY}
+    WHERE records = 1 AND day IS NOT NULL AND day < $end_day
+    GROUP BY ALL
+)
+"""
+_SELECT = """
 SELECT kind, model, version, deployment, source, status, hardware, basis, reason, reason_code,
            reason_subject, cost_kind, error_class,
        CAST(DATE '1970-01-01' + CAST(day_number AS INTEGER) AS DATE) AS day,
@@ -95,6 +105,15 @@ FROM grouped
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, period: Period) -> None:
-    """Fill `insight_facts` with the records created before `period`'s end."""
-    end = period.end.astimezone(dt.UTC) if period.end else "infinity"
-    con.execute(_FACTS, {"end_utc": end})
+    """Fill `insight_facts` with the records created before `period`'s end: from the bill per day
+    when the ledger serves this connection and the period ends at a UTC midnight (or not at all),
+    else from the items."""
+    end = period.end.astimezone(dt.UTC) if period.end else None
+    create = "CREATE OR REPLACE TEMP TABLE insight_facts AS"
+    if ledger.daily_until(con) is not None and (
+        end is None or end.timetz() == dt.time(tzinfo=dt.UTC)
+    ):
+        day = end.date() if end else dt.date.max
+        con.execute(f"{create} {_FACTS_DAILY} {_SELECT}", {"end_day": day})
+        return
+    con.execute(f"{create} {_FACTS} {_SELECT}", {"end_utc": end or "infinity"})

@@ -39,6 +39,7 @@ from .filters import (
     named_sql,
     parse_dimensions,
 )
+from .measured import measured
 
 if TYPE_CHECKING:
     import polars as pl
@@ -248,7 +249,10 @@ def spend(
     if top is not None and top < 1:
         raise InputError("--top must be at least 1")
     with priced_connection(db, pricing_file=pricing_file, config=config) as con:
-        query, params = _spend_query(dims, filters, config, tag_rules, _span(con, filters))
+        span = _span(con, filters)
+        query, params = _spend_query(
+            dims, filters, config, tag_rules, span, measured(con, filters, span)
+        )
         result = con.execute(query, params).fetchall()
         uptime = _uptime(con, filters)
         releases = one_row(con.execute(QUARANTINED_RELEASES))[0]
@@ -295,10 +299,12 @@ def _spend_query(
     filters: Filters,
     config: ConfigLike,
     tag_rules: Sequence[Any] | None,
-    span: tuple[dt.datetime | None, dt.datetime | None] = (None, None),
+    span: tuple[dt.datetime | None, dt.datetime | None],
+    source: tuple[str, dict[str, Any]],
 ) -> tuple[str, dict[str, Any]]:
-    """The `spend_by` query for `dims` and its bound parameters (see sql/spend_by.sql)."""
-    params: dict[str, Any] = {}
+    """The `spend_by` query for `dims` and its bound parameters (see sql/spend_by.sql), over the
+    rows `source` gives (`measured`)."""
+    params: dict[str, Any] = dict(source[1])
     inner, outer = [], []
     for i, dim in enumerate(dims):
         if dim in TIME_DIMENSIONS:
@@ -324,6 +330,7 @@ def _spend_query(
         inner_names=", ".join(c.rsplit(" AS ", 1)[-1] for c in inner),
         outer_columns=", ".join(outer),
         where=_where(filters, params),
+        measured=source[0],
     )
     return query, params
 
@@ -436,7 +443,7 @@ def unknown_floors(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[dic
     """Per deployment, the time of the report whose always-on floor is unknown: `from` and `to`
     (ISO instants, cut to the report's days) and `days` (its length), with the reason and the
     `[deployments]` line that would close it (`closed_by`, to fill in). Empty when none."""
-    if not _has_view(con, "replicost_unknown_floor_items"):
+    if not _has_view(con, "replicost_unknown_floor_days"):
         return []
     params: dict[str, Any] = {}
     where = _where(filters, params)

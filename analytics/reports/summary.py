@@ -184,7 +184,7 @@ def summary(
     The bill is cut at `now`, records and deployments' floors alike: nothing after the instant is
     in the month to date, so the forecast's days left never count those hours twice.
     """
-    from replicost.billing.costs import cut_at
+    from replicost.billing.ledger import cut_at
 
     tzinfo = zone(tz)
     days = _Calendar((now or dt.datetime.now(dt.UTC)).astimezone(tzinfo), tzinfo)

@@ -1,6 +1,8 @@
 -- spend_by: spend per combination of the requested dimensions and per unpriced reason, in one scan
--- of `bill_amounts` (bill_items with the money in whole micro-dollars: adding 64-bit integers is
--- exact and several times cheaper than adding DECIMALs; each sum becomes DECIMAL(38,6) at the end).
+-- of the bill as {measured} gives it: the items of `bill_amounts` (bill_items with the money in
+-- whole micro-dollars: adding 64-bit integers is exact and several times cheaper than adding
+-- DECIMALs; each sum becomes DECIMAL(38,6) at the end), or the same added up per UTC day
+-- (`bill_daily`) where a report's days allow, or both (reports/spend.py: `measured`).
 -- reports.py adds the rows up (exactly, as Decimal) into the groups, the
 -- grand total and the reason counts, so the totals are by construction the sum of the rows.
 --
@@ -14,6 +16,8 @@
 --   {inner_names}    the names of those columns
 --   {outer_columns}  every dimension as d0.. (time ones from the bucket, e.g. via timezone($tz, ..))
 --   {where}          filter clauses such as "created_at >= $since_utc AND model GLOB $model"
+--   {measured}       rows with the columns filtered and grouped on and the measures m_* (each a
+--                    sum: one item's, or one day's)
 -- Every value (dates, globs, time zone, tag rules) is a bound named parameter.
 --
 -- Row shape:
@@ -39,34 +43,27 @@
 WITH scoped AS (
     SELECT {inner_columns},
            reason_code AS unpriced_code, reason_subject AS unpriced_subject,
-           records,
-           CASE WHEN NOT seconds_estimated THEN seconds_micro END AS predict_micro,
-           cost_micro,
-           lower_bound,
-           CASE WHEN cost_kind = 'estimated' THEN cost_micro END AS estimated_micro,
-           unpriced_low_micro, unpriced_high_micro,
-           reason_code IS NOT NULL AND unpriced_high_micro IS NULL AND records = 1 AS unbounded,
-           kind = 'unknown_floor' AS unknown_floor,
-           quarantined
-    FROM bill_amounts
+           m_count, m_predict, m_cost, m_unpriced, m_lower_n, m_lower_cost, m_priced, m_estimated,
+           m_low, m_high, m_unbounded, m_quarantined, m_unknown_floor
+    FROM ({measured})
     WHERE {where}
 ),
 grouped AS (
     SELECT {inner_names},
            unpriced_code, unpriced_subject,
-           sum(records) AS count,
-           sum(predict_micro) AS predict_micro,
-           sum(cost_micro) AS cost_micro,
-           count(unpriced_code) FILTER (WHERE records = 1) AS unpriced_count,
-           count(*) FILTER (WHERE lower_bound) AS lower_bound_count,
-           sum(cost_micro) FILTER (WHERE lower_bound) AS lower_bound_micro,
-           count(cost_micro) AS priced_count,
-           sum(estimated_micro) AS estimated_micro,
-           sum(unpriced_low_micro) AS unpriced_low_micro,
-           sum(unpriced_high_micro) AS unpriced_high_micro,
-           count(*) FILTER (WHERE unbounded) AS unbounded_count,
-           count(*) FILTER (WHERE quarantined) AS quarantined_count,
-           count(*) FILTER (WHERE unknown_floor) AS unknown_floor_count
+           sum(m_count) AS count,
+           sum(m_predict) AS predict_micro,
+           sum(m_cost) AS cost_micro,
+           sum(m_unpriced) AS unpriced_count,
+           sum(m_lower_n) AS lower_bound_count,
+           sum(m_lower_cost) AS lower_bound_micro,
+           sum(m_priced) AS priced_count,
+           sum(m_estimated) AS estimated_micro,
+           sum(m_low) AS unpriced_low_micro,
+           sum(m_high) AS unpriced_high_micro,
+           sum(m_unbounded) AS unbounded_count,
+           sum(m_quarantined) AS quarantined_count,
+           sum(m_unknown_floor) AS unknown_floor_count
     FROM scoped
     GROUP BY ALL
 )

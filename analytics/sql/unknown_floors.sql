@@ -15,8 +15,8 @@
 --                                 [deployments] line must state the history from to close them)
 WITH selected AS (
     SELECT deployment, CAST(timezone('UTC', created_at) AS DATE) AS day, reason
-    FROM replicost_unknown_floor_items
-    WHERE {where}
+    FROM bill_items
+    WHERE kind = 'unknown_floor' AND {where}
 ),
 pieces AS (
     SELECT d.deployment, d.counted_from, s.reason, d.stretch_from,
