@@ -198,6 +198,16 @@ SELECT * FROM replicost_unknown_floor_days_derived;
 # Shape: one row per (account, deployment, day) with a floor: hardware (the floor's dearest),
 # floor_usd, active_usd, topup_usd = greatest(floor - active, 0), all DECIMAL(18,6).
 _TOPUPS = """
+-- the active time of each deployment's predictions per UTC day, in USD (a ledger's refresh reads
+-- it from bill_daily: ledger.refresh)
+CREATE OR REPLACE TEMP VIEW replicost_deployment_active AS
+SELECT deployment, CAST(timezone('UTC', created_at) AS DATE) AS day, sum(cost_usd) AS active_usd
+FROM prediction_costs
+WHERE basis = 'per_second' AND deployment IS NOT NULL
+  AND created_at < (SELECT cut_at FROM replicost_cut)
+  AND created_at >= (SELECT derive_from FROM replicost_cut)
+GROUP BY ALL;
+
 CREATE OR REPLACE TEMP VIEW deployment_topups AS
 WITH floors AS (
     SELECT account, deployment, day, arg_max(hardware, cost_usd) AS hardware,
@@ -208,12 +218,7 @@ WITH floors AS (
     GROUP BY account, deployment, day
 ),
 active AS (
-    SELECT deployment, CAST(timezone('UTC', created_at) AS DATE) AS day, sum(cost_usd) AS active_usd
-    FROM prediction_costs
-    WHERE basis = 'per_second' AND deployment IN (SELECT deployment FROM floors)
-      AND created_at < (SELECT cut_at FROM replicost_cut)
-      AND created_at >= (SELECT derive_from FROM replicost_cut)
-    GROUP BY ALL
+    SELECT * FROM replicost_deployment_active WHERE deployment IN (SELECT deployment FROM floors)
 )
 SELECT f.account, f.deployment, f.day, f.hardware, f.floor_usd,
        coalesce(a.active_usd, 0)::DECIMAL(18,6) AS active_usd,

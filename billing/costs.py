@@ -207,11 +207,11 @@ def install(
 ) -> None:
     """Load `catalog` into TEMP tables on `con` and create the cost views over its tables.
 
-    `bill_views=False` stops at the records' pricing (`*_costs_steps`, `prediction_costs`,
-    `training_costs`) and the deployments' uptime: it leaves out `priced_records`, `priced_amounts`
-    and the bill's views over them, which only add records up. DuckDB binds a view's whole tree
-    when it is created, so those nested views are ~0.2 s of every command that opens a database;
-    the insights, which read the pricing steps, skip them.
+    `bill_views=False` stops at the records' views (`*_costs_steps`, `prediction_costs`,
+    `training_costs`, `priced_records`, `priced_amounts`) and the deployments' uptime: it leaves
+    out the bill's views over them (top-ups, `bill_items`, `bill_amounts`). DuckDB binds a view's
+    whole tree when it is created, so those nested views cost most of a second over the records'
+    pricing; the ledger's refresh creates them over the stored records instead.
 
     `records=False` stops before the records' pricing: the price tables, the deployments' timeline
     and uptime only (a report that reads the stored ledger needs no more; `install_records` adds
@@ -248,8 +248,8 @@ def install_records(
     with `records=False`. `sources`: table name -> the relation priced instead (e.g. a TEMP table
     of the records a sync just wrote: the ledger's refresh prices those alone)."""
     _record_views(con, catalog, sources or {})
+    con.execute(_PRICED_RECORDS)
     if bill_views:
-        con.execute(_PRICED_RECORDS)
         install_bill_views(con)
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import duckdb
 
 from replicost.limits import MAX_SECONDS
-from replicost.store.query import one_row
 
 DAILY = "bill_daily"
 
@@ -96,37 +95,65 @@ def rebuild(con: duckdb.DuckDBPyConnection, items: str) -> None:
 
 
 def start_redo(con: duckdb.DuckDBPyConnection) -> None:
-    """Begin collecting the UTC days a refresh changes (`mark_days`, then `redo`)."""
-    con.execute("CREATE OR REPLACE TEMP TABLE replicost_redo_days (day DATE)")
+    """Begin collecting the (kind, UTC day) a refresh changes (`mark_days`, then `redo_records`)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE replicost_redo_days (kind VARCHAR, day DATE)")
 
 
-def mark_days(con: duckdb.DuckDBPyConnection, select: str, params: object = None) -> None:
-    """Add the UTC days of the `created_at` that `select` returns (NULL: none) to those to redo."""
+def mark_days(con: duckdb.DuckDBPyConnection, kind: str, select: str) -> None:
+    """Add the UTC days of the `created_at` that `select` returns (NULL: none) to those of the
+    records of `kind` to redo."""
     con.execute(
-        f"INSERT INTO replicost_redo_days SELECT DISTINCT {_DAY} FROM ({select})", params or {}
+        f"INSERT INTO replicost_redo_days SELECT DISTINCT $kind, {_DAY} FROM ({select})",
+        {"kind": kind},
     )
 
 
-def redo(con: duckdb.DuckDBPyConnection, items: str) -> None:
-    """Write the day rows again for what changed in `items`: the rows of the days marked, and
-    every row of the items made of many records (top-ups, unknown floors: re-derived by each
-    refresh)."""
-    marked = "day IN (SELECT day FROM replicost_redo_days)"
-    undated = "(SELECT count(*) FROM replicost_redo_days WHERE day IS NULL) > 0"
+def redo_records(con: duckdb.DuckDBPyConnection, items: str) -> None:
+    """Write the day rows of the records of `items` again for the (kind, day) marked: one kind
+    at a time (a few trainings a refresh prices again can lie on a hundred days that hold
+    millions of predictions)."""
     con.execute(
-        f"DELETE FROM {DAILY} WHERE records IS DISTINCT FROM 1 OR {marked} "
-        f"OR (day IS NULL AND {undated})"
+        f"DELETE FROM {DAILY} WHERE records = 1 AND ((kind, day) IN (SELECT (kind, day) FROM "
+        "replicost_redo_days) OR (day IS NULL AND kind IN (SELECT kind FROM replicost_redo_days "
+        "WHERE day IS NULL)))"
     )
-    (dated,) = one_row(con.execute("SELECT count(day) FROM replicost_redo_days"))
-    where = ["records IS DISTINCT FROM 1", f"(created_at IS NULL AND {undated})"]
-    if dated:
-        # a range first (the ledger's zone maps skip what lies outside), then the days themselves
-        where.append(
-            "(created_at >= timezone('UTC', (SELECT min(day) FROM replicost_redo_days)::TIMESTAMP)"
-            " AND created_at < timezone('UTC', (SELECT max(day) + 1 FROM replicost_redo_days)"
-            f"::TIMESTAMP) AND {_DAY} IN (SELECT day FROM replicost_redo_days))"
-        )
-    con.execute(f"INSERT INTO {DAILY} BY NAME {_rollup(items, ' OR '.join(where))}")
+    marked = con.execute(
+        "SELECT kind, min(day) - DATE '1970-01-01', max(day) - DATE '1970-01-01' + 1, "
+        "count(*) > count(day) FROM replicost_redo_days GROUP BY kind ORDER BY kind"
+    ).fetchall()
+    for kind, first, last, undated in marked:
+        this = f"records = 1 AND kind = '{_kind(kind)}'"
+        # each its own statement: an OR of the two would scan every item
+        if first is not None:
+            # a range of literal instants first (the ledger's zone maps skip what lies outside
+            # it), then the days themselves
+            _insert_rollup(
+                con,
+                items,
+                f"{this} AND created_at >= to_timestamp({int(first) * 86400}) "
+                f"AND created_at < to_timestamp({int(last) * 86400}) AND {_DAY} IN "
+                f"(SELECT day FROM replicost_redo_days WHERE kind = '{_kind(kind)}')",
+            )
+        if undated:
+            _insert_rollup(con, items, f"{this} AND created_at IS NULL")
+
+
+def _kind(kind: str) -> str:
+    """A record kind for a SQL literal (only the ledger's own: prediction, training)."""
+    if kind not in ("prediction", "training"):
+        raise ValueError(f"not a record kind: {kind!r}")
+    return kind
+
+
+def _insert_rollup(con: duckdb.DuckDBPyConnection, items: str, where: str) -> None:
+    con.execute(f"INSERT INTO {DAILY} BY NAME {_rollup(items, where)}")
+
+
+def redo_derived(con: duckdb.DuckDBPyConnection, items: str) -> None:
+    """Write the day rows of the items made of many records again (top-ups, unknown floors:
+    each refresh derives them again)."""
+    con.execute(f"DELETE FROM {DAILY} WHERE records IS DISTINCT FROM 1")
+    con.execute(f"INSERT INTO {DAILY} BY NAME {_rollup(items, 'records IS DISTINCT FROM 1')}")
 
 
 def shape(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -429,22 +429,43 @@ def _reprice_since(con: duckdb.DuckDBPyConnection, catalog: Catalog, stamp: Stam
             "WHERE synced_at IS NULL OR $since::TIMESTAMPTZ IS NULL OR synced_at >= $since",
             {"since": since[kind]},
         )
-        replaced = (
-            f"FROM {LEDGER} WHERE records = 1 AND kind = $kind AND id IN (SELECT id FROM {staged})"
+        # the stored items of those records (found once, deleted by row id): their days change
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE replicost_replaced AS SELECT rowid AS row_id, created_at "
+            f"FROM {LEDGER} WHERE records = 1 AND kind = $kind AND id IN (SELECT id FROM {staged})",
+            {"kind": kind},
         )
-        daily.mark_days(con, f"SELECT created_at {replaced}", {"kind": kind})
-        daily.mark_days(con, f"SELECT created_at FROM {staged}")
-        con.execute(f"DELETE {replaced}", {"kind": kind})
+        daily.mark_days(con, kind, "SELECT created_at FROM replicost_replaced")
+        daily.mark_days(con, kind, f"SELECT created_at FROM {staged}")
+        con.execute(f"DELETE FROM {LEDGER} WHERE rowid IN (SELECT row_id FROM replicost_replaced)")
         sources[table] = staged
-    costs.install_records(con, catalog, sources)
-    priced = _insert(con, f"SELECT * FROM {ITEMS} WHERE records = 1")
+    # the records' views only (binding the bill's views over them costs most of a second)
+    costs.install_records(con, catalog, sources, bill_views=False)
+    priced = _insert(con, "SELECT *, 1 AS records FROM priced_amounts")
     # the records' views now read the ledger (every record, old and new): the items made of many
     # records are derived again over them, as a full pricing would
     _ledger_views(con, {view: stamp.views[view] for view in ("prediction_costs", "training_costs")})
+    costs.install_bill_views(con)
+    # the records' day rows first: the top-ups read their predictions' active time per day, and
+    # each deployment's first record, from them
+    daily.redo_records(con, LEDGER)
+    con.execute(_ACTIVE_FROM_DAILY)
+    con.execute(_FIRST_RECORDS_STORED)
     con.execute(f"DELETE FROM {LEDGER} WHERE records IS DISTINCT FROM 1")
-    _insert(con, f"SELECT * FROM {ITEMS} WHERE records IS DISTINCT FROM 1")
-    daily.redo(con, LEDGER)
+    _insert(con, "SELECT * FROM replicost_derived_amounts")
+    daily.redo_derived(con, LEDGER)
     return priced
+
+
+# The deployments' active time per UTC day (bill_sql's replicost_deployment_active) from the
+# bill per day: the same sums, without reading every stored record
+_ACTIVE_FROM_DAILY = f"""
+CREATE OR REPLACE TEMP VIEW replicost_deployment_active AS
+SELECT deployment, day, replicost_usd(sum(cost_micro)) AS active_usd
+FROM {daily.DAILY}
+WHERE kind = 'prediction' AND records = 1 AND basis = 'per_second' AND deployment IS NOT NULL
+GROUP BY ALL
+"""
 
 
 def store(
