@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,7 +80,7 @@ def sync(base_url: str, db: Path, budget: str, only: str) -> dict:
 def report(db: Path, by: str, *, home: Path, extra: tuple[str, ...] = ()) -> dict:
     """`replicost report spend --by BY` on `db` (JSON out): whole-command seconds, peak RSS.
     `by` "insights" runs `replicost report insights` instead (its rows: the insights). `home` is
-    REPLICOST_HOME (where the insights' cache lives: the caller says which cache a run sees)."""
+    REPLICOST_HOME (its config and cache folders: nothing there is read as money)."""
     what = ["insights"] if by == "insights" else ["spend", "--by", by]
     command = [sys.executable, "-c", REPORT, "report", *what, "--db", str(db), *extra]
     env = {**os.environ, "REPLICOST_HOME": str(home)}
@@ -106,71 +105,24 @@ def report(db: Path, by: str, *, home: Path, extra: tuple[str, ...] = ()) -> dic
         "exit": code,
         "rows": rows,
         "output": hashlib.sha256(done.stdout.encode()).hexdigest()[:16],
+        "stderr": done.stderr,
     }
 
 
-# A day of new records, as a sync brings them: the last day's records again, a day later, with new
-# ids and a fresh sync stamp. Restamping them is the same change again (the same day re-priced).
-NEW_DAY = """
-INSERT INTO predictions SELECT * REPLACE ('bench-day-' || id AS id,
-    created_at + INTERVAL 1 DAY AS created_at, started_at + INTERVAL 1 DAY AS started_at,
-    completed_at + INTERVAL 1 DAY AS completed_at, now() AS synced_at)
-FROM predictions WHERE created_at >= (SELECT max(created_at) - INTERVAL 1 DAY FROM predictions)
-"""
-RESTAMP = "UPDATE predictions SET synced_at = now() WHERE id LIKE 'bench-day-%'"
-
-
-def write(db: Path, sql: str) -> int:
-    import duckdb
-
-    con = duckdb.connect(str(db))
-    try:
-        con.execute(sql)
-        return con.execute(
-            "SELECT count(*) FROM predictions WHERE id LIKE 'bench-day-%'"
-        ).fetchone()[0]
-    finally:
-        con.close()
-
-
-def insights_cache(db: Path, folder: Path, repeat: int = 3) -> dict:
-    """`replicost report insights` as a user meets it, whole commands on a copy of `db` with a
-    cache folder of its own: the first report (empty cache: prices every record, writes the
-    cache), the same again (median of `repeat`), after a day of new records (median of `repeat`),
-    and `--no-cache` (every record priced, nothing written). The cached and scanned outputs must
-    be the same bytes."""
-    copy, home = folder / "insights-copy.duckdb", folder / "insights-home"
-    shutil.copy(db, copy)
-    try:
-        first = report(copy, "insights", home=home)
-        again = [report(copy, "insights", home=home) for _ in range(repeat)]
-        added = write(copy, NEW_DAY)
-        after = [report(copy, "insights", home=home)]
-        for _ in range(repeat - 1):
-            write(copy, RESTAMP)
-            after.append(report(copy, "insights", home=home))
-        scanned = report(copy, "insights", home=home, extra=("--no-cache",))
-    finally:
-        copy.unlink(missing_ok=True)
-        shutil.rmtree(home, ignore_errors=True)
-    if len({run["output"] for run in (after[-1], scanned)}) != 1:
-        raise SystemExit("report insights: the cached output differs from --no-cache")
+def insights_report(db: Path, folder: Path, repeat: int = 3) -> dict:
+    """`replicost report insights` as a user meets it after a sync: whole commands (median of
+    `repeat`) reading the ledger and the bill per day that the sync stored (the reports say on
+    stderr when they price in memory instead: then this fails)."""
+    runs = [report(db, "insights", home=folder / "insights-home") for _ in range(repeat)]
+    if any("priced in memory" in run.get("stderr", "") for run in runs):
+        raise SystemExit("report insights priced in memory: the synced file has no ledger")
     result = {
-        "first": first["seconds"],
-        "first_peak_rss_mb": first["peak_rss_mb"],
-        "again": _median(again),
-        "again_all": [r["seconds"] for r in again],
-        "after_new_day": _median(after),
-        "after_new_day_all": [r["seconds"] for r in after],
-        "new_day_records": added,
-        "no_cache": scanned["seconds"],
-        "peak_rss_mb": max(r["peak_rss_mb"] for r in (*again, *after)),
-        "insights": scanned["rows"],
+        "seconds": _median(runs),
+        "all": [run["seconds"] for run in runs],
+        "peak_rss_mb": max(run["peak_rss_mb"] for run in runs),
+        "insights": runs[-1]["rows"],
     }
-    log(
-        f"  insights: first {result['first']:.2f}s, again {result['again']:.2f}s, after "
-        f"{added:,} new records {result['after_new_day']:.2f}s, --no-cache {result['no_cache']:.2f}s"
-    )
+    log(f"  insights: {result['seconds']:.2f}s (median of {repeat})")
     return result
 
 
@@ -212,8 +164,7 @@ def measure_reports(db: Path) -> dict:
         reports = {by: report(db, by, home=home / by) for by in ("model", "day")}
         for by, figures in reports.items():
             log(f"  report {by}: {figures['seconds']:.2f}s, {figures['rows']} rows")
-        reports["insights_cache"] = insights_cache(db, home)
-    reports["insights"] = {"seconds": reports["insights_cache"]["first"]}
+        reports["insights"] = insights_report(db, home)
     reports["measured"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC at {commit()}"
     return reports
 
@@ -265,7 +216,7 @@ def section(runs: list[dict], paced: dict | None, started: datetime, minutes: fl
         "",
         "| predictions | first sync | rows/s | requests | peak RSS | file | MB per million "
         "| at 3,000/min (projected) | no-change incremental | its peak RSS "
-        "| spend by model | spend by day | insights, first report |",
+        "| spend by model | spend by day | insights |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for run in runs:
@@ -306,14 +257,12 @@ def section(runs: list[dict], paced: dict | None, started: datetime, minutes: fl
         "| target | measured | met |",
         "|---|---|---|",
     ]
-    cached = big["reports"].get("insights_cache")
-    if cached:
-        slowest = max(cached["again"], cached["after_new_day"])
+    insights = big["reports"].get("insights")
+    if insights and "all" in insights:
         lines.append(
-            f"| report insights over {big['predictions']:,} predictions: under 2 s "
-            f"| {cached['again']:.2f} s with the cache, {cached['after_new_day']:.2f} s after a day "
-            f"of new records; the first report of a database (or of new prices) "
-            f"{cached['first']:.2f} s | **{'yes' if slowest < 2 else 'no'}** (not the first report) |"
+            f"| report insights over {big['predictions']:,} predictions: at most 1 s (issue 21) "
+            f"| {insights['seconds']:.2f} s (median of {len(insights['all'])}, reading the ledger) "
+            f"| **{'yes' if insights['seconds'] <= 1 else 'no'}** |"
         )
     for key, label in (("first", "full sync"), ("incremental", "no-change incremental")):
         low, high = base[key]["peak_rss_mb"], big[key]["peak_rss_mb"]
@@ -344,29 +293,25 @@ def section(runs: list[dict], paced: dict | None, started: datetime, minutes: fl
 
 
 def insights_lines(runs: list[dict]) -> list[str]:
-    """The insights' table: what a user waits for, first report, cached, after a sync's day."""
-    measured = [run for run in runs if run["reports"].get("insights_cache")]
+    """The insights' table: whole commands reading the ledger the sync stored."""
+    measured = [run for run in runs if "all" in run["reports"].get("insights", {})]
     if not measured:
         return []
     lines = [
         "",
-        "`replicost report insights --format json` as a user meets it (whole commands, median of 3 "
-        "where two figures are given, on a copy of the synced file with a cache folder of its "
-        "own): the first report prices every record and writes the per-day aggregates to the "
-        "cache; later reports re-price only the days whose records changed (after a sync: about "
-        "the new day) and read the rest; `--no-cache` prices everything and writes nothing. The "
-        "cached output is checked byte for byte against `--no-cache`.",
+        "`replicost report insights --format json` as a user meets it after the sync (whole "
+        "commands, median of 3, reading the ledger and the bill per day the sync stored; the "
+        "ledger's own figures, before and after it, its build and its refresh, are scenario 8).",
         "",
-        "| predictions | first report (writes the cache) | again, nothing changed | after a day "
-        "of new records | --no-cache | peak RSS, cached |",
-        "|---|---|---|---|---|---|",
+        "| predictions | insights | all runs | peak RSS |",
+        "|---|---|---|---|",
     ]
     for run in measured:
-        c = run["reports"]["insights_cache"]
+        c = run["reports"]["insights"]
+        runs_text = ", ".join(f"{x:.2f}" for x in c["all"])
         lines.append(
-            f"| {run['predictions']:,} | {c['first']:.2f} s | {c['again']:.2f} s | "
-            f"{c['after_new_day']:.2f} s ({c['new_day_records']:,} records) | "
-            f"{c['no_cache']:.2f} s | {c['peak_rss_mb']:.0f} MB |"
+            f"| {run['predictions']:,} | {c['seconds']:.2f} s | {runs_text} | "
+            f"{c['peak_rss_mb']:.0f} MB |"
         )
     return lines
 

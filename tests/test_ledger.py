@@ -33,6 +33,7 @@ from replicost.simulator.scenarios import IdleDeployment
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 NOW = "2026-11-03T00:00:00Z"
+MID_DAY = "2026-10-20T08:15:00Z"
 TOKEN = "r8_LedgerTestToken_5b1d"
 IDLE = IdleDeployment("warm-gpu", "stability-ai/sdxl", "gpu-a100-large",
                       since=datetime(2026, 9, 1, tzinfo=UTC), weight=0.3)  # fmt: skip
@@ -55,7 +56,16 @@ def reports(db: Path, prices: Path, out: Path) -> tuple[dict[str, bytes | str], 
         ["report", "summary", "--format", "json", "--now", NOW],
         ["budget", "check", "--monthly", "50", "--format", "json", "--now", NOW],
         ["report", "insights", "--format", "json", "--top", "100"],
-    ]
+        # cut inside a day: after the records end (floors still running) and among them
+        ["report", "summary", "--format", "json", "--now", "2026-11-02T13:30:00Z"],
+        ["budget", "check", "--monthly", "50", "--format", "json", "--now", MID_DAY],
+        # days that are not UTC days, and a period inside the history
+        ["report", "spend", "--by", "day,model", "--tz", "America/New_York", "--format", "json"],
+        ["report", "spend", "--by", "deployment", "--since", "2026-10-05", "--until",
+         "2026-10-20", "--format", "json"],
+        ["report", "insights", "--since", "2026-10-01", "--until", "2026-10-15", "--format",
+         "json", "--top", "100"],
+    ]  # fmt: skip
     for args in calls:
         result = run_cli(*args, "--db", db, "--pricing", prices)
         assert result.code in (0, 1, 2), (args, result.err)
