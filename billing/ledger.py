@@ -45,6 +45,7 @@ from . import costs, daily
 from .pricing import Catalog, load_catalog
 
 LEDGER, STATE = "bill_ledger", "bill_ledger_state"
+NEXT = "bill_ledger_next"  # a rebuild's items before they replace the ledger
 STORE_COMMAND = "replicost reprice"
 # The views a report reads, each as the ledger rows it holds (records = 1: a record's item).
 READ_VIEWS = {
@@ -336,46 +337,38 @@ def _shapes(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     }
 
 
-def _fit_columns(con: duckdb.DuckDBPyConnection) -> None:
-    """Before a rebuild: give the ledger every column of the items' view, of the view's type (the
-    cost views gained a column, or changed one's type, since the ledger was last built)."""
-    have = dict(
-        con.execute(
-            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? "
-            "AND database_name = current_database()",
-            [LEDGER],
-        ).fetchall()
-    )
-    for name, data_type, *_ in con.execute(f"DESCRIBE SELECT * FROM {ITEMS}").fetchall():
-        if name not in have:
-            con.execute(f"ALTER TABLE {LEDGER} ADD COLUMN {_ident(name)} {data_type}")
-        elif have[name] != data_type:
-            con.execute(f"ALTER TABLE {LEDGER} ALTER {_ident(name)} TYPE {data_type}")
-
-
 def refresh(
     con: duckdb.DuckDBPyConnection,
     catalog: Catalog,
     *,
     full: bool = False,
     pricing_file: str | Path | None = None,
+    low_memory: bool = False,
 ) -> RefreshResult:
-    """Bring the ledger up to date on a writable, migrated connection (see the module doc)."""
+    """Bring the ledger up to date on a writable, migrated connection (see the module doc);
+    `low_memory`: the connection's buffer pool is capped (the sync's), build in smaller steps."""
     costs.install(con, catalog, records=False)
     prices = prices_digest(con)
     stamp = read_stamp(con)
     rebuild = full or stamp is None or stamp.prices != prices or set(stamp.views) != set(STAMPED)
+    if rebuild:
+        # every item into a table of its own first, committed: readers never see it, and the bill
+        # per day is then built from committed rows (over ten million rows inserted in the same
+        # transaction it does not fit a sync's 128 MB pool). Swapped in below, in one transaction
+        # with the rest: a failure leaves the old ledger and its stamp.
+        costs.install_records(con, catalog)
+        con.execute(f"DROP TABLE IF EXISTS {NEXT}")
+        con.execute(f"CREATE TABLE {NEXT} AS SELECT * FROM {ITEMS}")
     with transaction(con):
         values = {
             "coverage": coverage_digest(con),
             **{f"{kind}s_synced_until": at for kind, at in _synced_until(con).items()},
         }
         if rebuild:
-            costs.install_records(con, catalog)
-            _fit_columns(con)
-            con.execute(f"DELETE FROM {LEDGER}")
-            priced = _insert(con, f"SELECT * FROM {ITEMS}")
-            daily.rebuild(con, LEDGER)
+            priced = int(one_row(con.execute(f"SELECT count(*) FROM {NEXT}"))[0])
+            con.execute(f"DROP TABLE {LEDGER}")
+            con.execute(f"ALTER TABLE {NEXT} RENAME TO {LEDGER}")
+            daily.rebuild(con, LEDGER, low_memory=low_memory)
             con.execute(f"DELETE FROM {STATE}")
             con.execute(
                 f"INSERT INTO {STATE} VALUES ($prices, $coverage, $predictions_synced_until, "
@@ -494,6 +487,6 @@ def store(
         if memory_mb is not None:
             con.execute(f"SET memory_limit = '{int(memory_mb)}MB'")
         path = pricing_file if pricing_file is not None else (config.pricing if config else None)
-        return refresh(con, catalog, full=full, pricing_file=path)
+        return refresh(con, catalog, full=full, pricing_file=path, low_memory=memory_mb is not None)
     finally:
         con.close()
