@@ -31,9 +31,23 @@ from replicost.simulator import SimulatedAccount, SimulatorApp, serve
 from replicost.simulator.hostile import HostileServer, record, serve_hostile
 from replicost.simulator.scenarios import IdleDeployment
 
+# each test runs every report twice per step, as whole CLI commands: minutes on a busy machine
+pytestmark = pytest.mark.timeout(900)
+
 END = datetime(2026, 11, 1, tzinfo=UTC)
 NOW = "2026-11-03T00:00:00Z"
 MID_DAY = "2026-10-20T08:15:00Z"
+WIDE = [
+    # a cut inside a day: after the records end (floors still running), and among them
+    ["report", "summary", "--format", "json", "--now", "2026-11-02T13:30:00Z"],
+    ["budget", "check", "--monthly", "50", "--format", "json", "--now", MID_DAY],
+    # days that are not UTC days, and a period inside the history
+    ["report", "spend", "--by", "day,model", "--tz", "America/New_York", "--format", "json"],
+    ["report", "spend", "--by", "deployment", "--since", "2026-10-05", "--until", "2026-10-20",
+     "--format", "json"],
+    ["report", "insights", "--since", "2026-10-01", "--until", "2026-10-15", "--format", "json",
+     "--top", "100"],
+]  # fmt: skip
 TOKEN = "r8_LedgerTestToken_5b1d"
 IDLE = IdleDeployment("warm-gpu", "stability-ai/sdxl", "gpu-a100-large",
                       since=datetime(2026, 9, 1, tzinfo=UTC), weight=0.3)  # fmt: skip
@@ -47,8 +61,12 @@ def _json(args: list, db: Path, prices: Path) -> str:
     return result.out
 
 
-def reports(db: Path, prices: Path, out: Path) -> tuple[dict[str, bytes | str], str]:
-    """Every report's output on `db` (files read back as bytes), and what they said on stderr."""
+def reports(
+    db: Path, prices: Path, out: Path, *, wide: bool = False
+) -> tuple[dict[str, bytes | str], str]:
+    """Every report's output on `db` (files read back as bytes), and what they said on stderr;
+    `wide`: also cuts inside a day, days that are not UTC days and periods inside the history
+    (the paths where a report reads the items rather than the bill per day)."""
     outputs: dict[str, bytes | str] = {}
     errors = []
     calls = [["report", "spend", "--by", by, "--format", "json"] for by in SPEND_BY]
@@ -56,16 +74,8 @@ def reports(db: Path, prices: Path, out: Path) -> tuple[dict[str, bytes | str], 
         ["report", "summary", "--format", "json", "--now", NOW],
         ["budget", "check", "--monthly", "50", "--format", "json", "--now", NOW],
         ["report", "insights", "--format", "json", "--top", "100"],
-        # cut inside a day: after the records end (floors still running) and among them
-        ["report", "summary", "--format", "json", "--now", "2026-11-02T13:30:00Z"],
-        ["budget", "check", "--monthly", "50", "--format", "json", "--now", MID_DAY],
-        # days that are not UTC days, and a period inside the history
-        ["report", "spend", "--by", "day,model", "--tz", "America/New_York", "--format", "json"],
-        ["report", "spend", "--by", "deployment", "--since", "2026-10-05", "--until",
-         "2026-10-20", "--format", "json"],
-        ["report", "insights", "--since", "2026-10-01", "--until", "2026-10-15", "--format",
-         "json", "--top", "100"],
-    ]  # fmt: skip
+    ]
+    calls += WIDE if wide else []
     for args in calls:
         result = run_cli(*args, "--db", db, "--pricing", prices)
         assert result.code in (0, 1, 2), (args, result.err)
@@ -120,11 +130,13 @@ def from_scratch(db: Path, folder: Path) -> Path:
     return copy
 
 
-def assert_ledger_matches_scratch(db: Path, prices: Path, work: Path, step: str) -> None:
-    stored, said = reports(db, prices, work / f"{step}-stored")
+def assert_ledger_matches_scratch(
+    db: Path, prices: Path, work: Path, step: str, *, wide: bool = False
+) -> None:
+    stored, said = reports(db, prices, work / f"{step}-stored", wide=wide)
     assert IN_MEMORY not in said, f"{step}: the reports did not read the ledger: {said}"
     scratch_db = from_scratch(db, work / f"{step}-scratch")
-    scratch, said = reports(scratch_db, prices, work / f"{step}-scratch")
+    scratch, said = reports(scratch_db, prices, work / f"{step}-scratch", wide=wide)
     assert IN_MEMORY in said and "replicost reprice" in said
     for name in stored:
         assert stored[name] == scratch[name], f"{step}: {name} differs"
@@ -163,7 +175,7 @@ def synced(account, tmp_path):
 
 def test_the_first_sync_stores_the_bill_every_report_reads(synced, tmp_path):
     _, _, db, prices = synced
-    assert_ledger_matches_scratch(db, prices, tmp_path, "first-sync")
+    assert_ledger_matches_scratch(db, prices, tmp_path, "first-sync", wide=True)
 
 
 def test_a_sync_adding_and_finishing_records_refreshes_the_ledger(synced, account, tmp_path):
@@ -179,7 +191,7 @@ def test_a_sync_adding_and_finishing_records_refreshes_the_ledger(synced, accoun
     app.advance(86_400)  # the running ones finish, and a day of uptime more
     sync(db, base_url, prices)
     assert stamp(db)[2] == built
-    assert_ledger_matches_scratch(db, prices, tmp_path, "finished-records")
+    assert_ledger_matches_scratch(db, prices, tmp_path, "finished-records", wide=True)
 
 
 def test_a_release_change_rebuilds_the_ledger(synced, tmp_path):
@@ -201,7 +213,7 @@ def test_a_release_change_rebuilds_the_ledger(synced, tmp_path):
     assert IN_MEMORY in said  # the stored bill is of the old timeline
     sync(db, base_url, prices)
     assert stamp(db)[2] != built, "new prices: the ledger is rebuilt"
-    assert_ledger_matches_scratch(db, prices, tmp_path, "release-change")
+    assert_ledger_matches_scratch(db, prices, tmp_path, "release-change", wide=True)
 
 
 def test_a_pricing_file_change_is_priced_in_memory_until_stored(synced, tmp_path):
