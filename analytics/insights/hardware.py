@@ -27,14 +27,15 @@ from .base import Insight, Period, in_period_sql, usd
 USAGE_SQL = f"""
 WITH models AS (
     SELECT 'model' AS target_kind, model AS target, hardware, sum(records) AS records,
-           sum(seconds) AS seconds, sum(cost_usd) AS cost_usd, sum(seconds) AS billable_seconds
+           sum(seconds)::DOUBLE AS seconds, sum(cost_usd) AS cost_usd,
+           sum(seconds)::DOUBLE AS billable_seconds
     FROM insight_facts
     WHERE {in_period_sql()} AND basis = 'per_second' AND hardware IS NOT NULL
       AND deployment IS NULL AND model IS NOT NULL
     GROUP BY ALL
 ),
 active AS (
-    SELECT deployment, day, hardware, sum(records) AS records, sum(seconds) AS seconds,
+    SELECT deployment, day, hardware, sum(records) AS records, sum(seconds)::DOUBLE AS seconds,
            sum(cost_usd) AS cost_usd
     FROM insight_facts
     WHERE {in_period_sql()} AND basis = 'per_second' AND hardware IS NOT NULL

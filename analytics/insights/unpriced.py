@@ -21,9 +21,10 @@ from .base import Insight, Period, in_period_sql, usd
 
 # Shape: one row per unpriced reason in the period, with the names it is about.
 UNPRICED_SQL = f"""
-SELECT reason_code, reason_subject, any_value(reason) AS reason, sum(records) AS records, sum(seconds) AS seconds,
+SELECT reason_code, reason_subject, any_value(reason) AS reason, sum(records) AS records,
+       sum(seconds)::DOUBLE AS seconds,
        sum(unpriced_low_usd) AS low_usd, sum(unpriced_high_usd) AS high_usd,
-       count(unpriced_high_usd) = count(*) AS bounded,
+       sum(unbounded_items) = 0 AS bounded,
        any_value(model) AS model, any_value(deployment) AS deployment, any_value(hardware) AS hardware,
        min(day) AS first_day, max(day) AS last_day
 FROM insight_facts

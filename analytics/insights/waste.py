@@ -57,7 +57,7 @@ WITH spend AS (
     ) GROUP BY 1
 )
 SELECT coalesce(f.model, '{NO_MODEL}') AS model, f.version, f.status, f.error_class,
-       sum(f.records) AS records, sum(f.cost_usd) AS cost_usd, sum(f.seconds) AS seconds,
+       sum(f.records) AS records, sum(f.cost_usd) AS cost_usd, sum(f.seconds)::DOUBLE AS seconds,
        bool_and(f.cost_kind = 'exact') AS all_exact, min(f.day) AS first_day, max(f.day) AS last_day,
        any_value(s.model_usd) AS model_usd
 FROM insight_facts f JOIN spend s ON s.model = coalesce(f.model, '{NO_MODEL}')
