@@ -41,7 +41,7 @@ from replicost.errors import DatabaseError
 from replicost.store.query import one_row
 from replicost.store.transactions import transaction
 
-from . import costs, daily
+from . import busy, costs, daily
 from .pricing import Catalog, load_catalog
 
 LEDGER, STATE = "bill_ledger", "bill_ledger_state"
@@ -56,8 +56,15 @@ READ_VIEWS = {
     "prediction_costs": "records = 1 AND kind = 'prediction'",
     "training_costs": "records = 1 AND kind = 'training'",
 }
-# What the stamp records the shape of: the views, and the bill per day (billing/daily.py)
-STAMPED = (*READ_VIEWS, daily.DAILY)
+# The deployments' floors per UTC day, stored as derived with no cut: table -> the view it holds
+# (a report reads them as they are; under a cut, from the cut's day on, derived again)
+FLOORS = {
+    "bill_uptime": "replicost_uptime_derived",
+    "bill_unknown_days": "replicost_unknown_floor_days_derived",
+}
+# What the stamp records the shape of: the views, the bill per day (billing/daily.py), the floors
+# and the deployments' busy time per month (billing/busy.py)
+STAMPED = (*READ_VIEWS, daily.DAILY, *FLOORS, busy.BUSY)
 # The views of the records alone (the bill's views are derived over them)
 RECORD_VIEWS = ("priced_amounts", "priced_records", "prediction_costs", "training_costs")
 # Every item of the bill, and the record tables whose rows are items of their own
@@ -198,8 +205,14 @@ def attach(con: duckdb.DuckDBPyConnection) -> str | None:
 
 # Marks a connection whose bill reads the ledger (with the columns of each view)
 _STORED = "CREATE OR REPLACE TEMP TABLE replicost_stored_bill AS SELECT ?::VARCHAR AS views"
-# Each deployment's and account's first record, from the bill per day instead of every record
+# Each deployment's and account's first record, and the deployments the records name, from the
+# bill per day instead of every record
 _FIRST_RECORDS_STORED = f"""
+CREATE OR REPLACE TEMP VIEW replicost_known_deployments AS
+SELECT deployment FROM deployments
+UNION
+SELECT DISTINCT deployment FROM {daily.DAILY}
+WHERE kind = 'prediction' AND records = 1 AND deployment IS NOT NULL;
 CREATE OR REPLACE TEMP VIEW replicost_deployment_first AS
 SELECT deployment, min(first_at) AS first_at FROM {daily.DAILY}
 WHERE kind = 'prediction' AND records = 1 AND deployment IS NOT NULL GROUP BY deployment;
@@ -228,11 +241,12 @@ def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(row and row[0])
 
 
-# The views of what items made of many records are derived from, which reports also read: under
-# a cut, each is kept in a TEMP table (derived once per cut, not once per report)
+# The views of what items made of many records are derived from, which reports also read, and
+# the stored tables that hold them uncut: under a cut, each is kept in a TEMP table (derived once
+# per cut, not once per report)
 _CUT_VIEWS = {
-    "deployment_uptime_costs": "replicost_uptime_derived",
-    "replicost_unknown_floor_days": "replicost_unknown_floor_days_derived",
+    "deployment_uptime_costs": "bill_uptime",
+    "replicost_unknown_floor_days": "bill_unknown_days",
 }
 
 
@@ -244,14 +258,35 @@ def _bill_views(
     tables for the reports that follow (with the floors they are derived from, which reports
     also read)."""
     day = None if cut is None else _day_start(cut)
+    # a cut at a UTC midnight leaves its day no time: nothing made of many records is derived
+    # from it on (no floor runs in it), the stored ones before it stand
+    midnight = day is not None and cut == day
     con.execute("UPDATE replicost_cut SET derive_from = coalesce(?, '-infinity')", [day])
-    for view, derived in _CUT_VIEWS.items():
+    for view, table in _CUT_VIEWS.items():
+        source = table
         if day is not None:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {view}_cut AS SELECT * FROM {derived}")
-            derived = f"{view}_cut"
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {derived}")
+            derived = FLOORS[table]
+            # an uptime row is of its day alone; an unknown floor's rows carry their stretch's
+            # end, which the cut moves: derived again whole
+            select = f"SELECT * FROM {derived}"
+            if view == "deployment_uptime_costs":
+                select = f"SELECT * FROM {table} WHERE day < $day" + (
+                    "" if midnight else f" UNION ALL SELECT * FROM {derived} WHERE day >= $day"
+                )
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {view}_cut AS {select}",
+                {"day": day.date()} if "$day" in select else None,
+            )
+            source = f"{view}_cut"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {source}")
     source = LEDGER
-    if day is not None:
+    if midnight:
+        assert day is not None
+        source = (
+            f"(SELECT * FROM {LEDGER} WHERE records = 1 OR created_at < '{day.isoformat()}'"
+            "::TIMESTAMPTZ)"
+        )
+    elif day is not None:
         if not _has_view(con, "replicost_derived_amounts"):
             # (it makes bill_amounts and bill_items too: replaced below)
             costs.install_bill_views(con)
@@ -291,6 +326,23 @@ def _cut(con: duckdb.DuckDBPyConnection) -> dt.datetime | None:
     )[0]
 
 
+# Whether a cut at $cut falls at or after everything the stored bill holds, on an uncut
+# connection: the deployments' floors (up to their last sync) and the records (the newest
+# created_at, looked up on the last day of the bill per day); NULL (nothing held) counts as true
+_AFTER_ALL = f"""
+SELECT coalesce($cut >= greatest(
+    (SELECT max(synced_until) FROM replicost_synced_until),
+    (SELECT max(created_at) FROM {LEDGER} WHERE records = 1 AND created_at >= (
+        SELECT timezone('UTC', CAST(max(day) AS TIMESTAMP)) FROM {daily.DAILY} WHERE records = 1))
+), TRUE)
+"""
+
+
+def _after_all(con: duckdb.DuckDBPyConnection, instant: dt.datetime) -> bool:
+    """Whether a cut at `instant` changes nothing of the stored bill (on an uncut connection)."""
+    return bool(one_row(con.execute(_AFTER_ALL, {"cut": instant}))[0])
+
+
 @contextlib.contextmanager
 def cut_at(con: duckdb.DuckDBPyConnection, instant: dt.datetime | None) -> Iterator[None]:
     """Within the block, the bill on `con` stops at `instant` (None: no cut): deployments' floors
@@ -302,14 +354,19 @@ def cut_at(con: duckdb.DuckDBPyConnection, instant: dt.datetime | None) -> Itera
         return
     previous = _cut(con)
     stored = _stored_views(con)
+    # a cut at or after everything the stored bill holds (a report's default `now`) changes
+    # none of it: the stored items serve as they are
+    changes = stored is not None and (previous is not None or not _after_all(con, instant))
     con.execute("UPDATE replicost_cut SET cut_at = ?", [instant])
-    if stored is not None:
+    if changes:
+        assert stored is not None
         _bill_views(con, stored, instant)
     try:
         yield
     finally:
         con.execute("UPDATE replicost_cut SET cut_at = coalesce(?, 'infinity')", [previous])
-        if stored is not None:
+        if changes:
+            assert stored is not None
             _bill_views(con, stored, previous)
 
 
@@ -334,7 +391,18 @@ def _shapes(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
             for view in READ_VIEWS
         },
         daily.DAILY: daily.shape(con),
+        busy.BUSY: busy.shape(con),
+        **{
+            table: [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
+            for table in FLOORS
+        },
     }
+
+
+def _store_floors(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the deployments' floors per UTC day (`FLOORS`) as the views derive them now."""
+    for table, view in FLOORS.items():
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {view}")
 
 
 def refresh(
@@ -369,6 +437,8 @@ def refresh(
             con.execute(f"DROP TABLE {LEDGER}")
             con.execute(f"ALTER TABLE {NEXT} RENAME TO {LEDGER}")
             daily.rebuild(con, LEDGER, low_memory=low_memory)
+            _store_floors(con)
+            busy.store(con)
             con.execute(f"DELETE FROM {STATE}")
             con.execute(
                 f"INSERT INTO {STATE} VALUES ($prices, $coverage, $predictions_synced_until, "
@@ -444,6 +514,8 @@ def _reprice_since(con: duckdb.DuckDBPyConnection, catalog: Catalog, stamp: Stam
     daily.redo_records(con, LEDGER)
     con.execute(_ACTIVE_FROM_DAILY)
     con.execute(_FIRST_RECORDS_STORED)
+    _store_floors(con)
+    busy.store(con, "replicost_redo_days")
     con.execute(f"DELETE FROM {LEDGER} WHERE records IS DISTINCT FROM 1")
     _insert(con, "SELECT * FROM replicost_derived_amounts")
     daily.redo_derived(con, LEDGER)

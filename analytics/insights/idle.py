@@ -12,24 +12,28 @@ and `min_instances` (from the releases in `deployment_releases` and the pricing 
    long before scaling down), bills its length plus BOOT_S to start and IDLE_TIMEOUT_S to stop.
    Predictions run from `started_at` (else `created_at`) for `predict_time` seconds.
 
+The sweep of step 3 is billing/busy.py's: the ledger keeps it per month, so a period of whole UTC
+months reads it; any other is swept from the records.
+
 Replicate does not publish its scale-down delay or boot times; the two constants are stated in the
 evidence, so a reader can redo the arithmetic with their own.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import duckdb
 
-from replicost.billing.costs import has_column
-from replicost.limits import MAX_SECONDS
+from replicost.billing import busy as sweep
+from replicost.billing import ledger
+from replicost.billing.busy import IDLE_TIMEOUT_S
 
 from .base import Insight, Period, usd
 
 BOOT_S = 60
-IDLE_TIMEOUT_S = 300
 METHOD = (
     "estimate: uptime = min_instances x seconds in effect x price; the lower setting keeps "
     "min_instances - 1 up all month plus an on-demand instance for each stretch in which more "
@@ -48,94 +52,35 @@ WHERE min_instances > 0 AND day BETWEEN $first_day AND $last_day AND cost_usd IS
 GROUP BY ALL
 """
 
-# Shape: one row per (deployment, month, hardware, min_instances): the predictions' count and
-# active seconds, and the stretches an instance fewer would have had to start on demand for
-# (`overflow_runs`, `overflow_us` = their lengths summed, merged as described above).
-# The window functions partition by one integer per (deployment, hardware, min_instances, month)
-# (`part`, numbered over the few distinct keys) instead of the four columns: a third less time.
-BUSY_SQL = """
-WITH busy AS (
-    SELECT p.deployment, t.hardware, t.min_instances,
-           strftime(timezone('UTC', p.created_at), '%Y-%m') AS month,
-           epoch_us(coalesce(p.started_at, p.created_at)) AS start_us,
-           -- a seconds figure the bill finds implausible (NaN, negative, over MAX_SECONDS) runs 0 s
-           -- and so does a quarantined record's (the bill does not believe it either)
-           CASE WHEN {quarantine} IS NULL AND p.predict_time BETWEEN 0 AND {max_seconds}
-                THEN CAST(round(p.predict_time * 1000000) AS BIGINT) ELSE 0 END AS run_us
-    FROM predictions p
-    JOIN replicost_deployment_timeline t
-      ON t.deployment = p.deployment AND p.created_at >= t.effective_from AND p.created_at < t.effective_to
-    WHERE t.min_instances > 0 AND p.deployment IS NOT NULL
-      AND p.created_at >= $start_utc AND p.created_at < $end_utc
-),
-ids AS MATERIALIZED (   -- (materialized: both readers must see the same numbers)
-    SELECT *, row_number() OVER (ORDER BY deployment, hardware, min_instances, month) AS part
-    FROM (SELECT DISTINCT deployment, hardware, min_instances, month FROM busy)
-),
-parted AS (
-    SELECT b.*, i.part FROM busy b
-    JOIN ids i ON i.deployment = b.deployment AND i.hardware IS NOT DISTINCT FROM b.hardware
-     AND i.min_instances = b.min_instances AND i.month = b.month
-),
-events AS (
-    SELECT part, min_instances, start_us AS at_us, 1 AS delta FROM parted
-    UNION ALL
-    SELECT part, min_instances, start_us + run_us, -1 FROM parted
-),
-levels AS (
-    SELECT *, sum(delta) OVER w AS running, lead(at_us) OVER w AS next_us
-    FROM events
-    WINDOW w AS (PARTITION BY part
-                 ORDER BY at_us, delta ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-),
-overflow AS (   -- stretches with more predictions running than min_instances - 1 instances hold
-    SELECT part, at_us AS from_us, next_us AS to_us,
-           max(next_us) OVER (PARTITION BY part ORDER BY at_us
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_end_us
-    FROM levels
-    WHERE running > min_instances - 1 AND next_us > at_us
-),
-runs AS (
-    SELECT *, sum(CASE WHEN previous_end_us IS NULL OR from_us > previous_end_us + $idle_us
-                       THEN 1 ELSE 0 END)
-              OVER (PARTITION BY part ORDER BY from_us
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
-    FROM overflow
-),
-merged AS (
-    SELECT part, max(to_us) - min(from_us) AS run_us
-    FROM runs GROUP BY part, run
-),
-totals AS (
-    SELECT deployment, hardware, min_instances, month, count(*) AS predictions,
-           sum(run_us) / 1e6 AS active_seconds
-    FROM busy GROUP BY ALL
-)
-SELECT t.deployment, t.month, t.hardware, t.min_instances, t.predictions, t.active_seconds,
-       coalesce(m.overflow_runs, 0) AS overflow_runs, coalesce(m.overflow_us, 0) AS overflow_us
-FROM totals t
-LEFT JOIN (SELECT i.deployment, i.hardware, i.min_instances, i.month, count(*) AS overflow_runs,
-                  sum(run_us)::BIGINT AS overflow_us FROM merged JOIN ids i USING (part)
-           GROUP BY i.deployment, i.hardware, i.min_instances, i.month) m
-  USING (deployment, hardware, min_instances, month)
-"""
-
-
-def busy_sql(con: duckdb.DuckDBPyConnection) -> str:
-    """BUSY_SQL for the predictions created in [$start_utc, $end_utc) ($idle_us: IDLE_TIMEOUT_S)."""
-    quarantined = has_column(con, "predictions", "quarantine_reason")
-    return BUSY_SQL.format(
-        max_seconds=MAX_SECONDS, quarantine="p.quarantine_reason" if quarantined else "NULL"
-    )
-
-
-def busy_params(start: Any, end: Any) -> dict[str, Any]:
-    return {"start_utc": start, "end_utc": end, "idle_us": IDLE_TIMEOUT_S * 1_000_000}
-
 
 def _busy_rows(con: duckdb.DuckDBPyConnection, period: Period) -> list[tuple]:
-    params = busy_params(period.start or "-infinity", period.end or "infinity")
-    return con.execute(busy_sql(con), params).fetchall()
+    """The busy time of the period's months (billing/busy.py): stored with the ledger when it
+    serves this connection and the period is whole UTC months, else swept from the records."""
+    months = _whole_months(period)
+    if months is not None and ledger.daily_until(con) is not None:
+        first, last = months
+        return con.execute(
+            f"SELECT {', '.join(sweep.COLUMNS)} FROM {sweep.BUSY} "
+            "WHERE month >= coalesce($first, '') AND month < coalesce($last, chr(65535))",
+            {"first": first, "last": last},
+        ).fetchall()
+    params = sweep.busy_params(period.start or "-infinity", period.end or "infinity")
+    return con.execute(sweep.busy_sql(con), params).fetchall()
+
+
+def _whole_months(period: Period) -> tuple[str | None, str | None] | None:
+    """The period as UTC months ('YYYY-MM' of its first and of the one after it; None: open),
+    or None when an end falls inside a month."""
+    bounds: list[str | None] = []
+    for moment in (period.start, period.end):
+        if moment is None:
+            bounds.append(None)
+            continue
+        utc = moment.astimezone(dt.UTC)
+        if (utc.day, utc.time()) != (1, dt.time()):
+            return None
+        bounds.append(f"{utc.year:04d}-{utc.month:02d}")
+    return bounds[0], bounds[1]
 
 
 def find(con: duckdb.DuckDBPyConnection, period: Period) -> list[Insight]:
