@@ -13,7 +13,10 @@ on a copy so the original stays as it was:
    later, with new ids and a fresh sync stamp, as benchmarks/big_account.py's NEW_DAY): the
    `ledger.store` call `replicost sync` makes after it commits (seconds and peak RSS of a process
    doing only that, median of `--repeat`; each repeat re-stamps the same day);
-5. a full rebuild with the sync's buffer pool (what the first sync of an account ends with).
+5. a full rebuild with the sync's buffer pool (what the first sync of an account ends with);
+6. a million records more (the oldest million again, with new ids, moved back before the oldest
+   by their own span: a longer history), the refresh that prices them, and the commands of step
+   3 again: what a million more records add to each.
 
 Run: `.venv/bin/python benchmarks/ledger_bench.py [--db PATH | --rows N] [--repeat 3]`.
 Prints one JSON object and a Markdown table.
@@ -49,6 +52,16 @@ INSERT INTO predictions SELECT * REPLACE ('bench-day-' || id AS id,
 FROM predictions WHERE created_at >= (SELECT max(created_at) - INTERVAL 1 DAY FROM predictions)
 """
 RESTAMP = "UPDATE predictions SET synced_at = now() WHERE id LIKE 'bench-day-%'"
+MILLION = """
+INSERT INTO predictions
+WITH oldest AS (SELECT * FROM predictions WHERE created_at IS NOT NULL
+                ORDER BY created_at, id LIMIT 1000000),
+span AS (SELECT max(created_at) - min(created_at) + INTERVAL 1 DAY AS back FROM oldest)
+SELECT * REPLACE ('bench-million-' || id AS id, created_at - (SELECT back FROM span) AS created_at,
+    started_at - (SELECT back FROM span) AS started_at,
+    completed_at - (SELECT back FROM span) AS completed_at, now() AS synced_at)
+FROM oldest
+"""
 REFRESH = (
     "import json, resource, sys, time\n"
     "from replicost.billing import ledger\n"
@@ -160,6 +173,9 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         write(db, RESTAMP)
         refreshes.append(refresh(db, prices))
     rebuilt_in_sync = refresh(db, prices, "full")  # a sync's first build: the sync's memory
+    write(db, MILLION)
+    million_refresh = refresh(db, prices)
+    million = measure(db, prices, home, args.repeat)
     return {
         "database": source,
         "rebuild_in_sync_memory": rebuilt_in_sync,
@@ -172,16 +188,25 @@ def run(args: argparse.Namespace, work: Path) -> dict:
             "median": statistics.median(r["seconds"] for r in refreshes),
             "runs": refreshes,
         },
+        "million_more": {
+            "refresh": million_refresh,
+            **{k: {x: v[x] for x in ("median", "all", "in_memory")} for k, v in million.items()},
+        },
         "peak_rss_mb_this": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
 def table(figures: dict) -> str:
-    lines = ["| command | before (in memory) | after (ledger) |", "|---|---:|---:|"]
+    lines = [
+        "| command | before (in memory) | after (ledger) | with a million more records |",
+        "|---|---:|---:|---:|",
+    ]
+    more = figures["million_more"]
     for name in COMMANDS:
+        after = figures["after"][name]["median"]
         lines.append(
-            f"| `{name}` | {figures['before'][name]['median']:.2f} s | "
-            f"{figures['after'][name]['median']:.2f} s |"
+            f"| `{name}` | {figures['before'][name]['median']:.2f} s | {after:.2f} s | "
+            f"{more[name]['median']:.2f} s ({more[name]['median'] - after:+.2f} s) |"
         )
     lines.append(
         f"| first build (`replicost reprice`) | | {figures['first_build_seconds']:.1f} s |"
@@ -195,6 +220,10 @@ def table(figures: dict) -> str:
     lines.append(
         f"| rebuild as a first sync does it (128 MB pool) | | {rebuilt['seconds']:.1f} s "
         f"(peak RSS {rebuilt['peak_rss_mb']:.0f} MB) |"
+    )
+    lines.append(
+        f"| refresh pricing the million more | | {more['refresh']['seconds']:.1f} s "
+        f"(peak RSS {more['refresh']['peak_rss_mb']:.0f} MB) |"
     )
     return "\n".join(lines)
 
