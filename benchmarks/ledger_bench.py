@@ -62,16 +62,38 @@ SELECT * REPLACE ('bench-million-' || id AS id, created_at - (SELECT back FROM s
     completed_at - (SELECT back FROM span) AS completed_at, now() AS synced_at)
 FROM oldest
 """
-REFRESH = (
-    "import json, resource, sys, time\n"
-    "from replicost.billing import ledger\n"
-    "started = time.perf_counter()\n"
-    "result = ledger.store(sys.argv[1], pricing_file=sys.argv[2] or None, memory_mb=128,\n"
-    "                      full=sys.argv[3] == 'full')\n"
-    "print(json.dumps({'seconds': time.perf_counter() - started, 'rebuilt': result.rebuilt,\n"
-    "    'priced': result.priced, 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF)"
-    ".ru_maxrss / 1024}))\n"
-)
+# (Linux counts a process's peak RSS from before its exec, the forked parent's: the child resets
+# it through /proc/self/clear_refs and reads VmHWM, where it can)
+REFRESH = """
+import json, resource, sys, time
+try:
+    with open('/proc/self/clear_refs', 'w') as f:
+        f.write('5')
+except OSError:
+    pass
+from replicost.billing import ledger
+started = time.perf_counter()
+result = ledger.store(sys.argv[1], pricing_file=sys.argv[2] or None, memory_mb=128,
+                      full=sys.argv[3] == 'full')
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:
+    with open('/proc/self/status') as f:
+        peak = next(int(l.split()[1]) for l in f if l.startswith('VmHWM:')) / 1024
+except (OSError, StopIteration):
+    pass
+print(json.dumps({'seconds': seconds, 'rebuilt': result.rebuilt, 'priced': result.priced,
+                  'peak_rss_mb': peak}))
+"""
+WRITE = """
+import sys
+from replicost.store import connect
+con = connect(sys.argv[1])  # migrates a file synced before the ledger existed
+try:
+    con.execute(sys.argv[2])
+finally:
+    con.close()
+"""
 
 
 def command(args: list[str], db: Path, prices: Path | None, home: Path) -> tuple[float, str, str]:
@@ -102,13 +124,11 @@ def measure(db: Path, prices: Path | None, home: Path, repeat: int) -> dict:
 
 
 def write(db: Path, sql: str) -> None:
-    from replicost.store import connect
-
-    con = connect(db)  # migrates a file synced before the ledger existed
-    try:
-        con.execute(sql)
-    finally:
-        con.close()
+    """Run `sql` on `db` in a process of its own (this one stays small: its children are forked
+    from it), then flush the page cache's dirty pages (they would be written back while the next
+    step is timed)."""
+    subprocess.run([sys.executable, "-c", WRITE, str(db), sql], check=True)
+    os.sync()
 
 
 def refresh(db: Path, prices: Path | None, mode: str = "refresh") -> dict:
@@ -118,6 +138,7 @@ def refresh(db: Path, prices: Path | None, mode: str = "refresh") -> dict:
         text=True,
         check=True,
     )
+    os.sync()
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -163,6 +184,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         check=True,
     )
     first_build = time.perf_counter() - started
+    os.sync()
     after = measure(db, prices, home, args.repeat)
     for name in COMMANDS:
         if before[name]["output"] != after[name]["output"]:

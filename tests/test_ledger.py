@@ -47,6 +47,11 @@ WIDE = [
      "--format", "json"],
     ["report", "insights", "--since", "2026-10-01", "--until", "2026-10-15", "--format", "json",
      "--top", "100"],
+    # a whole UTC month (the idle insight reads the stored busy time), and the default now: a
+    # cut after everything stored, which derives nothing again
+    ["report", "insights", "--since", "2026-10-01", "--until", "2026-10-31", "--format", "json",
+     "--top", "100"],
+    ["report", "summary", "--format", "json"],
 ]  # fmt: skip
 TOKEN = "r8_LedgerTestToken_5b1d"
 IDLE = IdleDeployment("warm-gpu", "stability-ai/sdxl", "gpu-a100-large",
