@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -47,11 +47,12 @@ WIDE = [
      "--format", "json"],
     ["report", "insights", "--since", "2026-10-01", "--until", "2026-10-15", "--format", "json",
      "--top", "100"],
-    # a whole UTC month (the idle insight reads the stored busy time), and the default now: a
-    # cut after everything stored, which derives nothing again
+    # a whole UTC month (the idle insight reads the stored busy time), and a cut after everything
+    # stored (as the default now is: a day after this run), which derives nothing again
     ["report", "insights", "--since", "2026-10-01", "--until", "2026-10-31", "--format", "json",
      "--top", "100"],
-    ["report", "summary", "--format", "json"],
+    ["report", "summary", "--format", "json", "--now",
+     (datetime.now(UTC) + timedelta(days=1, seconds=1)).isoformat(timespec="seconds")],
 ]  # fmt: skip
 TOKEN = "r8_LedgerTestToken_5b1d"
 IDLE = IdleDeployment("warm-gpu", "stability-ai/sdxl", "gpu-a100-large",
