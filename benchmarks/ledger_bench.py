@@ -198,6 +198,8 @@ def run(args: argparse.Namespace, work: Path) -> dict:
     write(db, MILLION)
     million_refresh = refresh(db, prices)
     million = measure(db, prices, home, args.repeat)
+    if any(result["in_memory"] for result in million.values()):
+        raise SystemExit("a million more: a report priced in memory (the refresh did not serve it)")
     return {
         "database": source,
         "rebuild_in_sync_memory": rebuilt_in_sync,

@@ -31,9 +31,9 @@ COLUMNS = (
     "overflow_runs", "overflow_us",
 )  # fmt: skip
 
-# Shape (the COLUMNS): one row per (deployment, month, hardware, min_instances): the predictions' count and
-# active seconds, and the stretches an instance fewer would have had to start on demand for
-# (`overflow_runs`, `overflow_us` = their lengths summed, merged as described above).
+# Shape (the COLUMNS): one row per (deployment, month, hardware, min_instances): the predictions'
+# count and active seconds, and the stretches an instance fewer would have had to start on demand
+# for (`overflow_runs`, `overflow_us` = their lengths summed, merged as described above).
 # The window functions partition by one integer per (deployment, hardware, min_instances, month)
 # (`part`, numbered over the few distinct keys) instead of the four columns: a third less time.
 BUSY_SQL = """

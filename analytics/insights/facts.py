@@ -6,9 +6,9 @@ kind on the bill, error class, UTC day) with their sums, of the records created 
 period's end (all history: spikes need the 28 days before the period, version changes the
 versions before it). Finders add its rows up by the keys they need, so a key may have several.
 
-When the ledger serves the connection and the period ends at a UTC midnight, it is a view over
+It is a view. When the ledger serves the connection and the period ends at a UTC midnight, over
 the bill per day (`bill_daily`, whose rows are already those sums): nothing is copied. Otherwise
-it is a TEMP table grouped from `priced_amounts`, the same view every report adds up: the stored
+over a TEMP table grouped once from `priced_amounts`, the same view every report adds up: the stored
 items, or the records priced in memory. Nothing is kept anywhere else: no file outside the
 database is read for money. Every sum is exact (micro-dollars and microseconds as integers,
 seconds as DECIMAL), so the figures are the same bytes whichever way the rows are cut and in
@@ -101,31 +101,21 @@ FROM {{source}}
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, period: Period) -> None:
-    """Make `insight_facts` of the records created before `period`'s end: a view over the bill
+    """Make the view `insight_facts` of the records created before `period`'s end: over the bill
     per day when the ledger serves this connection and the period ends at a UTC midnight (or
-    not at all), else a TEMP table grouped from the items."""
+    not at all), else over a TEMP table grouped from the items."""
     end = period.end.astimezone(dt.UTC) if period.end else None
     if ledger.daily_until(con) is not None and (
         end is None or end.timetz() == dt.time(tzinfo=dt.UTC)
     ):
         day = (end.date() if end else dt.date.max).isoformat()  # a date: no text comes in
-        _drop(con, "TABLE")
         source = f"({_FACTS_DAILY} AND day < DATE '{day}')"
-        con.execute(f"CREATE OR REPLACE TEMP VIEW insight_facts AS {_SELECT.format(source=source)}")
-        return
-    _drop(con, "VIEW")
-    day_of = "CAST(DATE '1970-01-01' + CAST(day_number AS INTEGER) AS DATE) AS day, * EXCLUDE (day_number)"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE insight_facts AS {_FACTS} "
-        + _SELECT.format(source=f"(SELECT {day_of} FROM grouped)"),
-        {"end_utc": end or "infinity"},
-    )
-
-
-def _drop(con: duckdb.DuckDBPyConnection, kind: str) -> None:
-    """Drop an `insight_facts` of the other kind (TABLE or VIEW) an earlier period left."""
-    catalog = "duckdb_tables()" if kind == "TABLE" else "duckdb_views()"
-    name = "table_name" if kind == "TABLE" else "view_name"
-    row = con.execute(f"SELECT count(*) FROM {catalog} WHERE {name} = 'insight_facts'").fetchone()
-    if row and row[0]:
-        con.execute(f"DROP {kind} insight_facts")
+    else:
+        day_of = "CAST(DATE '1970-01-01' + CAST(day_number AS INTEGER) AS DATE) AS day"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE insight_facts_items AS {_FACTS} "
+            f"SELECT {day_of}, * EXCLUDE (day_number) FROM grouped",
+            {"end_utc": end or "infinity"},
+        )
+        source = "insight_facts_items"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW insight_facts AS {_SELECT.format(source=source)}")
