@@ -238,7 +238,6 @@ FROM keyed;
 # Slots: {quarantine} is the table's quarantine_reason column (NULL::VARCHAR on a database that
 # predates it); {max_seconds}, {max_count}, {max_usd} are the plausibility limits (costs.py).
 _RECORD_STEPS = """
-CREATE OR REPLACE TEMP VIEW {view}_steps AS
 WITH classified AS (
     -- the status compared once, as a small integer the rules below test cheaply (string
     -- comparisons on every record were a good part of a 10M report): 1 succeeded, 2 ended without
@@ -273,7 +272,7 @@ scanned AS (
     FROM classified
 ),
 varied AS (
-    -- the record's price variant by its input (costs._install_variants)
+    -- the record's price variant by its input (costs._variants)
     {varied}
 ),
 records AS (
@@ -494,7 +493,6 @@ LABEL_INPUTS = """per_second, per_unit, hardware, segment_estimated, from_durati
 
 # Shape: one row per record of {table}; see the module docstring for the rules.
 _RECORD_COSTS = f"""
-CREATE OR REPLACE TEMP VIEW {{view}} AS
 SELECT id, account, model, version, source, deployment, status, created_at, predict_time, error,
     replicost_record_usd(cost_micro) AS cost_usd,
     {BASIS_LABEL} AS basis,
@@ -544,8 +542,15 @@ _RECORD_COLUMNS = """id, account, model, version, source, deployment, status, cr
 # priced_records and five integer columns: cost_micro, unpriced_low_micro, unpriced_high_micro
 # (the DECIMAL columns x 10^6, NULL where they are), seconds_micro (`seconds` in microseconds) and
 # status_class (1 succeeded, 2 failed/canceled/aborted, 3 in flight, 0 other: no string test).
-_AMOUNT_COLUMNS = f"""{_RECORD_COLUMNS},
+AMOUNT_COLUMNS = f"""{_RECORD_COLUMNS},
        cost_micro, unpriced_low_micro, unpriced_high_micro, seconds_micro, status_class"""
+
+
+# (kind, the records' cost view, the table of its records)
+RECORD_KINDS = (
+    ("prediction", "prediction_costs", "predictions"),
+    ("training", "training_costs", "trainings"),
+)
 
 
 def both_kinds(columns: str, views: str = "costs") -> str:
@@ -562,7 +567,7 @@ CREATE OR REPLACE TEMP VIEW priced_records AS
 {both_kinds(_RECORD_COLUMNS)};
 
 CREATE OR REPLACE TEMP VIEW priced_amounts AS
-{both_kinds(_AMOUNT_COLUMNS)};
+{both_kinds(AMOUNT_COLUMNS)};
 """
 
 # The cheapest and dearest per-second price in the catalog (base SKUs and their 2x/4x/8x), for the

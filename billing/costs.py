@@ -76,11 +76,13 @@ from .cost_sql import (
     _RESOLUTION,
     _TABLES,
     _TIMELINE,
+    AMOUNT_COLUMNS,
     BASIS_LABEL,
     COST_KIND_LABEL,
     HARDWARE_LABEL,
     LABEL_INPUTS,
     REASON_LABELS,
+    RECORD_KINDS,
     unit_range_sql,
 )
 
@@ -245,12 +247,34 @@ def install_records(
     bill_views: bool = True,
 ) -> None:
     """The records' views (and with `bill_views` the bill's) on a connection `install` prepared
-    with `records=False`. `sources`: table name -> the relation priced instead (e.g. a TEMP table
-    of the records a sync just wrote: the ledger's refresh prices those alone)."""
-    _record_views(con, catalog, sources or {})
+    with `records=False`. `sources`: table name -> the relation priced instead."""
+    relations = {table: (sources or {}).get(table, table) for _, _, table in RECORD_KINDS}
+    for name, select in _record_queries(con, catalog, relations):
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {select}")
     con.execute(_PRICED_RECORDS)
     if bill_views:
         install_bill_views(con)
+
+
+def priced_amounts_select(
+    con: duckdb.DuckDBPyConnection, catalog: Catalog, relations: dict[str, str]
+) -> str | None:
+    """One SELECT of the rows `priced_amounts` holds for the records of `relations` alone (table
+    -> the relation priced in its place, e.g. a TEMP table of the records a sync just wrote; a
+    table left out prices none), on a connection `install` prepared with `records=False`; None
+    when `relations` is empty. The records' views are CTEs of it: DuckDB binds a view's whole
+    tree when the view is created and again in every query over it, so views made for one query
+    cost their binding twice (the ledger's refresh: about half a second of 2.5 at 10M)."""
+    queries = _record_queries(con, catalog, relations)
+    branches = [
+        f"SELECT '{kind}' AS kind, {AMOUNT_COLUMNS} FROM {view}"
+        for kind, view, table in RECORD_KINDS
+        if table in relations
+    ]
+    if not branches:
+        return None
+    ctes = ",\n".join(f"{name} AS (\n{select}\n)" for name, select in queries)
+    return f"WITH {ctes}\n" + "\nUNION ALL BY NAME\n".join(branches)
 
 
 def install_bill_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -260,76 +284,74 @@ def install_bill_views(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(sql)
 
 
-def _record_views(
-    con: duckdb.DuckDBPyConnection, catalog: Catalog, sources: dict[str, str]
-) -> None:
+def _record_queries(
+    con: duckdb.DuckDBPyConnection, catalog: Catalog, relations: dict[str, str]
+) -> list[tuple[str, str]]:
+    """(name, SELECT) of the records' views of the tables in `relations` (table -> the relation
+    priced), in the order they read each other: per table its variants (when a record has an
+    input a price depends on), its steps (`{view}_steps`) and its costs (`{view}`)."""
     low, high = price_range(catalog)
     unit_lows, unit_highs = unit_price_range(catalog)
     _, steps = _unit_slots(catalog)
     in_flight = "(" + ", ".join(f"'{status}'" for status in IN_FLIGHT_STATUSES) + ")"
     unbilled = "(" + ", ".join(f"'{status}'" for status in NO_OUTPUT_STATUSES) + ")"
-    for view, table in (("prediction_costs", "predictions"), ("training_costs", "trainings")):
+    queries = []
+    for _, view, table in RECORD_KINDS:
+        if table not in relations:
+            continue
         quarantine = (
             "quarantine_reason" if has_column(con, table, "quarantine_reason") else "NULL::VARCHAR"
         )
-        billing_columns, varied = _install_variants(
-            con, catalog, view, table, sources.get(table, table), steps["variant"]
+        billing_columns, variants = _variants(
+            con, catalog, table, relations[table], steps["variant"]
         )
-        for sql in (_RECORD_STEPS, _RECORD_COSTS):
-            con.execute(
-                sql.format(
-                    view=view,
-                    table=sources.get(table, table),
-                    in_flight=in_flight,
-                    unbilled=unbilled,
-                    quarantine=quarantine,
-                    max_seconds=MAX_SECONDS,
-                    max_count=MAX_UNITS,
-                    max_usd=MAX_RECORD_USD,
-                    low=format(low, "f"),
-                    high=format(high, "f"),
-                    low_nano=_sql_int(_small_nano(low)),
-                    high_nano=_sql_int(_small_nano(high)),
-                    unit_low=unit_range_sql(unit_lows),
-                    unit_high=unit_range_sql(unit_highs),
-                    billing_columns=billing_columns,
-                    varied=varied.format(view=view),
-                    **steps,
-                )
-            )
+        if variants is not None:
+            queries.append((f"{view}_variants", variants))
+        slots = {
+            "view": view,
+            "table": relations[table],
+            "in_flight": in_flight,
+            "unbilled": unbilled,
+            "quarantine": quarantine,
+            "max_seconds": MAX_SECONDS,
+            "max_count": MAX_UNITS,
+            "max_usd": MAX_RECORD_USD,
+            "low": format(low, "f"),
+            "high": format(high, "f"),
+            "low_nano": _sql_int(_small_nano(low)),
+            "high_nano": _sql_int(_small_nano(high)),
+            "unit_low": unit_range_sql(unit_lows),
+            "unit_high": unit_range_sql(unit_highs),
+            "billing_columns": billing_columns,
+            "varied": _UNVARIED if variants is None else _VARIED_JOIN.format(view=view),
+            **steps,
+        }
+        queries.append((f"{view}_steps", _RECORD_STEPS.format(**slots)))
+        queries.append((view, _RECORD_COSTS.format(**slots)))
+    return queries
 
 
-def _install_variants(
-    con: duckdb.DuckDBPyConnection,
-    catalog: Catalog,
-    view: str,
-    table: str,
-    relation: str,
-    variant: str,
-) -> tuple[str, str]:
-    """Create `{view}_variants` (unit_sql.VARIANTS_VIEW); returns the billing columns of `table`
-    as the record steps select them (NULL on a database older than migration m005) and how they
-    find a record's variant (no join when no record has an input a price depends on: the join
-    costs every record, ~0.3 s per 2M)."""
+def _variants(
+    con: duckdb.DuckDBPyConnection, catalog: Catalog, table: str, relation: str, variant: str
+) -> tuple[str, str | None]:
+    """The billing columns of `table` as the record steps select them (NULL on a database older
+    than migration m005), and the SELECT of its records' variants (unit_sql.VARIANTS), None when
+    no record has an input a price depends on: the records then find theirs with no join (the
+    join costs every record, ~0.3 s per 2M)."""
     inputs = "price_inputs" if has_column(con, table, "price_inputs") else "NULL::VARCHAR"
-    con.execute(
-        unit_sql.VARIANTS_VIEW.format(
-            view=view,
-            table=relation,
-            variant=variant,
-            inputs=inputs,
-            conditional=unit_sql.conditional_models(catalog),
-        )
-    )
+    varied = unit_sql.VARIED.format(inputs=inputs, conditional=unit_sql.conditional_models(catalog))
     columns = ", ".join(
         name if has_column(con, table, name) else f"NULL::{kind} AS {name}"
         for name, kind in billing_inputs.TYPES.items()
     )
-    if con.execute(f"SELECT count(*) FROM (FROM {view}_variants LIMIT 1)").fetchone() == (0,):
-        return columns, "SELECT *, 0 AS variant FROM scanned"
-    return columns, _VARIED_JOIN
+    if con.execute(f"SELECT EXISTS (FROM {relation} WHERE {varied})").fetchone() == (False,):
+        return columns, None
+    return columns, unit_sql.VARIANTS.format(
+        table=relation, variant=variant, inputs=inputs, varied=varied
+    )
 
 
+_UNVARIED = "SELECT *, 0 AS variant FROM scanned"
 # a record's variant from {view}_variants (records through a deployment price as it does)
 _VARIED_JOIN = """SELECT s.*, CASE WHEN s.deployment IS NULL THEN coalesce(v.variant, 0) ELSE 0 END
            AS variant
@@ -452,6 +474,7 @@ __all__ = [
     "install",
     "install_records",
     "install_bill_views",
+    "priced_amounts_select",
     "billing_notes",
     "grouped_labels",
     "has_column",

@@ -427,6 +427,23 @@ def refresh(
         costs.install_records(con, catalog)
         con.execute(f"DROP TABLE IF EXISTS {NEXT}")
         con.execute(f"CREATE TABLE {NEXT} AS SELECT * FROM {ITEMS}")
+    try:
+        return _write(con, catalog, stamp, prices, rebuild, pricing_file, low_memory)
+    except _Drifted:  # (rolled back)
+        return refresh(con, catalog, full=True, pricing_file=pricing_file, low_memory=low_memory)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    catalog: Catalog,
+    stamp: Stamp | None,
+    prices: str,
+    rebuild: bool,
+    pricing_file: str | Path | None,
+    low_memory: bool,
+) -> RefreshResult:
+    """Swap a rebuild's items in (`NEXT`), or price the records synced since `stamp`, in one
+    transaction with the bill per day, the floors, the busy time and the stamp."""
     with transaction(con):
         values = {
             "coverage": coverage_digest(con),
@@ -483,31 +500,23 @@ def _reprice_since(con: duckdb.DuckDBPyConnection, catalog: Catalog, stamp: Stam
     items), then derive the items made of many records (top-ups) again from the stored ones.
     Returns how many records were priced."""
     since = {"prediction": stamp.predictions_synced_until, "training": stamp.trainings_synced_until}
-    sources = {}
+    relations = {}
     daily.start_redo(con)  # the UTC days whose records change (bill_daily)
     for kind, table in RECORD_TABLES.items():
         staged = f"replicost_ledger_{table}"
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {staged} AS SELECT * FROM {table} "
-            "WHERE synced_at IS NULL OR $since::TIMESTAMPTZ IS NULL OR synced_at >= $since",
-            {"since": since[kind]},
-        )
+        if _stage(con, table, staged, since[kind]):
+            relations[table] = staged
         # the stored items of those records (found once, deleted by row id): their days change
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE replicost_replaced AS SELECT rowid AS row_id, created_at "
-            f"FROM {LEDGER} WHERE records = 1 AND kind = $kind AND id IN (SELECT id FROM {staged})",
-            {"kind": kind},
-        )
+        _find_replaced(con, kind, table, staged)
         daily.mark_days(con, kind, "SELECT created_at FROM replicost_replaced")
         daily.mark_days(con, kind, f"SELECT created_at FROM {staged}")
         con.execute(f"DELETE FROM {LEDGER} WHERE rowid IN (SELECT row_id FROM replicost_replaced)")
-        sources[table] = staged
-    # the records' views only (binding the bill's views over them costs most of a second)
-    costs.install_records(con, catalog, sources, bill_views=False)
-    priced = _insert(con, "SELECT *, 1 AS records FROM priced_amounts")
-    # the records' views now read the ledger (every record, old and new): the items made of many
+    # the records' pricing as one statement (its views as CTEs: bound once)
+    select = costs.priced_amounts_select(con, catalog, relations)
+    priced = 0 if select is None else _insert(con, f"SELECT *, 1 AS records FROM ({select})")
+    # the records' views read the ledger (every record, old and new): the items made of many
     # records are derived again over them, as a full pricing would
-    _ledger_views(con, {view: stamp.views[view] for view in ("prediction_costs", "training_costs")})
+    _ledger_views(con, {view: stamp.views[view] for view in RECORD_VIEWS})
     costs.install_bill_views(con)
     # the records' day rows first: the top-ups read their predictions' active time per day, and
     # each deployment's first record, from them
@@ -520,6 +529,71 @@ def _reprice_since(con: duckdb.DuckDBPyConnection, catalog: Catalog, stamp: Stam
     _insert(con, "SELECT * FROM replicost_derived_amounts")
     daily.redo_derived(con, LEDGER)
     return priced
+
+
+def _stage(con: duckdb.DuckDBPyConnection, table: str, staged: str, since: Any) -> int:
+    """Copy the records of `table` stamped after `since` (all when None; and any never stamped)
+    into the TEMP table `staged`, without the raw JSON pricing never reads. Returns how many
+    there are. (A sync stamps each page it writes with its transaction's start: the records
+    stamped at `since` were committed before the refresh that read it.)"""
+    columns = "* EXCLUDE (raw)" if costs.has_column(con, table, "raw") else "*"
+    where = "TRUE" if since is None else "synced_at > $since OR synced_at IS NULL"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {staged} AS SELECT {columns} FROM {table} WHERE {where}",
+        {} if since is None else {"since": since},
+    )
+    return int(one_row(con.execute(f"SELECT count(*) FROM {staged}"))[0])
+
+
+class _Drifted(Exception):
+    """The ledger does not hold one item per record (a record deleted, or written with a stamp
+    older than the ledger's, by hand or by a clock set back): a refresh cannot say which items
+    are missing or stale, a rebuild can."""
+
+
+def _find_replaced(con: duckdb.DuckDBPyConnection, kind: str, table: str, staged: str) -> None:
+    """The stored items of the records in `staged` (records `kind` of `table`), as the TEMP table
+    replicost_replaced (row id, created_at). Raises `_Drifted` when the ledger does not then hold
+    one item per record of `table`.
+
+    Every id of the ledger is a tenth of a second to scan at 10M, so the items are looked for
+    first where the staged records' `created_at` lie (the ledger's zone maps skip the rest), and
+    the find is checked by counting: the ledger holds one item per record after the refresh
+    exactly when its items of `kind`, less those found, plus the staged records, are the rows of
+    `table`. A record whose `created_at` moved (or one without) fails the count, and the items
+    are then looked for among every id."""
+    lookup = (
+        "CREATE OR REPLACE TEMP TABLE replicost_replaced AS SELECT rowid AS row_id, created_at "
+        f"FROM {LEDGER} WHERE records = 1 AND kind = $kind AND id IN (SELECT id FROM {staged})"
+    )
+    low, high, staged_rows, dated = one_row(
+        con.execute(
+            f"SELECT min(created_at), max(created_at), count(*), count(created_at) FROM {staged}"
+        )
+    )
+    stored = one_row(
+        con.execute(
+            f"SELECT count(*) FROM {LEDGER} WHERE records = 1 AND kind = $kind", {"kind": kind}
+        )
+    )[0]
+    rows = one_row(con.execute(f"SELECT count(*) FROM {table}"))[0]
+
+    def found() -> int:
+        return int(one_row(con.execute("SELECT count(*) FROM replicost_replaced"))[0])
+
+    if not staged_rows:
+        con.execute(lookup + " AND FALSE", {"kind": kind})
+    elif dated == staged_rows:
+        con.execute(
+            lookup + " AND created_at >= $low AND created_at <= $high",
+            {"kind": kind, "low": low, "high": high},
+        )
+        if stored - found() + staged_rows != rows:
+            con.execute(lookup, {"kind": kind})
+    else:
+        con.execute(lookup, {"kind": kind})
+    if stored - found() + staged_rows != rows:
+        raise _Drifted(f"{stored:,} items of {rows:,} {table}")
 
 
 # The deployments' active time per UTC day (bill_sql's replicost_deployment_active) from the

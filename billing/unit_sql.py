@@ -13,7 +13,7 @@ its note names the field. A unit that has neither leaves a finished record unpri
 
 Variants. The distinct `when` tables of a model's rows are its variants, numbered from 1, the most
 specific (most conditions) first; variant 0 is "no condition matched". A record's variant is decided
-once per distinct input (`VARIANTS_VIEW`), by a CASE written from the catalog (`variant_sql`) over
+once per distinct input (`VARIANTS`), by a CASE written from the catalog (`variant_sql`) over
 its `price_inputs` (the short inputs the sync keeps for official records); it then looks its prices
 up like any other key. In a variant
 each unit takes the rows with exactly the variant's conditions, else the rows without conditions. A
@@ -243,12 +243,13 @@ def conditional_models(catalog: Catalog) -> str:
 # distinct input here, not per record: written into the records' view, DuckDB's common
 # subexpression elimination hoisted their JSON calls out of the CASE onto every record (1.3 s more
 # per 2M records, measured).
-VARIANTS_VIEW = """
-CREATE OR REPLACE TEMP VIEW {view}_variants AS
+VARIANTS = """
 SELECT model, price_inputs, {variant} AS variant
-FROM (SELECT DISTINCT model, {inputs} AS price_inputs FROM {table}
-      WHERE {inputs} IS NOT NULL AND list_contains({conditional}, model))
+FROM (SELECT DISTINCT model, {inputs} AS price_inputs FROM {table} WHERE {varied})
 """
+# The records of {table} that have a variant (VARIANTS: the condition, without the conditions'
+# CASE, a few hundred lines of SQL to bind)
+VARIED = "{inputs} IS NOT NULL AND list_contains({conditional}, model)"
 
 
 # ---------------------------------------------------------------- per-record SQL fragments

@@ -6,7 +6,7 @@ memory from scratch, as before the ledger existed), and wants the same bytes: sp
 dimensions, the summary, the budget check, the insights, the CSV export, the HTML report and
 explain. Each step changes the database one way a user's does: a sync adding records, a sync
 finishing running records, a deployment release change, a pricing-file change, a catalog price
-change, a quarantined record.
+change, a quarantined record, a record served again at another time, a database edited by hand.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from replicost.analytics.demo import pricing_text
 from replicost.billing import ledger
 from replicost.billing.pricing import loading
 from replicost.simulator import SimulatedAccount, SimulatorApp, serve
-from replicost.simulator.hostile import HostileServer, record, serve_hostile
+from replicost.simulator.hostile import DEFAULT_BASE, HostileServer, record, serve_hostile
 from replicost.simulator.scenarios import IdleDeployment
 
 # each test runs every report twice per step, as whole CLI commands: minutes on a busy machine
@@ -264,6 +264,60 @@ def test_a_quarantined_record_is_in_the_ledger_as_a_full_pricing_has_it(tmp_path
     ).fetchone()
     con.close()
     assert reason.startswith("quarantined: ") and cost is None
+
+
+def _items_of(db: Path, record_id: str) -> list:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT predict_time, created_at FROM bill_ledger WHERE id = ?", [record_id]
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_record_served_again_at_another_time_keeps_one_item(tmp_path):
+    """A record the server serves again with another created_at, days from where its item lies
+    (the refresh looks for replaced items around the new records first), is priced once."""
+    pricing_file = tmp_path / "prices.toml"
+    pricing_file.write_text('[models]\n"acme/flux-dev" = "gpu-a40-large"\n')
+    state = HostileServer([record(i, predict_time=10.0 + i) for i in range(6)], token=TOKEN)
+    with serve_hostile(state) as base_url:
+        db = tmp_path / "moved.duckdb"
+        sync(db, base_url, pricing_file)
+        built = stamp(db)[2]
+        state.records[0] = record(0, predict_time=25.0, created=DEFAULT_BASE + timedelta(days=2))
+        sync(db, base_url, pricing_file)
+    assert stamp(db)[2] == built, "a record served again must not rebuild the ledger"
+    [(predict_time, created_at)] = _items_of(db, record(0)["id"])
+    assert predict_time == 25.0 and created_at == DEFAULT_BASE + timedelta(days=2)
+    assert_ledger_matches_scratch(db, pricing_file, tmp_path, "moved")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # a record deleted by hand: its item has no record any more
+        "DELETE FROM predictions WHERE id = (SELECT arg_min(id, created_at) FROM predictions)",
+        # a record written with a stamp older than the ledger's (a clock set back): no refresh
+        # stages it
+        "INSERT INTO predictions SELECT * REPLACE ('set-back-' || id AS id, "
+        "TIMESTAMPTZ '2001-01-01 00:00:00+00' AS synced_at) FROM predictions "
+        "WHERE status = 'succeeded' LIMIT 1",
+    ],
+    ids=["deleted", "stamped-in-the-past"],
+)
+def test_a_ledger_that_lost_count_of_its_records_is_rebuilt(synced, tmp_path, edit):
+    app, base_url, db, prices = synced
+    built = stamp(db)[2]
+    con = duckdb.connect(str(db))
+    con.execute(edit)
+    con.close()
+    app.create_prediction(model="stability-ai/sdxl")
+    app.advance(3600)
+    sync(db, base_url, prices)
+    assert stamp(db)[2] != built, "one item per record no more: the refresh rebuilds"
+    assert_ledger_matches_scratch(db, prices, tmp_path, "drifted")
 
 
 def test_a_failed_refresh_leaves_the_old_ledger_and_its_stamp(synced, monkeypatch):
