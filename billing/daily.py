@@ -20,6 +20,8 @@ import duckdb
 
 from replicost.limits import MAX_SECONDS
 
+from . import reasons
+
 DAILY = "bill_daily"
 
 # What a report groups or filters the bill on (with `day`, the UTC day of created_at)
@@ -66,9 +68,10 @@ def _rollup(items: str, where: str) -> str:
     """SELECT the day rows of the items of `items` that `where` selects, in one group-by (a
     waste record's error class computed on the record: grouping by the error texts first, as the
     insights once did, holds a hash table of every distinct text, more than a sync's 128 MB)."""
-    keys = ", ".join(k for k in KEYS if k != "error_class")
+    keys = ", ".join(k for k in KEYS if k not in ("error_class", "reason"))
     sums = ",\n       ".join(f"{sql} AS {name}" for name, sql in _SUMS.items())
     return f"""
+SELECT *, {reasons.sentence_sql("reason_code", "reason_subject")} AS reason FROM (
 SELECT {_DAY} AS day, {keys},
        CASE WHEN status_class = 2 AND records = 1 THEN {ERROR_CLASS_SQL} END AS error_class,
        {sums}
@@ -76,6 +79,7 @@ FROM (SELECT *, CASE WHEN predict_time BETWEEN 0 AND {MAX_SECONDS} THEN predict_
                  AS timed_seconds FROM {items})
 WHERE {where}
 GROUP BY ALL
+)
 """
 
 
