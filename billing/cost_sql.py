@@ -431,9 +431,7 @@ SELECT *, created_at IS NULL AS no_created_at, seconds_micro IS NULL AS no_secon
 FROM ranged
 """
 
-# The labels of a priced record, written once: over a record of {view}_steps (the view below) and
-# over rows that group such records by every column a label reads (the insights' facts scan), so a
-# report that groups millions of records computes each label once per group, not once per record.
+# The labels of a priced record, over a record of {view}_steps (the view below).
 # {max_usd} is the plausibility limit (costs.py formats it).
 BASIS_LABEL = (
     "CASE WHEN per_second THEN 'per_second' WHEN per_unit THEN 'per_unit' ELSE 'unpriced' END"
@@ -483,14 +481,6 @@ REASON_LABELS = (
     f"{reasons.subject_sql('reason_code', _SUBJECT_VALUES)} AS reason_subject,\n    "
     f"{reasons.sentence_sql('reason_code', 'reason_subject')} AS reason"
 )
-# Every column a label reads (what a grouping of {view}_steps keeps to label its groups).
-LABEL_INPUTS = """per_second, per_unit, hardware, segment_estimated, from_duration, field_problem,
-       unit_too_big, second_too_big, status_class, status, no_created_at, segment_per_second,
-       no_seconds, no_unit_counts, resolved, segment_reason_code, segment_reason_day, deployment,
-       model, field_name, field_value, quarantine_reason, official_model, unit_estimated,
-       unit_fallback, unit_problem_field, unit_problem_value, has_unit_prices, unit_complete,
-       condition_fields, unit_missing"""
-
 # Shape: one row per record of {table}; see the module docstring for the rules.
 _RECORD_COSTS = f"""
 SELECT id, account, model, version, source, deployment, status, created_at, predict_time, error,

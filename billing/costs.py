@@ -77,11 +77,6 @@ from .cost_sql import (
     _TABLES,
     _TIMELINE,
     AMOUNT_COLUMNS,
-    BASIS_LABEL,
-    COST_KIND_LABEL,
-    HARDWARE_LABEL,
-    LABEL_INPUTS,
-    REASON_LABELS,
     RECORD_KINDS,
     unit_range_sql,
 )
@@ -459,23 +454,11 @@ def billing_notes(
     return [f"{count} records: {note} (USD {total} shown)" for note, count, total in rows]
 
 
-def grouped_labels() -> tuple[str, str]:
-    """(group keys, labels): SQL to group `*_costs_steps` records by every input of their labels,
-    and the SELECT items that label such groups exactly as the priced views label each record
-    (hardware, basis, reason, cost_kind)."""
-    labels = (
-        f"{HARDWARE_LABEL} AS hardware, {BASIS_LABEL} AS basis, "
-        f"{REASON_LABELS}, {COST_KIND_LABEL} AS cost_kind"
-    )
-    return LABEL_INPUTS, labels
-
-
 __all__ = [
     "install",
     "install_records",
     "install_bill_views",
     "priced_amounts_select",
     "billing_notes",
-    "grouped_labels",
     "has_column",
 ]
