@@ -3,6 +3,8 @@
 Named constants, one per view or table group, each with a comment on the shape of its rows.
 """
 
+from collections.abc import Iterable
+
 from replicost.billing import reasons
 
 _TABLES = """
@@ -543,21 +545,23 @@ RECORD_KINDS = (
 )
 
 
-def both_kinds(columns: str, views: str = "costs") -> str:
-    """A SELECT of the records of both kinds: `kind` ('prediction' or 'training') and `columns`
-    of prediction_{views} and training_{views} (views "costs" or "costs_steps")."""
-    return (
-        f"SELECT 'prediction' AS kind, {columns} FROM prediction_{views}\n"
-        f"UNION ALL BY NAME\nSELECT 'training' AS kind, {columns} FROM training_{views}"
-    )
+def kinds_union(columns: str, tables: Iterable[str] | None = None) -> str | None:
+    """A SELECT of the records of each kind whose table is in `tables` (every kind when None):
+    `kind` ('prediction' or 'training') and `columns` of its cost view; None when no kind is."""
+    branches = [
+        f"SELECT '{kind}' AS kind, {columns} FROM {view}"
+        for kind, view, table in RECORD_KINDS
+        if tables is None or table in tables
+    ]
+    return "\nUNION ALL BY NAME\n".join(branches) or None
 
 
 _PRICED_RECORDS = f"""
 CREATE OR REPLACE TEMP VIEW priced_records AS
-{both_kinds(_RECORD_COLUMNS)};
+{kinds_union(_RECORD_COLUMNS)};
 
 CREATE OR REPLACE TEMP VIEW priced_amounts AS
-{both_kinds(AMOUNT_COLUMNS)};
+{kinds_union(AMOUNT_COLUMNS)};
 """
 
 # The cheapest and dearest per-second price in the catalog (base SKUs and their 2x/4x/8x), for the

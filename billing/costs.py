@@ -78,6 +78,7 @@ from .cost_sql import (
     _TIMELINE,
     AMOUNT_COLUMNS,
     RECORD_KINDS,
+    kinds_union,
     unit_range_sql,
 )
 
@@ -260,16 +261,12 @@ def priced_amounts_select(
     when `relations` is empty. The records' views are CTEs of it: DuckDB binds a view's whole
     tree when the view is created and again in every query over it, so views made for one query
     cost their binding twice (the ledger's refresh: about half a second of 2.5 at 10M)."""
-    queries = _record_queries(con, catalog, relations)
-    branches = [
-        f"SELECT '{kind}' AS kind, {AMOUNT_COLUMNS} FROM {view}"
-        for kind, view, table in RECORD_KINDS
-        if table in relations
-    ]
-    if not branches:
+    union = kinds_union(AMOUNT_COLUMNS, relations)
+    if union is None:
         return None
+    queries = _record_queries(con, catalog, relations)
     ctes = ",\n".join(f"{name} AS (\n{select}\n)" for name, select in queries)
-    return f"WITH {ctes}\n" + "\nUNION ALL BY NAME\n".join(branches)
+    return f"WITH {ctes}\n{union}"
 
 
 def install_bill_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -63,10 +63,7 @@ DERIVED = {
     "unpriced_low_usd": "CAST(replicost_record_usd(unpriced_low_micro) AS DECIMAL(18,6))",
     "unpriced_high_usd": "CAST(replicost_record_usd(unpriced_high_micro) AS DECIMAL(18,6))",
     "seconds": "seconds_micro::DOUBLE / 1000000.0",
-    # (tested only where there is a code: most items have none)
-    "reason": "CASE WHEN reason_code IS NOT NULL THEN "
-    + reasons.sentence_sql("reason_code", "reason_subject")
-    + " END",
+    "reason": reasons.sentence_sql("reason_code", "reason_subject"),
 }
 # Every item of the bill, and the record tables whose rows are items of their own
 ITEMS = "bill_amounts"
@@ -514,21 +511,19 @@ def _find_replaced(con: duckdb.DuckDBPyConnection, kind: str, table: str, staged
     )[0]
     rows = one_row(con.execute(f"SELECT count(*) FROM {table}"))[0]
 
-    def found() -> int:
-        return int(one_row(con.execute("SELECT count(*) FROM replicost_replaced"))[0])
+    def complete() -> bool:
+        found = one_row(con.execute("SELECT count(*) FROM replicost_replaced"))[0]
+        return bool(stored - found + staged_rows == rows)
 
-    if not staged_rows:
-        con.execute(lookup + " AND FALSE", {"kind": kind})
-    elif dated == staged_rows:
+    if staged_rows and dated == staged_rows:
         con.execute(
             lookup + " AND created_at >= $low AND created_at <= $high",
             {"kind": kind, "low": low, "high": high},
         )
-        if stored - found() + staged_rows != rows:
-            con.execute(lookup, {"kind": kind})
-    else:
-        con.execute(lookup, {"kind": kind})
-    if stored - found() + staged_rows != rows:
+        if complete():
+            return
+    con.execute(lookup + ("" if staged_rows else " AND FALSE"), {"kind": kind})
+    if not complete():
         raise _Drifted(f"{stored:,} items of {rows:,} {table}")
 
 

@@ -256,7 +256,8 @@ def _literal(text: str) -> str:
 
 def sentence_sql(code: str, subject: str) -> str:
     """SQL for the sentence of the code in column `code` with the STRUCT column `subject` (NULL
-    when the code is NULL): the per-record views' `reason`, from this registry."""
+    when the code is NULL, tested first: most items have none): the per-record views' `reason`,
+    from this registry."""
     cases = []
     for reason in REASONS.values():
         parts, last = [], 0
@@ -268,7 +269,7 @@ def sentence_sql(code: str, subject: str) -> str:
         cases.append(
             f"WHEN {_literal(reason.code)} THEN " + " || ".join(p for p in parts if p != "''")
         )
-    return f"CASE {code} " + " ".join(cases) + " END"
+    return f"CASE WHEN {code} IS NOT NULL THEN CASE {code} " + " ".join(cases) + " END END"
 
 
 def subject_sql(code: str, values: Mapping[str, str]) -> str:
