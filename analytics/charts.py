@@ -97,9 +97,8 @@ def chart_from_report(report: SpendReport, *, top: int | None = None) -> Chart:
     stack_dims = [d for d in by if d != x_dim]
     cells: dict[tuple[str, str], Decimal] = {}
     unpriced: dict[str, list] = {}  # x -> [count, low, high]
-    ranged = "unpriced_high" in report.rows.columns
     folded, undated = Decimal(0), 0
-    for row in report.rows.iter_rows(named=True):
+    for row in report.groups:
         x = _text(row[x_dim])
         cost = row["cost_usd"] or Decimal(0)
         if time_dim and x == OTHER:
@@ -113,9 +112,8 @@ def chart_from_report(report: SpendReport, *, top: int | None = None) -> Chart:
         cells[(x, key)] = cells.get((x, key), Decimal(0)) + cost
         group = unpriced.setdefault(x, [0, Decimal(0), Decimal(0)])
         group[0] += row["unpriced_count"]
-        if ranged:
-            group[1] += row["unpriced_low"] or Decimal(0)
-            group[2] += row["unpriced_high"] or Decimal(0)
+        group[1] += row["unpriced_low"] or Decimal(0)
+        group[2] += row["unpriced_high"] or Decimal(0)
     series_totals: dict[str, Decimal] = {}
     x_totals: dict[str, Decimal] = {}
     for (x, key), value in cells.items():
@@ -131,8 +129,7 @@ def chart_from_report(report: SpendReport, *, top: int | None = None) -> Chart:
         if len(categories) < len(x_totals):
             categories.append(OTHER)
     chart = _fill(report, categories, series, cells, unpriced, time_dim)
-    if ranged:
-        chart.unpriced_range = _ranges(categories, unpriced)
+    chart.unpriced_range = _ranges(categories, unpriced)
     if folded:
         chart.notes.append(f"{money(folded)} folded into (other) by --top is not on the time axis")
     if undated:

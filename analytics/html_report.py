@@ -244,7 +244,7 @@ def build_report(
     filters = filters or Filters()
     with priced_connection(db, pricing_file=pricing_file, config=config) as con:
         table = spend(con, TABLE_DIMENSIONS, filters=filters)
-        days = spend(con, ["day"], filters=filters).rows["day"].to_list()
+        days = [row["day"] for row in spend(con, ["day"], filters=filters).groups]
         unit = time_unit or pick_time_unit(min(days, default=None), max(days, default=None))
         charts = {
             dim: chart_from_report(spend(con, [unit, dim], filters=filters), top=top)

@@ -119,8 +119,8 @@ def render_spend_table(result: SpendReport, console: Console) -> None:
     table.add_column("of which est.", justify="right")
     table.add_column("unpriced", justify="right")
     table.add_column("unpriced could cost", justify="right")
-    last = len(result.rows) - 1
-    for i, row in enumerate(result.rows.iter_rows(named=True)):
+    last = len(result.groups) - 1
+    for i, row in enumerate(result.groups):
         table.add_row(
             *(_cell(row[d]) for d in result.by),
             f"{row['count']:,}",
@@ -245,8 +245,8 @@ def render_summary(result: Summary, console: Console) -> None:
         f"x {result.days_left:.1f} days)",
         highlight=False,
     )
-    first, last = result.daily["day"][0], result.daily["day"][-1]
-    peak = max(result.daily["cost_usd"].to_list())
+    first, last = result.daily_rows[0]["day"], result.daily_rows[-1]["day"]
+    peak = max(row["cost_usd"] for row in result.daily_rows)
     console.print(
         f"  Last 30 days {first} .. {last}: {result.sparkline}  (peak {usd(peak)}/day)",
         highlight=False,
@@ -258,17 +258,17 @@ def render_summary(result: Summary, console: Console) -> None:
             highlight=False,
         )
     _month_notes(result, console)
-    for title, frame, key in (
-        ("Top models, last 30 days", result.top_models, "model"),
-        ("Top deployments, last 30 days", result.top_deployments, "deployment"),
+    for title, rows, key in (
+        ("Top models, last 30 days", result.top_model_rows, "model"),
+        ("Top deployments, last 30 days", result.top_deployment_rows, "deployment"),
     ):
         table = Table(title=title, title_justify="left")
         table.add_column(key, overflow="fold")
         table.add_column("records", justify="right")
         table.add_column("cost", justify="right")
-        for row in frame.iter_rows(named=True):
+        for row in rows:
             table.add_row(_cell(row[key]), f"{row['count']:,}", usd(row["cost_usd"]))
-        if frame.is_empty():
+        if not rows:
             table.add_row("(none)", "", "")
         print_table(console, table)
     share = f"{result.unpriced_share:.1%}"

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,20 +40,11 @@ from .filters import (
     named_sql,
     parse_dimensions,
 )
+from .frames import frame
 from .measured import measured
 
 if TYPE_CHECKING:
     import polars as pl
-
-
-def money_dtype() -> pl.Decimal:
-    """Money in polars frames: DECIMAL(38, 6), as in DuckDB.
-
-    polars is imported when a frame is built, not with this package: the insights and the cost
-    views never need it, and importing it is about 0.2 s of every command."""
-    import polars as pl
-
-    return pl.Decimal(38, 6)
 
 
 # The money a group adds up (Decimal) and its counts (int), besides its dimensions' values.
@@ -65,6 +57,27 @@ _COUNT_FIELDS = (
     "quarantined_count",
     "unknown_floor_count",
 )
+
+
+# A group's columns after its dimensions, and the uptime rows' columns (frames.frame's kinds).
+_GROUP_COLUMNS = {
+    "count": "int",
+    "predict_seconds": "money",
+    "cost_usd": "money",
+    "unpriced_count": "int",
+    "estimated_usd": "money",
+    "unpriced_low": "money",
+    "unpriced_high": "money",
+    **dict.fromkeys(("priced_count", "unbounded_count", "quarantined_count"), "int"),
+    "unknown_floor_count": "int",
+}
+_UPTIME_COLUMNS = {
+    "deployment": "text",
+    "hardware": "text",
+    "days": "int",
+    "uptime_seconds": "float",
+    "cost_usd": "money",
+}
 
 
 def _empty_group() -> dict[str, Any]:
@@ -143,15 +156,16 @@ class Totals:
 
 @dataclass(frozen=True)
 class SpendReport:
-    """Spend grouped by dimensions: `rows` (polars), exact `totals`, unpriced reasons, uptime."""
+    """Spend grouped by dimensions: `groups` (one dict per row), exact `totals`, unpriced reasons,
+    uptime (`uptime_rows`). `rows` and `uptime_estimates` are the same as polars frames."""
 
     by: tuple[str, ...]
     filters: Filters
-    rows: pl.DataFrame
+    groups: list[dict[str, Any]]
     totals: Totals
     unpriced_reasons: list[ReasonCount] = field(default_factory=list)
     # None when a filter makes deployment uptime meaningless (e.g. --model); else per deployment.
-    uptime_estimates: pl.DataFrame | None = None
+    uptime_rows: list[dict[str, Any]] | None = None
     # Records whose cost counts active time only (private models, deployments): see costs.py.
     lower_bound_count: int = 0
     lower_bound_cost: Decimal = Decimal(0)
@@ -160,22 +174,30 @@ class SpendReport:
     # per deployment, the time of the report whose always-on floor is unknown (unknown_floors())
     unknown_floors: list[dict[str, Any]] = field(default_factory=list)
 
+    @cached_property
+    def rows(self) -> pl.DataFrame:
+        """`groups` as polars (`cost_usd` 0 where every item is unpriced: `priced_count` tells;
+        JSON and the renderers show null / "unpriced" there, never $0)."""
+        return frame(self.groups, {**dict.fromkeys(self.by, "text"), **_GROUP_COLUMNS})
+
+    @cached_property
+    def uptime_estimates(self) -> pl.DataFrame | None:
+        return None if self.uptime_rows is None else frame(self.uptime_rows, _UPTIME_COLUMNS)
+
     @property
     def uptime_total(self) -> Decimal:
         """The deployments' always-on floors (their part above active time is in the totals)."""
-        if self.uptime_estimates is None or self.uptime_estimates.is_empty():
-            return Decimal(0)
-        return sum(self.uptime_estimates["cost_usd"].to_list(), Decimal(0))
+        return sum((r["cost_usd"] for r in self.uptime_rows or ()), Decimal(0))
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON object (see the package docstring)."""
         rows = []
-        for row in self.rows.iter_rows(named=True):
+        for row in self.groups:
             out = {dim: row[dim] for dim in self.by}
             out.update(_bill_fields(row))
             rows.append(out)
         uptime = None
-        if self.uptime_estimates is not None:
+        if self.uptime_rows is not None:
             uptime = {
                 "included_in_totals": True,
                 "rule": UPTIME_RULE,
@@ -188,7 +210,7 @@ class SpendReport:
                         "uptime_seconds": r["uptime_seconds"],
                         "cost_usd": money_str(r["cost_usd"]),
                     }
-                    for r in self.uptime_estimates.iter_rows(named=True)
+                    for r in self.uptime_rows
                 ],
             }
         return {
@@ -260,11 +282,10 @@ def spend(
     groups, reasons, lower_count, lower_cost = _add_up(result, len(dims))
     rows = [{**dict(zip(dims, key, strict=True)), **values} for key, values in groups.items()]
     totals = Totals.of(rows)
-    frame = _frame(_order(rows, dims, top), dims)
     return SpendReport(
         dims,
         filters,
-        frame,
+        _order(rows, dims, top),
         totals,
         reasons,
         uptime,
@@ -366,21 +387,6 @@ def _add_up(
     return groups, counted(reason_counts), lower_count, lower_cost
 
 
-def _frame(rows: list[dict[str, Any]], dims: tuple[str, ...]) -> pl.DataFrame:
-    """Rows as polars (`cost_usd` 0 where every item is unpriced: `priced_count` tells; JSON
-    and the renderers show null / "unpriced" there, never $0)."""
-    import polars as pl
-
-    schema: dict[str, Any] = {dim: pl.Utf8 for dim in dims}
-    money = money_dtype()
-    schema.update(count=pl.Int64, predict_seconds=money, cost_usd=money, unpriced_count=pl.Int64)
-    schema.update(estimated_usd=money, unpriced_low=money, unpriced_high=money)
-    schema.update(priced_count=pl.Int64, unbounded_count=pl.Int64, quarantined_count=pl.Int64)
-    schema.update(unknown_floor_count=pl.Int64)
-    rows = [{name: row[name] for name in schema} for row in rows]
-    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
-
-
 def _order(rows: list[dict[str, Any]], dims: tuple[str, ...], top: int | None) -> list[dict]:
     """Cost descending (ties by dimension values); then fold past `top` into one "(other)" row."""
     rows.sort(key=lambda r: tuple(r[d] or "" for d in dims))
@@ -403,16 +409,7 @@ def _order(rows: list[dict[str, Any]], dims: tuple[str, ...], top: int | None) -
     return rows + ([other] if other else [])
 
 
-def _uptime(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame | None:
-    import polars as pl
-
-    schema: dict[str, pl.DataType | type[pl.DataType]] = {
-        "deployment": pl.Utf8,
-        "hardware": pl.Utf8,
-        "days": pl.Int64,
-        "uptime_seconds": pl.Float64,
-        "cost_usd": money_dtype(),
-    }
+def _uptime(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[dict[str, Any]] | None:
     if any(getattr(filters, name) is not None for name in _RECORD_ONLY_FILTERS):
         return None
     if filters.kind == "training" or not _has_view(con, "deployment_uptime_costs"):
@@ -435,8 +432,10 @@ def _uptime(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame | 
     rows = con.execute(
         named_sql("uptime_estimates").format(where=" AND ".join(clauses)), params
     ).fetchall()
-    data = [(d, h, int(days), float(secs or 0), Decimal(cost)) for d, h, days, secs, cost in rows]
-    return pl.DataFrame(data, schema=schema, orient="row") if data else pl.DataFrame(schema=schema)
+    return [
+        dict(zip(_UPTIME_COLUMNS, (d, h, int(n), float(secs or 0), Decimal(cost)), strict=True))
+        for d, h, n, secs, cost in rows
+    ]
 
 
 def unknown_floors(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[dict[str, Any]]:
@@ -506,25 +505,14 @@ def unpriced_records(
     **filter_values: Any,
 ) -> pl.DataFrame:
     """The records without a price (newest first, at most `limit`), each with its reason."""
-    import polars as pl
-
     filters = filters or Filters(**filter_values)
     params: dict[str, Any] = {"limit": limit}
     query = named_sql("unpriced_records").format(where=_where(filters, params))
-    schema = {
-        "kind": pl.Utf8,
-        "id": pl.Utf8,
-        "model": pl.Utf8,
-        "version": pl.Utf8,
-        "deployment": pl.Utf8,
-        "status": pl.Utf8,
-        "created_at": pl.Utf8,
-        "predict_time": pl.Float64,
-        "reason": pl.Utf8,
-    }
+    columns = dict.fromkeys(("kind", "id", "model", "version", "deployment", "status"), "text")
+    columns.update(created_at="text", predict_time="float", reason="text")
     with priced_connection(db, pricing_file=pricing_file, config=config) as con:
         rows = con.execute(query, params).fetchall()
-    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+    return frame((dict(zip(columns, row, strict=True)) for row in rows), columns)
 
 
 def unpriced_note(totals: Totals, reasons: Sequence[ReasonCount]) -> str | None:
@@ -579,12 +567,12 @@ def spend_notes(result: SpendReport) -> list[str]:
             f"Lower bounds: {result.lower_bound_count:,} records ({usd(result.lower_bound_cost)} of the "
             f"total) count {LOWER_BOUND_NOTE}."
         )
-    if result.uptime_estimates is not None and not result.uptime_estimates.is_empty():
+    if result.uptime_rows:
         lines.append(
             f"Deployment always-on floors: {usd(result.uptime_total)} (min_instances > 0); the "
             "totals count each deployment's larger of floor and active time, day by day:"
         )
-        for row in result.uptime_estimates.iter_rows(named=True):
+        for row in result.uptime_rows:
             lines[-1] += (
                 f"\n  {row['deployment']}  {row['hardware'] or '(unknown hardware)'}  "
                 f"{row['days']} days  {usd(row['cost_usd'])}"

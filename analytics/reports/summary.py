@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,8 @@ from replicost.billing.reasons import ReasonCount
 
 from .connection import ConfigLike, Database, priced_connection
 from .filters import Filters, zone
-from .spend import SpendReport, Totals, _uptime, money_dtype, spend
+from .frames import frame
+from .spend import SpendReport, Totals, _uptime, spend
 
 if TYPE_CHECKING:
     import polars as pl
@@ -41,9 +43,11 @@ class Summary:
     month_to_date: Decimal  # the bill estimate of the month so far
     last_month: str
     last_month_total: Decimal
-    daily: pl.DataFrame  # day (Utf8), cost_usd (Decimal): 30 days ending today, zero-filled
-    top_models: pl.DataFrame  # last 30 days
-    top_deployments: pl.DataFrame  # last 30 days, predictions through a deployment
+    # rows of day (ISO) and cost_usd (Decimal): 30 days ending today, zero-filled
+    daily_rows: list[dict[str, Any]]
+    top_model_rows: list[dict[str, Any]]  # model, count, cost_usd: last 30 days
+    # deployment, count, cost_usd: last 30 days, predictions through a deployment
+    top_deployment_rows: list[dict[str, Any]]
     records_30d: int
     unpriced_30d: int
     unpriced_reasons: list[ReasonCount]
@@ -65,7 +69,21 @@ class Summary:
 
     @property
     def sparkline(self) -> str:
-        return sparkline(self.daily["cost_usd"].to_list())
+        return sparkline([r["cost_usd"] for r in self.daily_rows])
+
+    @cached_property
+    def daily(self) -> pl.DataFrame:
+        """`daily_rows` as polars, as are `top_models` and `top_deployments`."""
+        return frame(self.daily_rows, {"day": "text", "cost_usd": "money"})
+
+    @cached_property
+    def top_models(self) -> pl.DataFrame:
+        return frame(self.top_model_rows, {"model": "text", "count": "int", "cost_usd": "money"})
+
+    @cached_property
+    def top_deployments(self) -> pl.DataFrame:
+        columns = {"deployment": "text", "count": "int", "cost_usd": "money"}
+        return frame(self.top_deployment_rows, columns)
 
     def bill_dict(self) -> dict[str, Any]:
         """The bill estimate's keys, shared with `budget check --format json`."""
@@ -83,10 +101,10 @@ class Summary:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        def table(frame: pl.DataFrame, key: str) -> list[dict[str, Any]]:
+        def table(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
             return [
                 {key: r[key], "count": r["count"], "cost_usd": money_str(r["cost_usd"])}
-                for r in frame.iter_rows(named=True)
+                for r in rows
             ]
 
         return {
@@ -98,11 +116,10 @@ class Summary:
             "last_month": self.last_month,
             "last_month_usd": money_str(self.last_month_total),
             "daily": [
-                {"day": r["day"], "cost_usd": money_str(r["cost_usd"])}
-                for r in self.daily.iter_rows(named=True)
+                {"day": r["day"], "cost_usd": money_str(r["cost_usd"])} for r in self.daily_rows
             ],
-            "top_models": table(self.top_models, "model"),
-            "top_deployments": table(self.top_deployments, "deployment"),
+            "top_models": table(self.top_model_rows, "model"),
+            "top_deployments": table(self.top_deployment_rows, "deployment"),
             "unpriced": {
                 "records_30d": self.records_30d,
                 "unpriced_30d": self.unpriced_30d,
@@ -212,13 +229,11 @@ def _assemble(
     models: SpendReport,
     deployments: SpendReport,
     by_kind: SpendReport,
-    mtd_uptime: pl.DataFrame | None,
+    mtd_uptime: list[dict[str, Any]] | None,
 ) -> Summary:
-    import polars as pl
-
     cost_by_day: dict[str, Decimal] = {}
     topup_by_day: dict[str, Decimal] = {}
-    for row in by_day.rows.iter_rows(named=True):
+    for row in by_day.groups:
         cost_by_day[row["day"]] = cost_by_day.get(row["day"], Decimal(0)) + row["cost_usd"]
         if row["kind"] == "deployment_uptime":
             topup_by_day[row["day"]] = row["cost_usd"]
@@ -227,11 +242,10 @@ def _assemble(
         return sum((by.get(d.isoformat(), Decimal(0)) for d in _span(start, end)), Decimal(0))
 
     mtd = total(days.month_start, days.today)
-    daily = pl.DataFrame(
-        [(d.isoformat(), total(d, d)) for d in _span(days.window_start, days.today)],
-        schema={"day": pl.Utf8, "cost_usd": money_dtype()},
-        orient="row",
-    )
+    daily = [
+        {"day": d.isoformat(), "cost_usd": total(d, d)}
+        for d in _span(days.window_start, days.today)
+    ]
     week_ago = days.today - dt.timedelta(days=7)
     yesterday = days.today - dt.timedelta(days=1)
     run_rate = (total(week_ago, yesterday) / 7).quantize(MICRO)
@@ -244,23 +258,25 @@ def _assemble(
         month_to_date=mtd,
         last_month=days.last_month_start.strftime("%Y-%m"),
         last_month_total=total(days.last_month_start, days.month_start - dt.timedelta(days=1)),
-        daily=daily,
-        top_models=models.rows.select("model", "count", "cost_usd"),
-        top_deployments=deployments.rows.filter(pl.col("deployment").is_not_null())
-        .head(top)
-        .select("deployment", "count", "cost_usd"),
+        daily_rows=daily,
+        top_model_rows=[_top(r, "model") for r in models.groups],
+        top_deployment_rows=[
+            _top(r, "deployment") for r in deployments.groups if r["deployment"] is not None
+        ][:top],
         records_30d=models.totals.count,
         unpriced_30d=models.totals.unpriced_count,
         unpriced_reasons=models.unpriced_reasons[:3],
         run_rate_daily=run_rate,
         forecast_month_end=(mtd + run_rate * days_left).quantize(MICRO),
         days_left=days_left,
-        uptime_month_to_date=sum(
-            mtd_uptime["cost_usd"].to_list() if mtd_uptime is not None else [], Decimal(0)
-        ),
+        uptime_month_to_date=sum((r["cost_usd"] for r in mtd_uptime or ()), Decimal(0)),
         month_totals=by_kind.totals,
         month_reasons=by_kind.unpriced_reasons,
         month_unknown_floors=by_kind.unknown_floors,
         topup_month_to_date=total(days.month_start, days.today, topup_by_day),
         topup_run_rate_daily=topup_rate,
     )
+
+
+def _top(row: dict[str, Any], key: str) -> dict[str, Any]:
+    return {key: row[key], "count": row["count"], "cost_usd": row["cost_usd"]}
