@@ -78,12 +78,11 @@ class Summary:
 
     @cached_property
     def top_models(self) -> pl.DataFrame:
-        return frame(self.top_model_rows, {"model": "text", "count": "int", "cost_usd": "money"})
+        return frame(self.top_model_rows, _top_columns("model"))
 
     @cached_property
     def top_deployments(self) -> pl.DataFrame:
-        columns = {"deployment": "text", "count": "int", "cost_usd": "money"}
-        return frame(self.top_deployment_rows, columns)
+        return frame(self.top_deployment_rows, _top_columns("deployment"))
 
     def bill_dict(self) -> dict[str, Any]:
         """The bill estimate's keys, shared with `budget check --format json`."""
@@ -278,5 +277,10 @@ def _assemble(
     )
 
 
+def _top_columns(key: str) -> dict[str, str]:
+    """The columns of a top-N table (frames.frame's kinds)."""
+    return {key: "text", "count": "int", "cost_usd": "money"}
+
+
 def _top(row: dict[str, Any], key: str) -> dict[str, Any]:
-    return {key: row[key], "count": row["count"], "cost_usd": row["cost_usd"]}
+    return {name: row[name] for name in _top_columns(key)}
