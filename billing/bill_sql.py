@@ -229,7 +229,8 @@ FROM floors f LEFT JOIN active a ON a.deployment = f.deployment AND a.day = f.da
 # Everything the bill estimate adds up: every record (records = 1) and one row per deployment-day
 # whose always-on floor exceeds its predictions' active time (kind 'deployment_uptime', records =
 # 0, cost_kind 'estimated'). Reports group this view; its cost_usd sums to the bill.
-_BILL_ITEMS = """
+_BILL_ITEMS = (
+    """
 CREATE OR REPLACE TEMP VIEW replicost_topup_items AS
 SELECT 'deployment_uptime' AS kind, t.account,
        -- the model of the release in effect at the end of the day; before the earliest observed
@@ -251,6 +252,12 @@ WHERE t.topup_usd > 0;
 -- One unpriced item per deployment-day whose always-on floor is unknown (kind 'unknown_floor',
 -- records = 0): nothing in the sum, 0 at least and no upper bound (unpriced_high_usd NULL).
 CREATE OR REPLACE TEMP VIEW replicost_unknown_floor_items AS
+SELECT *, """
+    + reasons.sentence_sql("reason_code", "reason_subject")
+    + """ AS reason FROM (
+SELECT *, """
+    + reasons.item_subject_sql("reason_code")
+    + """ AS reason_subject FROM (
 SELECT 'unknown_floor' AS kind, u.account,
        coalesce(u.first_model, (SELECT arg_min(e.model, e.number) FROM replicost_deployment_releases e
                                 WHERE e.deployment = u.deployment)) AS model,
@@ -259,17 +266,22 @@ SELECT 'unknown_floor' AS kind, u.account,
        NULL::VARCHAR AS source, NULL::VARCHAR AS status,
        'unpriced' AS basis, NULL::DECIMAL(18,6) AS cost_usd, FALSE AS lower_bound,
        NULL::VARCHAR AS billing_note, 'unpriced' AS cost_kind,
-       u.reason_code, u.reason_subject, u.reason,
+       u.reason_code, """
+    + ", ".join(f"u.{column}" for column in reasons.SUBJECT_COLUMNS.values())
+    + """,
        FALSE AS seconds_estimated, FALSE AS quarantined, 0 AS records,
        0::DECIMAL(18,6) AS unpriced_low_usd, NULL::DECIMAL(18,6) AS unpriced_high_usd
-FROM replicost_unknown_floor_reasons u;
+FROM replicost_unknown_floor_reasons u));
 
+-- (the subject columns are bill_amounts' alone, as priced_amounts has them: REBUILT's inputs)
 CREATE OR REPLACE TEMP VIEW bill_items AS
 SELECT *, 1 AS records FROM priced_records
 UNION ALL BY NAME
 SELECT * FROM replicost_topup_items
 UNION ALL BY NAME
-SELECT * FROM replicost_unknown_floor_items;
+SELECT * EXCLUDE ("""
+    + ", ".join(reasons.SUBJECT_COLUMNS.values())
+    + """) FROM replicost_unknown_floor_items;
 
 -- the items made of many records, with the integer columns of priced_amounts
 CREATE OR REPLACE TEMP VIEW replicost_derived_amounts AS
@@ -283,26 +295,24 @@ SELECT *, 1 AS records FROM priced_amounts
 UNION ALL BY NAME
 SELECT * FROM replicost_derived_amounts;
 """
+)
 
 # One row per deployment-day with an unknown floor, with its reason (a code of billing/reasons.py:
-# subjects the deployment, the release number and the day the unknown stretch starts).
+# subjects the deployment, the release number and the day the unknown stretch starts; the
+# items build the STRUCT from the subject columns).
 _UNKNOWN_FLOOR_REASONS = (
     """
 CREATE OR REPLACE TEMP VIEW replicost_unknown_floor_reasons AS
-SELECT *, """
-    + reasons.sentence_sql("reason_code", "reason_subject")
-    + """ AS reason
-FROM (
+SELECT * FROM (
     SELECT *, """
-    + reasons.subject_sql(
+    + reasons.subject_columns_sql(
         "reason_code",
         {
-            "deployment": "deployment",
             "value": "coalesce(after_release, first_release)",
             "day": "strftime(timezone('UTC', stretch_from), '%Y-%m-%d')",
         },
     )
-    + """ AS reason_subject
+    + """
     FROM (
         SELECT account, deployment, day, any_value(first_model) AS first_model,
                min(stretch_from) AS stretch_from,

@@ -5,7 +5,7 @@ Named constants, one per view or table group, each with a comment on the shape o
 
 from collections.abc import Iterable
 
-from replicost.billing import reasons
+from replicost.billing import reasons, unit_sql
 
 _TABLES = """
 -- prices twice: exact decimals, and in nano-dollars (10^-9 USD; NULL if not whole) for integers
@@ -476,15 +476,24 @@ _SUBJECT_VALUES = {
     "status": "status",
     "problem": "quarantine_reason",
 }
-# reason_code, reason_subject and reason (the sentence) as SELECT items; DuckDB lets a later item
-# read an earlier item's alias, so the code is computed once.
+# reason_code and the subjects of the reason no other column holds (reasons.SUBJECT_COLUMNS) as
+# SELECT items; DuckDB lets a later item read an earlier item's alias, so the code is computed once.
 REASON_LABELS = (
     f"{REASON_CODE_LABEL} AS reason_code,\n    "
-    f"{reasons.subject_sql('reason_code', _SUBJECT_VALUES)} AS reason_subject,\n    "
-    f"{reasons.sentence_sql('reason_code', 'reason_subject')} AS reason"
+    f"{reasons.subject_columns_sql('reason_code', _SUBJECT_VALUES)}"
 )
+# Columns of a bill item computed from its other columns, in the cost views as in the ledger's
+# views over its stored items (which store only the others): the reason's subjects as one STRUCT,
+# and what each unit billed counted and cost
+REBUILT = {
+    "reason_subject": reasons.item_subject_sql("reason_code"),
+    "unit_detail": unit_sql.DETAIL,
+}
+REBUILT_COLUMNS = ", ".join(f"{sql} AS {name}" for name, sql in REBUILT.items())
 # Shape: one row per record of {table}; see the module docstring for the rules.
 _RECORD_COSTS = f"""
+SELECT *, {reasons.sentence_sql("reason_code", "reason_subject")} AS reason FROM (
+SELECT *, {REBUILT_COLUMNS} FROM (
 SELECT id, account, model, version, source, deployment, status, created_at, predict_time, error,
     replicost_record_usd(cost_micro) AS cost_usd,
     {BASIS_LABEL} AS basis,
@@ -522,6 +531,7 @@ SELECT id, account, model, version, source, deployment, status, created_at, pred
     cost_micro, unpriced_low_micro, unpriced_high_micro,
     CASE WHEN field_problem IS NULL THEN seconds_micro END AS seconds_micro, status_class
 FROM {{view}}_steps
+))
 """
 
 _RECORD_COLUMNS = """id, account, model, version, source, deployment, status, created_at,
@@ -533,9 +543,11 @@ _RECORD_COLUMNS = """id, account, model, version, source, deployment, status, cr
 
 # priced_records and five integer columns: cost_micro, unpriced_low_micro, unpriced_high_micro
 # (the DECIMAL columns x 10^6, NULL where they are), seconds_micro (`seconds` in microseconds) and
-# status_class (1 succeeded, 2 failed/canceled/aborted, 3 in flight, 0 other: no string test).
+# status_class (1 succeeded, 2 failed/canceled/aborted, 3 in flight, 0 other: no string test);
+# and the columns `REBUILT` ones are built from (the reason's subject columns, unit_combo_detail).
 AMOUNT_COLUMNS = f"""{_RECORD_COLUMNS},
-       cost_micro, unpriced_low_micro, unpriced_high_micro, seconds_micro, status_class"""
+       cost_micro, unpriced_low_micro, unpriced_high_micro, seconds_micro, status_class,
+       {", ".join(reasons.SUBJECT_COLUMNS.values())}, unit_combo_detail"""
 
 
 # (kind, the records' cost view, the table of its records)

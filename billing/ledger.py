@@ -37,6 +37,7 @@ from replicost.store.query import one_row
 from replicost.store.transactions import transaction
 
 from . import busy, costs, daily, reasons
+from .cost_sql import REBUILT, REBUILT_COLUMNS
 from .pricing import Catalog, load_catalog
 from .stamp import (
     FLOORS,
@@ -57,7 +58,9 @@ STORE_COMMAND = "replicost reprice"
 RECORD_VIEWS = ("priced_amounts", "priced_records", "prediction_costs", "training_costs")
 # Columns of the views computed from stored ones as the cost views compute them, not stored: the
 # money in USD from its micro-dollars, seconds from microseconds, the reason's sentence from its
-# code and subjects (a first build writes ten million items: a fifth fewer bytes, measured)
+# code and subjects (a first build writes ten million items: a fifth fewer bytes, measured); and
+# those the cost views compute from their own columns (cost_sql.REBUILT: the reason's subjects,
+# the unit detail), computed first (`_rebuilt`)
 DERIVED = {
     "cost_usd": "CAST(replicost_record_usd(cost_micro) AS DECIMAL(18,6))",
     "unpriced_low_usd": "CAST(replicost_record_usd(unpriced_low_micro) AS DECIMAL(18,6))",
@@ -201,7 +204,8 @@ def _bill_views(
         )
     for view in ("bill_amounts", "bill_items"):
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {_columns(views[view])} FROM {source}"
+            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {_columns(views[view])} FROM "
+            f"{_rebuilt(source)}"
         )
 
 
@@ -276,8 +280,8 @@ def _ledger_views(con: duckdb.DuckDBPyConnection, views: dict[str, list[str]]) -
     for view, columns_of in views.items():
         where = READ_VIEWS[view]
         con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {_columns(columns_of)} FROM {LEDGER} "
-            f"WHERE {where}"
+            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {_columns(columns_of)} FROM "
+            f"{_rebuilt(LEDGER)} WHERE {where}"
         )
 
 
@@ -289,10 +293,16 @@ def _columns(names: list[str]) -> str:
     )
 
 
-def _stored(select: str, names: Iterable[str] = tuple(DERIVED)) -> str:
-    """A SELECT of the columns of `select` the ledger stores: all but the `DERIVED` ones among
-    `names`, the columns `select` has (the records' pricing has every one)."""
-    derived = [name for name in DERIVED if name in set(names)]
+def _rebuilt(source: str) -> str:
+    """The stored items of `source` (the ledger, or a subquery of its rows) with the columns the
+    cost views build from their others (`REBUILT`), for the `DERIVED` ones and the views."""
+    return f"(SELECT *, {REBUILT_COLUMNS} FROM {source})"
+
+
+def _stored(select: str, names: Iterable[str] = (*DERIVED, *REBUILT)) -> str:
+    """A SELECT of the columns of `select` the ledger stores: all but the `DERIVED` and `REBUILT`
+    ones among `names`, the columns `select` has (the records' pricing has every one)."""
+    derived = [name for name in (*DERIVED, *REBUILT) if name in set(names)]
     return f"SELECT * EXCLUDE ({', '.join(derived)}) FROM ({select})" if derived else select
 
 
