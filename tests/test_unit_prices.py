@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import duckdb
 import pytest
 
-from replicost.billing import costs, pricing
+from replicost.billing import costs, ledger, pricing
 from replicost.store import connect
 from replicost.sync.writer import RecordWriter
 
@@ -100,7 +101,8 @@ def priced(tmp_path_factory):
     (folder / "prices.toml").write_text(PRICES, encoding="utf-8")
     costs.install(con, pricing.load_catalog(folder / "prices.toml"))
     rows = con.execute(
-        "SELECT id, basis, cost_usd, cost_kind, reason, billing_note, unit, units FROM prediction_costs"
+        "SELECT id, basis, cost_usd, cost_kind, reason, billing_note, unit, units, unit_detail "
+        "FROM prediction_costs"
     ).fetchall()
     con.close()
     return {row[0]: row[1:] for row in rows}
@@ -121,7 +123,7 @@ def test_string_conditions_and_a_list_of_values(priced):
     assert cost(priced, "v720") == ("per_unit", D("4.000000"), "exact", None)  # 8 s x 0.5
     assert cost(priced, "v1080") == ("per_unit", D("3.750000"), "exact", None)  # 5 s x 0.75
     assert cost(priced, "v4k") == ("per_unit", D("1.500000"), "exact", None)  # any of the list
-    assert priced["v720"][5:] == ("output_video_second", 8.0)
+    assert priced["v720"][5:7] == ("output_video_second", 8.0)
 
 
 def test_an_input_no_row_prices_is_unpriced_with_the_fields_it_depends_on(priced):
@@ -214,3 +216,43 @@ def test_explain_shows_the_row_the_input_selected_and_the_arithmetic(database):
     assert shown["arithmetic"].startswith("5 output_video_second x $0.75 = $3.75")
     both = explain(db, "picture", pricing_file=prices)["arithmetic"]
     assert both.startswith("2.097152 megapixel x $0.02 + 1 run x $0.01 = $0.05194304")
+
+
+# Each unit billed with its count and price, as `unit_detail` spells them (counts are DOUBLE,
+# prices have 12 decimals), worked out from RECORDS and PRICES
+DETAILS = {
+    # 2 images x 1024 x 1024 / 10^6 megapixels at 0.02, and one run at 0.01: two kinds of unit
+    "picture": "megapixel 2.097152 x 0.020000000000; run 1.0 x 0.010000000000",
+    # tokens in and out, at 3 and 15 USD per million
+    "chat": "input_token 1000.0 x 0.000003000000; output_token 200.0 x 0.000015000000",
+    "chat-old-names": "input_token 10.0 x 0.000003000000; output_token 20.0 x 0.000015000000",
+    "v1080": "output_video_second 5.0 x 0.750000000000",
+    "v-failed": "output_video_second 0.0 x 0.500000000000",  # made no output: counts 0
+    "speech": "input_character 1500.0 x 0.000060000000",  # 0.06 per thousand
+    "speech-none": None,  # unpriced
+}
+
+
+def test_unit_detail_spells_each_unit_billed(priced):
+    assert {id: priced[id][7] for id in DETAILS} == DETAILS
+
+
+def test_the_stored_ledger_builds_the_same_unit_detail(database):
+    # the ledger keeps the text of a record billed in several kinds of unit only, and builds the
+    # others' from their unit, count and price columns
+    db, prices = database
+    ledger.store(db, pricing_file=prices)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = dict(
+            con.execute(
+                "SELECT id, unit_combo_detail FROM bill_ledger WHERE records = 1"
+            ).fetchall()
+        )
+        costs.install(con, pricing.load_catalog(prices), records=False)
+        assert ledger.attach(con) is None
+        built = dict(con.execute("SELECT id, unit_detail FROM prediction_costs").fetchall())
+    finally:
+        con.close()
+    assert {id: built[id] for id in DETAILS} == DETAILS
+    assert {id for id, text in stored.items() if text is not None} == {"picture"}
