@@ -68,14 +68,13 @@ def _rollup(items: str, where: str) -> str:
     """SELECT the day rows of the stored items of `items` that `where` selects, in one group-by
     (a waste record's error class computed on the record: grouping by the error texts first, as
     the insights once did, holds a hash table of every distinct text, more than a sync's 128 MB).
-    The reason's subjects are grouped as their columns and made a STRUCT per day row after
-    (cheaper than hashing a STRUCT of nine per item)."""
+    The reason's subjects are grouped as their columns (kept: reports group by them too) and
+    made a STRUCT per day row after (cheaper than hashing a STRUCT of nine per item)."""
     keys = ", ".join(k for k in KEYS if k not in ("error_class", "reason", "reason_subject"))
     subjects = ", ".join(reasons.SUBJECT_COLUMNS.values())
     sums = ",\n       ".join(f"{sql} AS {name}" for name, sql in _SUMS.items())
     return f"""
-SELECT * EXCLUDE ({subjects}), {reasons.sentence_sql("reason_code", "reason_subject")} AS reason
-FROM (
+SELECT *, {reasons.sentence_sql("reason_code", "reason_subject")} AS reason FROM (
 SELECT *, {reasons.item_subject_sql("reason_code")} AS reason_subject FROM (
 SELECT {_DAY} AS day, {keys}, {subjects},
        CASE WHEN status_class = 2 AND records = 1 THEN {ERROR_CLASS_SQL} END AS error_class,

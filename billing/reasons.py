@@ -317,10 +317,11 @@ def subject_columns_sql(code: str, values: Mapping[str, str]) -> str:
     )
 
 
-def item_subject_sql(code: str) -> str:
+def item_subject_sql(code: str, prefix: str = "") -> str:
     """SQL for an item's `reason_subject` STRUCT from its own columns (`ITEM_SUBJECTS`) and its
-    `SUBJECT_COLUMNS`, the code being in SQL expression `code`."""
-    return subject_sql(code, {**ITEM_SUBJECTS, **SUBJECT_COLUMNS})
+    `SUBJECT_COLUMNS` (each named with `prefix` first), the code being in SQL expression `code`."""
+    columns = {**ITEM_SUBJECTS, **SUBJECT_COLUMNS}
+    return subject_sql(code, {name: prefix + column for name, column in columns.items()})
 
 
 @dataclass(frozen=True)

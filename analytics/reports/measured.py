@@ -14,12 +14,15 @@ from typing import Any
 
 import duckdb
 
+from replicost.billing import reasons
+
 from .filters import Filters, bucket_seconds
 
-# What spend_by filters and groups on, in each of its sources
+# What spend_by filters and groups on, in each of its sources (the reason's subjects as the
+# columns its STRUCT is built from: spend_by builds it per group, not per item)
 _GROUPED_ON = (
     "kind, account, model, version, deployment, source, status, hardware, reason_code, "
-    "reason_subject"
+    + ", ".join(reasons.SUBJECT_COLUMNS.values())
 )
 # spend_by's measures over bill items (one item each) ...
 _ITEM_MEASURES = """records AS m_count,

@@ -21,6 +21,7 @@ from replicost.billing.reasons import (
     UPTIME_RULE,
     ReasonCount,
     counted,
+    item_subject_sql,
     subject_key,
 )
 from replicost.errors import InputError
@@ -352,6 +353,7 @@ def _spend_query(
         outer_columns=", ".join(outer),
         where=_where(filters, params),
         measured=source[0],
+        unpriced_subject=item_subject_sql("unpriced_code", "unpriced_"),
     )
     return query, params
 

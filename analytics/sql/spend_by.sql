@@ -18,6 +18,8 @@
 --   {where}          filter clauses such as "created_at >= $since_utc AND model GLOB $model"
 --   {measured}       rows with the columns filtered and grouped on and the measures m_* (each a
 --                    sum: one item's, or one day's)
+--   {unpriced_subject}  the reason's subject STRUCT (billing/reasons.py item_subject_sql) over the
+--                    unpriced_* columns: built per group, not per item
 -- Every value (dates, globs, time zone, tag rules) is a bound named parameter.
 --
 -- Row shape:
@@ -42,7 +44,14 @@
 --   quarantined_count   BIGINT    records quarantined at the sync (unpriced)
 WITH scoped AS (
     SELECT {inner_columns},
-           reason_code AS unpriced_code, reason_subject AS unpriced_subject,
+           reason_code AS unpriced_code,
+           -- what a reason can name (an unpriced item's own columns, and its subject columns)
+           CASE WHEN reason_code IS NOT NULL THEN model END AS unpriced_model,
+           CASE WHEN reason_code IS NOT NULL THEN hardware END AS unpriced_hardware,
+           CASE WHEN reason_code IS NOT NULL THEN deployment END AS unpriced_deployment,
+           CASE WHEN reason_code IS NOT NULL THEN status END AS unpriced_status,
+           subject_day AS unpriced_subject_day, subject_field AS unpriced_subject_field,
+           subject_value AS unpriced_subject_value, subject_problem AS unpriced_subject_problem,
            m_count, m_predict, m_cost, m_unpriced, m_lower_n, m_lower_cost, m_priced, m_estimated,
            m_low, m_high, m_unbounded, m_quarantined, m_unknown_floor
     FROM ({measured})
@@ -50,7 +59,9 @@ WITH scoped AS (
 ),
 grouped AS (
     SELECT {inner_names},
-           unpriced_code, unpriced_subject,
+           unpriced_code, unpriced_model, unpriced_hardware, unpriced_deployment, unpriced_status,
+           unpriced_subject_day, unpriced_subject_field, unpriced_subject_value,
+           unpriced_subject_problem,
            sum(m_count) AS count,
            sum(m_predict) AS predict_micro,
            sum(m_cost) AS cost_micro,
@@ -68,7 +79,7 @@ grouped AS (
     GROUP BY ALL
 )
 SELECT {outer_columns},
-       unpriced_code, unpriced_subject,
+       unpriced_code, {unpriced_subject} AS unpriced_subject,
        sum(count)::BIGINT AS count,
        sum(predict_micro) AS predict_micro,
        replicost_usd(sum(cost_micro)) AS cost_usd,
