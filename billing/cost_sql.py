@@ -587,21 +587,3 @@ CREATE OR REPLACE TEMP TABLE replicost_price_range (
 CREATE OR REPLACE TEMP VIEW replicost_official AS
 SELECT model FROM models WHERE is_official;
 """
-
-
-def unit_range_sql(prices: dict[str, str | None]) -> str:
-    """SQL for a record's whole micro-dollars at one price per unit counted (`prices`: count
-    column -> USD per unit as text, None when the catalog prices no such unit): each count times
-    its price, summed exactly and rounded once; a count the catalog has no price for adds nothing,
-    a record with no output (failed, canceled, aborted) costs 0."""
-    terms = [
-        f"coalesce({column}, 0) * CAST('{price}' AS DECIMAL(38,12))"
-        for column, price in prices.items()
-        if price is not None
-    ]
-    total = " + ".join(terms) or "0"
-    return (
-        "CASE WHEN status_class = 2 AND image_count IS NULL AND input_token_count IS NULL"
-        " AND output_token_count IS NULL THEN 0"
-        f" ELSE replicost_micro(CAST(round({total}, 6) AS DECIMAL(18,6))) END"
-    )

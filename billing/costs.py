@@ -79,7 +79,6 @@ from .cost_sql import (
     AMOUNT_COLUMNS,
     RECORD_KINDS,
     kinds_union,
-    unit_range_sql,
 )
 
 END_OF_TIME = "infinity"
@@ -312,8 +311,8 @@ def _record_queries(
             "high": format(high, "f"),
             "low_nano": _sql_int(_small_nano(low)),
             "high_nano": _sql_int(_small_nano(high)),
-            "unit_low": unit_range_sql(unit_lows),
-            "unit_high": unit_range_sql(unit_highs),
+            "unit_low": unit_sql.range_sql(unit_lows),
+            "unit_high": unit_sql.range_sql(unit_highs),
             "billing_columns": billing_columns,
             "varied": _UNVARIED if variants is None else _VARIED_JOIN.format(view=view),
             **steps,
