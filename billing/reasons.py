@@ -317,11 +317,16 @@ def subject_columns_sql(code: str, values: Mapping[str, str]) -> str:
     )
 
 
+# subject -> the item column it is built from
+_SUBJECT_SOURCES = {**ITEM_SUBJECTS, **SUBJECT_COLUMNS}
+ITEM_SUBJECT_SOURCES = tuple(_SUBJECT_SOURCES.values())
+"""The columns of an item its `reason_subject` is built from."""
+
+
 def item_subject_sql(code: str, prefix: str = "") -> str:
     """SQL for an item's `reason_subject` STRUCT from its own columns (`ITEM_SUBJECTS`) and its
     `SUBJECT_COLUMNS` (each named with `prefix` first), the code being in SQL expression `code`."""
-    columns = {**ITEM_SUBJECTS, **SUBJECT_COLUMNS}
-    return subject_sql(code, {name: prefix + column for name, column in columns.items()})
+    return subject_sql(code, {name: prefix + column for name, column in _SUBJECT_SOURCES.items()})
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ import duckdb
 from replicost.billing.money import money_str, usd
 from replicost.billing.reasons import (
     FIX_COMMAND,
+    ITEM_SUBJECT_SOURCES,
     LOWER_BOUND_NOTE,
     SKU_PLACEHOLDER,
     UPTIME_RULE,
@@ -353,6 +354,11 @@ def _spend_query(
         outer_columns=", ".join(outer),
         where=_where(filters, params),
         measured=source[0],
+        unpriced_columns=", ".join(
+            f"CASE WHEN reason_code IS NOT NULL THEN {c} END AS unpriced_{c}"
+            for c in ITEM_SUBJECT_SOURCES
+        ),
+        unpriced_names=", ".join(f"unpriced_{c}" for c in ITEM_SUBJECT_SOURCES),
         unpriced_subject=item_subject_sql("unpriced_code", "unpriced_"),
     )
     return query, params

@@ -18,8 +18,10 @@
 --   {where}          filter clauses such as "created_at >= $since_utc AND model GLOB $model"
 --   {measured}       rows with the columns filtered and grouped on and the measures m_* (each a
 --                    sum: one item's, or one day's)
---   {unpriced_subject}  the reason's subject STRUCT (billing/reasons.py item_subject_sql) over the
---                    unpriced_* columns: built per group, not per item
+--   {unpriced_columns}  an unpriced item's columns its reason's subject is built from, as
+--                    unpriced_<column> (NULL for a priced item), and {unpriced_names} their names
+--   {unpriced_subject}  the reason's subject STRUCT over them (billing/reasons.py
+--                    item_subject_sql): built per group, not per item
 -- Every value (dates, globs, time zone, tag rules) is a bound named parameter.
 --
 -- Row shape:
@@ -44,14 +46,7 @@
 --   quarantined_count   BIGINT    records quarantined at the sync (unpriced)
 WITH scoped AS (
     SELECT {inner_columns},
-           reason_code AS unpriced_code,
-           -- what a reason can name (an unpriced item's own columns, and its subject columns)
-           CASE WHEN reason_code IS NOT NULL THEN model END AS unpriced_model,
-           CASE WHEN reason_code IS NOT NULL THEN hardware END AS unpriced_hardware,
-           CASE WHEN reason_code IS NOT NULL THEN deployment END AS unpriced_deployment,
-           CASE WHEN reason_code IS NOT NULL THEN status END AS unpriced_status,
-           subject_day AS unpriced_subject_day, subject_field AS unpriced_subject_field,
-           subject_value AS unpriced_subject_value, subject_problem AS unpriced_subject_problem,
+           reason_code AS unpriced_code, {unpriced_columns},
            m_count, m_predict, m_cost, m_unpriced, m_lower_n, m_lower_cost, m_priced, m_estimated,
            m_low, m_high, m_unbounded, m_quarantined, m_unknown_floor
     FROM ({measured})
@@ -59,9 +54,7 @@ WITH scoped AS (
 ),
 grouped AS (
     SELECT {inner_names},
-           unpriced_code, unpriced_model, unpriced_hardware, unpriced_deployment, unpriced_status,
-           unpriced_subject_day, unpriced_subject_field, unpriced_subject_value,
-           unpriced_subject_problem,
+           unpriced_code, {unpriced_names},
            sum(m_count) AS count,
            sum(m_predict) AS predict_micro,
            sum(m_cost) AS cost_micro,
