@@ -463,17 +463,14 @@ REASON_CODE_LABEL = """CASE
         WHEN official_model THEN 'official_unit_unpriced'
         ELSE 'model_hardware_unknown'
     END"""
-# The subjects of a record's reason, by name (see billing/reasons.py SUBJECTS).
+# The subjects of a record's reason no other column of it holds, by name (billing/reasons.py
+# SUBJECT_COLUMNS; its model, hardware, deployment and status are ITEM_SUBJECTS).
 _SUBJECT_VALUES = {
-    "model": "model",
-    "deployment": "deployment",
-    "sku": "hardware",
     "day": "segment_reason_day",
     "field": "CASE WHEN field_name IS NOT NULL THEN field_name WHEN unit_problem_field IS NOT NULL "
     "THEN unit_problem_field WHEN has_unit_prices AND NOT unit_complete THEN condition_fields "
     "ELSE unit_missing END",
     "value": "coalesce(field_value, unit_problem_value)",
-    "status": "status",
     "problem": "quarantine_reason",
 }
 # reason_code and the subjects of the reason no other column holds (reasons.SUBJECT_COLUMNS) as

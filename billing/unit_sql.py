@@ -340,8 +340,8 @@ def label_columns(used: tuple[str, ...]) -> str:
     token_sum = " + ".join(f"coalesce({unit}_units, 0)" for unit in tokens) or "NULL"
     price = " ".join(f"WHEN '{unit}' THEN {_price(unit)}" for unit in others)
     detail = ", ".join(
-        f"CASE WHEN {unit}_pico IS NOT NULL THEN '{unit} ' || CAST(coalesce({unit}_units, 0) AS VARCHAR)"
-        f" || ' x ' || CAST({_price(unit)} AS VARCHAR) END"
+        f"CASE WHEN {unit}_pico IS NOT NULL THEN "
+        f"{_detail_part(repr(unit), f'{unit}_units', _price(unit))} END"
         for unit in used
     )
     # how many of the unit columns price the record (tokens in and out count once)
@@ -360,12 +360,19 @@ def label_columns(used: tuple[str, ...]) -> str:
     )
 
 
-def _token_detail(unit: str) -> str:
+def _detail_part(name: str, count: str, price: str) -> str:
+    """SQL for one unit of `unit_detail` ("image 2.0 x 0.003000000000"): the unit's name, its count
+    (DOUBLE, 0 when NULL) and its price, each a SQL expression. Both the text a record keeps and
+    the one built from its columns (`DETAIL`) are written with it, so they read the same."""
     return (
-        f"CASE WHEN {unit}_price IS NOT NULL THEN '{unit} ' || "
-        f"CAST(coalesce(CAST({unit}_count AS DOUBLE), 0) AS VARCHAR) || ' x ' || "
-        f"CAST({unit}_price AS VARCHAR) END"
+        f"{name} || ' ' || CAST(coalesce({count}, 0) AS VARCHAR) || ' x ' || "
+        f"CAST({price} AS VARCHAR)"
     )
+
+
+def _token_detail(unit: str) -> str:
+    part = _detail_part(repr(unit), f"CAST({unit}_count AS DOUBLE)", f"{unit}_price")
+    return f"CASE WHEN {unit}_price IS NOT NULL THEN {part} END"
 
 
 # A record's `unit_detail` from its columns (the cost views and the ledger's views compute it
@@ -375,8 +382,7 @@ def _token_detail(unit: str) -> str:
 DETAIL = (
     "CASE WHEN basis = 'per_unit' THEN coalesce(unit_combo_detail, CASE WHEN unit = 'token' THEN "
     f"concat_ws('; ', {_token_detail('input_token')}, {_token_detail('output_token')}) "
-    "ELSE unit || ' ' || CAST(coalesce(units, 0) AS VARCHAR) || ' x ' || "
-    "CAST(unit_price AS VARCHAR) END) END"
+    f"ELSE {_detail_part('unit', 'units', 'unit_price')} END) END"
 )
 
 
